@@ -1,0 +1,211 @@
+package tocsin.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.helidon.webserver.WebServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tocsin.server.access.KeyRoutes;
+import tocsin.server.access.SessionRoutes;
+import tocsin.server.access.UserRoutes;
+import tocsin.server.auth.Authenticator;
+import tocsin.server.auth.Bootstrap;
+import tocsin.server.datadir.DataDir;
+import tocsin.server.datadog.ValidateRoutes;
+import tocsin.server.http.BodyReader;
+import tocsin.server.http.ErrorMapper;
+import tocsin.server.http.DialectDirectHandler;
+import tocsin.server.http.HttpContext;
+import tocsin.server.http.PassThroughEncoding;
+import tocsin.server.http.RouteTable;
+import tocsin.server.metrics.SelfMetrics;
+import tocsin.state.StateConfig;
+import tocsin.state.StateStore;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+
+/**
+ * The running Tocsin server: the one front door that {@code main} and the integration tests share.
+ *
+ * <p>Startup order: take the data dir lock, open the state store (running migrations), bootstrap first credentials,
+ * then open the listeners. Shutdown runs in reverse: stop accepting, let in-flight requests finish (up to a grace
+ * period), close the stores, release the lock. A failure during startup closes whatever was opened so far.
+ *
+ * <p>Thread-safe; {@link #close()} is idempotent.
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private final ServerConfig config;
+    private final WebServer web;
+    private final StateStore state;
+    private final SelfMetrics metrics;
+    private final Optional<Bootstrap.Generated> generated;
+    private final String publicUrl;
+    private final Deque<AutoCloseable> closeables;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean accepting = true;
+
+    private Server(ServerConfig config, WebServer web, StateStore state, SelfMetrics metrics,
+                   Optional<Bootstrap.Generated> generated, String publicUrl, Deque<AutoCloseable> closeables) {
+        this.config = config;
+        this.web = web;
+        this.state = state;
+        this.metrics = metrics;
+        this.generated = generated;
+        this.publicUrl = publicUrl;
+        this.closeables = closeables;
+    }
+
+    /**
+     * Starts a server. Returns once it accepts traffic.
+     *
+     * @throws tocsin.server.datadir.DataDirException when the data dir is unusable or locked
+     * @throws StartupException                       when a listener or the database cannot be opened
+     */
+    public static Server start(ServerConfig config) {
+        return start(config, routes -> {
+        });
+    }
+
+    /**
+     * Starts a server with additional routes registered after the built-in ones (a seam for embedding and for tests
+     * that need a route which misbehaves on purpose).
+     */
+    public static Server start(ServerConfig config, java.util.function.Consumer<RouteTable> extraRoutes) {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            DataDir dataDir = DataDir.open(config.dataDir(), "http=" + config.httpAddr());
+            opened.push(dataDir);
+            StateStore state;
+            try {
+                state = StateStore.open(new StateConfig(config.databaseUrl(), dataDir.root(), config.clock(), 10));
+            } catch (RuntimeException e) {
+                throw new StartupException("Cannot open the state database: " + e.getMessage(), e);
+            }
+            opened.push(state);
+            LOG.info("State store: {} (schema version {})", state.describe(), state.schemaVersion());
+
+            Optional<Bootstrap.Generated> generated = Bootstrap.ensure(state.accessStore(), dataDir.root(),
+                    config.bootstrapApiKey(), config.bootstrapAdminPassword());
+
+            SelfMetrics metrics = new SelfMetrics();
+            ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            Authenticator authenticator = new Authenticator(state.accessStore(), config.clock());
+            ErrorMapper errors = new ErrorMapper(json);
+            Server[] self = new Server[1];
+
+            // The public URL may depend on the bound port; routes read it lazily through the context.
+            int requestedPort = config.httpAddr().getPort();
+            String provisionalUrl = config.publicUrlOr(requestedPort);
+            BodyReader bodyReader = new BodyReader();
+            HttpContext context = new HttpContext(json, bodyReader,
+                    config.config().http().maxRequestBytes(), provisionalUrl);
+
+            WebServer web;
+            try {
+                web = WebServer.builder()
+                        .host(config.httpAddr().getHostString())
+                        .port(requestedPort)
+                        .shutdownHook(false)
+                        .shutdownGracePeriod(SHUTDOWN_GRACE)
+                        // Bodies are bounded and decoded by BodyReader, after decompression; see HttpContext.
+                        .maxPayloadSize(-1)
+                        .directHandlers(new DialectDirectHandler(json, bodyReader.codings()).asHandlers())
+                        .contentEncoding(c -> c.contentEncodingsDiscoverServices(false)
+                                .addContentEncoding(new PassThroughEncoding(bodyReader.codings())))
+                        .routing(r -> {
+                            RouteTable routes = new RouteTable(r, context, authenticator, errors, metrics);
+                            new SystemRoutes(metrics, () -> self[0] == null || self[0].accepting).register(routes);
+                            new KeyRoutes(state.accessStore(), authenticator).register(routes);
+                            new UserRoutes(state.accessStore()).register(routes);
+                            new SessionRoutes(state.accessStore(), provisionalUrl).register(routes);
+                            new ValidateRoutes().register(routes);
+                            extraRoutes.accept(routes);
+                            routes.fallback();
+                        })
+                        .build()
+                        .start();
+            } catch (UncheckedIOException | IllegalStateException e) {
+                throw new StartupException("Cannot listen on " + config.httpAddr().getHostString() + ":"
+                        + requestedPort + " (--http-addr): " + rootMessage(e), e);
+            }
+            Server server = new Server(config, web, state, metrics, generated, config.publicUrlOr(web.port()),
+                    opened);
+            self[0] = server;
+            LOG.info("Tocsin listening on http://{}:{} (public URL {})", config.httpAddr().getHostString(),
+                    web.port(), server.publicUrl);
+            return server;
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    /** The bound HTTP port (useful when started on port 0). */
+    public int httpPort() {
+        return web.port();
+    }
+
+    public String publicUrl() {
+        return publicUrl;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public StateStore state() {
+        return state;
+    }
+
+    public SelfMetrics metrics() {
+        return metrics;
+    }
+
+    /** Credentials generated on this start (a new data dir without bootstrap flags), to show once. */
+    public Optional<Bootstrap.Generated> generatedCredentials() {
+        return generated.filter(Bootstrap.Generated::any);
+    }
+
+    /** Graceful stop: in-flight requests finish, stores flush and close, the data dir is released. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        accepting = false;
+        LOG.info("Stopping: finishing in-flight requests");
+        try {
+            web.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("HTTP server did not stop cleanly", e);
+        }
+        closeAll(closeables);
+        LOG.info("Stopped");
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened) {
+        while (!opened.isEmpty()) {
+            AutoCloseable c = opened.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("Error while closing {}", c, e);
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

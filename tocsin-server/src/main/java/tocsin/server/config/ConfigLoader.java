@@ -1,0 +1,143 @@
+package tocsin.server.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Loads and validates the YAML configuration. Unknown keys and invalid values are errors; all of them are reported
+ * together in one {@link ConfigException}. Environment variables override file values (see {@link ConfigReader}),
+ * and can configure a provider without any file. Stateless.
+ */
+public final class ConfigLoader {
+    static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
+    private static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
+    private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+    private static final Pattern MAILBOX = Pattern.compile(
+            "(?:[^<>@]*<)?[^\\s<>@]+@[^\\s<>@]+(?:>)?");
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file the YAML file, or null for none (environment overrides still apply)
+     * @param env  the environment to read {@code TOCSIN_*} overrides from
+     */
+    public static TocsinConfig load(Path file, Map<String, String> env) {
+        JsonNode root = null;
+        String source = file == null ? "The configuration (environment)" : "Config file " + file;
+        if (file != null) {
+            try {
+                root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+                if (root != null && root.isMissingNode()) {
+                    root = null; // an empty file: all defaults
+                }
+            } catch (NoSuchFileException e) {
+                throw new ConfigException(source, List.of("file not found"));
+            } catch (JsonProcessingException e) {
+                var loc = e.getLocation();
+                throw new ConfigException(source, List.of("not valid YAML"
+                        + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
+                        + ": " + e.getOriginalMessage()));
+            } catch (IOException e) {
+                throw new ConfigException(source, List.of("cannot be read: " + e.getMessage()));
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        ConfigReader top = new ConfigReader(root, "", env, problems);
+        TocsinConfig.Http http = readHttp(top.section("http"));
+        NotifyConfig notify = readNotify(top.section("notify"));
+        top.finish();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(source, problems);
+        }
+        return new TocsinConfig(http, notify);
+    }
+
+    private static TocsinConfig.Http readHttp(Optional<ConfigReader> section) {
+        if (section.isEmpty()) {
+            return new TocsinConfig.Http(TocsinConfig.Http.DEFAULT_MAX_REQUEST_BYTES);
+        }
+        ConfigReader r = section.get();
+        long max = r.bytes("max_request_bytes", 1024, 1L << 31, TocsinConfig.Http.DEFAULT_MAX_REQUEST_BYTES);
+        r.finish();
+        return new TocsinConfig.Http(max);
+    }
+
+    private static NotifyConfig readNotify(Optional<ConfigReader> section) {
+        if (section.isEmpty()) {
+            return NotifyConfig.none();
+        }
+        ConfigReader r = section.get();
+        NotifyConfig n = new NotifyConfig(
+                r.section("email").map(ConfigLoader::readEmail),
+                r.section("twilio").map(ConfigLoader::readTwilio),
+                r.section("slack").map(ConfigLoader::readSlack),
+                r.section("teams").map(t -> {
+                    t.finish();
+                    return new NotifyConfig.Teams();
+                }),
+                r.section("sns").map(ConfigLoader::readSns));
+        r.finish();
+        return n;
+    }
+
+    private static NotifyConfig.Email readEmail(ConfigReader r) {
+        String host = r.requiredString("smtp_host");
+        int port = r.integer("smtp_port", 1, 65535, 587);
+        boolean starttls = r.bool("starttls", true);
+        boolean tls = r.bool("tls", false);
+        String username = r.string("username").filter(s -> !s.isBlank()).orElse(null);
+        String password = r.string("password").orElse(null);
+        String from = r.matching("from", true, MAILBOX, "an address such as pager@example.com or "
+                + "\"Tocsin <pager@example.com>\"");
+        int timeout = r.integer("timeout_seconds", 1, 300, 10);
+        if (starttls && tls) {
+            r.problem("tls", "cannot be combined with starttls: use tls: true for port 465 (implicit TLS) "
+                    + "or starttls: true for 587, not both");
+        }
+        if ((username == null) != (password == null)) {
+            r.problem(username == null ? "username" : "password", "username and password go together");
+        }
+        r.finish();
+        return new NotifyConfig.Email(host, port, starttls && !tls, tls, username, password, from, timeout);
+    }
+
+    private static NotifyConfig.Twilio readTwilio(ConfigReader r) {
+        String sid = r.matching("account_sid", true, TWILIO_SID, "a Twilio account SID (AC followed by 32 hex digits)");
+        String token = r.requiredString("auth_token");
+        String from = r.matching("from_number", true, E164, "a phone number in E.164 form such as +15550001111");
+        String base = r.url("base_url", "https://api.twilio.com");
+        r.finish();
+        return new NotifyConfig.Twilio(sid, token, from, base);
+    }
+
+    private static NotifyConfig.Slack readSlack(ConfigReader r) {
+        String token = r.string("bot_token").filter(s -> !s.isBlank()).orElse(null);
+        if (token != null && !token.startsWith("xox")) {
+            r.problem("bot_token", "must be a Slack token (xoxb-...)");
+        }
+        String secret = r.string("signing_secret").filter(s -> !s.isBlank()).orElse(null);
+        String base = r.url("base_url", "https://slack.com/api");
+        r.finish();
+        return new NotifyConfig.Slack(token, secret, base);
+    }
+
+    private static NotifyConfig.Sns readSns(ConfigReader r) {
+        String region = r.matching("region", true, AWS_REGION, "an AWS region such as us-east-1");
+        String endpoint = r.url("endpoint", null);
+        r.finish();
+        return new NotifyConfig.Sns(region, endpoint);
+    }
+}

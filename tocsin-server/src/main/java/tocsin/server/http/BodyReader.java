@@ -1,0 +1,203 @@
+package tocsin.server.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.DataFormatException;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads a request body into memory, undoing its {@code Content-Encoding}, and never holding more than a limit.
+ *
+ * <p>The limit applies to the <em>decoded</em> bytes, so a few kilobytes of gzip that expand to gigabytes (a "gzip
+ * bomb") stop at the limit with a 413 instead of filling the heap. The raw (still encoded) stream is bounded by the
+ * same limit plus a small slack: encoded data is never meaningfully larger than what it decodes to.
+ *
+ * <p>Supported encodings: {@code identity}, {@code gzip}/{@code x-gzip}, {@code deflate} (zlib-wrapped as RFC 9110
+ * says, and raw DEFLATE as some clients send it). Further encodings (zstd) plug in through {@link #decoders}.
+ * Stateless and thread-safe.
+ */
+public final class BodyReader {
+
+    /** Turns an encoded stream into a decoded one. */
+    @FunctionalInterface
+    public interface Decoder {
+        InputStream decode(InputStream in) throws IOException;
+    }
+
+    /** How much of a rejected body is read and discarded before giving up on the connection. */
+    static final long DRAIN_LIMIT = 16L << 20;
+
+    private final java.util.Map<String, Decoder> decoders;
+
+    public BodyReader(java.util.Map<String, Decoder> extraDecoders) {
+        java.util.Map<String, Decoder> m = new java.util.HashMap<>();
+        m.put("gzip", in -> new GZIPInputStream(in, 8192));
+        m.put("x-gzip", in -> new GZIPInputStream(in, 8192));
+        m.put("deflate", BodyReader::deflate);
+        m.putAll(extraDecoders);
+        this.decoders = java.util.Map.copyOf(m);
+    }
+
+    public BodyReader() {
+        this(java.util.Map.of());
+    }
+
+    /** The content codings this reader can undo (besides identity). */
+    public java.util.Set<String> codings() {
+        return decoders.keySet();
+    }
+
+    /**
+     * Reads and decodes everything.
+     *
+     * @param raw             the body as it arrives on the wire
+     * @param contentEncoding the header value, or null
+     * @param limit           maximum decoded size in bytes
+     * @throws ApiProblem 413 over the limit, 415 for an unknown encoding, 400 for a corrupt encoded stream
+     */
+    public byte[] read(InputStream raw, String contentEncoding, long limit) {
+        List<Decoder> chain = chain(contentEncoding);
+        try {
+            // Encoded data may exceed its decoded size by headers and, for incompressible input, DEFLATE's stored
+            // blocks (5 bytes per 64 KiB); the slack covers both.
+            long rawLimit = chain.isEmpty() ? limit : limit + limit / 1024 + 1024;
+            InputStream in = new BoundedInputStream(raw, rawLimit);
+            // Content-Encoding lists codings in the order they were applied: undo them last to first.
+            for (int i = chain.size() - 1; i >= 0; i--) {
+                in = chain.get(i).decode(in);
+            }
+            return readBounded(in, limit);
+        } catch (LimitExceeded e) {
+            throw ApiProblem.tooLarge(limit, !drain(raw));
+        } catch (ZipException | java.io.EOFException e) {
+            throw ApiProblem.invalidField("body", "could not decode the " + contentEncoding + " body: "
+                    + (e.getMessage() == null ? "truncated stream" : e.getMessage()));
+        } catch (IOException e) {
+            if (e.getCause() instanceof DataFormatException) {
+                throw ApiProblem.invalidField("body", "could not decode the " + contentEncoding + " body: "
+                        + e.getCause().getMessage());
+            }
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads and discards the rest of a rejected body, up to {@link #DRAIN_LIMIT} bytes, so that the client (which
+     * is usually still sending) reads the 413 instead of a connection reset, and the connection can be reused.
+     *
+     * @return true when the body ended within the drain limit
+     */
+    private static boolean drain(InputStream raw) {
+        byte[] buf = new byte[16384];
+        long drained = 0;
+        try {
+            int n;
+            while ((n = raw.read(buf)) >= 0) {
+                drained += n;
+                if (drained > DRAIN_LIMIT) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private List<Decoder> chain(String contentEncoding) {
+        List<Decoder> chain = new ArrayList<>();
+        if (contentEncoding == null || contentEncoding.isBlank()) {
+            return chain;
+        }
+        for (String token : contentEncoding.split(",")) {
+            String coding = token.trim().toLowerCase(Locale.ROOT);
+            if (coding.isEmpty() || coding.equals("identity")) {
+                continue;
+            }
+            Decoder d = decoders.get(coding);
+            if (d == null) {
+                throw new ApiProblem(ApiProblem.Kind.UNSUPPORTED_MEDIA_TYPE,
+                        "Unsupported Content-Encoding '" + coding + "'; supported: identity, "
+                                + String.join(", ", new java.util.TreeSet<>(decoders.keySet())));
+            }
+            chain.add(d);
+        }
+        return chain;
+    }
+
+    private static byte[] readBounded(InputStream in, long limit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        byte[] buf = new byte[16384];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            total += n;
+            if (total > limit) {
+                throw new LimitExceeded();
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** zlib-wrapped deflate per RFC 9110, falling back to raw DEFLATE when the zlib header is absent. */
+    private static InputStream deflate(InputStream in) throws IOException {
+        PushbackInputStream p = new PushbackInputStream(in, 2);
+        int b0 = p.read();
+        int b1 = b0 < 0 ? -1 : p.read();
+        if (b1 >= 0) {
+            p.unread(b1);
+        }
+        if (b0 >= 0) {
+            p.unread(b0);
+        }
+        boolean zlib = b0 >= 0 && b1 >= 0 && (b0 & 0x0F) == 8 && ((b0 << 8) | b1) % 31 == 0;
+        return new InflaterInputStream(p, new Inflater(!zlib), 8192);
+    }
+
+    private static final class LimitExceeded extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LimitExceeded() {
+            super("limit exceeded", null);
+        }
+    }
+
+    /** Counts raw bytes and fails past the limit (so an endless chunked body also stops). */
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+        private final long limit;
+        private long count;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && ++count > limit) {
+                throw new LimitExceeded();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, (int) Math.min(len, limit - count + 1));
+            if (n > 0 && (count += n) > limit) {
+                throw new LimitExceeded();
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package tocsin.server.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws Exception {
+        return Files.writeString(dir.resolve("tocsin.yaml"), text);
+    }
+
+    @Test
+    void noFileAndNoEnvironmentGivesDefaults() {
+        TocsinConfig c = ConfigLoader.load(null, Map.of());
+        assertThat(c.http().maxRequestBytes()).isEqualTo(TocsinConfig.Http.DEFAULT_MAX_REQUEST_BYTES);
+        assertThat(c.notifications().email()).isEmpty();
+    }
+
+    @Test
+    void anEmptyFileGivesDefaults() throws Exception {
+        assertThat(ConfigLoader.load(yaml(""), Map.of())).isEqualTo(TocsinConfig.defaults());
+    }
+
+    @Test
+    void theContractsNotifySectionParses() throws Exception {
+        TocsinConfig c = ConfigLoader.load(yaml("""
+                http:
+                  max_request_bytes: 16MiB
+                notify:
+                  email:  {smtp_host: 127.0.0.1, smtp_port: 587, starttls: true, username: u, password: p, from: "Tocsin <pager@example.com>"}
+                  twilio: {account_sid: AC0123456789abcdef0123456789abcdef, auth_token: tok, from_number: "+15550001111", base_url: "https://api.twilio.com"}
+                  slack:  {bot_token: xoxb-1-2, signing_secret: s3cr3t, base_url: "https://slack.com/api"}
+                  teams:  {}
+                  sns:    {region: us-east-1, endpoint: null}
+                """), Map.of());
+        assertThat(c.http().maxRequestBytes()).isEqualTo(16L << 20);
+        NotifyConfig n = c.notifications();
+        assertThat(n.email().orElseThrow().smtpHost()).isEqualTo("127.0.0.1");
+        assertThat(n.email().orElseThrow().starttls()).isTrue();
+        assertThat(n.twilio().orElseThrow().fromNumber()).isEqualTo("+15550001111");
+        assertThat(n.slack().orElseThrow().baseUrl()).isEqualTo("https://slack.com/api");
+        assertThat(n.teams()).isPresent();
+        assertThat(n.sns().orElseThrow().region()).isEqualTo("us-east-1");
+        assertThat(n.sns().orElseThrow().endpoint()).isNull();
+        assertThat(n.email().orElseThrow().toString()).doesNotContain("password=p,");
+    }
+
+    @Test
+    void everyProblemIsListedWithItsPath() throws Exception {
+        Path file = yaml("""
+                http:
+                  max_request_bytes: lots
+                notify:
+                  email: {smtp_port: 70000, starttls: maybe, from: "not an address", username: u}
+                  twilio: {account_sid: XY123, auth_token: t, from_number: "555-1234", base_url: "ftp://x"}
+                  teams: {webhook: x}
+                  sns: {region: Mars}
+                  pigeon: {}
+                monitors: []
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "http.max_request_bytes: must be a size such as 16777216, 16MiB or 512KiB, got 'lots'",
+                        "notify.email.smtp_host: is required",
+                        "notify.email.smtp_port: must be between 1 and 65535, got 70000",
+                        "notify.email.starttls: must be true or false, got 'maybe'",
+                        "notify.email.from: must be an address such as pager@example.com or \"Tocsin <pager@example.com>\", got 'not an address'",
+                        "notify.email.password: username and password go together",
+                        "notify.twilio.account_sid: must be a Twilio account SID (AC followed by 32 hex digits), got 'XY123'",
+                        "notify.twilio.from_number: must be a phone number in E.164 form such as +15550001111, got '555-1234'",
+                        "notify.twilio.base_url: must be an absolute http:// or https:// URL, got 'ftp://x'",
+                        "notify.teams.webhook: unknown key (this section takes no keys)",
+                        "notify.sns.region: must be an AWS region such as us-east-1, got 'Mars'",
+                        "notify.pigeon: unknown key; expected one of email, twilio, slack, teams, sns",
+                        "monitors: unknown key; expected one of http, notify"))
+                .hasMessageStartingWith("Config file " + file + " has 13 problems:");
+    }
+
+    @Test
+    void environmentOverridesFileValuesAndCanConfigureAProviderAlone() throws Exception {
+        Path file = yaml("notify:\n  email: {smtp_host: file-host, from: a@example.com}\n");
+        TocsinConfig c = ConfigLoader.load(file, Map.of("TOCSIN_NOTIFY_EMAIL_SMTP_HOST", "env-host",
+                "TOCSIN_NOTIFY_EMAIL_SMTP_PORT", "2525", "TOCSIN_NOTIFY_EMAIL_STARTTLS", "false"));
+        assertThat(c.notifications().email().orElseThrow().smtpHost()).isEqualTo("env-host");
+        assertThat(c.notifications().email().orElseThrow().smtpPort()).isEqualTo(2525);
+        assertThat(c.notifications().email().orElseThrow().starttls()).isFalse();
+
+        TocsinConfig envOnly = ConfigLoader.load(null, Map.of("TOCSIN_NOTIFY_SNS_REGION", "eu-west-1"));
+        assertThat(envOnly.notifications().sns().orElseThrow().region()).isEqualTo("eu-west-1");
+
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("TOCSIN_NOTIFY_EMAIL_SMTP_PORT", "x")))
+                .hasMessageContaining("notify.email.smtp_port: must be an integer")
+                .hasMessageContaining("notify.email.smtp_host: is required");
+    }
+
+    @Test
+    void wrongShapesAndBrokenYamlAreReported() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("notify: [1, 2]\n"), Map.of()))
+                .hasMessageContaining("notify: must be a mapping of keys to values, got a list");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("notify:\n  email: {smtp_host: [a]\n"), Map.of()))
+                .hasMessageContaining("not valid YAML at line");
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of()))
+                .hasMessageContaining("file not found");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("notify:\n  email: {smtp_host: {a: 1}, from: a@b.c}\n"), Map.of()))
+                .hasMessageContaining("notify.email.smtp_host: must be a single value, got a mapping");
+    }
+
+    @Test
+    void starttlsAndImplicitTlsAreExclusive() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(yaml(
+                "notify:\n  email: {smtp_host: h, from: a@b.c, starttls: true, tls: true}\n"), Map.of()))
+                .hasMessageContaining("notify.email.tls: cannot be combined with starttls");
+        TocsinConfig c = ConfigLoader.load(yaml("notify:\n  email: {smtp_host: h, from: a@b.c, starttls: false, tls: true, smtp_port: 465}\n"), Map.of());
+        assertThat(c.notifications().email().orElseThrow().tls()).isTrue();
+    }
+}

@@ -1,0 +1,102 @@
+package tocsin.state;
+
+import java.util.Objects;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tocsin.core.access.AccessStore;
+
+/**
+ * The front door of Tocsin's SQL state: configuration, people, keys and incident state, on the embedded SQLite file
+ * or on PostgreSQL. {@link #open} connects, brings the schema up to date and hands out the stores:
+ *
+ * <pre>{@code
+ * try (StateStore state = StateStore.open(StateConfig.embedded(dataDir))) {
+ *     AccessStore access = state.accessStore();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * Thread-safe. The stores it hands out are valid until {@link #close()}.
+ */
+public final class StateStore implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StateStore.class);
+
+    private final Database database;
+    private final HikariDataSource pool;
+    private final int schemaVersion;
+    private final AccessStore accessStore;
+
+    private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore) {
+        this.database = database;
+        this.pool = pool;
+        this.schemaVersion = schemaVersion;
+        this.accessStore = accessStore;
+    }
+
+    /**
+     * Connects to the database {@code config} names and applies pending schema migrations.
+     *
+     * @throws IllegalArgumentException      when the database URL is malformed (the message names the problem,
+     *                                       never the password)
+     * @throws DatabaseUnavailableException  when the database cannot be reached or refuses the login
+     * @throws SchemaException               when the schema is newer than this binary or differs from what it shipped
+     */
+    public static StateStore open(StateConfig config) {
+        Objects.requireNonNull(config, "config");
+        Database database = Database.of(config);
+        MigrationRunner migrations = new MigrationRunner(database.dialect(), config.clock());
+        HikariDataSource pool = database.openPool(config.maxPoolSize());
+        try {
+            int version = migrations.migrate(pool);
+            AccessStore access = new SqlAccessStore(pool, database.dialect(), config.clock(), new PasswordHasher());
+            log.info("State in {}, schema version {}", database.describe(), version);
+            return new StateStore(database, pool, version, access);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    public AccessStore accessStore() {
+        return accessStore;
+    }
+
+    public Dialect dialect() {
+        return database.dialect();
+    }
+
+    /**
+     * The connection pool, for the stores of later modules. Its connections are in auto-commit mode; on SQLite an
+     * explicit transaction takes the write lock when it begins.
+     */
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** The schema version after migrations: the number of the last applied migration. */
+    public int schemaVersion() {
+        return schemaVersion;
+    }
+
+    /** Where the state is, safe for logs: the file or server, database and user, never a password. */
+    public String describe() {
+        return database.describe();
+    }
+
+    /** Closes the pool. Idempotent. */
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "StateStore[" + describe() + ", schema version " + schemaVersion + "]";
+    }
+}

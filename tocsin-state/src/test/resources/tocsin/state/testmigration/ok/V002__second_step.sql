@@ -1,0 +1,1 @@
+CREATE TABLE second_common (x INTEGER);

@@ -1,0 +1,1 @@
+CREATE TABLE third (x INTEGER);
