@@ -174,6 +174,29 @@ class LaunchIT {
     }
 
     @Test
+    void theLauncherScriptFindsAJdkAndRunsTheJar(@TempDir Path dir) throws Exception {
+        Path script = Path.of("..", "bin", "tocsin").toAbsolutePath().normalize();
+        assumeTrue(Files.isExecutable(script), "bin/tocsin not found beside this module");
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "--version").directory(dir.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        String out = slurp(p.getInputStream());
+        String err = slurp(p.getErrorStream());
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isZero();
+        assertThat(out).startsWith("tocsin ").contains("Java " + Runtime.version().feature());
+
+        ProcessBuilder tooOld = new ProcessBuilder("sh", "-c", ". \"$0\"; tocsin_find_jdk",
+                Path.of("..", "bin", "lib", "jdk.sh").toAbsolutePath().normalize().toString());
+        tooOld.environment().put("TOCSIN_MIN_JAVA", "99");
+        Process q = tooOld.start();
+        String qerr = slurp(q.getErrorStream());
+        assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(q.exitValue()).isEqualTo(1);
+        assertThat(qerr).contains("no JDK 99 or newer found", "set JAVA_HOME");
+    }
+
+    @Test
     void keysCanBeManagedFromTheCommandLine(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         Result fresh = run(dir, Map.of(), "keys", "list", "--data-dir", data.toString());
