@@ -1,0 +1,191 @@
+package tocsin.bench;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Side-by-side benchmarks. Each scenario starts Tocsin and the peers installed on this machine, sends them the same
+ * pre-encoded data in the same run, and prints each figure with its ratio to Tocsin's.
+ *
+ * <pre>
+ *   java -jar tocsin-bench/target/tocsin-bench.jar remote-write [--series N] [--samples N] [--shards N]
+ *        [--tocsin-jar tocsin-server/target/tocsin.jar] [--peers victoria-metrics,prometheus]
+ * </pre>
+ *
+ * Peers come from Debian's packages ({@code victoria-metrics}, {@code prometheus}); a peer that is not installed is
+ * reported and skipped.
+ */
+public final class Bench {
+    private static final String KEY = "bench-key-0123456789abcdef";
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !args[0].equals("remote-write")) {
+            System.err.println("usage: remote-write [--series N] [--samples N] [--shards N] [--tocsin-jar PATH] [--peers a,b]");
+            System.exit(2);
+        }
+        Map<String, String> opts = options(args);
+        int series = Integer.parseInt(opts.getOrDefault("series", "10000"));
+        int samples = Integer.parseInt(opts.getOrDefault("samples", "100"));
+        int shards = Integer.parseInt(opts.getOrDefault("shards", "4"));
+        int perRequest = Integer.parseInt(opts.getOrDefault("series-per-request", "2000"));
+        Path jar = Path.of(opts.getOrDefault("tocsin-jar", "tocsin-server/target/tocsin.jar"));
+        List<String> peers = List.of(opts.getOrDefault("peers", "victoria-metrics,prometheus").split(","));
+
+        long start = System.currentTimeMillis() - samples * RemoteWritePayloads.STEP_MS - 60_000;
+        start -= start % RemoteWritePayloads.STEP_MS;
+        List<RemoteWritePayloads.Shard> payload = RemoteWritePayloads.generate(series, samples, shards, perRequest,
+                start, 42);
+        long requests = payload.stream().mapToLong(s -> s.requests().size()).sum();
+        long bytes = payload.stream().flatMap(s -> s.requests().stream()).mapToLong(b -> b.length).sum();
+        long totalSamples = (long) series * samples;
+        System.out.printf(Locale.ROOT, "remote-write: %,d series x %,d samples = %,d samples in %,d requests "
+                + "(%.1f MiB snappy), %d shards%n", series, samples, totalSamples, requests, bytes / 1048576.0, shards);
+
+        List<Result> results = new ArrayList<>();
+        if (Files.exists(jar)) {
+            results.add(run("tocsin", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "server", "--data-dir", "{DATA}",
+                    "--http-addr", "127.0.0.1:{PORT}", "--statsd-addr", "off", "--bootstrap-api-key", KEY),
+                    "/health", "/api/v1/write", Map.of("Authorization", "Bearer " + KEY), payload, totalSamples));
+        } else {
+            System.out.println("tocsin: " + jar + " not found; build it with ./mvnw -DskipTests package");
+        }
+        for (String peer : peers) {
+            switch (peer.trim()) {
+                case "victoria-metrics" -> results.add(run("victoria-metrics", List.of("victoria-metrics",
+                        "-storageDataPath={DATA}", "-httpListenAddr=127.0.0.1:{PORT}", "-retentionPeriod=100y"),
+                        "/health", "/api/v1/write", Map.of(), payload, totalSamples));
+                case "prometheus" -> results.add(run("prometheus", List.of("prometheus",
+                        "--config.file=/dev/null", "--storage.tsdb.path={DATA}",
+                        "--web.listen-address=127.0.0.1:{PORT}", "--web.enable-remote-write-receiver"),
+                        "/-/ready", "/api/v1/write", Map.of(), payload, totalSamples));
+                default -> System.out.println("unknown peer " + peer);
+            }
+        }
+        print(results);
+    }
+
+    record Result(String name, String status, double wallSeconds, double cpuSeconds, long rssBytes, long diskBytes,
+                  long samples) {
+        double samplesPerSecond() {
+            return samples / wallSeconds;
+        }
+
+        double samplesPerCpuSecond() {
+            return samples / cpuSeconds;
+        }
+    }
+
+    private static Result run(String name, List<String> command, String ready, String write, Map<String, String> headers,
+                              List<RemoteWritePayloads.Shard> payload, long samples) {
+        if (!command.get(0).startsWith("/") && !onPath(command.get(0))) {
+            return new Result(name, "not installed (apt-get install " + name + ")", 0, 0, 0, 0, samples);
+        }
+        try (Peer peer = Peer.start(name, command, ready, write, headers)) {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // Probe with the first request: a server without the route is reported, not measured.
+            int probe = send(http, peer, payload.get(0).requests().get(0));
+            if (probe >= 300) {
+                return new Result(name, "write answered " + probe, 0, 0, 0, 0, samples);
+            }
+            double cpu0 = peer.cpuSeconds();
+            long t0 = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(payload.size());
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (RemoteWritePayloads.Shard shard : payload) {
+                futures.add(pool.submit(() -> {
+                    int failures = 0;
+                    for (byte[] body : shard.requests()) {
+                        if (send(http, peer, body) >= 300) {
+                            failures++;
+                        }
+                    }
+                    return failures;
+                }));
+            }
+            int failures = 0;
+            for (Future<Integer> f : futures) {
+                failures += f.get();
+            }
+            pool.shutdown();
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double cpu = peer.cpuSeconds() - cpu0;
+            long rss = peer.rssBytes();
+            if (name.equals("victoria-metrics")) {
+                http.send(HttpRequest.newBuilder(peer.uri("/internal/force_flush")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+            Thread.sleep(2000);
+            long disk = peer.diskBytes();
+            return new Result(name, failures == 0 ? "ok" : failures + " failed requests", wall, cpu, rss, disk, samples);
+        } catch (Exception e) {
+            return new Result(name, "error: " + e.getMessage(), 0, 0, 0, 0, samples);
+        }
+    }
+
+    private static int send(HttpClient http, Peer peer, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(peer.uri(peer.writePath)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
+                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        peer.headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static void print(List<Result> results) {
+        Result base = results.stream().filter(r -> r.name().equals("tocsin") && r.status().equals("ok")).findFirst()
+                .orElse(null);
+        System.out.printf(Locale.ROOT, "%-17s %-10s %12s %14s %9s %16s %9s %10s %12s%n", "server", "status", "wall s",
+                "samples/s", "CPU s", "samples/CPU-s", "RSS MiB", "disk MiB", "bytes/sample");
+        for (Result r : results) {
+            if (!r.status().equals("ok")) {
+                System.out.printf(Locale.ROOT, "%-17s %s%n", r.name(), r.status());
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "%-17s %-10s %12.2f %14.0f %9.2f %16.0f %9.1f %10.1f %12.2f%n", r.name(),
+                    r.status(), r.wallSeconds(), r.samplesPerSecond(), r.cpuSeconds(), r.samplesPerCpuSecond(),
+                    r.rssBytes() / 1048576.0, r.diskBytes() / 1048576.0, r.diskBytes() / (double) r.samples());
+        }
+        if (base != null) {
+            System.out.println("ratios (tocsin / peer; >1 means tocsin is better for rates, worse for sizes):");
+            for (Result r : results) {
+                if (r != base && r.status().equals("ok")) {
+                    System.out.printf(Locale.ROOT, "  vs %-15s samples/s x%.2f  samples/CPU-s x%.2f  RSS x%.2f  "
+                                    + "bytes/sample x%.2f%n", r.name(), base.samplesPerSecond() / r.samplesPerSecond(),
+                            base.samplesPerCpuSecond() / r.samplesPerCpuSecond(), base.rssBytes() / (double) r.rssBytes(),
+                            base.diskBytes() / (double) r.diskBytes());
+                }
+            }
+        }
+    }
+
+    private static boolean onPath(String exe) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, exe))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            m.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,131 @@
+package tocsin.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A server under measurement, run as a child process on a free port with a fresh data directory: Tocsin itself or
+ * a peer installed from Debian's packages. Reads its CPU time and resident memory from {@code /proc}, and its
+ * footprint on disk. Not thread-safe.
+ */
+final class Peer implements AutoCloseable {
+    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+    final String name;
+    final int port;
+    final Path dataDir;
+    final String writePath;
+    final Map<String, String> headers;
+    private final Process process;
+
+    private Peer(String name, int port, Path dataDir, String writePath, Map<String, String> headers, Process process) {
+        this.name = name;
+        this.port = port;
+        this.dataDir = dataDir;
+        this.writePath = writePath;
+        this.headers = headers;
+        this.process = process;
+    }
+
+    /** Starts {@code command} (with {PORT} and {DATA} substituted) and waits until {@code readyPath} answers 200. */
+    static Peer start(String name, List<String> command, String readyPath, String writePath,
+                      Map<String, String> headers) throws IOException, InterruptedException {
+        int port = freePort();
+        Path data = Files.createTempDirectory("tocsin-bench-" + name.toLowerCase(java.util.Locale.ROOT) + "-");
+        List<String> cmd = new ArrayList<>();
+        for (String c : command) {
+            cmd.add(c.replace("{PORT}", Integer.toString(port)).replace("{DATA}", data.toString()));
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile()).start();
+        Peer peer = new Peer(name, port, data, writePath, headers, p);
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IOException(name + " exited at startup (" + p.exitValue() + "); see "
+                        + data.resolveSibling(data.getFileName() + ".log"));
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(peer.uri(readyPath)).timeout(Duration.ofSeconds(2))
+                        .build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return peer;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        peer.close();
+        throw new IOException(name + " did not become ready within 60 s");
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** User + system CPU seconds the process has used so far. */
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** Resident set size in bytes. */
+    long rssBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    long diskBytes() throws IOException {
+        try (Stream<Path> s = Files.walk(dataDir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Stream<Path> s = Files.walk(dataDir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp dir
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
