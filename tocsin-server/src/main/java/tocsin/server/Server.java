@@ -116,9 +116,9 @@ public final class Server implements AutoCloseable {
                         .shutdownGracePeriod(SHUTDOWN_GRACE)
                         // Bodies are bounded and decoded by BodyReader, after decompression; see HttpContext.
                         .maxPayloadSize(-1)
-                        .directHandlers(new DialectDirectHandler(json, bodyReader.codings()).asHandlers())
+                        .directHandlers(new DialectDirectHandler(json, bodyReader.acceptedCodings()).asHandlers())
                         .contentEncoding(c -> c.contentEncodingsDiscoverServices(false)
-                                .addContentEncoding(new PassThroughEncoding(bodyReader.codings())))
+                                .addContentEncoding(new PassThroughEncoding(bodyReader.acceptedCodings())))
                         .routing(r -> {
                             RouteTable routes = new RouteTable(r, context, authenticator, errors, metrics);
                             new SystemRoutes(metrics, () -> self[0] == null || self[0].accepting).register(routes);

@@ -57,12 +57,13 @@ public final class ConfigLoader {
         List<String> problems = new ArrayList<>();
         ConfigReader top = new ConfigReader(root, "", env, problems);
         TocsinConfig.Http http = readHttp(top.section("http"));
+        TocsinConfig.Metrics metrics = readMetrics(top.section("metrics"));
         NotifyConfig notify = readNotify(top.section("notify"));
         top.finish();
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new TocsinConfig(http, notify);
+        return new TocsinConfig(http, metrics, notify);
     }
 
     private static TocsinConfig.Http readHttp(Optional<ConfigReader> section) {
@@ -73,6 +74,20 @@ public final class ConfigLoader {
         long max = r.bytes("max_request_bytes", 1024, 1L << 31, TocsinConfig.Http.DEFAULT_MAX_REQUEST_BYTES);
         r.finish();
         return new TocsinConfig.Http(max);
+    }
+
+    private static TocsinConfig.Metrics readMetrics(Optional<ConfigReader> section) {
+        TocsinConfig.Metrics d = TocsinConfig.Metrics.defaults();
+        if (section.isEmpty()) {
+            return d;
+        }
+        ConfigReader r = section.get();
+        long maxSeries = r.integer("max_series", 1, Integer.MAX_VALUE, (int) d.maxSeries());
+        java.time.Duration retention = r.duration("retention", java.time.Duration.ofHours(2),
+                java.time.Duration.ofDays(3650), d.retention());
+        int queue = r.integer("statsd_queue", 16, 1_000_000, d.statsdQueue());
+        r.finish();
+        return new TocsinConfig.Metrics(maxSeries, retention, queue);
     }
 
     private static NotifyConfig readNotify(Optional<ConfigReader> section) {

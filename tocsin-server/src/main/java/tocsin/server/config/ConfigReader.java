@@ -178,6 +178,47 @@ final class ConfigReader {
         return n * mult;
     }
 
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d|w)", Pattern.CASE_INSENSITIVE);
+
+    /** A duration such as 500ms, 10s, 5m, 12h, 15d, 2w. */
+    java.time.Duration duration(String key, java.time.Duration min, java.time.Duration max, java.time.Duration dflt) {
+        Optional<String> v = string(key);
+        if (v.isEmpty()) {
+            return dflt;
+        }
+        Matcher m = DURATION.matcher(v.get().trim());
+        if (!m.matches()) {
+            problem(key, "must be a duration such as 30s, 5m, 12h or 15d, got '" + v.get() + "'");
+            return dflt;
+        }
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            problem(key, "is too large: '" + v.get() + "'");
+            return dflt;
+        }
+        java.time.Duration d;
+        try {
+            d = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                case "ms" -> java.time.Duration.ofMillis(n);
+                case "s" -> java.time.Duration.ofSeconds(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                case "h" -> java.time.Duration.ofHours(n);
+                case "d" -> java.time.Duration.ofDays(n);
+                default -> java.time.Duration.ofDays(Math.multiplyExact(n, 7));
+            };
+        } catch (ArithmeticException e) {
+            problem(key, "is too large: '" + v.get() + "'");
+            return dflt;
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            problem(key, "must be between " + min + " and " + max + ", got '" + v.get() + "'");
+            return dflt;
+        }
+        return d;
+    }
+
     /** An absolute http(s) URL, without a trailing slash. */
     String url(String key, String dflt) {
         Optional<String> v = string(key);

@@ -4,9 +4,23 @@ package tocsin.server.config;
  * The declarative configuration file ({@code --config}), validated. Immutable.
  *
  * @param http   HTTP limits
+ * @param metrics metric store limits and retention
  * @param notifications notification providers (the {@code notify:} section)
  */
-public record TocsinConfig(Http http, NotifyConfig notifications) {
+public record TocsinConfig(Http http, Metrics metrics, NotifyConfig notifications) {
+
+    /**
+     * The metric store and intake.
+     *
+     * @param maxSeries      cardinality limit: new series beyond it are refused (existing ones keep accepting)
+     * @param retention      how long samples are kept
+     * @param statsdQueue    DogStatsD datagrams that may wait for the parser before new ones are dropped
+     */
+    public record Metrics(long maxSeries, java.time.Duration retention, int statsdQueue) {
+        public static Metrics defaults() {
+            return new Metrics(1_000_000, java.time.Duration.ofDays(15), 8192);
+        }
+    }
 
     /** Limits on what the HTTP server accepts. */
     public record Http(long maxRequestBytes) {
@@ -14,6 +28,6 @@ public record TocsinConfig(Http http, NotifyConfig notifications) {
     }
 
     public static TocsinConfig defaults() {
-        return new TocsinConfig(new Http(Http.DEFAULT_MAX_REQUEST_BYTES), NotifyConfig.none());
+        return new TocsinConfig(new Http(Http.DEFAULT_MAX_REQUEST_BYTES), Metrics.defaults(), NotifyConfig.none());
     }
 }

@@ -51,9 +51,19 @@ public final class BodyReader {
         this(java.util.Map.of());
     }
 
+    /** Codings that some route's protocol decodes itself; accepted on the wire, rejected by routes that don't. */
+    public static final java.util.Set<String> PROTOCOL_CODINGS = java.util.Set.of("snappy");
+
     /** The content codings this reader can undo (besides identity). */
     public java.util.Set<String> codings() {
         return decoders.keySet();
+    }
+
+    /** Everything Helidon should let through to the routes: decodable codings and protocol codings. */
+    public java.util.Set<String> acceptedCodings() {
+        java.util.Set<String> all = new java.util.HashSet<>(decoders.keySet());
+        all.addAll(PROTOCOL_CODINGS);
+        return all;
     }
 
     /**
@@ -65,7 +75,17 @@ public final class BodyReader {
      * @throws ApiProblem 413 over the limit, 415 for an unknown encoding, 400 for a corrupt encoded stream
      */
     public byte[] read(InputStream raw, String contentEncoding, long limit) {
-        List<Decoder> chain = chain(contentEncoding);
+        return read(raw, contentEncoding, limit, java.util.Set.of());
+    }
+
+    /**
+     * Reads and decodes everything except the codings that are part of the route's own protocol (Prometheus remote
+     * write declares {@code Content-Encoding: snappy} for its block-compressed protobuf, which its decoder undoes).
+     *
+     * @param protocolCodings codings to leave in place
+     */
+    public byte[] read(InputStream raw, String contentEncoding, long limit, java.util.Set<String> protocolCodings) {
+        List<Decoder> chain = chain(contentEncoding, protocolCodings);
         try {
             // Encoded data may exceed its decoded size by headers and, for incompressible input, DEFLATE's stored
             // blocks (5 bytes per 64 KiB); the slack covers both.
@@ -113,14 +133,14 @@ public final class BodyReader {
         }
     }
 
-    private List<Decoder> chain(String contentEncoding) {
+    private List<Decoder> chain(String contentEncoding, java.util.Set<String> protocolCodings) {
         List<Decoder> chain = new ArrayList<>();
         if (contentEncoding == null || contentEncoding.isBlank()) {
             return chain;
         }
         for (String token : contentEncoding.split(",")) {
             String coding = token.trim().toLowerCase(Locale.ROOT);
-            if (coding.isEmpty() || coding.equals("identity")) {
+            if (coding.isEmpty() || coding.equals("identity") || protocolCodings.contains(coding)) {
                 continue;
             }
             Decoder d = decoders.get(coding);

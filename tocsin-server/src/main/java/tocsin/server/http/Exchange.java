@@ -63,6 +63,17 @@ public final class Exchange {
                 request.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null), bodyLimit);
     }
 
+    /** The body with its transport codings undone, but {@code protocolCodings} left for the route's decoder. */
+    public byte[] body(java.util.Set<String> protocolCodings) {
+        return context.bodyReader().read(request.content().inputStream(),
+                request.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null), bodyLimit, protocolCodings);
+    }
+
+    /** The route's body limit (after decompression). */
+    public long bodyLimit() {
+        return bodyLimit;
+    }
+
     /** The body as a JSON tree; a 400 naming line and column when it is not JSON. */
     public JsonNode jsonBody() {
         byte[] body = body();

@@ -81,7 +81,7 @@ class ConfigLoaderTest {
                         "notify.teams.webhook: unknown key (this section takes no keys)",
                         "notify.sns.region: must be an AWS region such as us-east-1, got 'Mars'",
                         "notify.pigeon: unknown key; expected one of email, twilio, slack, teams, sns",
-                        "monitors: unknown key; expected one of http, notify"))
+                        "monitors: unknown key; expected one of http, metrics, notify"))
                 .hasMessageStartingWith("Config file " + file + " has 13 problems:");
     }
 
@@ -112,6 +112,21 @@ class ConfigLoaderTest {
                 .hasMessageContaining("file not found");
         assertThatThrownBy(() -> ConfigLoader.load(yaml("notify:\n  email: {smtp_host: {a: 1}, from: a@b.c}\n"), Map.of()))
                 .hasMessageContaining("notify.email.smtp_host: must be a single value, got a mapping");
+    }
+
+    @Test
+    void metricLimitsAndRetentionParseWithUnits() throws Exception {
+        TocsinConfig c = ConfigLoader.load(yaml("metrics: {max_series: 50000, retention: 30d, statsd_queue: 1024}\n"), Map.of());
+        assertThat(c.metrics().maxSeries()).isEqualTo(50_000);
+        assertThat(c.metrics().retention()).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(c.metrics().statsdQueue()).isEqualTo(1024);
+        assertThat(ConfigLoader.load(null, Map.of("TOCSIN_METRICS_RETENTION", "2w")).metrics().retention())
+                .isEqualTo(java.time.Duration.ofDays(14));
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("metrics: {retention: forever, max_series: 0}\n"), Map.of()))
+                .hasMessageContaining("metrics.retention: must be a duration such as 30s, 5m, 12h or 15d, got 'forever'")
+                .hasMessageContaining("metrics.max_series: must be between 1 and");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("metrics: {retention: 1h}\n"), Map.of()))
+                .hasMessageContaining("metrics.retention: must be between PT2H and");
     }
 
     @Test
