@@ -10,6 +10,7 @@ import tocsin.server.access.SessionRoutes;
 import tocsin.server.access.UserRoutes;
 import tocsin.server.auth.Authenticator;
 import tocsin.server.auth.Bootstrap;
+import tocsin.server.auth.LoginThrottle;
 import tocsin.server.datadir.DataDir;
 import tocsin.server.datadog.ValidateRoutes;
 import tocsin.server.http.BodyReader;
@@ -124,7 +125,8 @@ public final class Server implements AutoCloseable {
                             new SystemRoutes(metrics, () -> self[0] == null || self[0].accepting).register(routes);
                             new KeyRoutes(state.accessStore(), authenticator).register(routes);
                             new UserRoutes(state.accessStore()).register(routes);
-                            new SessionRoutes(state.accessStore(), provisionalUrl).register(routes);
+                            new SessionRoutes(state.accessStore(), provisionalUrl,
+                                    new LoginThrottle(5, Duration.ofMinutes(15), config.clock())).register(routes);
                             new ValidateRoutes().register(routes);
                             extraRoutes.accept(routes);
                             routes.fallback();

@@ -129,6 +129,21 @@ class AuthIT {
     }
 
     @Test
+    void repeatedFailedLoginsAreThrottled() {
+        tocsin.adminPost("/api/tocsin/users", "{\"email\":\"mallory-target@example.com\",\"name\":\"T\",\"password\":\"right-password-1\"}");
+        for (int i = 0; i < 5; i++) {
+            assertThat(tocsin.postJson("/api/tocsin/session",
+                    "{\"email\":\"mallory-target@example.com\",\"password\":\"guess-" + i + "\"}").status()).isEqualTo(401);
+        }
+        TestServer.Reply locked = tocsin.postJson("/api/tocsin/session",
+                "{\"email\":\"mallory-target@example.com\",\"password\":\"right-password-1\"}");
+        assertThat(locked.status()).isEqualTo(429);
+        assertThat(locked.header("Retry-After")).isNotNull();
+        // API keys are unaffected
+        assertThat(tocsin.adminGet("/api/tocsin/users").status()).isEqualTo(200);
+    }
+
+    @Test
     void theBootstrapOwnerCanLogIn() {
         TestServer.Reply login = tocsin.postJson("/api/tocsin/session",
                 "{\"email\":\"admin@localhost\",\"password\":\"" + TestServer.ADMIN_PASSWORD + "\"}");

@@ -5,6 +5,7 @@ import tocsin.core.access.AccessStore;
 import tocsin.core.access.Principal;
 import tocsin.core.access.Scope;
 import tocsin.server.auth.Authenticator;
+import tocsin.server.auth.LoginThrottle;
 import tocsin.server.http.Access;
 import tocsin.server.http.ApiProblem;
 import tocsin.server.http.Dialect;
@@ -26,10 +27,12 @@ public final class SessionRoutes {
     static final Duration SESSION_TTL = Duration.ofHours(12);
     private final AccessStore store;
     private final boolean secureCookies;
+    private final LoginThrottle throttle;
 
-    public SessionRoutes(AccessStore store, String publicUrl) {
+    public SessionRoutes(AccessStore store, String publicUrl, LoginThrottle throttle) {
         this.store = store;
         this.secureCookies = publicUrl.startsWith("https://");
+        this.throttle = throttle;
     }
 
     public void register(RouteTable routes) {
@@ -47,8 +50,18 @@ public final class SessionRoutes {
         if (!errors.isEmpty()) {
             throw ApiProblem.badRequest("Invalid login", errors);
         }
-        Principal p = store.authenticatePassword(email, password.toCharArray())
-                .orElseThrow(() -> ApiProblem.unauthorized("Wrong e-mail or password"));
+        long wait = throttle.retryAfterSeconds(email);
+        if (wait > 0) {
+            ex.response().header("Retry-After", Long.toString(wait));
+            throw new ApiProblem(ApiProblem.Kind.TOO_MANY_REQUESTS,
+                    "Too many failed logins for this account; try again in " + wait + " s");
+        }
+        Principal p = store.authenticatePassword(email, password.toCharArray()).orElse(null);
+        if (p == null) {
+            throttle.failed(email);
+            throw ApiProblem.unauthorized("Wrong e-mail or password");
+        }
+        throttle.succeeded(email);
         AccessStore.Session s = store.createSession(p.id(), SESSION_TTL);
         ex.response().header("Set-Cookie", Authenticator.SESSION_COOKIE + "=" + s.token()
                 + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + SESSION_TTL.toSeconds()
