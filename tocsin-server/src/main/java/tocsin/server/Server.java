@@ -12,7 +12,17 @@ import tocsin.server.auth.Authenticator;
 import tocsin.server.auth.Bootstrap;
 import tocsin.server.auth.LoginThrottle;
 import tocsin.server.datadir.DataDir;
+import tocsin.server.datadog.QueryRoutes;
+import tocsin.server.datadog.SeriesRoutes;
 import tocsin.server.datadog.ValidateRoutes;
+import tocsin.server.dogstatsd.DogStatsdIntake;
+import tocsin.server.dogstatsd.UdpMetrics;
+import tocsin.server.intake.MetricIntake;
+import tocsin.server.prometheus.RemoteWriteRoutes;
+import tocsin.server.query.TsdbMetricSource;
+import tocsin.query.datadog.DatadogQueryEngine;
+import tocsin.tsdb.Tsdb;
+import tocsin.tsdb.TsdbOptions;
 import tocsin.server.http.BodyReader;
 import tocsin.server.http.ErrorMapper;
 import tocsin.server.http.DialectDirectHandler;
@@ -52,8 +62,12 @@ public final class Server implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean accepting = true;
 
+    private final DogStatsdIntake statsd;
+
     private Server(ServerConfig config, WebServer web, StateStore state, SelfMetrics metrics,
-                   Optional<Bootstrap.Generated> generated, String publicUrl, Deque<AutoCloseable> closeables) {
+                   Optional<Bootstrap.Generated> generated, String publicUrl, Deque<AutoCloseable> closeables,
+                   DogStatsdIntake statsd) {
+        this.statsd = statsd;
         this.config = config;
         this.web = web;
         this.state = state;
@@ -96,6 +110,29 @@ public final class Server implements AutoCloseable {
                     config.bootstrapApiKey(), config.bootstrapAdminPassword());
 
             SelfMetrics metrics = new SelfMetrics();
+            Tsdb tsdb;
+            try {
+                tsdb = Tsdb.open(TsdbOptions.of(dataDir.resolve("tsdb")).withClock(config.clock())
+                        .withMaxSeries((int) Math.min(Integer.MAX_VALUE, config.config().metrics().maxSeries())));
+            } catch (RuntimeException e) {
+                throw new StartupException("Cannot open the metric store in " + dataDir.resolve("tsdb") + ": "
+                        + e.getMessage(), e);
+            }
+            opened.push(tsdb);
+            MetricIntake intake = new MetricIntake(tsdb, metrics.registry());
+            DatadogQueryEngine queries = DatadogQueryEngine.over(new TsdbMetricSource(tsdb));
+            DogStatsdIntake statsd = null;
+            if (config.statsdAddr() != null) {
+                try {
+                    statsd = DogStatsdIntake.start(config.statsdAddr(), config.config().metrics().statsdQueue(),
+                            config.config().metrics().statsdFlush(), intake, config.clock(), metrics.registry(),
+                            UdpMetrics.register(metrics.registry()));
+                } catch (java.io.UncheckedIOException e) {
+                    throw new StartupException("Cannot listen for DogStatsD on " + config.statsdAddr()
+                            + " (--statsd-addr; 'off' disables it): " + e.getMessage(), e);
+                }
+                opened.push(statsd);
+            }
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             Authenticator authenticator = new Authenticator(state.accessStore(), config.clock());
             ErrorMapper errors = new ErrorMapper(json);
@@ -128,6 +165,9 @@ public final class Server implements AutoCloseable {
                             new SessionRoutes(state.accessStore(), provisionalUrl,
                                     new LoginThrottle(5, Duration.ofMinutes(15), config.clock())).register(routes);
                             new ValidateRoutes().register(routes);
+                            new SeriesRoutes(intake, config.clock()).register(routes);
+                            new QueryRoutes(queries, config.clock()).register(routes);
+                            new RemoteWriteRoutes(intake, config.clock()).register(routes);
                             extraRoutes.accept(routes);
                             routes.fallback();
                         })
@@ -138,7 +178,7 @@ public final class Server implements AutoCloseable {
                         + requestedPort + " (--http-addr): " + rootMessage(e), e);
             }
             Server server = new Server(config, web, state, metrics, generated, config.publicUrlOr(web.port()),
-                    opened);
+                    opened, statsd);
             self[0] = server;
             LOG.info("Tocsin listening on http://{}:{} (public URL {})", config.httpAddr().getHostString(),
                     web.port(), server.publicUrl);
@@ -152,6 +192,11 @@ public final class Server implements AutoCloseable {
     /** The bound HTTP port (useful when started on port 0). */
     public int httpPort() {
         return web.port();
+    }
+
+    /** The bound DogStatsD UDP port, or -1 when DogStatsD is off. */
+    public int statsdPort() {
+        return statsd == null ? -1 : statsd.port();
     }
 
     public String publicUrl() {

@@ -86,8 +86,10 @@ public final class ConfigLoader {
         java.time.Duration retention = r.duration("retention", java.time.Duration.ofHours(2),
                 java.time.Duration.ofDays(3650), d.retention());
         int queue = r.integer("statsd_queue", 16, 1_000_000, d.statsdQueue());
+        java.time.Duration flush = r.duration("statsd_flush_interval", java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofMinutes(5), d.statsdFlush());
         r.finish();
-        return new TocsinConfig.Metrics(maxSeries, retention, queue);
+        return new TocsinConfig.Metrics(maxSeries, retention, queue, flush);
     }
 
     private static NotifyConfig readNotify(Optional<ConfigReader> section) {

@@ -15,11 +15,21 @@ public record TocsinConfig(Http http, Metrics metrics, NotifyConfig notification
      * @param maxSeries      cardinality limit: new series beyond it are refused (existing ones keep accepting)
      * @param retention      how long samples are kept
      * @param statsdQueue    DogStatsD datagrams that may wait for the parser before new ones are dropped
+     * @param statsdFlush    DogStatsD aggregation interval (the Datadog Agent's is 10 s)
      */
-    public record Metrics(long maxSeries, java.time.Duration retention, int statsdQueue) {
+    public record Metrics(long maxSeries, java.time.Duration retention, int statsdQueue,
+                          java.time.Duration statsdFlush) {
         public static Metrics defaults() {
-            return new Metrics(1_000_000, java.time.Duration.ofDays(15), 8192);
+            return new Metrics(1_000_000, java.time.Duration.ofDays(15), 8192, java.time.Duration.ofSeconds(10));
         }
+
+        public Metrics withStatsdFlush(java.time.Duration flush) {
+            return new Metrics(maxSeries, retention, statsdQueue, flush);
+        }
+    }
+
+    public TocsinConfig withMetrics(Metrics m) {
+        return new TocsinConfig(http, m, notifications);
     }
 
     /** Limits on what the HTTP server accepts. */

@@ -1,0 +1,113 @@
+package tocsin.ingest;
+
+import tocsin.core.metric.MetricBatch;
+import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.Rejection;
+import tocsin.core.metric.SeriesKey;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one request yielded: the accepted points, to be appended as a unit, and the rejected items with their
+ * reasons.
+ *
+ * <p>{@link #rejections()} lists at most {@link #MAX_LISTED_REJECTIONS} items, the first ones in payload order, so a
+ * payload of a million stale points (an agent replaying its backlog after an outage) cannot turn into a million
+ * strings; {@link #rejectedItems()} counts them all.
+ *
+ * <p>The record is immutable except for the batch it hands over, which belongs to whoever appends it.
+ *
+ * @param batch         the accepted points, in payload order
+ * @param rejections    the first rejected items, in payload order
+ * @param rejectedItems how many items were rejected in all; at least {@code rejections.size()}
+ */
+public record IngestResult(MetricBatch batch, List<Rejection> rejections, int rejectedItems) {
+    /** Most rejections one result lists by name. */
+    public static final int MAX_LISTED_REJECTIONS = 1000;
+
+    public IngestResult {
+        Objects.requireNonNull(batch, "batch");
+        rejections = List.copyOf(rejections);
+        if (rejectedItems < rejections.size()) {
+            throw new IllegalArgumentException("rejectedItems " + rejectedItems + " < listed " + rejections.size());
+        }
+    }
+
+    public IngestResult(MetricBatch batch, List<Rejection> rejections) {
+        this(batch, rejections, rejections.size());
+    }
+
+    /** A result with nothing accepted and nothing rejected (an empty keep-alive payload). */
+    public static IngestResult empty() {
+        return new IngestResult(new MetricBatch(4), List.of(), 0);
+    }
+
+    public int acceptedPoints() {
+        return batch.size();
+    }
+
+    /** True when some items were rejected and some points accepted: the sender should be told both. */
+    public boolean partial() {
+        return rejectedItems > 0 && batch.size() > 0;
+    }
+
+    /** True when nothing was rejected. */
+    public boolean complete() {
+        return rejectedItems == 0;
+    }
+
+    public static Builder builder(int expectedPoints) {
+        return new Builder(expectedPoints);
+    }
+
+    /**
+     * Collects one request's points and rejections. Not thread-safe: one request, one thread.
+     */
+    public static final class Builder {
+        private final MetricBatch batch;
+        private final List<Rejection> rejections = new ArrayList<>();
+        private int rejectedItems;
+
+        private Builder(int expectedPoints) {
+            this.batch = new MetricBatch(expectedPoints);
+        }
+
+        public void add(SeriesKey key, MetricKind kind, long timestampMillis, double value) {
+            batch.add(key, kind, timestampMillis, value);
+        }
+
+        public void reject(String item, String reason) {
+            if (rejections.size() < MAX_LISTED_REJECTIONS) {
+                rejections.add(new Rejection(item, reason));
+            }
+            rejectedItems++;
+        }
+
+        /**
+         * Whether another rejection would still be listed by name. Decoders may skip building item and reason
+         * strings when it would not, and call {@link #countRejection()} instead.
+         */
+        public boolean listsMoreRejections() {
+            return rejections.size() < MAX_LISTED_REJECTIONS;
+        }
+
+        /** Counts a rejection without listing it; see {@link #listsMoreRejections()}. */
+        public void countRejection() {
+            rejectedItems++;
+        }
+
+        public int acceptedPoints() {
+            return batch.size();
+        }
+
+        public int rejectedItems() {
+            return rejectedItems;
+        }
+
+        public IngestResult build() {
+            return new IngestResult(batch, rejections, rejectedItems);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package tocsin.ingest;
+
+import tocsin.core.metric.SeriesKey;
+
+import java.util.Arrays;
+
+/**
+ * Builds the {@link SeriesKey} of one series from a name and tags as sent, applying the protocol's name rules and
+ * checking the {@link IngestLimits}. Decoders reuse one builder for every series of a request: {@link #reset()},
+ * feed the fields in any order, then {@link #build()}.
+ *
+ * <p>When the series breaks a rule, {@link #build()} returns null and {@link #problemField()} and
+ * {@link #problem()} say which field and why ({@code tags[3]}, {@code is 250 characters long, more than the limit
+ * of 200}); the decoder prefixes its own item path.
+ *
+ * <p>Not thread-safe: one builder per decoding thread.
+ */
+public final class SeriesKeyBuilder {
+
+    /** How names and tags are treated. */
+    public enum Rules {
+        /** Datadog and DogStatsD: names and tags normalised per {@link DatadogNames}; empty tags dropped. */
+        DATADOG,
+        /** Prometheus: names and tags kept exactly as sent. */
+        VERBATIM
+    }
+
+    private final IngestLimits limits;
+    private final Rules rules;
+    private String name;
+    private String nameField = "metric";
+    private String[] tags = new String[16];
+    private String[] tagFields = new String[16];
+    private int[] tagIndexes = new int[16];
+    private int tagCount;
+    private String problemField;
+    private String problem;
+
+    public SeriesKeyBuilder(IngestLimits limits, Rules rules) {
+        this.limits = limits;
+        this.rules = rules;
+    }
+
+    public SeriesKeyBuilder reset() {
+        name = null;
+        Arrays.fill(tags, 0, tagCount, null);
+        tagCount = 0;
+        problemField = null;
+        problem = null;
+        return this;
+    }
+
+    /** The metric name as sent, and the field it came from (named in a rejection). */
+    public SeriesKeyBuilder name(String rawName, String field) {
+        this.name = rawName;
+        this.nameField = field;
+        return this;
+    }
+
+    /**
+     * A tag as sent.
+     *
+     * @param field the field it came from, named in a rejection ({@code tags}, {@code host})
+     * @param index its index in that field, or -1 when the field is not an array
+     */
+    public SeriesKeyBuilder tag(String rawTag, String field, int index) {
+        if (tagCount == tags.length) {
+            int n = tagCount * 2;
+            tags = Arrays.copyOf(tags, n);
+            tagFields = Arrays.copyOf(tagFields, n);
+            tagIndexes = Arrays.copyOf(tagIndexes, n);
+        }
+        tags[tagCount] = rawTag;
+        tagFields[tagCount] = field;
+        tagIndexes[tagCount] = index;
+        tagCount++;
+        return this;
+    }
+
+    /** The key, or null when the series breaks a rule (see {@link #problem()}). */
+    public SeriesKey build() {
+        if (name == null) {
+            return fail(nameField, "is missing");
+        }
+        String n = name;
+        if (n.isEmpty()) {
+            return fail(nameField, "must not be empty");
+        }
+        if (rules == Rules.DATADOG) {
+            n = DatadogNames.normalizeMetricName(n);
+            if (n.isEmpty()) {
+                return fail(nameField, RejectionText.quote(name) + " has no ASCII letter to start a metric name with");
+            }
+        }
+        if (tooLong(n, limits.maxNameLength())) {
+            return fail(nameField, RejectionText.quote(n) + " is " + n.codePointCount(0, n.length())
+                    + " characters long, more than the limit of " + limits.maxNameLength());
+        }
+        String[] normal = new String[tagCount];
+        int kept = 0;
+        for (int i = 0; i < tagCount; i++) {
+            String t = rules == Rules.DATADOG ? DatadogNames.normalizeTag(tags[i]) : tags[i];
+            if (t.isEmpty()) {
+                continue;
+            }
+            if (tooLong(t, limits.maxTagLength())) {
+                String field = tagIndexes[i] < 0 ? tagFields[i] : tagFields[i] + "[" + tagIndexes[i] + "]";
+                return fail(field, RejectionText.quote(t) + " is " + t.codePointCount(0, t.length())
+                        + " characters long, more than the limit of " + limits.maxTagLength());
+            }
+            normal[kept++] = t;
+        }
+        SeriesKey key = SeriesKey.of(n, kept == normal.length ? normal : Arrays.copyOf(normal, kept));
+        if (key.tagCount() > limits.maxTagsPerSeries()) {
+            return fail("tags", "has " + key.tagCount() + " distinct tags, more than the limit of "
+                    + limits.maxTagsPerSeries());
+        }
+        return key;
+    }
+
+    /** The field that broke a rule in the last {@link #build()}, relative to the series. */
+    public String problemField() {
+        return problemField;
+    }
+
+    /** Why the last {@link #build()} returned null. */
+    public String problem() {
+        return problem;
+    }
+
+    /** Checks a name on its own, e.g. a metric name with a suffix appended; null when fine. */
+    public String nameProblem(String normalName) {
+        return tooLong(normalName, limits.maxNameLength())
+                ? RejectionText.quote(normalName) + " is " + normalName.codePointCount(0, normalName.length())
+                + " characters long, more than the limit of " + limits.maxNameLength()
+                : null;
+    }
+
+    private SeriesKey fail(String field, String why) {
+        problemField = field;
+        problem = why;
+        return null;
+    }
+
+    private static boolean tooLong(String s, int max) {
+        return s.length() > max && s.codePointCount(0, s.length()) > max;
+    }
+}

@@ -1,0 +1,325 @@
+package tocsin.ingest.datadog;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SeriesKey;
+import tocsin.ingest.IngestException;
+import tocsin.ingest.IngestLimits;
+import tocsin.ingest.IngestResult;
+import tocsin.ingest.MalformedPayloadException;
+import tocsin.ingest.SeriesKeyBuilder;
+import tocsin.ingest.TimeWindow;
+
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static tocsin.ingest.datadog.JsonReading.INVALID_TIME;
+import static tocsin.ingest.datadog.JsonReading.expected;
+import static tocsin.ingest.datadog.JsonReading.isNumber;
+
+/**
+ * Decodes Datadog's {@code POST /api/v1/distribution_points} body:
+ * {@code {"series":[{"metric","points":[[ts,[v1,v2,...]],...],"tags":[...],"host","type":"distribution"}]}}.
+ *
+ * <p>Until distributions are stored as sketches, each accepted point becomes five summary points at its timestamp:
+ * {@code <metric>.count} and {@code <metric>.sum} as {@link MetricKind#COUNT}, {@code <metric>.min},
+ * {@code <metric>.max} and {@code <metric>.avg} as {@link MetricKind#GAUGE}. The raw values come back alongside as
+ * {@link DistributionPoint}s, so a sketch stage can be added without changing the decoder. {@code host} becomes the
+ * tag {@code host:<host>}; names and tags are normalised per {@link tocsin.ingest.DatadogNames}; a point is refused
+ * whole when any of its values is not a finite number.
+ *
+ * <p>Thread-safe (stateless); each call allocates its own state.
+ */
+public final class DistributionPointsDecoder {
+    static final String[] SUFFIXES = {".count", ".sum", ".min", ".max", ".avg"};
+    private static final MetricKind[] KINDS = {
+            MetricKind.COUNT, MetricKind.COUNT, MetricKind.GAUGE, MetricKind.GAUGE, MetricKind.GAUGE};
+
+    private final IngestResult.Builder out;
+    private final SeriesKeyBuilder keys;
+    private final TimeWindow window;
+    private final List<DistributionPoint> raw = new ArrayList<>();
+
+    // the series being read
+    private int index;
+    private String seriesProblemField;
+    private String seriesProblem;
+    private long[] timestamps = new long[16];
+    private int[] starts = new int[16];
+    private int[] counts = new int[16];
+    private int points;
+    private double[] values = new double[256];
+    private int valueCount;
+    private final List<String> problemItems = new ArrayList<>();
+    private final List<String> problemReasons = new ArrayList<>();
+
+    private DistributionPointsDecoder(IngestLimits limits, TimeWindow window, IngestResult.Builder out) {
+        this.out = out;
+        this.keys = new SeriesKeyBuilder(limits, SeriesKeyBuilder.Rules.DATADOG);
+        this.window = window;
+    }
+
+    /**
+     * Decodes one body, already stripped of its HTTP content encoding.
+     *
+     * @throws MalformedPayloadException when the body is not JSON of that shape; the message gives line and column
+     */
+    public static DistributionResult decode(byte[] json, InstantSource clock, IngestLimits limits)
+            throws IngestException {
+        IngestResult.Builder out = IngestResult.builder(Math.max(16, json.length / 8));
+        DistributionPointsDecoder d = new DistributionPointsDecoder(limits, limits.window(clock.millis()), out);
+        try (JsonParser p = JsonReading.FACTORY.createParser(json)) {
+            if (!JsonReading.readArrayField(p, "series", d::readSeries)) {
+                return new DistributionResult(IngestResult.empty(), List.of());
+            }
+        } catch (StreamReadException e) {
+            throw JsonReading.malformed(e);
+        } catch (IOException e) {
+            throw new MalformedPayloadException("unreadable JSON: " + e.getMessage(), e);
+        }
+        return new DistributionResult(out.build(), d.raw);
+    }
+
+    private void readSeries(JsonParser p, int i) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            out.reject("series[" + i + "]", expected("an object", p));
+            p.skipChildren();
+            return;
+        }
+        index = i;
+        keys.reset();
+        seriesProblem = null;
+        points = 0;
+        valueCount = 0;
+        problemItems.clear();
+        problemReasons.clear();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "metric" -> {
+                    if (t == JsonToken.VALUE_STRING) {
+                        keys.name(p.getText(), "metric");
+                    } else {
+                        seriesProblem("metric", expected("a string", p));
+                        p.skipChildren();
+                    }
+                }
+                case "points" -> readPoints(p, t);
+                case "host" -> {
+                    if (t == JsonToken.VALUE_STRING) {
+                        if (!p.getText().isEmpty()) {
+                            keys.tag("host:" + p.getText(), "host", -1);
+                        }
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        seriesProblem("host", expected("a string", p));
+                        p.skipChildren();
+                    }
+                }
+                case "tags" -> readTags(p, t);
+                default -> p.skipChildren();
+            }
+        }
+        end();
+    }
+
+    private void readTags(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (t != JsonToken.START_ARRAY) {
+            seriesProblem("tags", expected("an array of strings", p));
+            p.skipChildren();
+            return;
+        }
+        int k = 0;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == JsonToken.VALUE_STRING) {
+                keys.tag(p.getText(), "tags", k);
+            } else {
+                seriesProblem("tags[" + k + "]", expected("a string", p));
+                p.skipChildren();
+            }
+            k++;
+        }
+    }
+
+    private void readPoints(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (t != JsonToken.START_ARRAY) {
+            seriesProblem("points", expected("an array of [timestamp, [values]]", p));
+            p.skipChildren();
+            return;
+        }
+        int j = 0;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            readPoint(p, t, j++);
+        }
+    }
+
+    private void readPoint(JsonParser p, JsonToken t, int j) throws IOException {
+        String item = "points[" + j + "]";
+        if (t != JsonToken.START_ARRAY) {
+            pointProblem(item, expected("[timestamp, [values]]", p));
+            p.skipChildren();
+            return;
+        }
+        t = p.nextToken();
+        if (t == JsonToken.END_ARRAY) {
+            pointProblem(item, "expected [timestamp, [values]], got an empty array");
+            return;
+        }
+        String problem = null;
+        String problemItem = item;
+        long millis = INVALID_TIME;
+        if (isNumber(t)) {
+            millis = JsonReading.secondsToMillis(p);
+            if (millis == INVALID_TIME || !window.contains(millis)) {
+                problem = JsonReading.timeProblem(millis, p.getText(), window);
+            }
+        } else {
+            problem = expected("a number", p);
+            problemItem = item + "[0]";
+            p.skipChildren();
+        }
+        int start = valueCount;
+        t = p.nextToken();
+        if (t == JsonToken.END_ARRAY) {
+            pointProblem(problemItem, problem != null ? problem : "expected [timestamp, [values]], got no values");
+            return;
+        }
+        if (t != JsonToken.START_ARRAY) {
+            if (problem == null) {
+                problem = expected("an array of numbers", p);
+                problemItem = item + "[1]";
+            }
+            p.skipChildren();
+        } else {
+            int k = 0;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (isNumber(t) && Double.isFinite(p.getDoubleValue())) {
+                    value(p.getDoubleValue());
+                } else if (problem == null) {
+                    problem = isNumber(t) ? "value " + p.getText() + " is not a finite number"
+                            : expected("a number", p);
+                    problemItem = item + "[1][" + k + "]";
+                    p.skipChildren();
+                } else {
+                    p.skipChildren();
+                }
+                k++;
+            }
+            if (k == 0 && problem == null) {
+                problem = "no values";
+                problemItem = item + "[1]";
+            }
+        }
+        int extra = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            p.skipChildren();
+            extra++;
+        }
+        if (extra > 0 && problem == null) {
+            problem = "expected [timestamp, [values]], got " + (2 + extra) + " elements";
+        }
+        if (problem == null) {
+            double sum = 0;
+            for (int k = start; k < valueCount; k++) {
+                sum += values[k];
+            }
+            if (!Double.isFinite(sum)) {
+                problem = "the sum of the values is not a finite number";
+                problemItem = item + "[1]";
+            }
+        }
+        if (problem != null) {
+            valueCount = start;
+            pointProblem(problemItem, problem);
+            return;
+        }
+        if (points == timestamps.length) {
+            timestamps = Arrays.copyOf(timestamps, points * 2);
+            starts = Arrays.copyOf(starts, points * 2);
+            counts = Arrays.copyOf(counts, points * 2);
+        }
+        timestamps[points] = millis;
+        starts[points] = start;
+        counts[points] = valueCount - start;
+        points++;
+    }
+
+    private void value(double v) {
+        if (valueCount == values.length) {
+            values = Arrays.copyOf(values, valueCount * 2);
+        }
+        values[valueCount++] = v;
+    }
+
+    private void seriesProblem(String field, String reason) {
+        if (seriesProblem == null) {
+            seriesProblemField = field;
+            seriesProblem = reason;
+        }
+    }
+
+    private void pointProblem(String item, String reason) {
+        problemItems.add(item);
+        problemReasons.add(reason);
+    }
+
+    private void end() {
+        String prefix = "series[" + index + "].";
+        if (seriesProblem != null) {
+            out.reject(prefix + seriesProblemField, seriesProblem);
+            return;
+        }
+        SeriesKey base = keys.build();
+        if (base == null) {
+            out.reject(prefix + keys.problemField(), keys.problem());
+            return;
+        }
+        String tooLong = keys.nameProblem(base.name() + ".count");
+        if (tooLong != null) {
+            out.reject(prefix + "metric", "with its summary suffix, " + tooLong);
+            return;
+        }
+        for (int i = 0; i < problemItems.size(); i++) {
+            out.reject(prefix + problemItems.get(i), problemReasons.get(i));
+        }
+        if (points == 0) {
+            return;
+        }
+        String[] tags = base.tags().toArray(String[]::new);
+        SeriesKey[] summary = new SeriesKey[SUFFIXES.length];
+        for (int s = 0; s < SUFFIXES.length; s++) {
+            summary[s] = SeriesKey.of(base.name() + SUFFIXES[s], tags);
+        }
+        for (int i = 0; i < points; i++) {
+            int from = starts[i];
+            int n = counts[i];
+            double sum = 0;
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = from; k < from + n; k++) {
+                double v = values[k];
+                sum += v;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+            long ts = timestamps[i];
+            out.add(summary[0], KINDS[0], ts, n);
+            out.add(summary[1], KINDS[1], ts, sum);
+            out.add(summary[2], KINDS[2], ts, min);
+            out.add(summary[3], KINDS[3], ts, max);
+            out.add(summary[4], KINDS[4], ts, sum / n);
+            raw.add(new DistributionPoint(base, ts, Arrays.copyOfRange(values, from, from + n)));
+        }
+    }
+}

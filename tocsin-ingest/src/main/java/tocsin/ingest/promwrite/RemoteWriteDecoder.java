@@ -1,0 +1,402 @@
+package tocsin.ingest.promwrite;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import org.xerial.snappy.Snappy;
+import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SeriesKey;
+import tocsin.ingest.IngestException;
+import tocsin.ingest.IngestLimits;
+import tocsin.ingest.IngestResult;
+import tocsin.ingest.MalformedPayloadException;
+import tocsin.ingest.PayloadTooLargeException;
+import tocsin.ingest.RejectionText;
+import tocsin.ingest.SeriesKeyBuilder;
+import tocsin.ingest.TimeWindow;
+
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Decodes a Prometheus remote write 1.0 request body: a snappy block ({@code Content-Encoding: snappy}, part of the
+ * protocol, so undone here) holding a protobuf {@code prometheus.WriteRequest}:
+ *
+ * <pre>
+ * WriteRequest   { repeated TimeSeries timeseries = 1; repeated MetricMetadata metadata = 3; }
+ * TimeSeries     { repeated Label labels = 1; repeated Sample samples = 2;
+ *                  repeated Exemplar exemplars = 3; repeated Histogram histograms = 4; }
+ * Label          { string name = 1; string value = 2; }
+ * Sample         { double value = 1; int64 timestamp = 2; }   // milliseconds
+ * MetricMetadata { MetricType type = 1; string metric_family_name = 2; string help = 4; string unit = 5; }
+ * </pre>
+ *
+ * <p>The {@code __name__} label is the metric name; every other label becomes the tag {@code name:value}, kept
+ * exactly as sent (no Datadog normalisation: PromQL users query by exact names). Labels with an empty value are
+ * absent in Prometheus' data model and are dropped. Label names containing {@code :} are refused, since the first
+ * colon separates a tag's key from its value.
+ *
+ * <p>Kind: {@link MetricKind#COUNTER} when metadata in the same request says the family is a counter (or the series
+ * is a histogram's or summary's {@code _bucket}, {@code _count} or {@code _sum}), else when the name ends in
+ * {@code _total}, the suffix Prometheus' naming conventions and OpenMetrics require of counters; otherwise
+ * {@link MetricKind#GAUGE}. Prometheus sends metadata in separate requests by default, so in practice the suffix
+ * decides.
+ *
+ * <p>Samples: the staleness marker (the NaN with bits {@code 0x7ff0000000000002}) is skipped silently; other NaN
+ * and infinite values are rejected, as Tocsin stores finite values only. Exemplars are ignored. Native histograms
+ * are not supported yet: each one is rejected with a reason, while the series' float samples are kept.
+ *
+ * <p>Thread-safe (stateless); each call allocates its own state.
+ */
+public final class RemoteWriteDecoder {
+    /** The staleness marker Prometheus writes when a series disappears. */
+    public static final long STALE_NAN_BITS = 0x7ff0000000000002L;
+    /** Largest decompressed body accepted by default (Prometheus itself sends a few MiB at most). */
+    public static final int DEFAULT_MAX_DECOMPRESSED_BYTES = 64 << 20;
+
+    private static final int REQUEST_TIMESERIES = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int REQUEST_METADATA = tag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SERIES_LABELS = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SERIES_SAMPLES = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SERIES_HISTOGRAMS = tag(4, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int LABEL_NAME = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int LABEL_VALUE = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SAMPLE_VALUE = tag(1, WireFormat.WIRETYPE_FIXED64);
+    private static final int SAMPLE_TIMESTAMP = tag(2, WireFormat.WIRETYPE_VARINT);
+    private static final int METADATA_TYPE = tag(1, WireFormat.WIRETYPE_VARINT);
+    private static final int METADATA_FAMILY = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final byte[] SNAPPY_FRAMED_MAGIC = {(byte) 0xff, 0x06, 0x00, 0x00, 's', 'N', 'a', 'P', 'p', 'Y'};
+
+    // MetricMetadata.MetricType
+    private static final int TYPE_COUNTER = 1;
+    private static final int TYPE_HISTOGRAM = 3;
+    private static final int TYPE_SUMMARY = 5;
+    private static final String[] FAMILY_SUFFIXES = {"_bucket", "_count", "_sum", "_total"};
+
+    private final IngestResult.Builder out;
+    private final SeriesKeyBuilder keys;
+    private final TimeWindow window;
+    private final Map<String, Integer> families;
+    private final byte[] message;
+    private final LabelCache labelCache = new LabelCache(4096);
+
+    // the series being read
+    private LabelCache.Entry[] labelEntries = new LabelCache.Entry[16];
+    private int labels;
+    private long[] timestamps = new long[16];
+    private double[] values = new double[16];
+    private int samples;
+    private int histograms;
+
+    private RemoteWriteDecoder(IngestLimits limits, TimeWindow window, IngestResult.Builder out,
+                               Map<String, Integer> families, byte[] message) {
+        this.out = out;
+        this.message = message;
+        this.keys = new SeriesKeyBuilder(limits, SeriesKeyBuilder.Rules.VERBATIM);
+        this.window = window;
+        this.families = families;
+    }
+
+    /**
+     * Decodes one request body as sent, snappy-compressed, with the default decompressed-size limit.
+     *
+     * @throws MalformedPayloadException when the body is not a snappy block holding a {@code WriteRequest}; the
+     *                                   message gives the byte offset (in the decompressed message) where it broke
+     * @throws PayloadTooLargeException  when it would decompress to more than 64 MiB
+     */
+    public static IngestResult decode(byte[] snappyBody, InstantSource clock, IngestLimits limits)
+            throws IngestException {
+        return decode(snappyBody, clock, limits, DEFAULT_MAX_DECOMPRESSED_BYTES);
+    }
+
+    /**
+     * As {@link #decode(byte[], InstantSource, IngestLimits)}, reading the clock from
+     * {@link InstantSource#system()}. Prefer the overload with a clock outside the server's wiring.
+     */
+    public static IngestResult decode(byte[] snappyBody, IngestLimits limits) throws IngestException {
+        return decode(snappyBody, InstantSource.system(), limits);
+    }
+
+    /** As {@link #decode(byte[], InstantSource, IngestLimits)} with an explicit decompressed-size limit. */
+    public static IngestResult decode(byte[] snappyBody, InstantSource clock, IngestLimits limits,
+                                      int maxDecompressedBytes) throws IngestException {
+        byte[] message = uncompress(snappyBody, maxDecompressedBytes);
+        return decodeMessage(message, clock, limits);
+    }
+
+    /** Decodes an already decompressed {@code WriteRequest}. */
+    public static IngestResult decodeMessage(byte[] message, InstantSource clock, IngestLimits limits)
+            throws IngestException {
+        CodedInputStream in = CodedInputStream.newInstance(message);
+        try {
+            Map<String, Integer> families = readMetadata(message);
+            RemoteWriteDecoder d = new RemoteWriteDecoder(limits, limits.window(clock.millis()),
+                    IngestResult.builder(Math.max(16, message.length / 64)), families, message);
+            int index = 0;
+            int t;
+            while ((t = in.readTag()) != 0) {
+                if (t == REQUEST_TIMESERIES) {
+                    int limit = in.pushLimit(in.readRawVarint32());
+                    d.readSeries(in, index++);
+                    in.popLimit(limit);
+                } else if (!in.skipField(t)) {
+                    throw new InvalidProtocolBufferException("unexpected end-group tag");
+                }
+            }
+            return d.out.build();
+        } catch (InvalidProtocolBufferException e) {
+            throw new MalformedPayloadException("malformed protobuf WriteRequest at byte " + in.getTotalBytesRead()
+                    + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MalformedPayloadException("unreadable protobuf WriteRequest: " + e.getMessage(), e);
+        }
+    }
+
+    static byte[] uncompress(byte[] body, int maxDecompressedBytes) throws IngestException {
+        if (body.length == 0) {
+            throw new MalformedPayloadException("empty body: expected a snappy-compressed WriteRequest");
+        }
+        if (body.length >= SNAPPY_FRAMED_MAGIC.length
+                && Arrays.equals(body, 0, SNAPPY_FRAMED_MAGIC.length, SNAPPY_FRAMED_MAGIC, 0,
+                SNAPPY_FRAMED_MAGIC.length)) {
+            throw new MalformedPayloadException("the body is in snappy's framed (stream) format; remote write uses "
+                    + "the block format");
+        }
+        int length;
+        try {
+            length = Snappy.uncompressedLength(body);
+        } catch (IOException e) {
+            throw new MalformedPayloadException("malformed snappy block: cannot read its length header", e);
+        }
+        if (length < 0 || length > maxDecompressedBytes) {
+            throw new PayloadTooLargeException("the body decompresses to " + Integer.toUnsignedString(length)
+                    + " bytes, more than the limit of " + maxDecompressedBytes + "; send fewer samples per request");
+        }
+        try {
+            byte[] out = new byte[length];
+            int n = Snappy.uncompress(body, 0, body.length, out, 0);
+            if (n != length) {
+                throw new MalformedPayloadException("malformed snappy block: " + n + " bytes instead of " + length);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new MalformedPayloadException("malformed snappy block: " + e.getMessage(), e);
+        }
+    }
+
+    /** First pass: the families' types from the request's metadata, which protobuf order puts after the series. */
+    private static Map<String, Integer> readMetadata(byte[] message) throws IOException {
+        CodedInputStream in = CodedInputStream.newInstance(message);
+        Map<String, Integer> families = Map.of();
+        int t;
+        while ((t = in.readTag()) != 0) {
+            if (t != REQUEST_METADATA) {
+                if (!in.skipField(t)) {
+                    throw new InvalidProtocolBufferException("unexpected end-group tag");
+                }
+                continue;
+            }
+            int limit = in.pushLimit(in.readRawVarint32());
+            int type = 0;
+            String family = "";
+            int f;
+            while ((f = in.readTag()) != 0) {
+                if (f == METADATA_TYPE) {
+                    type = in.readEnum();
+                } else if (f == METADATA_FAMILY) {
+                    family = in.readString();
+                } else if (!in.skipField(f)) {
+                    throw new InvalidProtocolBufferException("unexpected end-group tag");
+                }
+            }
+            in.popLimit(limit);
+            if (!family.isEmpty()) {
+                if (families.isEmpty()) {
+                    families = new HashMap<>();
+                }
+                families.put(family, type);
+            }
+        }
+        return families;
+    }
+
+    private void readSeries(CodedInputStream in, int index) throws IOException {
+        labels = 0;
+        samples = 0;
+        histograms = 0;
+        int t;
+        while ((t = in.readTag()) != 0) {
+            if (t == SERIES_SAMPLES) {
+                int limit = in.pushLimit(in.readRawVarint32());
+                readSample(in);
+                in.popLimit(limit);
+            } else if (t == SERIES_LABELS) {
+                readLabel(in);
+            } else if (t == SERIES_HISTOGRAMS) {
+                histograms++;
+                in.skipField(t);
+            } else if (!in.skipField(t)) {
+                throw new InvalidProtocolBufferException("unexpected end-group tag");
+            }
+        }
+        emit(index);
+    }
+
+    /**
+     * One {@code Label}, looked up by its encoded bytes first. The decoder reads the array it was created over, so
+     * the stream's byte count is the label's offset in {@link #message}.
+     */
+    private void readLabel(CodedInputStream in) throws IOException {
+        int length = in.readRawVarint32();
+        int from = in.getTotalBytesRead();
+        if (length < 0 || length > message.length - from) {
+            throw new InvalidProtocolBufferException("a label's length runs past the end of the message");
+        }
+        int hash = LabelCache.hash(message, from, from + length);
+        LabelCache.Entry e = labelCache.get(hash, message, from, from + length);
+        if (e != null) {
+            in.skipRawBytes(length);
+        } else {
+            int limit = in.pushLimit(length);
+            String name = "";
+            String value = "";
+            int t;
+            while ((t = in.readTag()) != 0) {
+                if (t == LABEL_NAME) {
+                    name = in.readString();
+                } else if (t == LABEL_VALUE) {
+                    value = in.readString();
+                } else if (!in.skipField(t)) {
+                    throw new InvalidProtocolBufferException("unexpected end-group tag");
+                }
+            }
+            in.popLimit(limit);
+            e = labelCache.put(hash, message, from, from + length, name, value);
+        }
+        if (labels == labelEntries.length) {
+            labelEntries = Arrays.copyOf(labelEntries, labels * 2);
+        }
+        labelEntries[labels++] = e;
+    }
+
+    private void readSample(CodedInputStream in) throws IOException {
+        double value = 0;
+        long timestamp = 0;
+        int t;
+        while ((t = in.readTag()) != 0) {
+            if (t == SAMPLE_VALUE) {
+                value = in.readDouble();
+            } else if (t == SAMPLE_TIMESTAMP) {
+                timestamp = in.readInt64();
+            } else if (!in.skipField(t)) {
+                throw new InvalidProtocolBufferException("unexpected end-group tag");
+            }
+        }
+        if (samples == timestamps.length) {
+            timestamps = Arrays.copyOf(timestamps, samples * 2);
+            values = Arrays.copyOf(values, samples * 2);
+        }
+        timestamps[samples] = timestamp;
+        values[samples] = value;
+        samples++;
+    }
+
+    private void emit(int index) {
+        for (int h = 0; h < histograms; h++) {
+            reject(index, ".histograms[" + h + "]", "native histograms are not supported yet"
+                    + (samples > 0 ? "; the series' float samples were accepted" : ""));
+        }
+        if (samples == 0) {
+            return;
+        }
+        keys.reset();
+        String name = null;
+        for (int i = 0; i < labels; i++) {
+            LabelCache.Entry label = labelEntries[i];
+            String ln = label.name();
+            if (ln.isEmpty()) {
+                reject(index, ".labels[" + i + "]", "label name must not be empty");
+                return;
+            }
+            // senders sort labels by name, so one comparison with the previous usually proves there is no duplicate
+            if (i > 0 && ln.compareTo(labelEntries[i - 1].name()) <= 0) {
+                for (int j = 0; j < i; j++) {
+                    if (labelEntries[j].name().equals(ln)) {
+                        reject(index, ".labels[" + i + "]", "duplicate label name " + RejectionText.quote(ln));
+                        return;
+                    }
+                }
+            }
+            if (ln.equals("__name__")) {
+                name = label.value();
+                keys.name(name, "__name__");
+            } else if (ln.indexOf(':') >= 0) {
+                reject(index, ".labels[" + i + "]", "label name " + RejectionText.quote(ln)
+                        + " contains ':', which separates a tag's key from its value");
+                return;
+            } else if (label.tag() != null) {
+                keys.tag(label.tag(), "labels", i);
+            }
+        }
+        if (name == null) {
+            reject(index, ".labels", "no __name__ label");
+            return;
+        }
+        SeriesKey key = keys.build();
+        if (key == null) {
+            reject(index, "." + keys.problemField(), keys.problem());
+            return;
+        }
+        MetricKind kind = kindOf(name);
+        for (int i = 0; i < samples; i++) {
+            double v = values[i];
+            long ts = timestamps[i];
+            if (!Double.isFinite(v)) {
+                if (Double.doubleToRawLongBits(v) != STALE_NAN_BITS) {
+                    reject(index, ".samples[" + i + "]", "value " + v + " is not a finite number");
+                }
+            } else if (!window.contains(ts)) {
+                reject(index, ".samples[" + i + "]", window.problem(ts, Long.toString(ts))
+                        + (Math.abs(ts) < 100_000_000_000L ? " (timestamps are in milliseconds)" : ""));
+            } else {
+                out.add(key, kind, ts, v);
+            }
+        }
+    }
+
+    /** Rejects {@code timeseries[index]<field>}; builds the item only when it will be listed. */
+    private void reject(int index, String field, String reason) {
+        if (out.listsMoreRejections()) {
+            out.reject("timeseries[" + index + "]" + field, reason);
+        } else {
+            out.countRejection();
+        }
+    }
+
+    /** See the class comment: metadata first, then the {@code _total} suffix. */
+    MetricKind kindOf(String name) {
+        if (!families.isEmpty()) {
+            Integer type = families.get(name);
+            if (type != null) {
+                return type == TYPE_COUNTER ? MetricKind.COUNTER : MetricKind.GAUGE;
+            }
+            for (String suffix : FAMILY_SUFFIXES) {
+                if (name.endsWith(suffix)) {
+                    type = families.get(name.substring(0, name.length() - suffix.length()));
+                    if (type != null) {
+                        return type == TYPE_COUNTER || type == TYPE_HISTOGRAM || type == TYPE_SUMMARY
+                                ? MetricKind.COUNTER : MetricKind.GAUGE;
+                    }
+                }
+            }
+        }
+        return name.endsWith("_total") ? MetricKind.COUNTER : MetricKind.GAUGE;
+    }
+
+    private static int tag(int field, int wireType) {
+        return (field << 3) | wireType;
+    }
+}

@@ -1,0 +1,101 @@
+package tocsin.query;
+
+import tocsin.core.metric.MetricBatch;
+import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SeriesKey;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A {@link MetricSource} held in memory, for tests and for modules that evaluate queries without a store (the monitor
+ * module's tests, the server's query route tests). A point written twice at the same timestamp keeps the last value;
+ * a series written with a different kind takes the latest kind, as a store would after a type change.
+ *
+ * <p>Thread-safe: one read-write lock guards all series. Not meant for large data.
+ */
+public final class InMemoryMetricSource implements MetricSource {
+
+    private record Stored(MetricKind kind, NavigableMap<Long, Double> points) {
+    }
+
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Map<String, Map<SeriesKey, Stored>> byMetric = new HashMap<>();
+
+    /** Adds one point. */
+    public InMemoryMetricSource add(SeriesKey key, MetricKind kind, long timestampMillis, double value) {
+        lock.writeLock().lock();
+        try {
+            put(key, kind, timestampMillis, value);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        return this;
+    }
+
+    /** Adds every point of a batch, as the store would append it. */
+    public InMemoryMetricSource add(MetricBatch batch) {
+        lock.writeLock().lock();
+        try {
+            batch.forEach(this::put);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        return this;
+    }
+
+    private void put(SeriesKey key, MetricKind kind, long timestampMillis, double value) {
+        Map<SeriesKey, Stored> series = byMetric.computeIfAbsent(key.name(), n -> new HashMap<>());
+        Stored old = series.get(key);
+        NavigableMap<Long, Double> points = old == null ? new TreeMap<>() : old.points();
+        points.put(timestampMillis, value);
+        if (old == null || old.kind() != kind) {
+            series.put(key, new Stored(kind, points));
+        }
+    }
+
+    @Override
+    public List<SourceSeries> select(String metric, TagFilter filter, long fromMillis, long toMillis) {
+        lock.readLock().lock();
+        try {
+            List<SourceSeries> out = new ArrayList<>();
+            for (var e : byMetric.getOrDefault(metric, Map.of()).entrySet()) {
+                if (filter.matches(e.getKey()) && !e.getValue().points().subMap(fromMillis, true, toMillis, true)
+                        .isEmpty()) {
+                    out.add(new SourceSeries(e.getKey(), e.getValue().kind()));
+                }
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public Points read(SourceSeries series, long fromMillis, long toMillis) {
+        lock.readLock().lock();
+        try {
+            Stored stored = byMetric.getOrDefault(series.key().name(), Map.of()).get(series.key());
+            if (stored == null || fromMillis > toMillis) {
+                return Points.EMPTY;
+            }
+            NavigableMap<Long, Double> range = stored.points().subMap(fromMillis, true, toMillis, true);
+            long[] ts = new long[range.size()];
+            double[] vs = new double[range.size()];
+            int i = 0;
+            for (var p : range.entrySet()) {
+                ts[i] = p.getKey();
+                vs[i++] = p.getValue();
+            }
+            return Points.of(ts, vs);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package tocsin.query.datadog;
+
+import tocsin.core.metric.MetricKind;
+import tocsin.query.MetricSource;
+import tocsin.query.Points;
+import tocsin.query.SourceSeries;
+import tocsin.query.UnsupportedQueryException;
+import tocsin.query.datadog.Expr.Aggregator;
+import tocsin.query.datadog.Expr.FillMode;
+import tocsin.query.datadog.Expr.MetricQuery;
+import tocsin.query.datadog.Expr.Modifier;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Evaluates a leaf, {@code space_agg:metric{scope} by {keys}.modifiers}, on a grid. Design note, in evaluation order:
+ *
+ * <ol>
+ *   <li><b>Select and read</b> the series the scope picks over the grid's span (shifted for {@code timeshift}),
+ *       selected from one bucket earlier. COUNTER series (cumulative totals) are read from that earlier bucket too
+ *       and turned into increments, a drop
+ *       counting as a reset (the new value is the increment); they then behave as COUNT, as Datadog stores Prometheus
+ *       and OTLP cumulative counters.</li>
+ *   <li><b>Time aggregation</b> per series into the grid's buckets, a point belonging to the bucket its timestamp
+ *       falls in. The aggregator is {@code .rollup()}'s if given; otherwise, per Datadog's type modifiers page,
+ *       {@code sum} for a COUNT or RATE queried {@code .as_count()}/{@code .as_rate()} and {@code avg} for everything
+ *       else, COUNT included ("the raw metric itself defaults to the time aggregator AVG"). Under a type modifier a
+ *       RATE point stands for {@code rate × sampling interval} events (the sampling interval estimated as the
+ *       series' median spacing) and {@code .as_rate()} divides the bucket by the interval, so that for both kinds
+ *       {@code as_count = as_rate × interval}. GAUGEs ignore the modifiers.</li>
+ *   <li><b>Interpolation</b> per series on the buckets: {@code .fill(method, limit)} if given; otherwise linear up
+ *       to 300 s when the scope selected more than one series ("Interpolation occurs when more than one source
+ *       corresponds to your graph query"), and never under a type modifier on a COUNT or RATE.</li>
+ *   <li><b>Space aggregation</b> per group of the {@code by} keys ({@code avg} when the query names none); a series
+ *       without a group key joins that key's {@code N/A} group; buckets where every series is empty stay empty.</li>
+ * </ol>
+ *
+ * Stateless; thread-safe when the source is.
+ */
+final class MetricReader {
+    private static final long DEFAULT_FILL_LIMIT_SECONDS = 300;
+    private static final long MAX_FILL_LIMIT_SECONDS = 600;
+    private static final Comparator<List<String>> BY_TAGS = (a, b) -> {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    };
+
+    private final MetricSource source;
+
+    MetricReader(MetricSource source) {
+        this.source = source;
+    }
+
+    /**
+     * @param readToMillis last data time to read, grid time (already clamped to the request's end and to now)
+     * @param shiftMillis  data time minus grid time: negative reads the past ({@code hour_before} is -3 600 000)
+     */
+    List<Series> read(MetricQuery q, Grid grid, long readToMillis, long shiftMillis) {
+        String agg = q.spaceAggregator() == null ? "avg" : q.spaceAggregator();
+        if (!agg.equals("avg") && !agg.equals("sum") && !agg.equals("min") && !agg.equals("max")) {
+            throw new UnsupportedQueryException("the '" + agg + ":' aggregator applies to distribution metrics, "
+                    + "whose percentiles and counts Tocsin does not evaluate yet; query avg, sum, min or max");
+        }
+        if (grid.length() == 0) {
+            return List.of();
+        }
+        long from = grid.startMillis() + shiftMillis;
+        long to = Math.min(grid.endMillis() - 1, readToMillis) + shiftMillis;
+        if (to < from) {
+            return List.of();
+        }
+        // one bucket of look-back, so that a COUNTER's first increment has the total before it; other kinds skip
+        // points before the grid, and a series seen only in the look-back aggregates to nothing
+        long lookBack = from - grid.intervalMillis();
+        List<SourceSeries> selected = new ArrayList<>(source.select(q.metric(), q.filter(), lookBack, to));
+        selected.sort(Comparator.comparing(SourceSeries::key));
+        boolean interpolateByDefault = selected.size() > 1;
+
+        Map<List<String>, List<double[]>> groups = new TreeMap<>(BY_TAGS);
+        Map<List<String>, Boolean> gaugeInGroup = new TreeMap<>(BY_TAGS);
+        for (SourceSeries s : selected) {
+            boolean counter = s.kind() == MetricKind.COUNTER;
+            Points points = source.read(s, counter ? lookBack : from, to);
+            MetricKind kind = counter ? MetricKind.COUNT : s.kind();
+            boolean typed = q.modifier() != Modifier.NONE && kind != MetricKind.GAUGE;
+            double[] buckets = timeAggregate(points, counter, kind, q, grid, from, shiftMillis);
+            fill(buckets, q, typed, interpolateByDefault, grid.intervalSeconds());
+            List<String> group = new ArrayList<>(q.groupBy().size());
+            for (String key : q.groupBy()) {
+                group.add(key + ":" + s.key().tagValue(key).orElse("N/A"));
+            }
+            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(buckets);
+            gaugeInGroup.merge(group, !typed, Boolean::logicalOr);
+        }
+        List<Series> out = new ArrayList<>(groups.size());
+        for (var g : groups.entrySet()) {
+            double[] values = spaceAggregate(agg, g.getValue(), grid.length());
+            out.add(new Series(g.getKey(), values, !gaugeInGroup.get(g.getKey()), Series.leafTags(q, g.getKey())));
+        }
+        return out;
+    }
+
+    /** One value per bucket, NaN where the series has no point. */
+    static double[] timeAggregate(Points p, boolean counter, MetricKind kind, MetricQuery q, Grid grid, long fromMillis,
+                                  long shiftMillis) {
+        int n = grid.length();
+        double[] sum = new double[n];
+        double[] min = new double[n];
+        double[] max = new double[n];
+        int[] count = new int[n];
+        boolean typed = q.modifier() != Modifier.NONE && kind != MetricKind.GAUGE;
+        double events = typed && kind == MetricKind.RATE ? samplingSeconds(p, grid) : 1;
+        double previous = Double.NaN;
+        for (int i = 0; i < p.size(); i++) {
+            double v = p.value(i);
+            if (counter) {
+                double total = v;
+                v = Double.isNaN(previous) ? Double.NaN : total >= previous ? total - previous : total;
+                previous = total;
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+            }
+            long t = p.timestamp(i);
+            if (t < fromMillis) {
+                continue;
+            }
+            long b = Math.floorDiv(t - shiftMillis - grid.startMillis(), grid.intervalMillis());
+            if (b < 0 || b >= n) {
+                continue;
+            }
+            int k = (int) b;
+            v *= events;
+            if (count[k] == 0) {
+                min[k] = v;
+                max[k] = v;
+            } else {
+                min[k] = Math.min(min[k], v);
+                max[k] = Math.max(max[k], v);
+            }
+            sum[k] += v;
+            count[k]++;
+        }
+        Aggregator agg = q.rollup() != null && q.rollup().aggregator() != null ? q.rollup().aggregator()
+                : typed ? Aggregator.SUM : Aggregator.AVG;
+        double perSecond = typed && q.modifier() == Modifier.AS_RATE ? grid.intervalSeconds() : 1;
+        double[] out = new double[n];
+        for (int k = 0; k < n; k++) {
+            if (count[k] == 0) {
+                out[k] = Double.NaN;
+                continue;
+            }
+            double v = switch (agg) {
+                case AVG -> sum[k] / count[k];
+                case SUM -> sum[k];
+                case MIN -> min[k];
+                case MAX -> max[k];
+                case COUNT -> count[k];
+            };
+            out[k] = agg == Aggregator.COUNT ? v : v / perSecond;
+        }
+        return out;
+    }
+
+    /**
+     * How many seconds one RATE point stands for: the median spacing of the series' points, or the grid interval
+     * when the series has a single point.
+     */
+    static double samplingSeconds(Points p, Grid grid) {
+        if (p.size() < 2) {
+            return grid.intervalSeconds();
+        }
+        long[] gaps = new long[p.size() - 1];
+        int n = 0;
+        for (int i = 1; i < p.size(); i++) {
+            long gap = p.timestamp(i) - p.timestamp(i - 1);
+            if (gap > 0) {
+                gaps[n++] = gap;
+            }
+        }
+        if (n == 0) {
+            return grid.intervalSeconds();
+        }
+        Arrays.sort(gaps, 0, n);
+        return gaps[n / 2] / 1000.0;
+    }
+
+    private static void fill(double[] buckets, MetricQuery q, boolean typed, boolean interpolateByDefault,
+                             long intervalSeconds) {
+        if (q.fill() != null) {
+            interpolate(buckets, q.fill().mode(), Math.min(q.fill().limitSeconds(), MAX_FILL_LIMIT_SECONDS),
+                    intervalSeconds);
+        } else if (interpolateByDefault && !typed) {
+            interpolate(buckets, FillMode.LINEAR, DEFAULT_FILL_LIMIT_SECONDS, intervalSeconds);
+        }
+    }
+
+    /**
+     * Fills empty buckets that lie at most {@code limitSeconds} after a bucket with a value: {@code linear} between
+     * the values around the gap (never past the last value), {@code last} with the value before the gap, {@code zero}
+     * with 0; {@code null} fills nothing.
+     */
+    static void interpolate(double[] v, FillMode mode, long limitSeconds, long intervalSeconds) {
+        if (mode == FillMode.NULL) {
+            return;
+        }
+        int n = v.length;
+        int[] next = new int[n];
+        int following = -1;
+        for (int i = n - 1; i >= 0; i--) {
+            next[i] = following;
+            if (!Double.isNaN(v[i])) {
+                following = i;
+            }
+        }
+        int prev = -1;
+        for (int i = 0; i < n; i++) {
+            if (!Double.isNaN(v[i])) {
+                prev = i;
+                continue;
+            }
+            if (prev < 0 || (long) (i - prev) * intervalSeconds > limitSeconds) {
+                continue;
+            }
+            int after = next[i];
+            v[i] = switch (mode) {
+                case ZERO -> 0;
+                case LAST -> v[prev];
+                case LINEAR -> after < 0 ? Double.NaN
+                        : v[prev] + (v[after] - v[prev]) * (i - prev) / (double) (after - prev);
+                case NULL -> Double.NaN;
+            };
+        }
+    }
+
+    static double[] spaceAggregate(String agg, List<double[]> series, int n) {
+        double[] out = new double[n];
+        for (int k = 0; k < n; k++) {
+            double acc = Double.NaN;
+            int count = 0;
+            for (double[] s : series) {
+                double v = s[k];
+                if (Double.isNaN(v)) {
+                    continue;
+                }
+                acc = count == 0 ? v : switch (agg) {
+                    case "sum", "avg" -> acc + v;
+                    case "min" -> Math.min(acc, v);
+                    default -> Math.max(acc, v);
+                };
+                count++;
+            }
+            out[k] = count > 0 && agg.equals("avg") ? acc / count : acc;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,142 @@
+package tocsin.server.dogstatsd;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tocsin.core.metric.MetricBatch;
+import tocsin.core.metric.Rejection;
+import tocsin.core.metric.SeriesKey;
+import tocsin.ingest.Event;
+import tocsin.ingest.IngestLimits;
+import tocsin.ingest.IngestResult;
+import tocsin.ingest.ServiceCheck;
+import tocsin.ingest.dogstatsd.AggregatorConfig;
+import tocsin.ingest.dogstatsd.DogStatsdAggregator;
+import tocsin.ingest.dogstatsd.DogStatsdParser;
+import tocsin.ingest.dogstatsd.DogStatsdSink;
+import tocsin.ingest.dogstatsd.DogStatsdType;
+import tocsin.server.intake.MetricIntake;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * DogStatsD over UDP, end to end: the {@link UdpListener} receives, the parser thread parses each datagram into the
+ * aggregator, and a scheduler flushes closed aggregation intervals into the metric store, as the Datadog Agent does.
+ *
+ * <p>Lines that cannot be parsed are counted ({@code tocsin_dogstatsd_lines_total{outcome="rejected"}}) and the first
+ * few logged at debug; UDP has no one to answer. On close the open intervals are flushed, so a graceful stop loses
+ * nothing that arrived. Thread-safe.
+ */
+public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
+    private static final Logger LOG = LoggerFactory.getLogger(DogStatsdIntake.class);
+
+    private final DogStatsdParser parser;
+    private final DogStatsdAggregator aggregator;
+    private final MetricIntake intake;
+    private final InstantSource clock;
+    private final UdpListener listener;
+    private final ScheduledExecutorService flusher;
+    private final CounterDataPoint accepted;
+    private final CounterDataPoint rejected;
+    private final CounterDataPoint checks;
+    private final CounterDataPoint events;
+
+    private DogStatsdIntake(InetSocketAddress address, int queue, Duration flushInterval, MetricIntake intake,
+                            InstantSource clock, PrometheusRegistry registry, UdpMetrics udp) {
+        this.intake = intake;
+        this.clock = clock;
+        this.parser = new DogStatsdParser(clock, IngestLimits.datadog());
+        this.aggregator = new DogStatsdAggregator(clock, AggregatorConfig.defaults().withInterval(flushInterval));
+        Counter lines = Counter.builder().name("tocsin_dogstatsd_lines_total")
+                .help("DogStatsD lines parsed, by outcome").labelNames("outcome").register(registry);
+        this.accepted = lines.labelValues("accepted");
+        this.rejected = lines.labelValues("rejected");
+        Counter other = Counter.builder().name("tocsin_dogstatsd_messages_total")
+                .help("DogStatsD service checks and events received").labelNames("type").register(registry);
+        this.checks = other.labelValues("service_check");
+        this.events = other.labelValues("event");
+        this.listener = UdpListener.start(address, "dogstatsd", queue, buf -> parser.parse(buf, this), udp);
+        this.flusher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("tocsin-dogstatsd-flush").daemon().factory());
+        long period = Math.max(200, flushInterval.toMillis() / 4);
+        flusher.scheduleWithFixedDelay(this::flush, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Binds the DogStatsD UDP port and starts aggregating. */
+    public static DogStatsdIntake start(InetSocketAddress address, int queue, Duration flushInterval,
+                                        MetricIntake intake, InstantSource clock, PrometheusRegistry registry,
+                                        UdpMetrics udp) {
+        return new DogStatsdIntake(address, queue, flushInterval, intake, clock, registry, udp);
+    }
+
+    public int port() {
+        return listener.address().getPort();
+    }
+
+    private void flush() {
+        try {
+            store(aggregator.flush(clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.warn("DogStatsD flush failed; will retry next interval", e);
+        }
+    }
+
+    private void store(MetricBatch batch) {
+        if (!batch.isEmpty()) {
+            intake.store("dogstatsd", new IngestResult(batch, List.of()));
+        }
+    }
+
+    @Override
+    public void sample(SeriesKey key, DogStatsdType type, double value, double sampleRate, long timestampMillis) {
+        accepted.inc();
+        aggregator.sample(key, type, value, sampleRate, timestampMillis);
+    }
+
+    @Override
+    public void setMember(SeriesKey key, String member) {
+        accepted.inc();
+        aggregator.setMember(key, member);
+    }
+
+    @Override
+    public void serviceCheck(ServiceCheck check) {
+        checks.inc();
+    }
+
+    @Override
+    public void event(Event event) {
+        events.inc();
+    }
+
+    @Override
+    public void rejected(Rejection rejection) {
+        rejected.inc();
+        LOG.debug("DogStatsD line refused: {}", rejection);
+    }
+
+    /** Stops listening and stores everything aggregated so far. */
+    @Override
+    public void close() {
+        listener.close();
+        flusher.shutdown();
+        try {
+            flusher.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            store(aggregator.flushAll());
+        } catch (RuntimeException e) {
+            LOG.warn("DogStatsD final flush failed", e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package tocsin.server.intake;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tocsin.core.metric.Rejection;
+import tocsin.ingest.IngestResult;
+import tocsin.server.http.ApiProblem;
+import tocsin.tsdb.AppendResult;
+import tocsin.tsdb.MetricStore;
+import tocsin.tsdb.TsdbWriteException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The common tail of every metric intake: append what the decoder accepted to the store (returning only once it is
+ * durable), merge the decoder's and the store's rejections, and count both on {@code /metrics}. The routes turn the
+ * {@link Outcome} into their vendor's response. Thread-safe.
+ */
+public final class MetricIntake {
+    private static final Logger LOG = LoggerFactory.getLogger(MetricIntake.class);
+    /** How many rejections a response lists; the rest are counted. */
+    static final int LISTED = 100;
+
+    private final MetricStore store;
+    private final Counter points;
+
+    public MetricIntake(MetricStore store, PrometheusRegistry registry) {
+        this.store = store;
+        this.points = Counter.builder().name("tocsin_ingest_points_total")
+                .help("Metric points received, by protocol and outcome (accepted, rejected)")
+                .labelNames("protocol", "outcome").register(registry);
+    }
+
+    /**
+     * What happened to one request's points.
+     *
+     * @param accepted       points now durable in the store
+     * @param rejected       points or items refused, in all
+     * @param rejections     the first {@value #LISTED} of them, with reasons
+     * @param onlyLimits     true when everything refused was refused by a cardinality limit
+     */
+    public record Outcome(int accepted, int rejected, List<Rejection> rejections, boolean onlyLimits) {
+        public List<String> messages() {
+            List<String> m = new ArrayList<>(rejections.size() + 1);
+            rejections.forEach(r -> m.add(r.toString()));
+            if (rejected > rejections.size()) {
+                m.add("... and " + (rejected - rejections.size()) + " more rejected items");
+            }
+            return m;
+        }
+    }
+
+    /**
+     * Stores a decoded request.
+     *
+     * @throws ApiProblem 503 when the store cannot make the batch durable (the client should retry)
+     */
+    public Outcome store(String protocol, IngestResult decoded) {
+        AppendResult appended;
+        if (decoded.batch().isEmpty()) {
+            appended = new AppendResult(0, List.of());
+        } else {
+            try {
+                appended = store.append(decoded.batch());
+            } catch (TsdbWriteException e) {
+                LOG.error("Metric store failed to append {} points from {}", decoded.batch().size(), protocol, e);
+                throw new ApiProblem(ApiProblem.Kind.UNAVAILABLE,
+                        "The metric store could not persist this payload; retry later");
+            }
+        }
+        List<Rejection> listed = new ArrayList<>(Math.min(LISTED, decoded.rejections().size()
+                + appended.rejections().size()));
+        for (Rejection r : decoded.rejections()) {
+            if (listed.size() < LISTED) {
+                listed.add(r);
+            }
+        }
+        boolean onlyLimits = decoded.rejectedItems() == 0 && !appended.rejections().isEmpty();
+        for (Rejection r : appended.rejections()) {
+            onlyLimits &= r.reason().contains("series limit");
+            if (listed.size() < LISTED) {
+                listed.add(r);
+            }
+        }
+        int rejected = decoded.rejectedItems() + appended.rejections().size();
+        points.labelValues(protocol, "accepted").inc(appended.accepted());
+        points.labelValues(protocol, "rejected").inc(rejected);
+        return new Outcome(appended.accepted(), rejected, listed, onlyLimits && rejected > 0);
+    }
+}

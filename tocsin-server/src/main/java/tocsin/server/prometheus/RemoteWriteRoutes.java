@@ -1,0 +1,61 @@
+package tocsin.server.prometheus;
+
+import tocsin.ingest.IngestException;
+import tocsin.ingest.IngestLimits;
+import tocsin.ingest.IngestResult;
+import tocsin.ingest.MalformedPayloadException;
+import tocsin.ingest.promwrite.RemoteWriteDecoder;
+import tocsin.server.http.Access;
+import tocsin.server.http.ApiProblem;
+import tocsin.server.http.Dialect;
+import tocsin.server.http.Exchange;
+import tocsin.server.http.RouteTable;
+import tocsin.server.intake.MetricIntake;
+
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Prometheus remote write 1.0: {@code POST /api/v1/write}, snappy-compressed protobuf {@code WriteRequest}.
+ *
+ * <p>Answers as Prometheus's own receiver does: 204 when every sample was stored; 400 with the reasons when some were
+ * refused (the others are stored: Prometheus does not resend a batch answered 4xx, so nothing is duplicated); 429 when
+ * only the cardinality limit refused samples; 5xx when the store could not persist the batch, which Prometheus
+ * retries.
+ */
+public final class RemoteWriteRoutes {
+    /** Prometheus sends at most a few MiB per request; this leaves ample room. */
+    static final long MAX_BODY = 64L << 20;
+
+    private final MetricIntake intake;
+    private final InstantSource clock;
+    private final IngestLimits limits = IngestLimits.prometheus();
+
+    public RemoteWriteRoutes(MetricIntake intake, InstantSource clock) {
+        this.intake = intake;
+        this.clock = clock;
+    }
+
+    public void register(RouteTable routes) {
+        routes.family(Dialect.PROMETHEUS).post("/api/v1/write", Access.intake(), MAX_BODY, this::write);
+    }
+
+    private void write(Exchange ex) {
+        byte[] body = ex.body(Set.of("snappy"));
+        IngestResult decoded;
+        try {
+            decoded = RemoteWriteDecoder.decode(body, clock, limits);
+        } catch (MalformedPayloadException e) {
+            throw ApiProblem.badRequest("Malformed remote write request", List.of(e.getMessage()));
+        } catch (IngestException e) {
+            throw new ApiProblem(ApiProblem.Kind.PAYLOAD_TOO_LARGE, e.getMessage());
+        }
+        MetricIntake.Outcome outcome = intake.store("prometheus_remote_write", decoded);
+        if (outcome.rejected() > 0) {
+            throw new ApiProblem(outcome.onlyLimits() ? ApiProblem.Kind.TOO_MANY_REQUESTS : ApiProblem.Kind.BAD_REQUEST,
+                    outcome.accepted() + " samples stored, " + outcome.rejected() + " refused", outcome.messages());
+        }
+        ex.noContent();
+    }
+}

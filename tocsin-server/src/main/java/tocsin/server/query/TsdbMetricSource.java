@@ -1,0 +1,89 @@
+package tocsin.server.query;
+
+import tocsin.core.metric.SeriesKey;
+import tocsin.query.MetricSource;
+import tocsin.query.Points;
+import tocsin.query.SourceSeries;
+import tocsin.query.TagFilter;
+import tocsin.tsdb.MetricStore;
+import tocsin.tsdb.Querier;
+import tocsin.tsdb.SeriesData;
+import tocsin.tsdb.TagMatcher;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The TSDB seen from the query engine. Plain tag terms of a scope ({@code env:prod}, {@code !host:a},
+ * {@code host:web-*}) are pushed down to the TSDB's inverted index; the full filter is then applied to what comes
+ * back, so any boolean scope is answered exactly.
+ *
+ * <p>{@link #select} decodes the selected series once and keeps their points, for this thread only, until the
+ * engine reads them right after; a {@link #read} without a preceding select reads from the store. Thread-safe.
+ */
+public final class TsdbMetricSource implements MetricSource {
+    private final MetricStore store;
+    private final ThreadLocal<Map<SeriesKey, SeriesData>> selected = ThreadLocal.withInitial(HashMap::new);
+
+    public TsdbMetricSource(MetricStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public List<SourceSeries> select(String metric, TagFilter filter, long fromMillis, long toMillis) {
+        Map<SeriesKey, SeriesData> cache = selected.get();
+        cache.clear();
+        List<SourceSeries> out = new ArrayList<>();
+        try (Querier q = store.querier(fromMillis, toMillis)) {
+            q.select(metric, pushdown(filter)).filter(d -> filter.matches(d.key())).forEach(d -> {
+                cache.put(d.key(), d);
+                out.add(new SourceSeries(d.key(), d.kind()));
+            });
+        }
+        return out;
+    }
+
+    @Override
+    public Points read(SourceSeries series, long fromMillis, long toMillis) {
+        SeriesData d = selected.get().remove(series.key());
+        if (d == null) {
+            try (Querier q = store.querier(fromMillis, toMillis)) {
+                d = q.read(series.key()).orElse(null);
+            }
+        }
+        if (d == null || d.isEmpty()) {
+            return Points.EMPTY;
+        }
+        long[] ts = d.timestamps();
+        double[] vs = d.values();
+        int from = 0;
+        int to = ts.length;
+        while (from < to && ts[from] < fromMillis) {
+            from++;
+        }
+        while (to > from && ts[to - 1] > toMillis) {
+            to--;
+        }
+        return Points.of(java.util.Arrays.copyOfRange(ts, from, to), java.util.Arrays.copyOfRange(vs, from, to));
+    }
+
+    /** The index-answerable part of a scope: its top-level conjunction of plain, wildcard and negated terms. */
+    static List<TagMatcher> pushdown(TagFilter filter) {
+        List<TagMatcher> out = new ArrayList<>();
+        List<TagFilter> terms = filter instanceof TagFilter.And and ? and.filters() : List.of(filter);
+        for (TagFilter t : terms) {
+            switch (t) {
+                case TagFilter.Tag tag -> out.add(new TagMatcher.HasTag(tag.tag()));
+                case TagFilter.Wildcard w -> out.add(new TagMatcher.Glob(w.pattern()));
+                case TagFilter.Not n when n.filter() instanceof TagFilter.Tag tag ->
+                        out.add(new TagMatcher.Not(new TagMatcher.HasTag(tag.tag())));
+                default -> {
+                    // evaluated on the results instead
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,44 @@
+package tocsin.server;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One key creating series without end meets a clear limit; the server stays healthy and known series keep flowing. */
+class CardinalityLimitIT {
+
+    static String series(int from, int to, long ts) {
+        StringBuilder sb = new StringBuilder("{\"series\":[");
+        for (int i = from; i < to; i++) {
+            sb.append(i == from ? "" : ",").append("{\"metric\":\"it.card\",\"type\":3,\"points\":[{\"timestamp\":")
+                    .append(ts).append(",\"value\":").append(i).append("}],\"tags\":[\"id:").append(i).append("\"]}");
+        }
+        return sb.append("]}").toString();
+    }
+
+    @Test
+    void newSeriesBeyondTheLimitAreRefusedWhileKnownOnesKeepFlowing() {
+        try (TestServer tocsin = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), null, null, null,
+                null, c.bootstrapApiKey(), c.bootstrapAdminPassword(),
+                c.config().withMetrics(new tocsin.server.config.TocsinConfig.Metrics(10,
+                        c.config().metrics().retention(), 64, c.config().metrics().statsdFlush())), c.clock()), r -> {
+        })) {
+            long ts = System.currentTimeMillis() / 1000 - 30;
+            TestServer.Reply first = tocsin.postJson("/api/v2/series", series(0, 15, ts), "DD-API-KEY", TestServer.ADMIN_KEY);
+            assertThat(first.status()).isEqualTo(202);
+            assertThat(first.json().get("errors")).hasSize(5);
+            assertThat(first.json().get("errors").get(0).asText()).contains("series limit of 10");
+
+            TestServer.Reply onlyNew = tocsin.postJson("/api/v2/series", series(100, 110, ts), "DD-API-KEY",
+                    TestServer.ADMIN_KEY);
+            assertThat(onlyNew.status()).isEqualTo(429);
+            assertThat(onlyNew.json().get("errors").get(0).asText()).contains("series limit");
+
+            TestServer.Reply known = tocsin.postJson("/api/v2/series", series(0, 10, ts + 15), "DD-API-KEY",
+                    TestServer.ADMIN_KEY);
+            assertThat(known.status()).isEqualTo(202);
+            assertThat(known.json().get("errors")).isEmpty();
+            assertThat(tocsin.get("/health").status()).isEqualTo(200);
+        }
+    }
+}

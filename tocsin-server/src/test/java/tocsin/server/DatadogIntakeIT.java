@@ -1,0 +1,144 @@
+package tocsin.server;
+
+import com.datadog.api.client.ApiClient;
+import com.datadog.api.client.ApiException;
+import com.datadog.api.client.v1.model.MetricsQueryMetadata;
+import com.datadog.api.client.v1.model.MetricsQueryResponse;
+import com.datadog.api.client.v2.model.MetricContentEncoding;
+import com.datadog.api.client.v2.model.MetricIntakeType;
+import com.datadog.api.client.v2.model.MetricPayload;
+import com.datadog.api.client.v2.model.MetricPoint;
+import com.datadog.api.client.v2.model.MetricSeries;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Metrics sent with Datadog's own Java API client (v1 and v2 submit, gzip) are stored durably and read back through
+ * {@code /api/v1/query} with the same client, with exact values; bad input gets Datadog-shaped errors.
+ */
+class DatadogIntakeIT {
+    static TestServer tocsin;
+    static ApiClient client;
+
+    @BeforeAll
+    static void start() {
+        tocsin = TestServer.start();
+        client = new ApiClient();
+        client.setServerIndex(1);
+        client.setServerVariables(Map.of("protocol", "http", "name", "127.0.0.1:" + tocsin.port()));
+        client.configureApiKeys(Map.of("apiKeyAuth", TestServer.ADMIN_KEY, "appKeyAuth", TestServer.ADMIN_KEY));
+    }
+
+    @AfterAll
+    static void stop() {
+        tocsin.close();
+    }
+
+    static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    static MetricsQueryMetadata queryOne(String query, long ts) throws ApiException {
+        MetricsQueryResponse r = new com.datadog.api.client.v1.api.MetricsApi(client).queryMetrics(ts - 300, ts + 300, query);
+        assertThat(r.getStatus()).isEqualTo("ok");
+        assertThat(r.getSeries()).as("series for " + query).hasSize(1);
+        return r.getSeries().get(0);
+    }
+
+    static List<Double> nonNullValues(MetricsQueryMetadata s) {
+        return s.getPointlist().stream().filter(p -> p.get(1) != null).map(p -> p.get(1)).toList();
+    }
+
+    @Test
+    void v1SubmitAsTheClientSendsItIsQueryableWithExactValues() throws Exception {
+        long ts = now() - 30;
+        var series = new com.datadog.api.client.v1.model.Series().metric("it.v1.temperature")
+                .points(List.of(List.of((double) ts, 21.5))).tags(List.of("env:it", "room:lab")).host("sensor-1");
+        var accepted = new com.datadog.api.client.v1.api.MetricsApi(client)
+                .submitMetrics(new com.datadog.api.client.v1.model.MetricsPayload().series(List.of(series)));
+        assertThat(accepted.getStatus()).isEqualTo("ok");
+
+        MetricsQueryMetadata s = queryOne("avg:it.v1.temperature{env:it}", ts);
+        assertThat(nonNullValues(s)).containsExactly(21.5);
+        assertThat(s.getMetric()).isEqualTo("it.v1.temperature");
+        MetricsQueryMetadata byHost = queryOne("avg:it.v1.temperature{*} by {host}", ts);
+        assertThat(byHost.getTagSet()).containsExactly("host:sensor-1");
+    }
+
+    @Test
+    void v2SubmitJsonAndGzipAreQueryable() throws Exception {
+        long ts = now() - 20;
+        var api = new com.datadog.api.client.v2.api.MetricsApi(client);
+        api.submitMetrics(new MetricPayload().series(List.of(new MetricSeries().metric("it.v2.queue_depth")
+                .type(MetricIntakeType.GAUGE).points(List.of(new MetricPoint().timestamp(ts).value(7.0)))
+                .tags(List.of("env:it", "queue:a")))));
+        api.submitMetrics(new MetricPayload().series(List.of(new MetricSeries().metric("it.v2.queue_depth")
+                        .type(MetricIntakeType.GAUGE).points(List.of(new MetricPoint().timestamp(ts).value(5.0)))
+                        .tags(List.of("env:it", "queue:b")))),
+                new com.datadog.api.client.v2.api.MetricsApi.SubmitMetricsOptionalParameters()
+                        .contentEncoding(MetricContentEncoding.GZIP));
+
+        assertThat(nonNullValues(queryOne("sum:it.v2.queue_depth{env:it}", ts))).containsExactly(12.0);
+        assertThat(nonNullValues(queryOne("max:it.v2.queue_depth{queue:b}", ts))).containsExactly(5.0);
+    }
+
+    @Test
+    void pointsAreDurableBeforeTheAnswer() {
+        long ts = now() - 10;
+        TestServer.Reply r = tocsin.postJson("/api/v2/series", "{\"series\":[{\"metric\":\"it.durable\",\"type\":3,"
+                + "\"points\":[{\"timestamp\":" + ts + ",\"value\":1}]}]}", "DD-API-KEY", TestServer.ADMIN_KEY);
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.json().get("errors")).isEmpty();
+    }
+
+    @Test
+    void partialPayloadsAreStoredAndTheRejectsNamed() {
+        long ts = now() - 10;
+        TestServer.Reply r = tocsin.postJson("/api/v1/series", "{\"series\":["
+                + "{\"metric\":\"it.partial\",\"points\":[[" + ts + ",1],[" + (ts - 86_400) + ",2]],\"type\":\"gauge\"},"
+                + "{\"metric\":\"\",\"points\":[[" + ts + ",3]]}]}", "DD-API-KEY", TestServer.ADMIN_KEY);
+        assertThat(r.status()).isEqualTo(202);
+        assertThat(r.json().get("status").asText()).isEqualTo("ok");
+        assertThat(r.json().get("errors").toString()).contains("series[0].points[1]").contains("series[1]");
+    }
+
+    @Test
+    void unusablePayloadsAreDatadogShaped400s() {
+        TestServer.Reply malformed = tocsin.postJson("/api/v2/series", "{\"series\":[{\"metric\":", "DD-API-KEY",
+                TestServer.ADMIN_KEY);
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().get("errors").get(0).asText()).isNotBlank();
+
+        long stale = now() - 7200;
+        TestServer.Reply old = tocsin.postJson("/api/v2/series", "{\"series\":[{\"metric\":\"it.old\",\"type\":3,"
+                + "\"points\":[{\"timestamp\":" + stale + ",\"value\":1}]}]}", "DD-API-KEY", TestServer.ADMIN_KEY);
+        assertThat(old.status()).isEqualTo(400);
+        assertThat(old.json().get("errors").get(0).asText()).contains("series[0].points[0]").contains("past");
+
+        TestServer.Reply noKey = tocsin.postJson("/api/v2/series", "{\"series\":[]}");
+        assertThat(noKey.status()).isEqualTo(401);
+        assertThat(tocsin.postJson("/api/v2/series", "{\"series\":[]}", "DD-API-KEY", "0123456789abcdef0123456789abcdef")
+                .status()).isEqualTo(403);
+        String readOnly = tocsin.createKey("read");
+        assertThat(tocsin.postJson("/api/v2/series", "{\"series\":[]}", "DD-API-KEY", readOnly).status()).isEqualTo(403);
+    }
+
+    @Test
+    void theClientSeesAForbiddenKeyAsDatadogWouldAnswerIt() {
+        ApiClient wrong = new ApiClient();
+        wrong.setServerIndex(1);
+        wrong.setServerVariables(Map.of("protocol", "http", "name", "127.0.0.1:" + tocsin.port()));
+        wrong.configureApiKeys(Map.of("apiKeyAuth", "0123456789abcdef0123456789abcdef"));
+        assertThatThrownBy(() -> new com.datadog.api.client.v2.api.MetricsApi(wrong).submitMetrics(new MetricPayload()
+                .series(List.of(new MetricSeries().metric("x").type(MetricIntakeType.GAUGE)
+                        .points(List.of(new MetricPoint().timestamp(now()).value(1.0)))))))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    }
+}

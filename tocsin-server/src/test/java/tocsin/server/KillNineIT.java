@@ -1,0 +1,93 @@
+package tocsin.server;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The intake promise, on the real jar: once Tocsin answers 2xx, the points survive {@code kill -9} of the process.
+ */
+class KillNineIT {
+    private static final Pattern READY = Pattern.compile("HTTP on port (\\d+)");
+    private static final String KEY = "kill-nine-key-0123456789";
+
+    @BeforeAll
+    static void jar() {
+        assumeTrue(Files.exists(Path.of("target", "tocsin.jar")), "the server jar is built in the package phase");
+        LaunchIT.findJar();
+    }
+
+    static Process start(Path dir, Path data, int[] port) throws Exception {
+        Process p = LaunchIT.launch(dir, Map.of(), "server", "--data-dir", data.toString(), "--http-addr",
+                "127.0.0.1:0", "--statsd-addr", "off", "--bootstrap-api-key", KEY);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            Matcher m = READY.matcher(line);
+            if (m.find()) {
+                port[0] = Integer.parseInt(m.group(1));
+                return p;
+            }
+        }
+        throw new AssertionError("server did not start");
+    }
+
+    @Test
+    void acknowledgedPointsSurviveKillMinus9(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        int[] port = new int[1];
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        long ts = System.currentTimeMillis() / 1000 - 30;
+        Process first = start(dir, data, port);
+        try {
+            for (int i = 0; i < 50; i++) {
+                String body = "{\"series\":[{\"metric\":\"it.kill9\",\"type\":1,\"points\":[{\"timestamp\":" + ts
+                        + ",\"value\":1}],\"tags\":[\"batch:" + i + "\"]}]}";
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port[0]
+                                + "/api/v2/series")).header("DD-API-KEY", KEY).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            }
+        } finally {
+            first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+            assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        Process second = start(dir, data, port);
+        try {
+            String q = "/api/v1/query?from=" + (ts - 300) + "&to=" + (ts + 300) + "&query="
+                    + URLEncoder.encode("sum:it.kill9{*}.as_count()", StandardCharsets.UTF_8);
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port[0] + q))
+                    .header("DD-API-KEY", KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            double sum = 0;
+            for (var point : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body())
+                    .at("/series/0/pointlist")) {
+                sum += point.get(1).isNull() ? 0 : point.get(1).asDouble();
+            }
+            assertThat(sum).as(r.body()).isEqualTo(50.0);
+        } finally {
+            second.destroy();
+            second.waitFor(20, TimeUnit.SECONDS);
+            second.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package tocsin.tsdb;
+
+import tocsin.core.metric.MetricBatch;
+
+/**
+ * Where metrics are kept: the interface the intake and the query engine are written against, owned by them and
+ * implemented by {@link Tsdb}. Implementations are thread-safe.
+ */
+public interface MetricStore {
+
+    /**
+     * Appends a whole batch and returns only once the accepted points are durable: after a crash that follows the
+     * return, every accepted point is still there. Per-point problems (out of order, kind conflict, series limit,
+     * too far in the future) are reported in the result, never thrown, and do not hold back the other points.
+     *
+     * @throws TsdbWriteException when the batch could not be made durable; nothing in it may be assumed stored, and
+     *                            the caller should answer with a retryable error (HTTP 503)
+     */
+    AppendResult append(MetricBatch batch);
+
+    /** A querier over the closed range {@code [minMillis, maxMillis]}. */
+    Querier querier(long minMillis, long maxMillis);
+}

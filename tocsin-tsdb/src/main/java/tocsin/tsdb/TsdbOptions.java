@@ -1,0 +1,88 @@
+package tocsin.tsdb;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How to open a {@link Tsdb}. Start from {@link #of(Path)} and change what differs:
+ * <pre>{@code
+ * Tsdb.open(TsdbOptions.of(dataDir.resolve("metrics")).withMaxSeries(500_000).withClock(clock))
+ * }</pre>
+ * Immutable. The constructor checks every component and reports all problems at once.
+ *
+ * @param dir                 the directory the store owns (created if missing); the WAL lives in {@code dir/wal}
+ * @param clock               the time source, used to refuse points too far in the future
+ * @param maxSeries           the most series the store creates; points for new series beyond it are rejected while
+ *                            existing series keep accepting. 0 means no limit. Default 1,000,000: about 440 bytes
+ *                            of heap per series with one full chunk, plus ~170 bytes per further 30 minutes of
+ *                            15-second samples while the head keeps all history (until blocks land)
+ * @param outOfOrderTolerance how much older than a series' newest sample a point may be and still be accepted; the
+ *                            newest samples within it are kept uncompressed (about 16 bytes each). Default 10 s:
+ *                            enough for racing flushes of one DogStatsD interval, and a point or two per series
+ * @param maxFutureSkew       how far ahead of the clock a point may be; one far-future point would otherwise make
+ *                            every later point of its series out of order. Default 10 min, as Datadog
+ * @param walSegmentBytes     the size at which the WAL starts a new segment file. Default 64 MiB
+ */
+public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration outOfOrderTolerance,
+                          Duration maxFutureSkew, long walSegmentBytes) {
+
+    public static final int DEFAULT_MAX_SERIES = 1_000_000;
+    public static final Duration DEFAULT_OUT_OF_ORDER_TOLERANCE = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(10);
+    public static final long DEFAULT_WAL_SEGMENT_BYTES = 64L << 20;
+
+    public TsdbOptions {
+        List<String> problems = new ArrayList<>();
+        if (dir == null) {
+            problems.add("dir is required");
+        }
+        if (clock == null) {
+            problems.add("clock is required");
+        }
+        if (maxSeries < 0) {
+            problems.add("maxSeries must be 0 (no limit) or positive, was " + maxSeries);
+        }
+        if (outOfOrderTolerance == null || outOfOrderTolerance.isNegative()) {
+            problems.add("outOfOrderTolerance must be zero or positive, was " + outOfOrderTolerance);
+        }
+        if (maxFutureSkew == null || maxFutureSkew.isNegative()) {
+            problems.add("maxFutureSkew must be zero or positive, was " + maxFutureSkew);
+        }
+        if (walSegmentBytes < 4096) {
+            problems.add("walSegmentBytes must be at least 4096, was " + walSegmentBytes);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid TSDB options: " + String.join("; ", problems));
+        }
+    }
+
+    /** The defaults, storing in {@code dir}. */
+    public static TsdbOptions of(Path dir) {
+        return new TsdbOptions(Objects.requireNonNull(dir, "dir"), InstantSource.system(), DEFAULT_MAX_SERIES,
+                DEFAULT_OUT_OF_ORDER_TOLERANCE, DEFAULT_MAX_FUTURE_SKEW, DEFAULT_WAL_SEGMENT_BYTES);
+    }
+
+    public TsdbOptions withClock(InstantSource clock) {
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes);
+    }
+
+    public TsdbOptions withMaxSeries(int maxSeries) {
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes);
+    }
+
+    public TsdbOptions withOutOfOrderTolerance(Duration tolerance) {
+        return new TsdbOptions(dir, clock, maxSeries, tolerance, maxFutureSkew, walSegmentBytes);
+    }
+
+    public TsdbOptions withMaxFutureSkew(Duration skew) {
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, skew, walSegmentBytes);
+    }
+
+    public TsdbOptions withWalSegmentBytes(long bytes) {
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, bytes);
+    }
+}

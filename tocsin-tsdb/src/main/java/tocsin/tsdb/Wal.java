@@ -1,0 +1,279 @@
+package tocsin.tsdb;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The write-ahead log's writing side: one named platform thread that group-commits appends into segment files.
+ *
+ * <h2>Design</h2>
+ * Appending threads frame their batch as one samples record themselves (in parallel) and {@link #submit} it. The
+ * writer thread takes whatever has queued up as one <em>group</em>: it asks the {@link Committer} for the records
+ * that must precede the group (definitions of series the log has not seen), writes them and the group's records
+ * through a 1 MiB buffer, syncs the segment <b>once</b>, and hands the group back to the committer, which applies it
+ * to the head in log order and completes each append. While one sync runs, the next group gathers, so the sync cost
+ * is shared by everyone who arrived meanwhile; no timer is needed. A record never spans segments: when the next
+ * record would push the segment past its size, the segment is synced and closed and the next one begins.
+ *
+ * <h2>States</h2>
+ * <pre>
+ *   RUNNING ──write/sync IOException──► FAILED   every queued and later append fails (TsdbWriteException)
+ *      │
+ *      └──close()──► CLOSED   appends queued before close() are logged first; later ones fail
+ * </pre>
+ * FAILED is final: after a failed sync the kernel may have dropped the dirty pages and cleared the error
+ * ("fsyncgate"), so retrying could report success for data that is gone. The process must reopen the store, which
+ * replays what did reach the disk.
+ *
+ * <h2>Back-pressure</h2>
+ * At most {@value #MAX_IN_FLIGHT_BYTES} bytes of records wait for the writer; {@link #submit} blocks beyond that,
+ * which slows the intake rather than growing the heap.
+ *
+ * <h2>On crash</h2>
+ * An append returns only after its group's sync (and, for a new segment, the directory's sync), so everything
+ * acknowledged is on disk. The tail written after the last sync may be missing or torn; {@link WalReader} cuts a torn
+ * tail off when the store is next opened. Records are framed with a length and a CRC32C, so a half-written record is
+ * never applied.
+ *
+ * <h2>Concurrency</h2>
+ * {@link #submit} is thread-safe and blocks until the append's fate is known. Everything else runs on the writer
+ * thread.
+ */
+final class Wal implements AutoCloseable {
+    static final int MAX_IN_FLIGHT_BYTES = 64 << 20;
+    private static final int WRITE_BUFFER_BYTES = 1 << 20;
+    private static final Logger log = LoggerFactory.getLogger(Wal.class);
+    private static final PendingAppend CLOSE = new PendingAppend(new byte[0], null, null, null, null, 0, new ArrayList<>());
+
+    /** The store's side of a group commit; called on the writer thread only. */
+    interface Committer {
+        /** A framed record that must be logged before {@code group}, or null. */
+        byte[] prelude(List<PendingAppend> group);
+
+        /** {@code group} is durable: apply it, in order, and complete each append. */
+        void committed(List<PendingAppend> group);
+    }
+
+    private final Disk disk;
+    private final String dir;
+    private final long segmentBytes;
+    private final Committer committer;
+    private final LinkedBlockingQueue<PendingAppend> queue = new LinkedBlockingQueue<>();
+    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT_BYTES);
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
+    private final Thread writer;
+
+    private Disk.AppendableFile segment;
+    private long segmentNumber;
+    private boolean directoryDirty;
+    private volatile boolean closed;
+    /** Set once the writer thread stops taking appends; after that the queue is only drained. */
+    private volatile boolean stopped;
+    private volatile TsdbWriteException failure;
+
+    /**
+     * Starts a new segment numbered {@code firstSegment} in {@code dir} and the writer thread.
+     *
+     * @throws IOException when the segment cannot be created and made durable
+     */
+    Wal(Disk disk, String dir, long firstSegment, long segmentBytes, Committer committer) throws IOException {
+        this.disk = disk;
+        this.dir = dir;
+        this.segmentBytes = segmentBytes;
+        this.committer = committer;
+        this.segmentNumber = firstSegment;
+        this.segment = newSegment(firstSegment);
+        segment.sync();
+        disk.syncDirectory(dir);
+        this.writer = Thread.ofPlatform().name("tocsin-tsdb-wal").daemon(true).unstarted(this::run);
+        writer.start();
+    }
+
+    /** The segment being written; for tests. */
+    long segmentNumber() {
+        return segmentNumber;
+    }
+
+    /**
+     * Queues an append for the next group; the caller then waits on {@link PendingAppend#result}.
+     *
+     * @throws TsdbWriteException when the log has failed or is closed
+     */
+    void submit(PendingAppend append) {
+        rejectIfUnavailable();
+        append.permits = Math.min(append.record.length, MAX_IN_FLIGHT_BYTES);
+        inFlight.acquireUninterruptibly(append.permits);
+        queue.add(append);
+        if (stopped && queue.remove(append)) { // the writer is gone and will not see it
+            inFlight.release(append.permits);
+            rejectIfUnavailable();
+            throw new TsdbWriteException("the store is closed", null);
+        }
+    }
+
+    private void rejectIfUnavailable() {
+        TsdbWriteException f = failure;
+        if (f != null) {
+            throw new TsdbWriteException(f.getMessage(), f);
+        }
+        if (closed) {
+            throw new TsdbWriteException("the store is closed", null);
+        }
+    }
+
+    /** Logs what was queued before this call, then stops the writer and closes the segment. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        queue.add(CLOSE);
+        try {
+            writer.join(TimeUnit.MINUTES.toMillis(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writer.isAlive()) {
+            log.warn("WAL writer did not finish within a minute of close; the segment is closed under it");
+        }
+        try {
+            segment.close();
+        } catch (IOException e) {
+            log.warn("closing WAL segment {} failed", segmentName(), e);
+        }
+    }
+
+    private void run() {
+        List<PendingAppend> group = new ArrayList<>();
+        boolean closing = false;
+        while (!closing) {
+            try {
+                group.add(queue.take());
+            } catch (InterruptedException e) {
+                break; // nobody interrupts the writer but the JVM going down
+            }
+            queue.drainTo(group);
+            int close = group.indexOf(CLOSE);
+            if (close >= 0) {
+                closing = true;
+                List<PendingAppend> late = group.subList(close, group.size());
+                TsdbWriteException closedError = new TsdbWriteException("the store is closed", null);
+                for (PendingAppend p : late) {
+                    if (p != CLOSE) { // queued after close() began: refuse, as submit would have
+                        p.result.completeExceptionally(closedError);
+                    }
+                }
+                late.clear();
+            }
+            if (group.isEmpty()) {
+                continue;
+            }
+            try {
+                writeAndSync(group);
+            } catch (IOException | RuntimeException e) {
+                fail(group, e);
+                return;
+            }
+            try {
+                committer.committed(group);
+            } catch (RuntimeException e) {
+                // A bug in applying: the records are durable, so a restart will replay them; stop taking more.
+                fail(group, e);
+                return;
+            }
+            for (PendingAppend p : group) {
+                inFlight.release(p.permits);
+            }
+            group.clear();
+        }
+        stopped = true;
+        failQueued(new TsdbWriteException("the store is closed", null));
+    }
+
+    private void writeAndSync(List<PendingAppend> group) throws IOException {
+        byte[] prelude = committer.prelude(group);
+        if (prelude != null) {
+            writeRecord(prelude);
+        }
+        for (PendingAppend p : group) {
+            writeRecord(p.record);
+        }
+        flushBuffer();
+        segment.sync();
+        if (directoryDirty) {
+            disk.syncDirectory(dir);
+            directoryDirty = false;
+        }
+    }
+
+    private void writeRecord(byte[] record) throws IOException {
+        long pending = segment.size() + buffer.position();
+        if (pending + record.length > segmentBytes && pending > WalFormat.SEGMENT_HEADER_BYTES) {
+            flushBuffer();
+            segment.sync();
+            segment.close();
+            segment = newSegment(segmentNumber + 1);
+            segmentNumber++;
+            directoryDirty = true;
+        }
+        if (record.length > buffer.remaining()) {
+            flushBuffer();
+        }
+        if (record.length > buffer.capacity()) {
+            segment.write(ByteBuffer.wrap(record));
+        } else {
+            buffer.put(record);
+        }
+    }
+
+    private void flushBuffer() throws IOException {
+        buffer.flip();
+        try {
+            segment.write(buffer);
+        } finally {
+            buffer.clear();
+        }
+    }
+
+    private Disk.AppendableFile newSegment(long n) throws IOException {
+        Disk.AppendableFile file = disk.create(dir + "/" + WalFormat.segmentName(n));
+        file.write(ByteBuffer.wrap(WalFormat.segmentHeader()));
+        return file;
+    }
+
+    private void fail(List<PendingAppend> group, Exception cause) {
+        TsdbWriteException f = new TsdbWriteException("the write-ahead log could not be written or synced ("
+                + segmentName() + ": " + cause.getMessage() + "); points are no longer accepted, restart to recover",
+                cause);
+        failure = f;
+        stopped = true;
+        log.error("WAL segment {} failed; refusing further appends until the store is reopened", segmentName(),
+                cause);
+        for (PendingAppend p : group) {
+            p.result.completeExceptionally(f);
+        }
+        failQueued(f);
+        inFlight.release(MAX_IN_FLIGHT_BYTES); // wake anyone blocked on back-pressure; they will see the failure
+    }
+
+    private void failQueued(TsdbWriteException f) {
+        for (PendingAppend p; (p = queue.poll()) != null; ) {
+            if (p != CLOSE) {
+                p.result.completeExceptionally(f);
+            }
+        }
+    }
+
+    private String segmentName() {
+        return dir + "/" + WalFormat.segmentName(segmentNumber);
+    }
+}

@@ -1,0 +1,179 @@
+package tocsin.tsdb;
+
+import java.util.Arrays;
+
+/**
+ * An open Gorilla chunk that samples are appended to: delta-of-delta timestamps and XOR-compressed float64 values
+ * in one bit stream (Pelkonen et al., "Gorilla", VLDB 2015, section 4.1; the same scheme as Prometheus's XOR chunk,
+ * with timestamp buckets tuned for milliseconds).
+ *
+ * <h2>Bit stream</h2>
+ * Bits are written most significant first. The first sample is stored raw (64-bit timestamp, 64-bit value); the
+ * second stores its timestamp delta and every later one the delta of deltas, in a variable-width bucket:
+ * <pre>
+ *   '0'                 dod = 0
+ *   '10'   +  7 bits    dod in [-63, 64]             (scrape jitter of a few ms)
+ *   '110'  + 14 bits    dod in [-8191, 8192]
+ *   '1110' + 20 bits    dod in [-524287, 524288]     (a delta of up to ~8.7 min for the second sample)
+ *   '1111' + 64 bits    anything else, two's complement
+ * </pre>
+ * Deltas are computed in wrapping 64-bit arithmetic, so any non-decreasing sequence, gaps of any size included,
+ * decodes bit-exactly. Each value is XORed with the previous one: '0' when equal; '10' + the meaningful bits when
+ * they fit inside the previous window of leading and trailing zeros; otherwise '11' + 5 bits of leading zeros
+ * (capped at 31) + 6 bits of meaningful-bit count (64 written as 0) + the meaningful bits. Values are compared as
+ * raw bits, so every NaN payload, -0.0 and denormal survives.
+ *
+ * <p>The count of samples is kept beside the bytes (by {@link Chunk} and, on disk, by the chunk's header), not in
+ * the stream.
+ *
+ * <h2>Concurrency</h2>
+ * Not thread-safe; its {@link MemSeries} guards it. Appending only ORs bits into the byte at the write position and
+ * beyond, and growing the buffer copies it, so a {@link #snapshot() snapshot} taken under the series lock may be
+ * decoded after the lock is released: the bits it covers never change again.
+ */
+final class XorChunk {
+    /** Samples per chunk at which a new chunk is started (Gorilla's and Prometheus's figure). */
+    static final int MAX_SAMPLES = 120;
+    /** The widest time span of one chunk. */
+    static final long MAX_SPAN_MILLIS = 2 * 60 * 60 * 1000L;
+
+    private byte[] bytes;
+    private int bitLength;
+    private int count;
+    private long firstTime;
+    private long lastTime;
+    private long lastDelta;
+    private long lastValueBits;
+    private byte leading;
+    private byte trailing;
+
+    /** @param expectedBytes a capacity hint, e.g. the size of the series' previous chunk */
+    XorChunk(int expectedBytes) {
+        bytes = new byte[Math.max(16, expectedBytes)];
+        leading = 64; // no window yet: the first non-zero XOR always spells its window out
+    }
+
+    int count() {
+        return count;
+    }
+
+    long firstTime() {
+        return firstTime;
+    }
+
+    long lastTime() {
+        return lastTime;
+    }
+
+    long lastValueBits() {
+        return lastValueBits;
+    }
+
+    /** Bytes of the stream so far. */
+    int byteLength() {
+        return (bitLength + 7) >>> 3;
+    }
+
+    /** Whether a sample at {@code t} belongs in a new chunk instead. */
+    boolean isFullFor(long t) {
+        return count >= MAX_SAMPLES || (count > 0 && t - firstTime >= MAX_SPAN_MILLIS);
+    }
+
+    /** Appends a sample. The caller keeps timestamps non-decreasing; equal ones are stored as they come. */
+    void append(long t, double value) {
+        long bits = Double.doubleToRawLongBits(value);
+        switch (count) {
+            case 0 -> {
+                firstTime = t;
+                writeBits(t, 64);
+                writeBits(bits, 64);
+            }
+            case 1 -> {
+                lastDelta = t - lastTime;
+                writeTimeBucket(lastDelta);
+                writeValue(bits);
+            }
+            default -> {
+                long delta = t - lastTime;
+                writeTimeBucket(delta - lastDelta);
+                lastDelta = delta;
+                writeValue(bits);
+            }
+        }
+        lastTime = t;
+        lastValueBits = bits;
+        count++;
+    }
+
+    /** An immutable view of the samples so far that shares this chunk's bytes. */
+    Chunk snapshot() {
+        return new Chunk(firstTime, lastTime, count, bytes);
+    }
+
+    /** The finished chunk, trimmed to its exact size. */
+    Chunk seal() {
+        return new Chunk(firstTime, lastTime, count, Arrays.copyOf(bytes, byteLength()));
+    }
+
+    private void writeTimeBucket(long dod) {
+        if (dod == 0) {
+            writeBits(0, 1);
+        } else if (fits(dod, 7)) {
+            writeBits(0b10, 2);
+            writeBits(dod, 7);
+        } else if (fits(dod, 14)) {
+            writeBits(0b110, 3);
+            writeBits(dod, 14);
+        } else if (fits(dod, 20)) {
+            writeBits(0b1110, 4);
+            writeBits(dod, 20);
+        } else {
+            writeBits(0b1111, 4);
+            writeBits(dod, 64);
+        }
+    }
+
+    /** Whether {@code v} lies in [-(2^(n-1) - 1), 2^(n-1)], the range an n-bit bucket decodes (see the reader). */
+    private static boolean fits(long v, int n) {
+        return -((1L << (n - 1)) - 1) <= v && v <= 1L << (n - 1);
+    }
+
+    private void writeValue(long bits) {
+        long xor = bits ^ lastValueBits;
+        if (xor == 0) {
+            writeBits(0, 1);
+            return;
+        }
+        int lead = Math.min(Long.numberOfLeadingZeros(xor), 31);
+        int trail = Long.numberOfTrailingZeros(xor);
+        if (lead >= leading && trail >= trailing) {
+            // Reuse the previous window: no need to spell out its position again.
+            writeBits(0b10, 2);
+            writeBits(xor >>> trailing, 64 - leading - trailing);
+            return;
+        }
+        int significant = 64 - lead - trail;
+        writeBits(0b11, 2);
+        writeBits(lead, 5);
+        writeBits(significant, 6); // 64 overflows to 0; the reader maps it back
+        writeBits(xor >>> trail, significant);
+        leading = (byte) lead;
+        trailing = (byte) trail;
+    }
+
+    /** Writes the low {@code n} bits of {@code v}, most significant first. */
+    private void writeBits(long v, int n) {
+        int needed = (bitLength + n + 7) >>> 3;
+        if (needed > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(needed, bytes.length + (bytes.length >>> 1)));
+        }
+        while (n > 0) {
+            int free = 8 - (bitLength & 7);
+            int take = Math.min(free, n);
+            int chunk = (int) (v >>> (n - take)) & ((1 << take) - 1);
+            bytes[bitLength >>> 3] |= (byte) (chunk << (free - take));
+            bitLength += take;
+            n -= take;
+        }
+    }
+}

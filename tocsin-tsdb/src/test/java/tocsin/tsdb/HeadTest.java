@@ -1,0 +1,140 @@
+package tocsin.tsdb;
+
+import org.junit.jupiter.api.Test;
+import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SeriesKey;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HeadTest {
+
+    @Test
+    void appendersRacingOnTheSameNewKeysCreateEachSeriesOnce() throws Exception {
+        Head head = new Head(0, 0);
+        int keys = 2000;
+        Set<MemSeries> seen = Collections.newSetFromMap(new ConcurrentHashMap<>());
+        runConcurrently(4, thread -> {
+            for (int k = 0; k < keys; k++) {
+                seen.add(head.getOrCreate(SeriesKey.of("m", "k:" + k), MetricKind.GAUGE)); // fresh key objects
+            }
+        });
+        assertThat(seen).hasSize(keys);
+        assertThat(head.seriesCount()).isEqualTo(keys);
+        Set<Integer> ids = new java.util.HashSet<>();
+        for (MemSeries s : seen) {
+            ids.add(s.id);
+            assertThat(head.byId(s.id)).isSameAs(s);
+        }
+        assertThat(ids).hasSize(keys);
+    }
+
+    @Test
+    void theSeriesLimitHoldsUnderConcurrentCreation() throws Exception {
+        Head head = new Head(500, 0);
+        AtomicInteger created = new AtomicInteger();
+        runConcurrently(4, thread -> {
+            for (int k = 0; k < 1000; k++) {
+                if (head.getOrCreate(SeriesKey.of("m", "thread:" + thread, "k:" + k), MetricKind.GAUGE) != null) {
+                    created.incrementAndGet();
+                }
+            }
+        });
+        assertThat(created.get()).isEqualTo(500);
+        assertThat(head.seriesCount()).isEqualTo(500);
+        assertThat(head.getOrCreate(SeriesKey.of("m", "thread:0", "k:0"), MetricKind.GAUGE) != null
+                || head.getOrCreate(SeriesKey.of("m", "thread:1", "k:0"), MetricKind.GAUGE) != null)
+                .as("existing series are still found").isTrue();
+    }
+
+    @Test
+    void readersSeeWholeSortedSamplesWhileWritersAppend() throws Exception {
+        Head head = new Head(0, 5_000);
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger reads = new AtomicInteger();
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                int writer = w;
+                writers.add(pool.submit(() -> {
+                    for (int i = 0; i < 3_000; i++) {
+                        for (int s = 0; s < 10; s++) {
+                            MemSeries series = head.getOrCreate(SeriesKey.of("m", "w:" + writer, "s:" + s),
+                                    MetricKind.GAUGE);
+                            long t = i * 1000L + (i % 3 == 0 ? -2000 : 0); // some late points, within tolerance
+                            head.append(series, t, t / 1000.0);
+                        }
+                    }
+                }));
+            }
+            List<Future<?>> readers = new ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                readers.add(pool.submit(() -> {
+                    while (!done.get()) {
+                        try (Querier q = new HeadQuerier(head, Long.MIN_VALUE, Long.MAX_VALUE)) {
+                            q.select("m", List.of()).forEach(d -> {
+                                for (int i = 0; i < d.size(); i++) {
+                                    assertThat(d.value(i)).isEqualTo(d.timestamp(i) / 1000.0);
+                                    if (i > 0) {
+                                        assertThat(d.timestamp(i)).isGreaterThan(d.timestamp(i - 1));
+                                    }
+                                }
+                            });
+                        }
+                        reads.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : writers) {
+                f.get();
+            }
+            done.set(true);
+            for (Future<?> f : readers) {
+                f.get();
+            }
+        }
+        assertThat(reads.get()).isPositive();
+        try (Querier q = new HeadQuerier(head, Long.MIN_VALUE, Long.MAX_VALUE)) {
+            assertThat(q.select("m", List.of()).toList()).hasSize(20)
+                    .allSatisfy(d -> assertThat(d.size()).isBetween(2000, 3000));
+        }
+    }
+
+    interface ThreadBody {
+        void run(int thread) throws Exception;
+    }
+
+    static void runConcurrently(int threads, ThreadBody body) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<Object>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Callable<Object> task = () -> {
+                    start.await();
+                    body.run(thread);
+                    return null;
+                };
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+            for (Future<Object> f : futures) {
+                f.get();
+            }
+        }
+    }
+}

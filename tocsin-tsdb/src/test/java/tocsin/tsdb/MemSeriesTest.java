@@ -1,0 +1,88 @@
+package tocsin.tsdb;
+
+import org.junit.jupiter.api.Test;
+import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SeriesKey;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tocsin.tsdb.MemSeries.Outcome.APPENDED;
+import static tocsin.tsdb.MemSeries.Outcome.DUPLICATE_CONFLICT;
+import static tocsin.tsdb.MemSeries.Outcome.DUPLICATE_IGNORED;
+import static tocsin.tsdb.MemSeries.Outcome.OUT_OF_ORDER;
+
+class MemSeriesTest {
+    private final MemSeries series = new MemSeries(0, SeriesKey.of("m"), MetricKind.GAUGE);
+
+    @Test
+    void withoutToleranceAnOlderPointIsOutOfOrderAndTheNewestCanStillBeReplaced() {
+        assertThat(series.append(1000, 1, 0)).isEqualTo(APPENDED);
+        assertThat(series.append(2000, 2, 0)).isEqualTo(APPENDED);
+        assertThat(series.append(1999, 9, 0)).isEqualTo(OUT_OF_ORDER);
+        assertThat(series.append(2000, 3, 0)).as("last write wins on the newest").isEqualTo(APPENDED);
+        assertThat(series.append(1000, 1, 0)).as("a retried, identical point").isEqualTo(DUPLICATE_IGNORED);
+        assertThat(series.append(1000, 5, 0)).isEqualTo(DUPLICATE_CONFLICT);
+        assertThat(samples(series)).containsExactly(s(1000, 1), s(2000, 3));
+    }
+
+    @Test
+    void withinTheTolerancePointsAreSortedInAndDuplicatesReplaced() {
+        long tolerance = 10_000;
+        for (long t : new long[]{30_000, 25_000, 21_000, 40_000, 31_000, 40_000}) {
+            assertThat(series.append(t, t / 1000.0, tolerance)).as("t=%d", t).isEqualTo(APPENDED);
+        }
+        assertThat(series.append(29_999, 0, tolerance)).as("older than the newest (40 s) by > 10 s")
+                .isEqualTo(OUT_OF_ORDER);
+        assertThat(series.append(25_000, 25, tolerance)).as("the last encoded, same value")
+                .isEqualTo(DUPLICATE_IGNORED);
+        assertThat(series.append(25_000, 26, tolerance)).isEqualTo(DUPLICATE_CONFLICT);
+        assertThat(series.append(21_000, 21, tolerance)).as("only the last encoded point is compared")
+                .isEqualTo(OUT_OF_ORDER);
+        assertThat(samples(series)).extracting(Sample::t)
+                .containsExactly(21_000L, 25_000L, 30_000L, 31_000L, 40_000L);
+    }
+
+    @Test
+    void chunksAreCutAt120SamplesAndReadersSeeEverySample() {
+        for (int i = 0; i < 1000; i++) {
+            series.append(i * 15_000L, i, 0);
+        }
+        assertThat(series.sealedChunks()).isEqualTo(8); // 8 × 120 sealed, 39 in the open chunk, 1 in the window
+        assertThat(samples(series)).hasSize(1000).extracting(Sample::v).startsWith(0.0, 1.0).endsWith(999.0);
+        assertThat(series.maxTime()).isEqualTo(999 * 15_000L);
+    }
+
+    @Test
+    void aSnapshotOnlyHoldsChunksOverlappingTheRange() {
+        for (int i = 0; i < 600; i++) {
+            series.append(i * 1000L, i, 0);
+        }
+        MemSeries.Snapshot snap = series.snapshot(250_000, 260_000);
+        assertThat(snap.chunks()).hasSize(1);
+        assertThat(snap.chunks()[0].minTime()).isEqualTo(240_000);
+        assertThat(series.overlaps(599_000, 700_000)).isTrue();
+        assertThat(series.overlaps(599_001, 700_000)).isFalse();
+    }
+
+    record Sample(long t, double v) {}
+
+    static Sample s(long t, double v) {
+        return new Sample(t, v);
+    }
+
+    static List<Sample> samples(MemSeries series) {
+        MemSeries.Snapshot snap = series.snapshot(Long.MIN_VALUE, Long.MAX_VALUE);
+        List<Sample> out = new ArrayList<>();
+        for (Chunk c : snap.chunks()) {
+            for (ChunkIterator it = c.iterator(); it.next(); ) {
+                out.add(s(it.timestamp(), it.value()));
+            }
+        }
+        for (int i = 0; i < snap.windowCount(); i++) {
+            out.add(s(snap.window()[2 * i], Double.longBitsToDouble(snap.window()[2 * i + 1])));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,243 @@
+package tocsin.tsdb;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tocsin.core.metric.MetricBatch;
+import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.Rejection;
+import tocsin.core.metric.SeriesKey;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TsdbTest {
+    static final long T0 = 1_700_000_000_000L;
+    static final SeriesKey CPU_A = SeriesKey.of("system.cpu.user", "host:a", "env:prod");
+    static final SeriesKey CPU_B = SeriesKey.of("system.cpu.user", "host:b", "env:prod");
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong now = new AtomicLong(T0 + 7 * 86_400_000L);
+    private final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+
+    private TsdbOptions options() {
+        return TsdbOptions.of(dir).withClock(clock);
+    }
+
+    @Test
+    void appendedPointsAreQueryableAndSurviveAReopen() {
+        try (Tsdb tsdb = Tsdb.open(options())) {
+            MetricBatch batch = new MetricBatch();
+            for (int i = 0; i < 300; i++) {
+                batch.add(CPU_A, MetricKind.GAUGE, T0 + i * 15_000L, i * 0.5);
+                batch.add(CPU_B, MetricKind.GAUGE, T0 + i * 15_000L, -i);
+            }
+            assertThat(tsdb.append(batch)).isEqualTo(new AppendResult(600, List.of()));
+        }
+        try (Tsdb tsdb = Tsdb.open(options()); Querier q = tsdb.querier(T0, T0 + 299 * 15_000L)) {
+            SeriesData a = q.read(CPU_A).orElseThrow();
+            assertThat(a.size()).isEqualTo(300);
+            assertThat(a.kind()).isEqualTo(MetricKind.GAUGE);
+            assertThat(a.timestamp(299)).isEqualTo(T0 + 299 * 15_000L);
+            assertThat(a.value(299)).isEqualTo(149.5);
+            assertThat(q.read(CPU_B).orElseThrow().value(10)).isEqualTo(-10);
+            assertThat(tsdb.recovery().records()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void pointsOfNewSeriesAreRefusedAtTheSeriesLimitWhileExistingSeriesKeepAccepting() {
+        try (Tsdb tsdb = Tsdb.open(options().withMaxSeries(2))) {
+            MetricBatch batch = new MetricBatch();
+            batch.add(CPU_A, MetricKind.GAUGE, T0, 1);
+            batch.add(CPU_B, MetricKind.GAUGE, T0, 2);
+            batch.add(SeriesKey.of("system.cpu.user", "host:c"), MetricKind.GAUGE, T0, 3);
+            batch.add(CPU_A, MetricKind.GAUGE, T0 + 15_000, 4);
+            AppendResult result = tsdb.append(batch);
+
+            assertThat(result.accepted()).isEqualTo(3);
+            assertThat(result.rejections()).singleElement().satisfies(r -> {
+                assertThat(r.item()).isEqualTo("points[2]");
+                assertThat(r.reason()).startsWith("series limit of 2 reached; system.cpu.user{host:c} is a new series");
+            });
+        }
+        // The limit counts the series the WAL brings back.
+        try (Tsdb tsdb = Tsdb.open(options().withMaxSeries(2))) {
+            MetricBatch batch = new MetricBatch();
+            batch.add(SeriesKey.of("system.cpu.user", "host:d"), MetricKind.GAUGE, T0, 3);
+            batch.add(CPU_B, MetricKind.GAUGE, T0 + 15_000, 5);
+            AppendResult result = tsdb.append(batch);
+            assertThat(result.accepted()).isEqualTo(1);
+            assertThat(result.rejections()).extracting(Rejection::item).containsExactly("points[0]");
+        }
+    }
+
+    @Test
+    void theFirstPointDecidesASeriesKindAndLaterConflictsAreRejected() {
+        try (Tsdb tsdb = Tsdb.open(options())) {
+            MetricBatch batch = new MetricBatch();
+            batch.add(CPU_A, MetricKind.COUNT, T0, 1);
+            batch.add(CPU_A, MetricKind.GAUGE, T0 + 1000, 2);
+            AppendResult result = tsdb.append(batch);
+            assertThat(result.accepted()).isEqualTo(1);
+            assertThat(result.rejections()).singleElement().extracting(Rejection::reason).asString()
+                    .startsWith("kind conflict: system.cpu.user{env:prod,host:a} is stored as COUNT");
+        }
+        try (Tsdb tsdb = Tsdb.open(options()); Querier q = tsdb.querier(T0, T0 + 5000)) {
+            assertThat(q.read(CPU_A).orElseThrow().kind()).isEqualTo(MetricKind.COUNT);
+        }
+    }
+
+    @Test
+    void outOfOrderPointsWithinTheToleranceAreSortedInAndOlderOnesRejectedTheSameWayAfterReplay() {
+        TsdbOptions options = options().withOutOfOrderTolerance(Duration.ofSeconds(10));
+        try (Tsdb tsdb = Tsdb.open(options)) {
+            MetricBatch batch = new MetricBatch();
+            batch.add(CPU_A, MetricKind.GAUGE, T0 + 30_000, 3);
+            batch.add(CPU_A, MetricKind.GAUGE, T0 + 25_000, 2); // 5 s late: accepted
+            batch.add(CPU_A, MetricKind.GAUGE, T0 + 10_000, 1); // 20 s late: rejected
+            batch.add(CPU_A, MetricKind.GAUGE, T0 + 30_000, 4); // same timestamp, in the window: replaces
+            AppendResult result = tsdb.append(batch);
+            assertThat(result.accepted()).isEqualTo(3);
+            assertThat(result.rejections()).singleElement().satisfies(r -> {
+                assertThat(r.item()).isEqualTo("points[2]");
+                assertThat(r.reason()).startsWith("out of order: system.cpu.user{env:prod,host:a} already has a "
+                        + "sample at " + (T0 + 30_000)).contains("tolerance of 10000 ms");
+            });
+            assertSamples(tsdb, new long[]{T0 + 25_000, T0 + 30_000}, new double[]{2, 4});
+        }
+        try (Tsdb tsdb = Tsdb.open(options)) {
+            assertSamples(tsdb, new long[]{T0 + 25_000, T0 + 30_000}, new double[]{2, 4});
+        }
+    }
+
+    @Test
+    void pointsTooFarAheadOfTheClockAreRejected() {
+        try (Tsdb tsdb = Tsdb.open(options().withMaxFutureSkew(Duration.ofMinutes(10)))) {
+            MetricBatch batch = new MetricBatch();
+            batch.add(CPU_A, MetricKind.GAUGE, now.get() + 600_000, 1);
+            batch.add(CPU_A, MetricKind.GAUGE, now.get() + 600_001, 2);
+            AppendResult result = tsdb.append(batch);
+            assertThat(result.accepted()).isEqualTo(1);
+            assertThat(result.rejections()).singleElement().extracting(Rejection::reason).asString()
+                    .contains("600001 ms ahead of the server clock");
+        }
+    }
+
+    @Test
+    void concurrentAppendersAllBecomeDurable() throws Exception {
+        int threads = 4;
+        int batches = 50;
+        try (Tsdb tsdb = Tsdb.open(options().withWalSegmentBytes(4096));
+             ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int th = 0; th < threads; th++) {
+                int thread = th;
+                results.add(pool.submit(() -> {
+                    int accepted = 0;
+                    for (int b = 0; b < batches; b++) {
+                        MetricBatch batch = new MetricBatch();
+                        for (int s = 0; s < 20; s++) {
+                            batch.add(SeriesKey.of("m", "thread:" + thread, "s:" + s), MetricKind.COUNT,
+                                    T0 + b * 1000L, b);
+                        }
+                        accepted += tsdb.append(batch).accepted();
+                    }
+                    return accepted;
+                }));
+            }
+            for (Future<Integer> f : results) {
+                assertThat(f.get()).isEqualTo(batches * 20);
+            }
+            assertThat(tsdb.wal().segmentNumber()).as("segments rolled").isGreaterThan(0);
+        }
+        try (Tsdb tsdb = Tsdb.open(options()); Querier q = tsdb.querier(T0, T0 + batches * 1000L)) {
+            List<SeriesData> all = q.select("m", List.of()).toList();
+            assertThat(all).hasSize(threads * 20).allSatisfy(d -> assertThat(d.size()).isEqualTo(batches));
+        }
+    }
+
+    @Test
+    void aSecondStoreCannotOpenTheSameDirectory() {
+        Tsdb first = Tsdb.open(options());
+        try {
+            assertThatThrownBy(() -> Tsdb.open(options())).isInstanceOf(TsdbOpenException.class)
+                    .hasMessageContaining("in use by another process");
+        } finally {
+            first.close();
+        }
+        Tsdb.open(options()).close(); // and the lock is released with the store
+    }
+
+    @Test
+    void appendsAfterCloseFailAsRetryableWrites() {
+        Tsdb tsdb = Tsdb.open(options());
+        tsdb.close();
+        MetricBatch batch = new MetricBatch();
+        batch.add(CPU_A, MetricKind.GAUGE, T0, 1);
+        assertThatThrownBy(() -> tsdb.append(batch)).isInstanceOf(TsdbWriteException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void closingWhileAppendersRaceLeavesNoneHangingAndKeepsWhatWasAcknowledged() throws Exception {
+        Tsdb tsdb = Tsdb.open(options());
+        AtomicLong acknowledged = new AtomicLong();
+        List<Thread> appenders = new ArrayList<>();
+        for (int th = 0; th < 4; th++) {
+            SeriesKey key = SeriesKey.of("m", "thread:" + th);
+            appenders.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; ; i++) {
+                    MetricBatch batch = new MetricBatch();
+                    batch.add(key, MetricKind.GAUGE, T0 + i, i);
+                    try {
+                        tsdb.append(batch);
+                        acknowledged.incrementAndGet();
+                    } catch (TsdbWriteException e) {
+                        return;
+                    }
+                }
+            }));
+        }
+        while (acknowledged.get() < 200) {
+            Thread.onSpinWait();
+        }
+        tsdb.close();
+        for (Thread t : appenders) {
+            t.join(10_000);
+            assertThat(t.isAlive()).as("an appender still waits after close").isFalse();
+        }
+        try (Tsdb reopened = Tsdb.open(options()); Querier q = reopened.querier(T0, T0 + 1_000_000)) {
+            long stored = q.select("m", List.of()).mapToLong(SeriesData::size).sum();
+            assertThat(stored).isEqualTo(acknowledged.get());
+        }
+    }
+
+    @Test
+    void invalidOptionsAreAllReportedAtOnce() {
+        assertThatThrownBy(() -> new TsdbOptions(null, null, -1, Duration.ofSeconds(-1), null, 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll("dir is required", "clock is required", "maxSeries", "outOfOrderTolerance",
+                        "maxFutureSkew", "walSegmentBytes");
+    }
+
+    private static void assertSamples(Tsdb tsdb, long[] timestamps, double[] values) {
+        try (Querier q = tsdb.querier(T0, T0 + 60_000)) {
+            SeriesData data = q.read(CPU_A).orElseThrow();
+            assertThat(data.timestamps()).containsExactly(timestamps);
+            assertThat(data.values()).containsExactly(values);
+        }
+    }
+}
