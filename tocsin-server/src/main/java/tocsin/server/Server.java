@@ -12,6 +12,8 @@ import tocsin.server.auth.Authenticator;
 import tocsin.server.auth.Bootstrap;
 import tocsin.server.auth.LoginThrottle;
 import tocsin.server.datadir.DataDir;
+import tocsin.server.datadog.CheckRoutes;
+import tocsin.server.datadog.MetricListRoutes;
 import tocsin.server.datadog.QueryRoutes;
 import tocsin.server.datadog.SeriesRoutes;
 import tocsin.server.datadog.ValidateRoutes;
@@ -166,6 +168,8 @@ public final class Server implements AutoCloseable {
                                     new LoginThrottle(5, Duration.ofMinutes(15), config.clock())).register(routes);
                             new ValidateRoutes().register(routes);
                             new SeriesRoutes(intake, config.clock()).register(routes);
+                            new CheckRoutes(intake, config.clock()).register(routes);
+                            new MetricListRoutes(tsdb, config.clock()).register(routes);
                             new QueryRoutes(queries, config.clock()).register(routes);
                             new RemoteWriteRoutes(intake, config.clock()).register(routes);
                             extraRoutes.accept(routes);

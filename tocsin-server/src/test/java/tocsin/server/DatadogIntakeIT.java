@@ -131,6 +131,43 @@ class DatadogIntakeIT {
     }
 
     @Test
+    void serviceChecksAndDistributionPointsAreStoredAndMetricsListed() throws Exception {
+        long ts = now() - 15;
+        TestServer.Reply checks = tocsin.postJson("/api/v1/check_run", "[{\"check\":\"app.can_connect\","
+                + "\"host_name\":\"web-1\",\"status\":2,\"timestamp\":" + ts + ",\"message\":\"refused\","
+                + "\"tags\":[\"env:it\"]}]", "DD-API-KEY", TestServer.ADMIN_KEY);
+        assertThat(checks.status()).as(checks.body()).isEqualTo(202);
+        assertThat(nonNullValues(queryOne("max:service_check.status{check:app.can_connect,host:web-1}", ts)))
+                .containsExactly(2.0);
+
+        TestServer.Reply dist = tocsin.postJson("/api/v1/distribution_points", "{\"series\":[{\"metric\":"
+                + "\"it.dist.latency\",\"points\":[[" + ts + ",[1,2,3,4]]],\"tags\":[\"env:it\"]}]}",
+                "DD-API-KEY", TestServer.ADMIN_KEY);
+        assertThat(dist.status()).as(dist.body()).isEqualTo(202);
+        assertThat(nonNullValues(queryOne("max:it.dist.latency.max{env:it}", ts))).containsExactly(4.0);
+
+        TestServer.Reply list = tocsin.get("/api/v1/metrics?from=" + (ts - 60), "DD-API-KEY", TestServer.ADMIN_KEY);
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.json().get("metrics").toString()).contains("service_check.status", "it.dist.latency.max");
+        assertThat(tocsin.get("/api/v1/metrics?from=" + (ts - 60) + "&host=web-1", "DD-API-KEY",
+                TestServer.ADMIN_KEY).json().get("metrics").toString())
+                .contains("service_check.status").doesNotContain("it.dist.latency.max");
+        assertThat(tocsin.get("/api/v1/metrics", "DD-API-KEY", TestServer.ADMIN_KEY).status()).isEqualTo(400);
+    }
+
+    @Test
+    void queryErrorsSayWhereTheQueryBroke() {
+        long ts = now();
+        TestServer.Reply r = tocsin.get("/api/v1/query?from=" + (ts - 60) + "&to=" + ts + "&query="
+                + java.net.URLEncoder.encode("avg:cpu{env:prod", java.nio.charset.StandardCharsets.UTF_8),
+                "DD-API-KEY", TestServer.ADMIN_KEY);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("errors").get(0).asText()).contains("column");
+        assertThat(tocsin.get("/api/v1/query?from=abc&to=" + ts + "&query=avg:x%7B*%7D", "DD-API-KEY",
+                TestServer.ADMIN_KEY).json().get("errors").get(0).asText()).startsWith("from:");
+    }
+
+    @Test
     void theClientSeesAForbiddenKeyAsDatadogWouldAnswerIt() {
         ApiClient wrong = new ApiClient();
         wrong.setServerIndex(1);

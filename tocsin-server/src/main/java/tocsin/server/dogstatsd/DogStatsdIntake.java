@@ -18,6 +18,7 @@ import tocsin.ingest.dogstatsd.DogStatsdParser;
 import tocsin.ingest.dogstatsd.DogStatsdSink;
 import tocsin.ingest.dogstatsd.DogStatsdType;
 import tocsin.server.intake.MetricIntake;
+import tocsin.server.intake.ServiceCheckSeries;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -48,6 +49,10 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     private final CounterDataPoint rejected;
     private final CounterDataPoint checks;
     private final CounterDataPoint events;
+    private final java.util.Queue<ServiceCheck> pendingChecks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger pendingCount = new java.util.concurrent.atomic.AtomicInteger();
+    /** Service checks waiting for the next flush; beyond this they are refused and counted as rejected lines. */
+    static final int MAX_PENDING_CHECKS = 100_000;
 
     private DogStatsdIntake(InetSocketAddress address, int queue, Duration flushInterval, MetricIntake intake,
                             InstantSource clock, PrometheusRegistry registry, UdpMetrics udp) {
@@ -81,9 +86,18 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
         return listener.address().getPort();
     }
 
+    private MetricBatch withPendingChecks(MetricBatch batch) {
+        ServiceCheck check;
+        while ((check = pendingChecks.poll()) != null) {
+            pendingCount.decrementAndGet();
+            ServiceCheckSeries.add(batch, check);
+        }
+        return batch;
+    }
+
     private void flush() {
         try {
-            store(aggregator.flush(clock.instant()));
+            store(withPendingChecks(aggregator.flush(clock.instant())));
         } catch (RuntimeException e) {
             LOG.warn("DogStatsD flush failed; will retry next interval", e);
         }
@@ -110,6 +124,13 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     @Override
     public void serviceCheck(ServiceCheck check) {
         checks.inc();
+        // Stored with the next flush, not here: the parser thread must not wait for an fsync.
+        if (pendingCount.incrementAndGet() <= MAX_PENDING_CHECKS) {
+            pendingChecks.add(check);
+        } else {
+            pendingCount.decrementAndGet();
+            rejected.inc();
+        }
     }
 
     @Override
@@ -134,7 +155,7 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
             Thread.currentThread().interrupt();
         }
         try {
-            store(aggregator.flushAll());
+            store(withPendingChecks(aggregator.flushAll()));
         } catch (RuntimeException e) {
             LOG.warn("DogStatsD final flush failed", e);
         }

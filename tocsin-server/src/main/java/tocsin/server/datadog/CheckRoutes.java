@@ -1,0 +1,84 @@
+package tocsin.server.datadog;
+
+import tocsin.core.metric.MetricBatch;
+import tocsin.ingest.IngestException;
+import tocsin.ingest.IngestLimits;
+import tocsin.ingest.IngestResult;
+import tocsin.ingest.MalformedPayloadException;
+import tocsin.ingest.ServiceCheck;
+import tocsin.ingest.datadog.CheckRunDecoder;
+import tocsin.ingest.datadog.CheckRunResult;
+import tocsin.ingest.datadog.DistributionPointsDecoder;
+import tocsin.server.http.Access;
+import tocsin.server.http.ApiProblem;
+import tocsin.server.http.Dialect;
+import tocsin.server.http.Exchange;
+import tocsin.server.http.RouteTable;
+import tocsin.server.intake.MetricIntake;
+import tocsin.server.intake.ServiceCheckSeries;
+
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Datadog's {@code POST /api/v1/check_run} (service checks, stored as {@link ServiceCheckSeries}) and
+ * {@code POST /api/v1/distribution_points} (stored, for now, as per-point summary series: count, sum, min, max,
+ * avg; percentiles need the sketches that arrive later). Both answer 202 {@code {"status":"ok"}} once durable.
+ */
+public final class CheckRoutes {
+    static final long MAX_DECODED = 62_914_560;
+
+    private final MetricIntake intake;
+    private final InstantSource clock;
+    private final IngestLimits limits = IngestLimits.datadog();
+
+    public CheckRoutes(MetricIntake intake, InstantSource clock) {
+        this.intake = intake;
+        this.clock = clock;
+    }
+
+    public void register(RouteTable routes) {
+        routes.family(Dialect.DATADOG)
+                .post("/api/v1/check_run", Access.intake(), MAX_DECODED, this::checkRun)
+                .post("/api/v1/distribution_points", Access.intake(), MAX_DECODED, this::distributionPoints);
+    }
+
+    private void checkRun(Exchange ex) {
+        byte[] body = ex.body();
+        CheckRunResult decoded;
+        try {
+            decoded = CheckRunDecoder.decode(body, clock, limits);
+        } catch (MalformedPayloadException e) {
+            throw ApiProblem.badRequest("Malformed payload", List.of(e.getMessage()));
+        } catch (IngestException e) {
+            throw new ApiProblem(ApiProblem.Kind.PAYLOAD_TOO_LARGE, e.getMessage());
+        }
+        MetricBatch batch = new MetricBatch(decoded.checks().size());
+        for (ServiceCheck check : decoded.checks()) {
+            ServiceCheckSeries.add(batch, check);
+        }
+        respond(ex, intake.store("datadog_check_run", new IngestResult(batch, decoded.rejections())));
+    }
+
+    private void distributionPoints(Exchange ex) {
+        byte[] body = ex.body();
+        IngestResult decoded = SeriesRoutes.decode(() -> DistributionPointsDecoder.decode(body, clock, limits)
+                .summaries());
+        respond(ex, intake.store("datadog_distribution_points", decoded));
+    }
+
+    private static void respond(Exchange ex, MetricIntake.Outcome outcome) {
+        if (outcome.accepted() == 0 && outcome.rejected() > 0) {
+            throw new ApiProblem(outcome.onlyLimits() ? ApiProblem.Kind.TOO_MANY_REQUESTS : ApiProblem.Kind.BAD_REQUEST,
+                    "Nothing accepted", outcome.messages());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        if (outcome.rejected() > 0) {
+            body.put("errors", outcome.messages());
+        }
+        ex.json(202, body);
+    }
+}
