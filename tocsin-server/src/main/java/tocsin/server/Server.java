@@ -22,6 +22,7 @@ import tocsin.server.dogstatsd.UdpMetrics;
 import tocsin.server.intake.MetricIntake;
 import tocsin.server.prometheus.RemoteWriteRoutes;
 import tocsin.server.query.TsdbMetricSource;
+import tocsin.server.scrape.Scraper;
 import tocsin.query.datadog.DatadogQueryEngine;
 import tocsin.tsdb.Tsdb;
 import tocsin.tsdb.TsdbOptions;
@@ -123,6 +124,9 @@ public final class Server implements AutoCloseable {
             opened.push(tsdb);
             MetricIntake intake = new MetricIntake(tsdb, metrics.registry());
             DatadogQueryEngine queries = DatadogQueryEngine.over(new TsdbMetricSource(tsdb));
+            if (!config.config().scrape().isEmpty()) {
+                opened.push(new Scraper(config.config().scrape(), intake, config.clock(), metrics.registry()));
+            }
             DogStatsdIntake statsd = null;
             if (config.statsdAddr() != null) {
                 try {

@@ -30,7 +30,8 @@ class HttpIT {
     static void start() {
         tocsin = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), null, null, null, null,
                 c.bootstrapApiKey(), c.bootstrapAdminPassword(),
-                new TocsinConfig(new TocsinConfig.Http(1 << 20), TocsinConfig.Metrics.defaults(), NotifyConfig.none()),
+                new TocsinConfig(new TocsinConfig.Http(1 << 20), TocsinConfig.Metrics.defaults(), java.util.List.of(),
+                        NotifyConfig.none()),
                 c.clock()),
                 routes -> routes.family(Dialect.DATADOG).get("/api/v1/test-explode", Access.scope(Scope.READ), ex -> {
                     throw new IllegalStateException("secret detail: password=hunter2 at db.example.internal");

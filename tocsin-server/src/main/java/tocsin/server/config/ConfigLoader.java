@@ -58,12 +58,13 @@ public final class ConfigLoader {
         ConfigReader top = new ConfigReader(root, "", env, problems);
         TocsinConfig.Http http = readHttp(top.section("http"));
         TocsinConfig.Metrics metrics = readMetrics(top.section("metrics"));
+        List<ScrapeConfig> scrape = readScrape(top.sections("scrape"));
         NotifyConfig notify = readNotify(top.section("notify"));
         top.finish();
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new TocsinConfig(http, metrics, notify);
+        return new TocsinConfig(http, metrics, scrape, notify);
     }
 
     private static TocsinConfig.Http readHttp(Optional<ConfigReader> section) {
@@ -90,6 +91,69 @@ public final class ConfigLoader {
                 java.time.Duration.ofMinutes(5), d.statsdFlush());
         r.finish();
         return new TocsinConfig.Metrics(maxSeries, retention, queue, flush);
+    }
+
+    private static final Pattern TARGET = Pattern.compile("(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}");
+    private static final Pattern JOB = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+
+    private static List<ScrapeConfig> readScrape(List<ConfigReader> jobs) {
+        List<ScrapeConfig> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (ConfigReader r : jobs) {
+            String job = r.matching("job", true, JOB, "a job name (letters, digits, _ . -)");
+            if (job != null && !names.add(job)) {
+                r.problem("job", "'" + job + "' is used by another scrape job");
+            }
+            List<String> targets = r.strings("targets");
+            if (targets.isEmpty()) {
+                r.problem("targets", "needs at least one host:port");
+            }
+            for (int i = 0; i < targets.size(); i++) {
+                if (!TARGET.matcher(targets.get(i)).matches()) {
+                    r.problem("targets[" + i + "]", "must be host:port, got '" + targets.get(i) + "'");
+                }
+            }
+            java.time.Duration interval = r.duration("interval", java.time.Duration.ofSeconds(1),
+                    java.time.Duration.ofHours(1), java.time.Duration.ofSeconds(15));
+            java.time.Duration timeout = r.duration("timeout", java.time.Duration.ofMillis(100),
+                    java.time.Duration.ofHours(1), interval.compareTo(java.time.Duration.ofSeconds(10)) < 0
+                            ? interval : java.time.Duration.ofSeconds(10));
+            if (timeout.compareTo(interval) > 0) {
+                r.problem("timeout", "must not be longer than the interval (" + interval + ")");
+            }
+            String scheme = r.string("scheme").orElse("http");
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                r.problem("scheme", "must be http or https, got '" + scheme + "'");
+            }
+            String path = r.string("path").orElse("/metrics");
+            if (!path.startsWith("/")) {
+                r.problem("path", "must start with /, got '" + path + "'");
+            }
+            java.util.Map<String, String> labels = r.stringMap("labels");
+            for (String label : labels.keySet()) {
+                if (!label.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    r.problem("labels." + label, "is not a valid label name");
+                }
+            }
+            List<Pattern> keep = patterns(r, "keep");
+            List<Pattern> drop = patterns(r, "drop");
+            r.finish();
+            out.add(new ScrapeConfig(job, targets, interval, timeout, scheme, path, labels, keep, drop));
+        }
+        return out;
+    }
+
+    private static List<Pattern> patterns(ConfigReader r, String key) {
+        List<Pattern> out = new ArrayList<>();
+        List<String> regexes = r.strings(key);
+        for (int i = 0; i < regexes.size(); i++) {
+            try {
+                out.add(Pattern.compile(regexes.get(i)));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                r.problem(key + "[" + i + "]", "is not a valid regular expression: " + e.getDescription());
+            }
+        }
+        return out;
     }
 
     private static NotifyConfig readNotify(Optional<ConfigReader> section) {

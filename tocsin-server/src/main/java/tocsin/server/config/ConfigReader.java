@@ -240,6 +240,78 @@ final class ConfigReader {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
+    /** A list of mappings ({@code scrape: [{job: ...}, ...]}); each element reports problems as {@code key[i]}. */
+    List<ConfigReader> sections(String key) {
+        known.add(key);
+        JsonNode v = child(key);
+        List<ConfigReader> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isArray()) {
+            problem(key, "must be a list, got " + describe(v));
+            return out;
+        }
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            if (!e.isObject()) {
+                problem(key + "[" + i + "]", "must be a mapping, got " + describe(e));
+                continue;
+            }
+            out.add(new ConfigReader(e, qualified(key) + "[" + i + "]", Map.of(), problems));
+        }
+        return out;
+    }
+
+    /** A list of strings; a single string counts as a list of one. */
+    List<String> strings(String key) {
+        known.add(key);
+        JsonNode v = child(key);
+        List<String> out = new ArrayList<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (v.isValueNode()) {
+            out.add(v.asText());
+            return out;
+        }
+        if (!v.isArray()) {
+            problem(key, "must be a list of strings, got " + describe(v));
+            return out;
+        }
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isValueNode() || v.get(i).isNull()) {
+                problem(key + "[" + i + "]", "must be a string, got " + describe(v.get(i)));
+            } else {
+                out.add(v.get(i).asText());
+            }
+        }
+        return out;
+    }
+
+    /** A mapping of strings to strings ({@code labels: {env: prod}}), in file order. */
+    Map<String, String> stringMap(String key) {
+        known.add(key);
+        JsonNode v = child(key);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isObject()) {
+            problem(key, "must be a mapping of names to values, got " + describe(v));
+            return out;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                problem(key + "." + e.getKey(), "must be a single value, got " + describe(e.getValue()));
+            } else {
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return out;
+    }
+
     /** Reports keys present in the file that nobody asked for. Call after reading everything. */
     void finish() {
         if (node == null || !node.isObject()) {

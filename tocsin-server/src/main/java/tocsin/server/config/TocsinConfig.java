@@ -5,9 +5,14 @@ package tocsin.server.config;
  *
  * @param http   HTTP limits
  * @param metrics metric store limits and retention
+ * @param scrape  Prometheus exposition-format targets to pull from
  * @param notifications notification providers (the {@code notify:} section)
  */
-public record TocsinConfig(Http http, Metrics metrics, NotifyConfig notifications) {
+public record TocsinConfig(Http http, Metrics metrics, java.util.List<ScrapeConfig> scrape, NotifyConfig notifications) {
+
+    public TocsinConfig {
+        scrape = java.util.List.copyOf(scrape);
+    }
 
     /**
      * The metric store and intake.
@@ -28,8 +33,12 @@ public record TocsinConfig(Http http, Metrics metrics, NotifyConfig notification
         }
     }
 
+    public TocsinConfig withScrape(java.util.List<ScrapeConfig> jobs) {
+        return new TocsinConfig(http, metrics, jobs, notifications);
+    }
+
     public TocsinConfig withMetrics(Metrics m) {
-        return new TocsinConfig(http, m, notifications);
+        return new TocsinConfig(http, m, scrape, notifications);
     }
 
     /** Limits on what the HTTP server accepts. */
@@ -38,6 +47,7 @@ public record TocsinConfig(Http http, Metrics metrics, NotifyConfig notification
     }
 
     public static TocsinConfig defaults() {
-        return new TocsinConfig(new Http(Http.DEFAULT_MAX_REQUEST_BYTES), Metrics.defaults(), NotifyConfig.none());
+        return new TocsinConfig(new Http(Http.DEFAULT_MAX_REQUEST_BYTES), Metrics.defaults(), java.util.List.of(),
+                NotifyConfig.none());
     }
 }

@@ -81,7 +81,7 @@ class ConfigLoaderTest {
                         "notify.teams.webhook: unknown key (this section takes no keys)",
                         "notify.sns.region: must be an AWS region such as us-east-1, got 'Mars'",
                         "notify.pigeon: unknown key; expected one of email, twilio, slack, teams, sns",
-                        "monitors: unknown key; expected one of http, metrics, notify"))
+                        "monitors: unknown key; expected one of http, metrics, scrape, notify"))
                 .hasMessageStartingWith("Config file " + file + " has 13 problems:");
     }
 
@@ -127,6 +127,47 @@ class ConfigLoaderTest {
                 .hasMessageContaining("metrics.max_series: must be between 1 and");
         assertThatThrownBy(() -> ConfigLoader.load(yaml("metrics: {retention: 1h}\n"), Map.of()))
                 .hasMessageContaining("metrics.retention: must be between PT2H and");
+    }
+
+    @Test
+    void scrapeJobsParseAndEveryMistakeIsNamed() throws Exception {
+        TocsinConfig c = ConfigLoader.load(yaml("""
+                scrape:
+                  - job: node
+                    targets: ["10.0.0.1:9100", "[::1]:9100"]
+                    interval: 30s
+                    labels: {env: prod}
+                    drop: ["go_.*"]
+                """), Map.of());
+        ScrapeConfig job = c.scrape().get(0);
+        assertThat(job.targets()).containsExactly("10.0.0.1:9100", "[::1]:9100");
+        assertThat(job.timeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(job.path()).isEqualTo("/metrics");
+        assertThat(job.keeps("node_load1")).isTrue();
+        assertThat(job.keeps("go_goroutines")).isFalse();
+
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("""
+                scrape:
+                  - job: a
+                    targets: [nohost]
+                    interval: 5s
+                    timeout: 10s
+                    keep: ["(unclosed"]
+                  - job: a
+                    targets: []
+                    scheme: ftp
+                    colour: red
+                  - 7
+                """), Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).contains(
+                        "scrape[0].targets[0]: must be host:port, got 'nohost'",
+                        "scrape[0].timeout: must not be longer than the interval (PT5S)",
+                        "scrape[1].job: 'a' is used by another scrape job",
+                        "scrape[1].targets: needs at least one host:port",
+                        "scrape[1].scheme: must be http or https, got 'ftp'",
+                        "scrape[2]: must be a mapping, got 7")
+                        .anySatisfy(p -> assertThat(p).startsWith("scrape[0].keep[0]: is not a valid regular expression"))
+                        .anySatisfy(p -> assertThat(p).startsWith("scrape[1].colour: unknown key")));
     }
 
     @Test
