@@ -128,14 +128,15 @@ public final class Server implements AutoCloseable {
                 opened.push(new Scraper(config.config().scrape(), intake, config.clock(), metrics.registry()));
             }
             DogStatsdIntake statsd = null;
-            if (config.statsdAddr() != null) {
+            if (config.statsdAddr() != null || config.config().metrics().statsdSocket() != null) {
                 try {
-                    statsd = DogStatsdIntake.start(config.statsdAddr(), config.config().metrics().statsdQueue(),
+                    statsd = DogStatsdIntake.start(config.statsdAddr(), config.config().metrics().statsdSocket(),
+                            config.config().metrics().statsdQueue(),
                             config.config().metrics().statsdFlush(), intake, config.clock(), metrics.registry(),
                             UdpMetrics.register(metrics.registry()));
                 } catch (java.io.UncheckedIOException e) {
-                    throw new StartupException("Cannot listen for DogStatsD on " + config.statsdAddr()
-                            + " (--statsd-addr; 'off' disables it): " + e.getMessage(), e);
+                    throw new StartupException("Cannot listen for DogStatsD (--statsd-addr, or metrics.statsd_socket; "
+                            + "'off' disables UDP): " + e.getMessage(), e);
                 }
                 opened.push(statsd);
             }

@@ -21,7 +21,7 @@ class CardinalityLimitIT {
         try (TestServer tocsin = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), null, null, null,
                 null, c.bootstrapApiKey(), c.bootstrapAdminPassword(),
                 c.config().withMetrics(new tocsin.server.config.TocsinConfig.Metrics(10,
-                        c.config().metrics().retention(), 64, c.config().metrics().statsdFlush())), c.clock()), r -> {
+                        c.config().metrics().retention(), 64, c.config().metrics().statsdFlush(), null)), c.clock()), r -> {
         })) {
             long ts = System.currentTimeMillis() / 1000 - 30;
             TestServer.Reply first = tocsin.postJson("/api/v2/series", series(0, 15, ts), "DD-API-KEY", TestServer.ADMIN_KEY);

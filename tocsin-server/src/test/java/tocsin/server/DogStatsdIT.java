@@ -30,11 +30,15 @@ class DogStatsdIT {
     static TestServer tocsin;
     static ApiClient api;
 
+    static java.nio.file.Path socket;
+
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
+        socket = java.nio.file.Files.createTempDirectory("tocsin-dsd-").resolve("dsd.socket");
         tocsin = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), new InetSocketAddress("127.0.0.1", 0),
                 c.syslogAddr(), c.publicUrl(), c.databaseUrl(), c.bootstrapApiKey(), c.bootstrapAdminPassword(),
-                c.config().withMetrics(c.config().metrics().withStatsdFlush(Duration.ofSeconds(1))), c.clock()), r -> {
+                c.config().withMetrics(c.config().metrics().withStatsdFlush(Duration.ofSeconds(1))
+                        .withStatsdSocket(socket)), c.clock()), r -> {
         });
         api = new ApiClient();
         api.setServerIndex(1);
@@ -43,8 +47,21 @@ class DogStatsdIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws java.io.IOException {
         tocsin.close();
+        java.nio.file.Files.deleteIfExists(socket);
+        java.nio.file.Files.deleteIfExists(socket.getParent());
+    }
+
+    @Test
+    void theUnixDatagramSocketTakesTheSameTraffic() throws Exception {
+        try (StatsDClient statsd = new NonBlockingStatsDClientBuilder().prefix("it").address("unix://" + socket)
+                .constantTags("env:it").enableTelemetry(false).originDetectionEnabled(false)
+                .enableAggregation(false).blocking(true).build()) {
+            statsd.gauge("via_socket", 3.25, "path:uds");
+        }
+        await().atMost(15, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(values("avg:it.via_socket{path:uds}")).as(DogStatsdIT::diagnostics).containsExactly(3.25));
     }
 
     private static StatsDClient client() {

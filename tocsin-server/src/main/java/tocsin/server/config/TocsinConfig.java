@@ -21,15 +21,20 @@ public record TocsinConfig(Http http, Metrics metrics, java.util.List<ScrapeConf
      * @param retention      how long samples are kept
      * @param statsdQueue    DogStatsD datagrams that may wait for the parser before new ones are dropped
      * @param statsdFlush    DogStatsD aggregation interval (the Datadog Agent's is 10 s)
+     * @param statsdSocket   a Unix datagram socket to receive DogStatsD on as well, or null
      */
     public record Metrics(long maxSeries, java.time.Duration retention, int statsdQueue,
-                          java.time.Duration statsdFlush) {
+                          java.time.Duration statsdFlush, java.nio.file.Path statsdSocket) {
         public static Metrics defaults() {
-            return new Metrics(1_000_000, java.time.Duration.ofDays(15), 8192, java.time.Duration.ofSeconds(10));
+            return new Metrics(1_000_000, java.time.Duration.ofDays(15), 8192, java.time.Duration.ofSeconds(10), null);
         }
 
         public Metrics withStatsdFlush(java.time.Duration flush) {
-            return new Metrics(maxSeries, retention, statsdQueue, flush);
+            return new Metrics(maxSeries, retention, statsdQueue, flush, statsdSocket);
+        }
+
+        public Metrics withStatsdSocket(java.nio.file.Path socket) {
+            return new Metrics(maxSeries, retention, statsdQueue, statsdFlush, socket);
         }
     }
 

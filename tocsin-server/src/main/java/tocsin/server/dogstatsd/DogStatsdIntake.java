@@ -29,7 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * DogStatsD over UDP, end to end: the {@link UdpListener} receives, the parser thread parses each datagram into the
+ * DogStatsD over UDP and over a Unix datagram socket, end to end: the {@link UdpListener}s receive, the parser thread parses each datagram into the
  * aggregator, and a scheduler flushes closed aggregation intervals into the metric store, as the Datadog Agent does.
  *
  * <p>Lines that cannot be parsed are counted ({@code tocsin_dogstatsd_lines_total{outcome="rejected"}}) and the first
@@ -44,6 +44,7 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     private final MetricIntake intake;
     private final InstantSource clock;
     private final UdpListener listener;
+    private final UdpListener socketListener;
     private final ScheduledExecutorService flusher;
     private final CounterDataPoint accepted;
     private final CounterDataPoint rejected;
@@ -54,8 +55,8 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     /** Service checks waiting for the next flush; beyond this they are refused and counted as rejected lines. */
     static final int MAX_PENDING_CHECKS = 100_000;
 
-    private DogStatsdIntake(InetSocketAddress address, int queue, Duration flushInterval, MetricIntake intake,
-                            InstantSource clock, PrometheusRegistry registry, UdpMetrics udp) {
+    private DogStatsdIntake(InetSocketAddress address, java.nio.file.Path socket, int queue, Duration flushInterval,
+                            MetricIntake intake, InstantSource clock, PrometheusRegistry registry, UdpMetrics udp) {
         this.intake = intake;
         this.clock = clock;
         this.parser = new DogStatsdParser(clock, IngestLimits.datadog());
@@ -68,22 +69,42 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
                 .help("DogStatsD service checks and events received").labelNames("type").register(registry);
         this.checks = other.labelValues("service_check");
         this.events = other.labelValues("event");
-        this.listener = UdpListener.start(address, "dogstatsd", queue, buf -> parser.parse(buf, this), udp);
+        this.listener = address == null ? null
+                : UdpListener.start(address, "dogstatsd", queue, buf -> parser.parse(buf, this), udp);
+        UdpListener unix = null;
+        if (socket != null) {
+            try {
+                unix = UdpListener.start(UnixDatagram.bind(socket), "dogstatsd_socket", queue,
+                        buf -> parser.parse(buf, this), udp);
+            } catch (RuntimeException e) {
+                if (listener != null) {
+                    listener.close();
+                }
+                throw e;
+            }
+        }
+        this.socketListener = unix;
         this.flusher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("tocsin-dogstatsd-flush").daemon().factory());
         long period = Math.max(200, flushInterval.toMillis() / 4);
         flusher.scheduleWithFixedDelay(this::flush, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Binds the DogStatsD UDP port and starts aggregating. */
-    public static DogStatsdIntake start(InetSocketAddress address, int queue, Duration flushInterval,
-                                        MetricIntake intake, InstantSource clock, PrometheusRegistry registry,
-                                        UdpMetrics udp) {
-        return new DogStatsdIntake(address, queue, flushInterval, intake, clock, registry, udp);
+    /**
+     * Binds the DogStatsD UDP port and/or Unix datagram socket and starts aggregating.
+     *
+     * @param address UDP address, or null for none
+     * @param socket  Unix datagram socket path, or null for none
+     */
+    public static DogStatsdIntake start(InetSocketAddress address, java.nio.file.Path socket, int queue,
+                                        Duration flushInterval, MetricIntake intake, InstantSource clock,
+                                        PrometheusRegistry registry, UdpMetrics udp) {
+        return new DogStatsdIntake(address, socket, queue, flushInterval, intake, clock, registry, udp);
     }
 
+    /** The bound UDP port, or -1 without UDP. */
     public int port() {
-        return listener.address().getPort();
+        return listener == null ? -1 : ((InetSocketAddress) listener.address()).getPort();
     }
 
     private MetricBatch withPendingChecks(MetricBatch batch) {
@@ -147,7 +168,12 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     /** Stops listening and stores everything aggregated so far. */
     @Override
     public void close() {
-        listener.close();
+        if (listener != null) {
+            listener.close();
+        }
+        if (socketListener != null) {
+            socketListener.close();
+        }
         flusher.shutdown();
         try {
             flusher.awaitTermination(5, TimeUnit.SECONDS);

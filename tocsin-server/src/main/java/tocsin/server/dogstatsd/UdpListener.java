@@ -77,6 +77,12 @@ public final class UdpListener implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind UDP " + address + ": " + e.getMessage(), e);
         }
+        return start(ch, name, queueCapacity, consumer, metrics);
+    }
+
+    /** Starts on a channel that is already bound (a Unix datagram socket, say). The listener closes it. */
+    public static UdpListener start(DatagramChannel ch, String name, int queueCapacity, Consumer consumer,
+                                    UdpMetrics metrics) {
         UdpListener l = new UdpListener(ch, queueCapacity, consumer, name, metrics);
         l.reader.start();
         l.worker.start();
@@ -84,9 +90,9 @@ public final class UdpListener implements AutoCloseable {
     }
 
     /** The bound address (with the actual port when started on port 0). */
-    public InetSocketAddress address() {
+    public java.net.SocketAddress address() {
         try {
-            return (InetSocketAddress) channel.getLocalAddress();
+            return channel.getLocalAddress();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
