@@ -32,11 +32,16 @@ public final class Bench {
     private static final String KEY = "bench-key-0123456789abcdef";
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !args[0].equals("remote-write")) {
+        if (args.length == 0 || !(args[0].equals("remote-write") || args[0].equals("dogstatsd"))) {
             System.err.println("usage: remote-write [--series N] [--samples N] [--shards N] [--tocsin-jar PATH] [--peers a,b]");
+            System.err.println("       dogstatsd [--lines N] [--rate LINES_PER_SECOND (0 = full speed)] [--tocsin-jar PATH]");
             System.exit(2);
         }
         Map<String, String> opts = options(args);
+        if (args[0].equals("dogstatsd")) {
+            dogstatsd(opts);
+            return;
+        }
         int series = Integer.parseInt(opts.getOrDefault("series", "10000"));
         int samples = Integer.parseInt(opts.getOrDefault("samples", "100"));
         int shards = Integer.parseInt(opts.getOrDefault("shards", "4"));
@@ -76,6 +81,20 @@ public final class Bench {
             }
         }
         print(results);
+    }
+
+    private static void dogstatsd(Map<String, String> opts) throws Exception {
+        Path jar = Path.of(opts.getOrDefault("tocsin-jar", "tocsin-server/target/tocsin.jar"));
+        int lines = Integer.parseInt(opts.getOrDefault("lines", "2000000"));
+        int rate = Integer.parseInt(opts.getOrDefault("rate", "0"));
+        int statsdPort = Peer.freePort();
+        try (Peer tocsin = Peer.start("tocsin", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "server", "--data-dir", "{DATA}",
+                        "--http-addr", "127.0.0.1:{PORT}", "--statsd-addr", "127.0.0.1:" + statsdPort,
+                        "--bootstrap-api-key", KEY), "/health", "/api/v1/write",
+                Map.of("Authorization", "Bearer " + KEY))) {
+            DogStatsdBench.run(tocsin, statsdPort, lines, rate, KEY);
+        }
     }
 
     record Result(String name, String status, double wallSeconds, double cpuSeconds, long rssBytes, long diskBytes,
