@@ -20,6 +20,7 @@ import tocsin.server.datadog.ValidateRoutes;
 import tocsin.server.dogstatsd.DogStatsdIntake;
 import tocsin.server.dogstatsd.UdpMetrics;
 import tocsin.server.intake.MetricIntake;
+import tocsin.server.otlp.OtlpRoutes;
 import tocsin.server.prometheus.RemoteWriteRoutes;
 import tocsin.server.query.TsdbMetricSource;
 import tocsin.server.scrape.Scraper;
@@ -148,7 +149,8 @@ public final class Server implements AutoCloseable {
             // The public URL may depend on the bound port; routes read it lazily through the context.
             int requestedPort = config.httpAddr().getPort();
             String provisionalUrl = config.publicUrlOr(requestedPort);
-            BodyReader bodyReader = new BodyReader();
+            // zstd is the Datadog Agent's default Content-Encoding.
+            BodyReader bodyReader = new BodyReader(java.util.Map.of("zstd", tocsin.ingest.ZstdDecoding::stream));
             HttpContext context = new HttpContext(json, bodyReader,
                     config.config().http().maxRequestBytes(), provisionalUrl);
 
@@ -177,6 +179,7 @@ public final class Server implements AutoCloseable {
                             new MetricListRoutes(tsdb, config.clock()).register(routes);
                             new QueryRoutes(queries, config.clock()).register(routes);
                             new RemoteWriteRoutes(intake, config.clock()).register(routes);
+                            new OtlpRoutes(intake, config.clock()).register(routes);
                             extraRoutes.accept(routes);
                             routes.fallback();
                         })

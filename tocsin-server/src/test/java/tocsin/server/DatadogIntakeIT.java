@@ -90,6 +90,19 @@ class DatadogIntakeIT {
     }
 
     @Test
+    void zstdBodiesAsTheDatadogAgentSendsThemAreDecoded() throws Exception {
+        long ts = now() - 12;
+        byte[] json = ("{\"series\":[{\"metric\":\"it.zstd\",\"type\":3,\"points\":[{\"timestamp\":" + ts
+                + ",\"value\":9.5}]}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] zstd = com.github.luben.zstd.Zstd.compress(json);
+        TestServer.Reply r = tocsin.send(tocsin.request("/api/v2/series").header("DD-API-KEY", TestServer.ADMIN_KEY)
+                .header("Content-Type", "application/json").header("Content-Encoding", "zstd")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(zstd)).build());
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        assertThat(nonNullValues(queryOne("avg:it.zstd{*}", ts))).containsExactly(9.5);
+    }
+
+    @Test
     void pointsAreDurableBeforeTheAnswer() {
         long ts = now() - 10;
         TestServer.Reply r = tocsin.postJson("/api/v2/series", "{\"series\":[{\"metric\":\"it.durable\",\"type\":3,"

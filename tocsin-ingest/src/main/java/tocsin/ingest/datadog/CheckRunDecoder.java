@@ -2,12 +2,12 @@ package tocsin.ingest.datadog;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import tocsin.core.metric.Rejection;
 import tocsin.ingest.DatadogNames;
 import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
+import tocsin.ingest.JsonParsing;
 import tocsin.ingest.MalformedPayloadException;
 import tocsin.ingest.RejectionText;
 import tocsin.ingest.ServiceCheck;
@@ -19,9 +19,9 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 
+import static tocsin.ingest.JsonParsing.expected;
+import static tocsin.ingest.JsonParsing.isNumber;
 import static tocsin.ingest.datadog.JsonReading.INVALID_TIME;
-import static tocsin.ingest.datadog.JsonReading.expected;
-import static tocsin.ingest.datadog.JsonReading.isNumber;
 
 /**
  * Decodes Datadog's {@code POST /api/v1/check_run} body, a JSON array of
@@ -48,26 +48,23 @@ public final class CheckRunDecoder {
         TimeWindow window = limits.window(clock.millis());
         List<ServiceCheck> checks = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
-        try (JsonParser p = JsonReading.FACTORY.createParser(json)) {
+        JsonParsing.read(json, p -> {
             JsonToken t = p.nextToken();
             if (t == null) {
-                return new CheckRunResult(List.of(), List.of());
+                return null;
             }
             if (t != JsonToken.START_ARRAY) {
-                throw JsonReading.malformed(p, "expected an array of check runs, got " + JsonReading.describe(p));
+                throw JsonParsing.malformed(p, "expected an array of check runs, got " + JsonParsing.describe(p));
             }
             int i = 0;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 readCheck(p, t, i++, window, limits, checks, rejections);
             }
             if (p.nextToken() != null) {
-                throw JsonReading.malformed(p, "unexpected content after the top-level array");
+                throw JsonParsing.malformed(p, "unexpected content after the top-level array");
             }
-        } catch (StreamReadException e) {
-            throw JsonReading.malformed(e);
-        } catch (IOException e) {
-            throw new MalformedPayloadException("unreadable JSON: " + e.getMessage(), e);
-        }
+            return null;
+        });
         return new CheckRunResult(checks, rejections);
     }
 

@@ -2,15 +2,12 @@ package tocsin.ingest.datadog;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
 import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.MalformedPayloadException;
-import tocsin.ingest.SeriesKeyBuilder;
-import tocsin.ingest.TimeWindow;
 
 import java.io.IOException;
 import java.time.InstantSource;
@@ -18,9 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static tocsin.ingest.JsonParsing.expected;
+import static tocsin.ingest.JsonParsing.isNumber;
 import static tocsin.ingest.datadog.JsonReading.INVALID_TIME;
-import static tocsin.ingest.datadog.JsonReading.expected;
-import static tocsin.ingest.datadog.JsonReading.isNumber;
 
 /**
  * Decodes Datadog's {@code POST /api/v1/distribution_points} body:
@@ -41,27 +38,22 @@ public final class DistributionPointsDecoder {
             MetricKind.COUNT, MetricKind.COUNT, MetricKind.GAUGE, MetricKind.GAUGE, MetricKind.GAUGE};
 
     private final IngestResult.Builder out;
-    private final SeriesKeyBuilder keys;
-    private final TimeWindow window;
+    private final SeriesReader series;
     private final List<DistributionPoint> raw = new ArrayList<>();
+    private final SeriesReader.FieldReader fieldReader = this::readField;
+    private final JsonReading.ElementReader pointReader = this::readPoint;
 
-    // the series being read
-    private int index;
-    private String seriesProblemField;
-    private String seriesProblem;
+    // the points of the series being read: point i has counts[i] values from values[starts[i]]
     private long[] timestamps = new long[16];
     private int[] starts = new int[16];
     private int[] counts = new int[16];
     private int points;
     private double[] values = new double[256];
     private int valueCount;
-    private final List<String> problemItems = new ArrayList<>();
-    private final List<String> problemReasons = new ArrayList<>();
 
-    private DistributionPointsDecoder(IngestLimits limits, TimeWindow window, IngestResult.Builder out) {
+    private DistributionPointsDecoder(IngestLimits limits, long nowMillis, IngestResult.Builder out) {
         this.out = out;
-        this.keys = new SeriesKeyBuilder(limits, SeriesKeyBuilder.Rules.DATADOG);
-        this.window = window;
+        this.series = new SeriesReader(limits, limits.window(nowMillis), out, "series");
     }
 
     /**
@@ -72,99 +64,31 @@ public final class DistributionPointsDecoder {
     public static DistributionResult decode(byte[] json, InstantSource clock, IngestLimits limits)
             throws IngestException {
         IngestResult.Builder out = IngestResult.builder(Math.max(16, json.length / 8));
-        DistributionPointsDecoder d = new DistributionPointsDecoder(limits, limits.window(clock.millis()), out);
-        try (JsonParser p = JsonReading.FACTORY.createParser(json)) {
-            if (!JsonReading.readArrayField(p, "series", d::readSeries)) {
-                return new DistributionResult(IngestResult.empty(), List.of());
-            }
-        } catch (StreamReadException e) {
-            throw JsonReading.malformed(e);
-        } catch (IOException e) {
-            throw new MalformedPayloadException("unreadable JSON: " + e.getMessage(), e);
+        DistributionPointsDecoder d = new DistributionPointsDecoder(limits, clock.millis(), out);
+        if (!JsonReading.readArrayBody(json, "series", d::readSeries)) {
+            return new DistributionResult(IngestResult.empty(), List.of());
         }
         return new DistributionResult(out.build(), d.raw);
     }
 
-    private void readSeries(JsonParser p, int i) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            out.reject("series[" + i + "]", expected("an object", p));
-            p.skipChildren();
-            return;
-        }
-        index = i;
-        keys.reset();
-        seriesProblem = null;
+    private void readSeries(JsonParser p, int index) throws IOException {
         points = 0;
         valueCount = 0;
-        problemItems.clear();
-        problemReasons.clear();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken t = p.nextToken();
-            switch (field) {
-                case "metric" -> {
-                    if (t == JsonToken.VALUE_STRING) {
-                        keys.name(p.getText(), "metric");
-                    } else {
-                        seriesProblem("metric", expected("a string", p));
-                        p.skipChildren();
-                    }
-                }
-                case "points" -> readPoints(p, t);
-                case "host" -> {
-                    if (t == JsonToken.VALUE_STRING) {
-                        if (!p.getText().isEmpty()) {
-                            keys.tag("host:" + p.getText(), "host", -1);
-                        }
-                    } else if (t != JsonToken.VALUE_NULL) {
-                        seriesProblem("host", expected("a string", p));
-                        p.skipChildren();
-                    }
-                }
-                case "tags" -> readTags(p, t);
-                default -> p.skipChildren();
-            }
-        }
-        end();
-    }
-
-    private void readTags(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return;
-        }
-        if (t != JsonToken.START_ARRAY) {
-            seriesProblem("tags", expected("an array of strings", p));
-            p.skipChildren();
-            return;
-        }
-        int k = 0;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t == JsonToken.VALUE_STRING) {
-                keys.tag(p.getText(), "tags", k);
-            } else {
-                seriesProblem("tags[" + k + "]", expected("a string", p));
-                p.skipChildren();
-            }
-            k++;
+        if (series.readSeries(p, index, fieldReader)) {
+            end();
         }
     }
 
-    private void readPoints(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return;
-        }
-        if (t != JsonToken.START_ARRAY) {
-            seriesProblem("points", expected("an array of [timestamp, [values]]", p));
-            p.skipChildren();
-            return;
-        }
-        int j = 0;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            readPoint(p, t, j++);
+    private void readField(JsonParser p, String field, JsonToken t) throws IOException {
+        switch (field) {
+            case "points" -> series.readArray(p, t, "points", "an array of [timestamp, [values]]", pointReader);
+            case "host" -> series.readPrefixedTag(p, t, "host");
+            default -> p.skipChildren();
         }
     }
 
-    private void readPoint(JsonParser p, JsonToken t, int j) throws IOException {
+    private void readPoint(JsonParser p, int j) throws IOException {
+        JsonToken t = p.currentToken();
         String item = "points[" + j + "]";
         if (t != JsonToken.START_ARRAY) {
             pointProblem(item, expected("[timestamp, [values]]", p));
@@ -181,8 +105,8 @@ public final class DistributionPointsDecoder {
         long millis = INVALID_TIME;
         if (isNumber(t)) {
             millis = JsonReading.secondsToMillis(p);
-            if (millis == INVALID_TIME || !window.contains(millis)) {
-                problem = JsonReading.timeProblem(millis, p.getText(), window);
+            if (millis == INVALID_TIME || !series.window().contains(millis)) {
+                problem = JsonReading.timeProblem(millis, p.getText(), series.window());
             }
         } else {
             problem = expected("a number", p);
@@ -262,38 +186,13 @@ public final class DistributionPointsDecoder {
         values[valueCount++] = v;
     }
 
-    private void seriesProblem(String field, String reason) {
-        if (seriesProblem == null) {
-            seriesProblemField = field;
-            seriesProblem = reason;
-        }
-    }
-
-    private void pointProblem(String item, String reason) {
-        problemItems.add(item);
-        problemReasons.add(reason);
+    private void pointProblem(String item, String reason) throws IOException {
+        series.pointProblem(item, () -> reason);
     }
 
     private void end() {
-        String prefix = "series[" + index + "].";
-        if (seriesProblem != null) {
-            out.reject(prefix + seriesProblemField, seriesProblem);
-            return;
-        }
-        SeriesKey base = keys.build();
-        if (base == null) {
-            out.reject(prefix + keys.problemField(), keys.problem());
-            return;
-        }
-        String tooLong = keys.nameProblem(base.name() + ".count");
-        if (tooLong != null) {
-            out.reject(prefix + "metric", "with its summary suffix, " + tooLong);
-            return;
-        }
-        for (int i = 0; i < problemItems.size(); i++) {
-            out.reject(prefix + problemItems.get(i), problemReasons.get(i));
-        }
-        if (points == 0) {
+        SeriesKey base = series.endKey(SUFFIXES[0]);
+        if (base == null || points == 0) {
             return;
         }
         String[] tags = base.tags().toArray(String[]::new);

@@ -4,78 +4,37 @@ import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
-import tocsin.ingest.SeriesKeyBuilder;
+import tocsin.ingest.MalformedPayloadException;
 import tocsin.ingest.TimeWindow;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * Collects one series at a time while its JSON or protobuf fields stream past in any order, then emits its points
- * under one shared {@link SeriesKey}. Points wait in primitive arrays (no boxing) until the series' name, tags and
- * type are known. Point problems are held back too: when the series as a whole is refused, only that is reported.
+ * A {@link SeriesReader} for series of single-value points (Datadog series v1 and v2): the points wait in primitive
+ * arrays (no boxing) until the series' name, tags and type are known, then go out under one shared
+ * {@link SeriesKey}.
  *
  * <p>Not thread-safe: one per request.
  */
-final class SeriesAssembler {
-    private final IngestResult.Builder out;
-    private final SeriesKeyBuilder keys;
-    private final TimeWindow window;
-    private final String arrayName;
-
-    private int index;
+final class SeriesAssembler extends SeriesReader {
     private MetricKind kind;
-    private String seriesProblemField;
-    private String seriesProblem;
     private long[] timestamps = new long[64];
     private double[] values = new double[64];
     private int points;
-    private final List<String> problemItems = new ArrayList<>();
-    private final List<String> problemReasons = new ArrayList<>();
-    private int uncountedProblems;
 
     SeriesAssembler(IngestLimits limits, TimeWindow window, IngestResult.Builder out, String arrayName) {
-        this.out = out;
-        this.keys = new SeriesKeyBuilder(limits, SeriesKeyBuilder.Rules.DATADOG);
-        this.window = window;
-        this.arrayName = arrayName;
+        super(limits, window, out, arrayName);
     }
 
-    TimeWindow window() {
-        return window;
-    }
-
+    @Override
     void begin(int seriesIndex) {
-        index = seriesIndex;
+        super.begin(seriesIndex);
         kind = MetricKind.GAUGE;
-        keys.reset();
-        seriesProblemField = null;
-        seriesProblem = null;
         points = 0;
-        problemItems.clear();
-        problemReasons.clear();
-        uncountedProblems = 0;
-    }
-
-    SeriesKeyBuilder keys() {
-        return keys;
     }
 
     void kind(MetricKind k) {
         kind = k;
-    }
-
-    /** The series as a whole is refused; the first problem is the one reported. */
-    void seriesProblem(String field, String reason) {
-        if (seriesProblem == null) {
-            seriesProblemField = field;
-            seriesProblem = reason;
-        }
-    }
-
-    boolean hasSeriesProblem() {
-        return seriesProblem != null;
     }
 
     void point(long timestampMillis, double value) {
@@ -88,44 +47,22 @@ final class SeriesAssembler {
         points++;
     }
 
-    /** Whether a point problem would still be listed; when not, call {@link #countPointProblem()}. */
-    boolean listsPointProblems() {
-        return out.rejectedItems() + problemItems.size() < IngestResult.MAX_LISTED_REJECTIONS;
-    }
-
-    /** One point is refused; {@code item} is relative to the series ({@code points[1]}). */
-    void pointProblem(String item, String reason) {
-        problemItems.add(item);
-        problemReasons.add(reason);
-    }
-
-    void countPointProblem() {
-        uncountedProblems++;
+    /**
+     * Reads a whole {@code {"series": [...]}} body, each element with {@code series}, and returns what the request
+     * yielded.
+     */
+    IngestResult readBody(byte[] json, JsonReading.ElementReader series) throws MalformedPayloadException {
+        return JsonReading.readArrayBody(json, "series", series) ? out.build() : IngestResult.empty();
     }
 
     /** Emits the series' accepted points and its rejections. */
     void end() {
-        if (seriesProblem != null) {
-            out.reject(item(seriesProblemField), seriesProblem);
-            return;
-        }
-        SeriesKey key = keys.build();
+        SeriesKey key = endKey(null);
         if (key == null) {
-            out.reject(item(keys.problemField()), keys.problem());
             return;
-        }
-        for (int i = 0; i < problemItems.size(); i++) {
-            out.reject(item(problemItems.get(i)), problemReasons.get(i));
-        }
-        for (int i = 0; i < uncountedProblems; i++) {
-            out.countRejection();
         }
         for (int i = 0; i < points; i++) {
             out.add(key, kind, timestamps[i], values[i]);
         }
-    }
-
-    private String item(String field) {
-        return arrayName + "[" + index + "]." + field;
     }
 }

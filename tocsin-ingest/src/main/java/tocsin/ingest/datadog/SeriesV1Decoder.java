@@ -2,7 +2,6 @@ package tocsin.ingest.datadog;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import tocsin.core.metric.MetricKind;
 import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestLimits;
@@ -13,9 +12,9 @@ import tocsin.ingest.RejectionText;
 import java.io.IOException;
 import java.time.InstantSource;
 
+import static tocsin.ingest.JsonParsing.expected;
+import static tocsin.ingest.JsonParsing.isNumber;
 import static tocsin.ingest.datadog.JsonReading.INVALID_TIME;
-import static tocsin.ingest.datadog.JsonReading.expected;
-import static tocsin.ingest.datadog.JsonReading.isNumber;
 
 /**
  * Decodes Datadog's {@code POST /api/v1/series} body:
@@ -37,11 +36,11 @@ import static tocsin.ingest.datadog.JsonReading.isNumber;
  */
 public final class SeriesV1Decoder {
     private final SeriesAssembler asm;
-    private final IngestResult.Builder out;
+    private final SeriesReader.FieldReader fieldReader = this::readField;
+    private final JsonReading.ElementReader pointReader = this::readPoint;
 
-    private SeriesV1Decoder(SeriesAssembler asm, IngestResult.Builder out) {
+    private SeriesV1Decoder(SeriesAssembler asm) {
         this.asm = asm;
-        this.out = out;
     }
 
     /**
@@ -50,49 +49,24 @@ public final class SeriesV1Decoder {
      * @throws MalformedPayloadException when the body is not JSON of that shape; the message gives line and column
      */
     public static IngestResult decode(byte[] json, InstantSource clock, IngestLimits limits) throws IngestException {
-        IngestResult.Builder out = IngestResult.builder(Math.max(16, json.length / 40));
-        SeriesAssembler asm = new SeriesAssembler(limits, limits.window(clock.millis()), out, "series");
-        SeriesV1Decoder d = new SeriesV1Decoder(asm, out);
-        try (JsonParser p = JsonReading.FACTORY.createParser(json)) {
-            if (!JsonReading.readArrayField(p, "series", d::readSeries)) {
-                return IngestResult.empty();
-            }
-        } catch (StreamReadException e) {
-            throw JsonReading.malformed(e);
-        } catch (IOException e) {
-            throw new MalformedPayloadException("unreadable JSON: " + e.getMessage(), e);
-        }
-        return out.build();
+        SeriesAssembler asm = new SeriesAssembler(limits, limits.window(clock.millis()),
+                IngestResult.builder(Math.max(16, json.length / 40)), "series");
+        return asm.readBody(json, new SeriesV1Decoder(asm)::readSeries);
     }
 
     private void readSeries(JsonParser p, int index) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            out.reject("series[" + index + "]", expected("an object", p));
-            p.skipChildren();
-            return;
+        if (asm.readSeries(p, index, fieldReader)) {
+            asm.end();
         }
-        asm.begin(index);
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken t = p.nextToken();
-            switch (field) {
-                case "metric" -> {
-                    if (t == JsonToken.VALUE_STRING) {
-                        asm.keys().name(p.getText(), "metric");
-                    } else {
-                        asm.seriesProblem("metric", expected("a string", p));
-                        p.skipChildren();
-                    }
-                }
-                case "points" -> readPoints(p, t);
-                case "type" -> readType(p, t);
-                case "host" -> prefixedTag(p, t, "host");
-                case "device" -> prefixedTag(p, t, "device");
-                case "tags" -> readTags(p, t, asm);
-                default -> p.skipChildren();
-            }
+    }
+
+    private void readField(JsonParser p, String field, JsonToken t) throws IOException {
+        switch (field) {
+            case "points" -> asm.readArray(p, t, "points", "an array of [timestamp, value]", pointReader);
+            case "type" -> readType(p, t);
+            case "host", "device" -> asm.readPrefixedTag(p, t, field);
+            default -> p.skipChildren();
         }
-        asm.end();
     }
 
     private void readType(JsonParser p, JsonToken t) throws IOException {
@@ -113,65 +87,18 @@ public final class SeriesV1Decoder {
         }
     }
 
-    private void prefixedTag(JsonParser p, JsonToken t, String field) throws IOException {
-        if (t == JsonToken.VALUE_STRING) {
-            String v = p.getText();
-            if (!v.isEmpty()) {
-                asm.keys().tag(field + ":" + v, field, -1);
-            }
-        } else if (t != JsonToken.VALUE_NULL) {
-            asm.seriesProblem(field, expected("a string", p));
-            p.skipChildren();
-        }
-    }
-
-    static void readTags(JsonParser p, JsonToken t, SeriesAssembler asm) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return;
-        }
-        if (t != JsonToken.START_ARRAY) {
-            asm.seriesProblem("tags", expected("an array of strings", p));
-            p.skipChildren();
-            return;
-        }
-        int k = 0;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t == JsonToken.VALUE_STRING) {
-                asm.keys().tag(p.getText(), "tags", k);
-            } else {
-                asm.seriesProblem("tags[" + k + "]", expected("a string", p));
-                p.skipChildren();
-            }
-            k++;
-        }
-    }
-
-    private void readPoints(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return;
-        }
-        if (t != JsonToken.START_ARRAY) {
-            asm.seriesProblem("points", expected("an array of [timestamp, value]", p));
-            p.skipChildren();
-            return;
-        }
-        int j = 0;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            readPoint(p, t, j++);
-        }
-    }
-
     /** One {@code [timestamp, value]}; the parser ends on its closing bracket. */
-    private void readPoint(JsonParser p, JsonToken t, int j) throws IOException {
+    private void readPoint(JsonParser p, int j) throws IOException {
+        JsonToken t = p.currentToken();
         if (t != JsonToken.START_ARRAY) {
-            problem("points[" + j + "]", () -> expected("[timestamp, value]", p));
+            asm.pointProblem("points[" + j + "]", () -> expected("[timestamp, value]", p));
             p.skipChildren();
             return;
         }
         boolean bad = false;
         t = p.nextToken();
         if (t == JsonToken.END_ARRAY) {
-            problem("points[" + j + "]", () -> "expected [timestamp, value], got an empty array");
+            asm.pointProblem("points[" + j + "]", () -> "expected [timestamp, value], got an empty array");
             return;
         }
         long millis = INVALID_TIME;
@@ -179,18 +106,18 @@ public final class SeriesV1Decoder {
             millis = JsonReading.secondsToMillis(p);
             if (millis == INVALID_TIME || !asm.window().contains(millis)) {
                 long m = millis;
-                problem("points[" + j + "]", () -> JsonReading.timeProblem(m, p.getText(), asm.window()));
+                asm.pointProblem("points[" + j + "]", () -> JsonReading.timeProblem(m, p.getText(), asm.window()));
                 bad = true;
             }
         } else {
-            problem("points[" + j + "][0]", () -> expected("a number", p));
+            asm.pointProblem("points[" + j + "][0]", () -> expected("a number", p));
             p.skipChildren();
             bad = true;
         }
         t = p.nextToken();
         if (t == JsonToken.END_ARRAY) {
             if (!bad) {
-                problem("points[" + j + "]", () -> "expected [timestamp, value], got only a timestamp");
+                asm.pointProblem("points[" + j + "]", () -> "expected [timestamp, value], got only a timestamp");
             }
             return;
         }
@@ -198,12 +125,12 @@ public final class SeriesV1Decoder {
         if (isNumber(t)) {
             value = p.getDoubleValue();
             if (!bad && !Double.isFinite(value)) {
-                problem("points[" + j + "]", () -> "value " + p.getText() + " is not a finite number");
+                asm.pointProblem("points[" + j + "]", () -> "value " + p.getText() + " is not a finite number");
                 bad = true;
             }
         } else {
             if (!bad) {
-                problem("points[" + j + "][1]", () -> expected("a number", p));
+                asm.pointProblem("points[" + j + "][1]", () -> expected("a number", p));
                 bad = true;
             }
             p.skipChildren();
@@ -215,25 +142,11 @@ public final class SeriesV1Decoder {
         }
         if (extra > 0 && !bad) {
             int n = 2 + extra;
-            problem("points[" + j + "]", () -> "expected [timestamp, value], got " + n + " elements");
+            asm.pointProblem("points[" + j + "]", () -> "expected [timestamp, value], got " + n + " elements");
             bad = true;
         }
         if (!bad) {
             asm.point(millis, value);
         }
-    }
-
-    private void problem(String item, ReasonSupplier reason) throws IOException {
-        if (asm.listsPointProblems()) {
-            asm.pointProblem(item, reason.get());
-        } else {
-            asm.countPointProblem();
-        }
-    }
-
-    /** Builds a reason only when it will be listed. */
-    @FunctionalInterface
-    interface ReasonSupplier {
-        String get() throws IOException;
     }
 }

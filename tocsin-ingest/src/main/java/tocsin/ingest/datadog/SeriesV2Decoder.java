@@ -2,7 +2,6 @@ package tocsin.ingest.datadog;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
@@ -15,9 +14,9 @@ import tocsin.ingest.MalformedPayloadException;
 import java.io.IOException;
 import java.time.InstantSource;
 
+import static tocsin.ingest.JsonParsing.expected;
+import static tocsin.ingest.JsonParsing.isNumber;
 import static tocsin.ingest.datadog.JsonReading.INVALID_TIME;
-import static tocsin.ingest.datadog.JsonReading.expected;
-import static tocsin.ingest.datadog.JsonReading.isNumber;
 
 /**
  * Decodes Datadog's {@code POST /api/v2/series} body, in both encodings:
@@ -54,11 +53,12 @@ public final class SeriesV2Decoder {
     private static final int POINT_TIMESTAMP = tag(2, WireFormat.WIRETYPE_VARINT);
 
     private final SeriesAssembler asm;
-    private final IngestResult.Builder out;
+    private final SeriesReader.FieldReader fieldReader = this::readField;
+    private final JsonReading.ElementReader pointReader = this::readPoint;
+    private final JsonReading.ElementReader resourceReader = this::readResource;
 
-    private SeriesV2Decoder(SeriesAssembler asm, IngestResult.Builder out) {
+    private SeriesV2Decoder(SeriesAssembler asm) {
         this.asm = asm;
-        this.out = out;
     }
 
     /**
@@ -68,19 +68,9 @@ public final class SeriesV2Decoder {
      */
     public static IngestResult decodeJson(byte[] json, InstantSource clock, IngestLimits limits)
             throws IngestException {
-        IngestResult.Builder out = IngestResult.builder(Math.max(16, json.length / 60));
-        SeriesV2Decoder d = new SeriesV2Decoder(
-                new SeriesAssembler(limits, limits.window(clock.millis()), out, "series"), out);
-        try (JsonParser p = JsonReading.FACTORY.createParser(json)) {
-            if (!JsonReading.readArrayField(p, "series", d::readSeries)) {
-                return IngestResult.empty();
-            }
-        } catch (StreamReadException e) {
-            throw JsonReading.malformed(e);
-        } catch (IOException e) {
-            throw new MalformedPayloadException("unreadable JSON: " + e.getMessage(), e);
-        }
-        return out.build();
+        SeriesAssembler asm = new SeriesAssembler(limits, limits.window(clock.millis()),
+                IngestResult.builder(Math.max(16, json.length / 60)), "series");
+        return asm.readBody(json, new SeriesV2Decoder(asm)::readSeries);
     }
 
     /**
@@ -94,7 +84,7 @@ public final class SeriesV2Decoder {
             throws IngestException {
         IngestResult.Builder out = IngestResult.builder(Math.max(16, body.length / 40));
         SeriesV2Decoder d = new SeriesV2Decoder(
-                new SeriesAssembler(limits, limits.window(clock.millis()), out, "series"), out);
+                new SeriesAssembler(limits, limits.window(clock.millis()), out, "series"));
         CodedInputStream in = CodedInputStream.newInstance(body);
         try {
             int index = 0;
@@ -120,39 +110,27 @@ public final class SeriesV2Decoder {
     // ---- JSON ----
 
     private void readSeries(JsonParser p, int index) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) {
-            out.reject("series[" + index + "]", expected("an object", p));
-            p.skipChildren();
-            return;
+        if (asm.readSeries(p, index, fieldReader)) {
+            asm.end();
         }
-        asm.begin(index);
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken t = p.nextToken();
-            switch (field) {
-                case "metric" -> {
-                    if (t == JsonToken.VALUE_STRING) {
-                        asm.keys().name(p.getText(), "metric");
-                    } else {
-                        asm.seriesProblem("metric", expected("a string", p));
-                        p.skipChildren();
-                    }
+    }
+
+    private void readField(JsonParser p, String field, JsonToken t) throws IOException {
+        switch (field) {
+            case "points" -> asm.readArray(p, t, "points", "an array of {\"timestamp\", \"value\"}",
+                    pointReader);
+            case "type" -> {
+                if (t == JsonToken.VALUE_NUMBER_INT) {
+                    type(p.getLongValue());
+                } else if (t != JsonToken.VALUE_NULL) {
+                    asm.seriesProblem("type", expected("an integer 0 to 3", p));
+                    p.skipChildren();
                 }
-                case "points" -> readPoints(p, t);
-                case "type" -> {
-                    if (t == JsonToken.VALUE_NUMBER_INT) {
-                        type(p.getLongValue());
-                    } else if (t != JsonToken.VALUE_NULL) {
-                        asm.seriesProblem("type", expected("an integer 0 to 3", p));
-                        p.skipChildren();
-                    }
-                }
-                case "resources" -> readResources(p, t);
-                case "tags" -> SeriesV1Decoder.readTags(p, t, asm);
-                default -> p.skipChildren();
             }
+            case "resources" -> asm.readArray(p, t, "resources", "an array of {\"name\", \"type\"}",
+                    resourceReader);
+            default -> p.skipChildren();
         }
-        asm.end();
     }
 
     private void type(long t) {
@@ -174,42 +152,30 @@ public final class SeriesV2Decoder {
         };
     }
 
-    private void readResources(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return;
-        }
-        if (t != JsonToken.START_ARRAY) {
-            asm.seriesProblem("resources", expected("an array of {\"name\", \"type\"}", p));
+    private void readResource(JsonParser p, int k) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            asm.seriesProblem("resources[" + k + "]", expected("an object {\"name\", \"type\"}", p));
             p.skipChildren();
             return;
         }
-        int k = 0;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t != JsonToken.START_OBJECT) {
-                asm.seriesProblem("resources[" + k + "]", expected("an object {\"name\", \"type\"}", p));
+        String name = null;
+        String type = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            if ((field.equals("name") || field.equals("type")) && v != JsonToken.VALUE_STRING
+                    && v != JsonToken.VALUE_NULL) {
+                asm.seriesProblem("resources[" + k + "]." + field, expected("a string", p));
                 p.skipChildren();
-                k++;
-                continue;
+            } else if (field.equals("name")) {
+                name = p.getValueAsString();
+            } else if (field.equals("type")) {
+                type = p.getValueAsString();
+            } else {
+                p.skipChildren();
             }
-            String name = null;
-            String type = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
-                if ((field.equals("name") || field.equals("type")) && v != JsonToken.VALUE_STRING
-                        && v != JsonToken.VALUE_NULL) {
-                    asm.seriesProblem("resources[" + k + "]." + field, expected("a string", p));
-                    p.skipChildren();
-                } else if (field.equals("name")) {
-                    name = p.getValueAsString();
-                } else if (field.equals("type")) {
-                    type = p.getValueAsString();
-                } else {
-                    p.skipChildren();
-                }
-            }
-            resource(type, name, k++);
         }
+        resource(type, name, k);
     }
 
     private void resource(String type, String name, int k) {
@@ -219,24 +185,10 @@ public final class SeriesV2Decoder {
         asm.keys().tag(type + ":" + name, "resources", k);
     }
 
-    private void readPoints(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return;
-        }
-        if (t != JsonToken.START_ARRAY) {
-            asm.seriesProblem("points", expected("an array of {\"timestamp\", \"value\"}", p));
-            p.skipChildren();
-            return;
-        }
-        int j = 0;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            readPoint(p, t, j++);
-        }
-    }
-
-    private void readPoint(JsonParser p, JsonToken t, int j) throws IOException {
+    private void readPoint(JsonParser p, int j) throws IOException {
+        JsonToken t = p.currentToken();
         if (t != JsonToken.START_OBJECT) {
-            problem("points[" + j + "]", () -> expected("an object {\"timestamp\", \"value\"}", p));
+            asm.pointProblem("points[" + j + "]", () -> expected("an object {\"timestamp\", \"value\"}", p));
             p.skipChildren();
             return;
         }
@@ -252,7 +204,7 @@ public final class SeriesV2Decoder {
                 hasTime = true;
                 if (!isNumber(t)) {
                     if (!bad) {
-                        problem("points[" + j + "].timestamp", () -> expected("a number", p));
+                        asm.pointProblem("points[" + j + "].timestamp", () -> expected("a number", p));
                         bad = true;
                     }
                     p.skipChildren();
@@ -261,14 +213,14 @@ public final class SeriesV2Decoder {
                 millis = JsonReading.secondsToMillis(p);
                 if (!bad && (millis == INVALID_TIME || !asm.window().contains(millis))) {
                     long m = millis;
-                    problem("points[" + j + "]", () -> JsonReading.timeProblem(m, p.getText(), asm.window()));
+                    asm.pointProblem("points[" + j + "]", () -> JsonReading.timeProblem(m, p.getText(), asm.window()));
                     bad = true;
                 }
             } else if (field.equals("value")) {
                 hasValue = true;
                 if (!isNumber(t)) {
                     if (!bad) {
-                        problem("points[" + j + "].value", () -> expected("a number", p));
+                        asm.pointProblem("points[" + j + "].value", () -> expected("a number", p));
                         bad = true;
                     }
                     p.skipChildren();
@@ -276,7 +228,7 @@ public final class SeriesV2Decoder {
                 }
                 value = p.getDoubleValue();
                 if (!bad && !Double.isFinite(value)) {
-                    problem("points[" + j + "]", () -> "value " + p.getText() + " is not a finite number");
+                    asm.pointProblem("points[" + j + "]", () -> "value " + p.getText() + " is not a finite number");
                     bad = true;
                 }
             } else {
@@ -285,19 +237,11 @@ public final class SeriesV2Decoder {
         }
         if (!bad && (!hasTime || !hasValue)) {
             String missing = hasTime ? "value" : "timestamp";
-            problem("points[" + j + "]", () -> "missing \"" + missing + "\"");
+            asm.pointProblem("points[" + j + "]", () -> "missing \"" + missing + "\"");
             bad = true;
         }
         if (!bad) {
             asm.point(millis, value);
-        }
-    }
-
-    private void problem(String item, SeriesV1Decoder.ReasonSupplier reason) throws IOException {
-        if (asm.listsPointProblems()) {
-            asm.pointProblem(item, reason.get());
-        } else {
-            asm.countPointProblem();
         }
     }
 
@@ -364,10 +308,10 @@ public final class SeriesV2Decoder {
         if (millis == INVALID_TIME || !asm.window().contains(millis)) {
             long m = millis;
             long s = seconds;
-            problem("points[" + j + "]", () -> JsonReading.timeProblem(m, Long.toString(s), asm.window()));
+            asm.pointProblem("points[" + j + "]", () -> JsonReading.timeProblem(m, Long.toString(s), asm.window()));
         } else if (!Double.isFinite(value)) {
             double v = value;
-            problem("points[" + j + "]", () -> "value " + v + " is not a finite number");
+            asm.pointProblem("points[" + j + "]", () -> "value " + v + " is not a finite number");
         } else {
             asm.point(millis, value);
         }

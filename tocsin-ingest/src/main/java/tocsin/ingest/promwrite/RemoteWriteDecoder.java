@@ -112,14 +112,6 @@ public final class RemoteWriteDecoder {
         return decode(snappyBody, clock, limits, DEFAULT_MAX_DECOMPRESSED_BYTES);
     }
 
-    /**
-     * As {@link #decode(byte[], InstantSource, IngestLimits)}, reading the clock from
-     * {@link InstantSource#system()}. Prefer the overload with a clock outside the server's wiring.
-     */
-    public static IngestResult decode(byte[] snappyBody, IngestLimits limits) throws IngestException {
-        return decode(snappyBody, InstantSource.system(), limits);
-    }
-
     /** As {@link #decode(byte[], InstantSource, IngestLimits)} with an explicit decompressed-size limit. */
     public static IngestResult decode(byte[] snappyBody, InstantSource clock, IngestLimits limits,
                                       int maxDecompressedBytes) throws IngestException {

@@ -15,11 +15,12 @@ import java.util.Set;
  *   <li>{@link #PAGERDUTY_REST}: {@code {"error":{"message":"...","code":2001,"errors":["..."]}}}</li>
  *   <li>{@link #PAGERDUTY_EVENTS}: {@code {"status":"invalid event","message":"...","errors":["..."]}}</li>
  *   <li>{@link #PROMETHEUS}: {@code {"status":"error","errorType":"bad_data","error":"..."}}</li>
+ *   <li>{@link #OTLP}: a {@code google.rpc.Status} in JSON, {@code {"code":3,"message":"..."}}</li>
  *   <li>{@link #TOCSIN}: RFC 9457 {@code application/problem+json}</li>
  * </ul>
  */
 public enum Dialect {
-    DATADOG, PAGERDUTY_REST, PAGERDUTY_EVENTS, PROMETHEUS, TOCSIN;
+    DATADOG, PAGERDUTY_REST, PAGERDUTY_EVENTS, PROMETHEUS, OTLP, TOCSIN;
 
     private static final Set<String> PAGERDUTY_REST_ROOTS = Set.of("users", "teams", "schedules",
             "escalation_policies", "services", "oncalls", "incidents", "maintenance_windows", "log_entries",
@@ -32,6 +33,9 @@ public enum Dialect {
     public static Dialect forPath(String path) {
         if (path.startsWith("/prometheus/") || path.equals("/api/v1/write")) {
             return PROMETHEUS;
+        }
+        if (path.equals("/v1/metrics") || path.equals("/v1/logs") || path.equals("/v1/traces")) {
+            return OTLP;
         }
         if (path.startsWith("/api/tocsin/") || path.equals("/api/tocsin")) {
             return TOCSIN;
@@ -84,6 +88,11 @@ public enum Dialect {
                 root.put("error", problem.errors().isEmpty() ? problem.getMessage()
                         : problem.getMessage() + ": " + String.join("; ", problem.errors()));
             }
+            case OTLP -> {
+                root.put("code", grpcCode(problem.kind()));
+                root.put("message", problem.errors().isEmpty() ? problem.getMessage()
+                        : problem.getMessage() + ": " + String.join("; ", problem.errors()));
+            }
             case TOCSIN -> {
                 root.put("type", "about:blank");
                 root.put("title", title(problem.status()));
@@ -108,6 +117,20 @@ public enum Dialect {
             case NOT_FOUND, METHOD_NOT_ALLOWED -> 2100;
             case TOO_MANY_REQUESTS -> 2020;
             case INTERNAL, UNAVAILABLE -> 2000;
+        };
+    }
+
+    /** google.rpc.Code for an OTLP error body. */
+    static int grpcCode(ApiProblem.Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST, UNPROCESSABLE, UNSUPPORTED_MEDIA_TYPE -> 3;
+            case NOT_FOUND, METHOD_NOT_ALLOWED -> 5;
+            case CONFLICT -> 6;
+            case FORBIDDEN -> 7;
+            case PAYLOAD_TOO_LARGE, TOO_MANY_REQUESTS -> 8;
+            case UNAUTHORIZED -> 16;
+            case UNAVAILABLE -> 14;
+            case INTERNAL -> 13;
         };
     }
 

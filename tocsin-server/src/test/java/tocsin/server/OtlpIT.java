@@ -1,0 +1,105 @@
+package tocsin.server;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.resources.Resource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Metrics from the OpenTelemetry Java SDK's own OTLP/HTTP exporter (protobuf, gzip, chunked) are stored with Datadog's
+ * OTLP naming and read back with exact values; OTLP/JSON by hand; bad bodies get a google.rpc.Status.
+ */
+class OtlpIT {
+    static TestServer tocsin;
+
+    @BeforeAll
+    static void start() {
+        tocsin = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        tocsin.close();
+    }
+
+    static List<Double> values(String query) {
+        long now = System.currentTimeMillis() / 1000;
+        var json = tocsin.get("/api/v1/query?from=" + (now - 600) + "&to=" + (now + 60) + "&query="
+                + URLEncoder.encode(query, StandardCharsets.UTF_8), "DD-API-KEY", TestServer.ADMIN_KEY).json();
+        List<Double> out = new ArrayList<>();
+        json.path("series").forEach(s -> s.path("pointlist").forEach(p -> {
+            if (!p.get(1).isNull()) {
+                out.add(p.get(1).asDouble());
+            }
+        }));
+        return out;
+    }
+
+    @Test
+    void theSdksExporterIsAcceptedAndQueryable() {
+        OtlpHttpMetricExporter exporter = OtlpHttpMetricExporter.builder()
+                .setEndpoint("http://127.0.0.1:" + tocsin.port() + "/v1/metrics")
+                .addHeader("DD-API-KEY", TestServer.ADMIN_KEY).setCompression("gzip").build();
+        SdkMeterProvider provider = SdkMeterProvider.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
+                        AttributeKey.stringKey("service.name"), "checkout",
+                        AttributeKey.stringKey("deployment.environment.name"), "it"))))
+                .registerMetricReader(PeriodicMetricReader.builder(exporter).setInterval(Duration.ofHours(1)).build())
+                .build();
+        Meter meter = provider.get("tocsin-it");
+        LongCounter orders = meter.counterBuilder("shop.orders").build();
+        orders.add(5, Attributes.of(AttributeKey.stringKey("region"), "eu"));
+        meter.gaugeBuilder("shop.queue.depth").buildWithCallback(m -> m.record(7.5));
+        assertThat(provider.forceFlush().join(20, TimeUnit.SECONDS).isSuccess()).isTrue();
+        provider.shutdown().join(10, TimeUnit.SECONDS);
+
+        assertThat(values("avg:shop.queue.depth{service:checkout,env:it}")).containsExactly(7.5);
+        long now = System.currentTimeMillis() / 1000;
+        var metrics = tocsin.get("/api/v1/metrics?from=" + (now - 600), "DD-API-KEY", TestServer.ADMIN_KEY).json();
+        assertThat(metrics.get("metrics").toString()).contains("shop.orders");
+    }
+
+    @Test
+    void otlpJsonWorksAndBadBodiesGetAStatus() {
+        long nanos = (System.currentTimeMillis() - 10_000) * 1_000_000L;
+        String json = """
+                {"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"json-svc"}}]},
+                 "scopeMetrics":[{"scope":{"name":"manual"},"metrics":[{"name":"json.temperature",
+                  "gauge":{"dataPoints":[{"timeUnixNano":"%d","asDouble":19.25}]}}]}]}]}
+                """.formatted(nanos);
+        TestServer.Reply ok = tocsin.postJson("/v1/metrics", json, "DD-API-KEY", TestServer.ADMIN_KEY);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.header("Content-Type")).startsWith("application/json");
+        assertThat(values("avg:json.temperature{service:json-svc}")).containsExactly(19.25);
+
+        TestServer.Reply broken = tocsin.postJson("/v1/metrics", "{\"resourceMetrics\":[", "DD-API-KEY", TestServer.ADMIN_KEY);
+        assertThat(broken.status()).isEqualTo(400);
+        assertThat(broken.json().get("code").asInt()).isEqualTo(3);
+        assertThat(broken.json().get("message").asText()).isNotBlank();
+
+        TestServer.Reply wrongType = tocsin.send(tocsin.request("/v1/metrics").header("DD-API-KEY", TestServer.ADMIN_KEY)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("x")).build());
+        assertThat(wrongType.status()).isEqualTo(415);
+
+        TestServer.Reply noKey = tocsin.postJson("/v1/metrics", json);
+        assertThat(noKey.status()).isEqualTo(401);
+        assertThat(noKey.json().get("code").asInt()).isEqualTo(16);
+    }
+}
