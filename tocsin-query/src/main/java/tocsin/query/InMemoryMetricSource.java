@@ -78,6 +78,29 @@ public final class InMemoryMetricSource implements MetricSource {
     }
 
     @Override
+    public List<String> metricNames(long fromMillis, long toMillis) {
+        lock.readLock().lock();
+        try {
+            List<String> out = new ArrayList<>();
+            if (fromMillis > toMillis) {
+                return out;
+            }
+            for (var metric : byMetric.entrySet()) {
+                for (Stored s : metric.getValue().values()) {
+                    if (!s.points().subMap(fromMillis, true, toMillis, true).isEmpty()) {
+                        out.add(metric.getKey());
+                        break;
+                    }
+                }
+            }
+            out.sort(null);
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
     public Points read(SourceSeries series, long fromMillis, long toMillis) {
         lock.readLock().lock();
         try {

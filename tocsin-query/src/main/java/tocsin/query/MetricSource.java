@@ -20,4 +20,16 @@ public interface MetricSource {
 
     /** The points of one series selected by {@link #select} in {@code [fromMillis, toMillis]}, ascending by time. */
     Points read(SourceSeries series, long fromMillis, long toMillis);
+
+    /**
+     * The names of the metrics with at least one point in {@code [fromMillis, toMillis]}, for languages whose
+     * selectors need not name their metric: PromQL's {@code {job="api"}} and {@code {__name__=~"http_.*"}}, and its
+     * {@code /api/v1/label/__name__/values}. A source may answer a superset (names with no point in the range); the
+     * engine reads the points anyway.
+     *
+     * <p>The default knows no names, so such selectors find nothing; a source over a store should override it.
+     */
+    default List<String> metricNames(long fromMillis, long toMillis) {
+        return List.of();
+    }
 }

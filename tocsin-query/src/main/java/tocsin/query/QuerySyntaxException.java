@@ -18,6 +18,22 @@ public final class QuerySyntaxException extends QueryException {
         this.column = column;
     }
 
+    private QuerySyntaxException(String message, int column) {
+        super(message);
+        this.column = column;
+    }
+
+    /**
+     * A syntax error whose message is already worded in the dialect of its language, for languages whose clients
+     * expect their own wording, such as PromQL's {@code 1:5: parse error: unexpected end of input}.
+     *
+     * @param message the whole message, position included
+     * @param column  1-based column in the query text
+     */
+    public static QuerySyntaxException worded(String message, int column) {
+        return new QuerySyntaxException(message, column);
+    }
+
     /** The 1-based column in the query text where the problem starts. */
     public int column() {
         return column;

@@ -31,6 +31,30 @@ class InMemoryMetricSourceTest {
     }
 
     @Test
+    void listsTheMetricNamesWithPointsInRange() {
+        InMemoryMetricSource source = new InMemoryMetricSource()
+                .add(SeriesKey.of("mem", "host:a"), MetricKind.GAUGE, 5000, 1)
+                .add(SeriesKey.of("cpu", "host:a"), MetricKind.GAUGE, 1000, 1)
+                .add(SeriesKey.of("cpu", "host:b"), MetricKind.GAUGE, 9000, 1);
+        assertThat(source.metricNames(0, 10_000)).containsExactly("cpu", "mem");
+        assertThat(source.metricNames(8000, 10_000)).containsExactly("cpu");
+        assertThat(source.metricNames(2000, 3000)).isEmpty();
+        assertThat(source.metricNames(3000, 2000)).isEmpty();
+        MetricSource bare = new MetricSource() {
+            @Override
+            public java.util.List<SourceSeries> select(String metric, TagFilter filter, long from, long to) {
+                return java.util.List.of();
+            }
+
+            @Override
+            public Points read(SourceSeries series, long from, long to) {
+                return Points.EMPTY;
+            }
+        };
+        assertThat(bare.metricNames(0, 1)).isEmpty();
+    }
+
+    @Test
     void pointsRefuseBackwardsTime() {
         assertThatThrownBy(() -> Points.of(new long[] {2, 1}, new double[] {0, 0}))
                 .hasMessageContaining("backwards at index 1");

@@ -21,7 +21,9 @@ import tocsin.server.dogstatsd.DogStatsdIntake;
 import tocsin.server.dogstatsd.UdpMetrics;
 import tocsin.server.intake.MetricIntake;
 import tocsin.server.otlp.OtlpRoutes;
+import tocsin.server.prometheus.PromQueryRoutes;
 import tocsin.server.prometheus.RemoteWriteRoutes;
+import tocsin.query.promql.PromApi;
 import tocsin.server.query.TsdbMetricSource;
 import tocsin.server.scrape.Scraper;
 import tocsin.query.datadog.DatadogQueryEngine;
@@ -124,7 +126,8 @@ public final class Server implements AutoCloseable {
             }
             opened.push(tsdb);
             MetricIntake intake = new MetricIntake(tsdb, metrics.registry());
-            DatadogQueryEngine queries = DatadogQueryEngine.over(new TsdbMetricSource(tsdb));
+            TsdbMetricSource metricSource = new TsdbMetricSource(tsdb);
+            DatadogQueryEngine queries = DatadogQueryEngine.over(metricSource);
             if (!config.config().scrape().isEmpty()) {
                 opened.push(new Scraper(config.config().scrape(), intake, config.clock(), metrics.registry()));
             }
@@ -180,6 +183,7 @@ public final class Server implements AutoCloseable {
                             new QueryRoutes(queries, config.clock()).register(routes);
                             new RemoteWriteRoutes(intake, config.clock()).register(routes);
                             new OtlpRoutes(intake, config.clock()).register(routes);
+                            new PromQueryRoutes(PromApi.over(metricSource, config.clock())).register(routes);
                             extraRoutes.accept(routes);
                             routes.fallback();
                         })

@@ -74,6 +74,10 @@ class RemoteWriteIT {
     }
 
     static TestServer.Reply write(byte[] body) {
+        return writeTo(tocsin, body);
+    }
+
+    static TestServer.Reply writeTo(TestServer tocsin, byte[] body) {
         return tocsin.send(tocsin.request("/api/v1/write").header("Authorization", "Bearer " + TestServer.ADMIN_KEY)
                 .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
                 .header("X-Prometheus-Remote-Write-Version", "0.1.0")

@@ -69,6 +69,13 @@ public final class TsdbMetricSource implements MetricSource {
         return Points.of(java.util.Arrays.copyOfRange(ts, from, to), java.util.Arrays.copyOfRange(vs, from, to));
     }
 
+    @Override
+    public List<String> metricNames(long fromMillis, long toMillis) {
+        try (Querier q = store.querier(fromMillis, toMillis)) {
+            return List.copyOf(q.metricNames());
+        }
+    }
+
     /** The index-answerable part of a scope: its top-level conjunction of plain, wildcard and negated terms. */
     static List<TagMatcher> pushdown(TagFilter filter) {
         List<TagMatcher> out = new ArrayList<>();

@@ -1,0 +1,199 @@
+package tocsin.query.promql;
+
+import tocsin.query.MetricSource;
+import tocsin.query.Points;
+import tocsin.query.QueryExecutionException;
+import tocsin.query.SourceSeries;
+import tocsin.query.TagFilter;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads the series a PromQL selector names from a {@link MetricSource}.
+ *
+ * <p>The metric name comes from an equality matcher on {@code __name__}; any other selector ({@code {job="api"}},
+ * {@code {__name__=~"http_.*"}}) walks {@link MetricSource#metricNames}. Matchers the store can answer from its index
+ * are pushed down as a {@link TagFilter}: equalities and literal alternations ({@code host=~"a|b"}, what Grafana's
+ * multi-value variables produce), only positive ones, since a key with several values reads as its first value (see
+ * {@link Labels#of(tocsin.core.metric.SeriesKey)}) and a negated tag test would disagree with that reading. Every
+ * matcher is then applied to the labels exactly, so the pushdown only narrows what is read. Two series keys that read
+ * as the same labels (they differ only in bare tags or extra values of a key) are merged into one series, the later
+ * key's point winning a shared timestamp.
+ *
+ * <p>Prometheus's staleness markers (the NaN with bits {@code 0x7ff0000000000002}, which a Prometheus remote-writes
+ * when a target disappears) end a series at that time: {@link #isStale} lets the instant selector see them, and
+ * range reads drop them.
+ *
+ * <p>Counts every sample it loads against a budget, as Prometheus's {@code query.max-samples}. Not thread-safe; one
+ * per query.
+ */
+final class SeriesReader {
+    static final long STALE_NAN = 0x7ff0000000000002L;
+    /** Prometheus's default {@code --query.max-samples}. */
+    static final long MAX_SAMPLES = 50_000_000;
+
+    private final MetricSource source;
+    private long loaded;
+
+    SeriesReader(MetricSource source) {
+        this.source = source;
+    }
+
+    static boolean isStale(double v) {
+        return Double.doubleToRawLongBits(v) == STALE_NAN;
+    }
+
+    /**
+     * The series the matchers select with samples in {@code [from, to]}, sorted by labels.
+     *
+     * @param dropStale whether to leave staleness markers out (range reads)
+     */
+    List<RawSeries> read(List<LabelMatcher> matchers, long from, long to, boolean dropStale) {
+        Map<Labels, List<Points>> byLabels = new TreeMap<>();
+        if (from > to) {
+            return List.of();
+        }
+        TagFilter filter = pushdown(matchers);
+        for (String metric : metricNames(matchers, from, to)) {
+            for (SourceSeries s : source.select(metric, filter, from, to)) {
+                Labels labels = Labels.of(s.key());
+                if (!matches(matchers, labels)) {
+                    continue;
+                }
+                Points p = source.read(s, from, to);
+                loaded += p.size();
+                if (loaded > MAX_SAMPLES) {
+                    throw new QueryExecutionException(
+                            "query processing would load too many samples into memory in query execution");
+                }
+                if (!p.isEmpty()) {
+                    byLabels.computeIfAbsent(labels, l -> new ArrayList<>(1)).add(p);
+                }
+            }
+        }
+        List<RawSeries> out = new ArrayList<>(byLabels.size());
+        for (var e : byLabels.entrySet()) {
+            RawSeries s = merge(e.getKey(), e.getValue(), dropStale);
+            if (s.size() > 0) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The label sets of the series the matchers select with samples in {@code [from, to]}, without reading samples. */
+    List<Labels> labels(List<LabelMatcher> matchers, long from, long to) {
+        List<Labels> out = new ArrayList<>();
+        if (from > to) {
+            return out;
+        }
+        TagFilter filter = pushdown(matchers);
+        for (String metric : metricNames(matchers, from, to)) {
+            for (SourceSeries s : source.select(metric, filter, from, to)) {
+                Labels labels = Labels.of(s.key());
+                if (matches(matchers, labels)) {
+                    out.add(labels);
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> metricNames(List<LabelMatcher> matchers, long from, long to) {
+        for (LabelMatcher m : matchers) {
+            if (m.name().equals(Labels.METRIC_NAME) && m.type() == LabelMatcher.Type.EQ) {
+                return List.of(m.value());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String name : source.metricNames(from, to)) {
+            boolean ok = true;
+            for (LabelMatcher m : matchers) {
+                if (m.name().equals(Labels.METRIC_NAME) && !m.matches(name)) {
+                    ok = false;
+                    break;
+                }
+            }
+            if (ok) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    static boolean matches(List<LabelMatcher> matchers, Labels labels) {
+        for (LabelMatcher m : matchers) {
+            if (!m.matches(labels.get(m.name()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The positive, index-answerable part of the matchers. */
+    static TagFilter pushdown(List<LabelMatcher> matchers) {
+        List<TagFilter> terms = new ArrayList<>();
+        for (LabelMatcher m : matchers) {
+            if (m.name().equals(Labels.METRIC_NAME)) {
+                continue;
+            }
+            if (m.type() == LabelMatcher.Type.EQ && !m.value().isEmpty()) {
+                terms.add(new TagFilter.Tag(m.name() + ":" + m.value()));
+            }
+            List<String> alternatives = m.literalAlternatives();
+            if (alternatives != null && !alternatives.contains("")) {
+                List<TagFilter> tags = new ArrayList<>();
+                for (String v : alternatives) {
+                    tags.add(new TagFilter.Tag(m.name() + ":" + v));
+                }
+                terms.add(tags.size() == 1 ? tags.getFirst() : new TagFilter.Or(tags));
+            }
+        }
+        return terms.isEmpty() ? TagFilter.any() : terms.size() == 1 ? terms.getFirst() : new TagFilter.And(terms);
+    }
+
+    private static RawSeries merge(Labels labels, List<Points> parts, boolean dropStale) {
+        long[] ts;
+        double[] vs;
+        if (parts.size() == 1) {
+            Points p = parts.getFirst();
+            ts = new long[p.size()];
+            vs = new double[p.size()];
+            for (int i = 0; i < p.size(); i++) {
+                ts[i] = p.timestamp(i);
+                vs[i] = p.value(i);
+            }
+        } else {
+            TreeMap<Long, Double> all = new TreeMap<>();
+            for (Points p : parts) {
+                for (int i = 0; i < p.size(); i++) {
+                    all.put(p.timestamp(i), p.value(i));
+                }
+            }
+            ts = new long[all.size()];
+            vs = new double[all.size()];
+            int i = 0;
+            for (var e : all.entrySet()) {
+                ts[i] = e.getKey();
+                vs[i++] = e.getValue();
+            }
+        }
+        if (!dropStale) {
+            return new RawSeries(labels, ts, vs);
+        }
+        int n = 0;
+        for (int i = 0; i < ts.length; i++) {
+            if (!isStale(vs[i])) {
+                ts[n] = ts[i];
+                vs[n++] = vs[i];
+            }
+        }
+        return n == ts.length ? new RawSeries(labels, ts, vs)
+                : new RawSeries(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n));
+    }
+
+}
