@@ -119,7 +119,8 @@ public final class Server implements AutoCloseable {
             Tsdb tsdb;
             try {
                 tsdb = Tsdb.open(TsdbOptions.of(dataDir.resolve("tsdb")).withClock(config.clock())
-                        .withMaxSeries((int) Math.min(Integer.MAX_VALUE, config.config().metrics().maxSeries())));
+                        .withMaxSeries((int) Math.min(Integer.MAX_VALUE, config.config().metrics().maxSeries()))
+                        .withRetention(config.config().metrics().retention()));
             } catch (RuntimeException e) {
                 throw new StartupException("Cannot open the metric store in " + dataDir.resolve("tsdb") + ": "
                         + e.getMessage(), e);

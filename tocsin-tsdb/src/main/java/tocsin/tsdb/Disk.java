@@ -28,8 +28,22 @@ interface Disk extends Closeable {
         long size();
     }
 
-    /** The names of the entries of {@code dir}, sorted; empty if it does not exist. */
+    /**
+     * A read-only view of a whole file. The mapping stays valid until it is unreachable (Java 21 cannot unmap
+     * eagerly without {@code sun.misc.Unsafe}); {@link #close()} tells the disk the owner is done with it.
+     */
+    interface MappedFile extends Closeable {
+        /** The file's bytes, position 0, limit the file's size; callers use absolute gets or duplicates. */
+        ByteBuffer buffer();
+
+        @Override
+        void close();
+    }
+
+    /** The names of the entries of {@code dir}, files and directories, sorted; empty if it does not exist. */
     List<String> list(String dir) throws IOException;
+
+    boolean isDirectory(String path) throws IOException;
 
     void createDirectories(String dir) throws IOException;
 
@@ -38,14 +52,28 @@ interface Disk extends Closeable {
 
     byte[] readAll(String path) throws IOException;
 
+    /** Maps a whole file (at most 2 GiB) for reading. */
+    MappedFile map(String path) throws IOException;
+
     long size(String path) throws IOException;
 
     /** Cuts the file to {@code size} bytes and syncs it. */
     void truncate(String path, long size) throws IOException;
 
+    /** Deletes a file or an empty directory; nothing happens if it does not exist. */
     void delete(String path) throws IOException;
 
-    /** Renames {@code from} to {@code to}, replacing nothing. */
+    /** Deletes a file, or a directory and everything under it (not durable until its parent is synced). */
+    default void deleteTree(String path) throws IOException {
+        if (isDirectory(path)) {
+            for (String name : list(path)) {
+                deleteTree(path + "/" + name);
+            }
+        }
+        delete(path);
+    }
+
+    /** Renames the file or directory {@code from} to {@code to} atomically, replacing nothing. */
     void move(String from, String to) throws IOException;
 
     /** Makes the creations, renames and deletions in {@code dir} durable. */

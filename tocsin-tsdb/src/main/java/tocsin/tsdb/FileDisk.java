@@ -3,6 +3,7 @@ package tocsin.tsdb;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -74,6 +75,11 @@ final class FileDisk implements Disk {
     }
 
     @Override
+    public boolean isDirectory(String path) {
+        return Files.isDirectory(root.resolve(path));
+    }
+
+    @Override
     public void createDirectories(String dir) throws IOException {
         Files.createDirectories(root.resolve(dir));
     }
@@ -112,6 +118,29 @@ final class FileDisk implements Disk {
     @Override
     public byte[] readAll(String path) throws IOException {
         return Files.readAllBytes(root.resolve(path));
+    }
+
+    @Override
+    public MappedFile map(String path) throws IOException {
+        MappedByteBuffer buffer;
+        try (FileChannel channel = FileChannel.open(root.resolve(path), StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new IOException(path + " is " + size + " bytes; at most 2 GiB can be mapped");
+            }
+            buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size); // stays valid after the channel closes
+        }
+        return new MappedFile() {
+            @Override
+            public ByteBuffer buffer() {
+                return buffer;
+            }
+
+            @Override
+            public void close() {
+                // Unmapped by the collector once unreachable; see Disk.MappedFile.
+            }
+        };
     }
 
     @Override

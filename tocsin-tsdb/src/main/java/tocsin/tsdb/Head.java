@@ -4,9 +4,12 @@ import org.roaringbitmap.RoaringBitmap;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,17 +30,28 @@ import java.util.concurrent.locks.ReentrantLock;
  *       hot path. The index is not touched.</li>
  *   <li><b>Memory</b>: the ~1 KiB-per-series budget is spent on the chunk bytes; the rest is a series object, an
  *       open chunk, a 4-sample reorder window, a map entry, a table slot and a few bitmap entries
- *       ({@code HeadMemoryTest} measures it).</li>
+ *       ({@code HeadMemoryTest} measures it). Blocks bound it: the head holds at most ~1.5 block ranges of
+ *       samples.</li>
+ *   <li><b>The floor</b>: once a block range is being written to disk, the head refuses samples older than its
+ *       end ({@link MemSeries.Outcome#TOO_OLD}), so that nothing lands in a range after it was cut. The floor only
+ *       rises, and the WAL logs it where it rose.</li>
+ *   <li><b>Truncation and idle series</b>: after a block is published, {@link #truncateBefore} drops the head's
+ *       copy of its samples; series left without samples are then removed ({@link #remove}) from the key map, the
+ *       id table and the postings. Their ids are <em>not</em> handed out again while the process runs (a queued
+ *       append may still name them, see {@link Tsdb}); a restart may reuse ids that no replayed record names, which
+ *       is harmless since blocks do not store head ids. Ids are an {@code int}: creating 2³¹ series in one process
+ *       lifetime exhausts them, and new series are then refused as at the series limit.</li>
  * </ul>
  *
  * <h2>Concurrency</h2>
- * Thread-safe: any number of threads may create, append and read at once. {@link Tsdb} appends from its WAL writer
- * thread only, in log order, so that replay rebuilds exactly this state; that is a choice of the store, not a
- * requirement of the head.
+ * Thread-safe: any number of threads may create, append and read at once. {@link Tsdb} appends, raises the floor and
+ * removes idle series from its WAL writer thread only, in log order, so that replay rebuilds exactly this state; the
+ * maintenance thread reads chunks for blocks and truncates, under each series' lock.
  *
  * <h2>On crash</h2>
- * The head is lost; {@link Tsdb#open} rebuilds it from the WAL through {@link #restore} and {@link #append}, which
- * apply the same rules in the same order as the live path.
+ * The head is lost; {@link Tsdb#open} rebuilds it from the blocks' end, the WAL checkpoint and the WAL through
+ * {@link #raiseFloor}, {@link #restore} and {@link #append}, which apply the same rules in the same order as the live
+ * path.
  */
 final class Head {
     static final int STRIPES = 64;
@@ -53,17 +67,72 @@ final class Head {
     private final AtomicInteger nextId = new AtomicInteger();
     private final int maxSeries;
     private final long toleranceMillis;
+    private final long chunkRange;
+    /** Samples older than this are refused; raised by the WAL writer thread (or replay) only. */
+    private volatile long floor = Long.MIN_VALUE;
+    /** A lower bound of the oldest sample held (exact after {@link #truncateBefore}); MAX_VALUE when empty. */
+    private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
+    /** The newest sample ever appended; MIN_VALUE before the first. */
+    private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
 
     /**
      * @param maxSeries       the most series to create, 0 for no limit
      * @param toleranceMillis how much older than a series' newest sample a sample may be (see {@link MemSeries})
      */
     Head(int maxSeries, long toleranceMillis) {
+        this(maxSeries, toleranceMillis, XorChunk.MAX_SPAN_MILLIS);
+    }
+
+    /** @param chunkRange no chunk spans two multiples of it: the block range */
+    Head(int maxSeries, long toleranceMillis, long chunkRange) {
         this.maxSeries = maxSeries;
         this.toleranceMillis = toleranceMillis;
+        this.chunkRange = chunkRange;
         for (int i = 0; i < STRIPES; i++) {
             creationLocks[i] = new ReentrantLock();
         }
+    }
+
+    long chunkRange() {
+        return chunkRange;
+    }
+
+    long floor() {
+        return floor;
+    }
+
+    /** Refuses samples older than {@code t} from now on; a lower value changes nothing. */
+    void raiseFloor(long t) {
+        if (t > floor) {
+            floor = t;
+        }
+    }
+
+    /** A lower bound of the oldest sample held; MAX_VALUE when the head is empty. */
+    long minTime() {
+        return minTime.get();
+    }
+
+    /** The oldest sample at or after {@code floor}, found by walking every series; MAX_VALUE when there is none. */
+    long minTimeFrom(long floor) {
+        long[] oldest = {Long.MAX_VALUE};
+        forEachSeries(s -> oldest[0] = Math.min(oldest[0], s.minTimeFrom(floor)));
+        return oldest[0];
+    }
+
+    /** The oldest sample held, found by walking every series; also tightens {@link #minTime()}. */
+    long exactMinTime() {
+        long[] oldest = {Long.MAX_VALUE};
+        forEachSeries(s -> oldest[0] = Math.min(oldest[0], s.minTime()));
+        long seen = minTime.get();
+        if (oldest[0] > seen) {
+            minTime.compareAndSet(seen, oldest[0]); // lost to an append that lowered it: that one is right
+        }
+        return Math.min(oldest[0], minTime.get());
+    }
+
+    long maxTime() {
+        return maxTime.get();
     }
 
     int maxSeries() {
@@ -106,7 +175,7 @@ final class Head {
             if (s != null) {
                 return s;
             }
-            if (!reserveSlot()) {
+            if (nextId.get() == Integer.MAX_VALUE || !reserveSlot()) {
                 return null;
             }
             return register(nextId.getAndIncrement(), key, kind);
@@ -136,7 +205,103 @@ final class Head {
     }
 
     MemSeries.Outcome append(MemSeries series, long t, double value) {
-        return series.append(t, value, toleranceMillis);
+        if (t < floor) {
+            return MemSeries.Outcome.TOO_OLD;
+        }
+        MemSeries.Outcome outcome = series.append(t, value, toleranceMillis, chunkRange);
+        if (outcome == MemSeries.Outcome.APPENDED) {
+            if (t > maxTime.get()) {
+                maxTime.accumulateAndGet(t, Math::max);
+            }
+            if (t < minTime.get()) {
+                minTime.accumulateAndGet(t, Math::min);
+            }
+        }
+        return outcome;
+    }
+
+    /** One more than the highest id handed out or restored: every id is below it. */
+    int idLimit() {
+        return nextId.get();
+    }
+
+    /** Calls {@code action} for every series (not for alias ids), in id order. */
+    void forEachSeries(Consumer<MemSeries> action) {
+        int limit = nextId.get();
+        for (int id = 0; id < limit; id++) {
+            MemSeries s = byId(id);
+            if (s != null && s.id == id) {
+                action.accept(s);
+            }
+        }
+    }
+
+    /**
+     * Drops every series' samples older than {@code floor} (they are in a published block) and recomputes the
+     * head's oldest time. Returns the series left empty, the candidates for {@link #remove}.
+     */
+    List<MemSeries> truncateBefore(long floor) {
+        List<MemSeries> empty = new ArrayList<>();
+        long[] oldest = {Long.MAX_VALUE};
+        forEachSeries(s -> {
+            if (s.truncateBefore(floor)) {
+                empty.add(s);
+            } else {
+                oldest[0] = Math.min(oldest[0], s.minTime());
+            }
+        });
+        // Appends racing with the scan are newer than the floor; a sample they add below the scan's minimum lowers
+        // minTime again through append, so a CAS against what was read keeps the bound a lower bound.
+        long seen = minTime.get();
+        if (oldest[0] > seen) {
+            minTime.compareAndSet(seen, oldest[0]);
+        }
+        return empty;
+    }
+
+    /**
+     * Removes series that are still empty from the key map, the id table (aliases included) and the postings; marks
+     * them {@link MemSeries#removed}. Call on the thread that appends (the WAL writer), so that no sample can land
+     * in a series between the check and the removal.
+     */
+    int remove(List<MemSeries> candidates) {
+        int removed = 0;
+        for (MemSeries s : candidates) {
+            if (s.removed || !s.isEmpty()) {
+                continue;
+            }
+            ReentrantLock lock = creationLocks[(s.key.hashCode() & 0x7fff_ffff) % STRIPES];
+            lock.lock();
+            try {
+                if (!byKey.remove(s.key, s)) {
+                    continue;
+                }
+                s.removed = true;
+                setInTable(s.id, null);
+                index.remove(s.id, s.key);
+                seriesCount.decrementAndGet();
+                removed++;
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (removed > 0) {
+            int limit = nextId.get();
+            for (int id = 0; id < limit; id++) { // alias ids of removed series
+                MemSeries s = byId(id);
+                if (s != null && s.removed) {
+                    setInTable(id, null);
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Chunks held by all series; for statistics (walks every series). */
+    long chunkCount() {
+        long[] n = {0};
+        forEachSeries(s -> n[0] += s.chunkCount());
+        return n[0];
     }
 
     /** The series of {@code metric} matching every matcher; ids whose series is still being created are skipped. */
@@ -167,6 +332,9 @@ final class Head {
     private void setInTable(int id, MemSeries s) {
         int page = id >>> PAGE_BITS;
         AtomicReferenceArray<MemSeries>[] p = pages;
+        if (s == null && (page >= p.length || p[page] == null)) {
+            return;
+        }
         if (page >= p.length || p[page] == null) {
             pagesLock.lock();
             try {

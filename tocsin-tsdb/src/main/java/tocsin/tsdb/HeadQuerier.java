@@ -12,7 +12,10 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.stream.Stream;
 
-/** A {@link Querier} over the head. Thread-safe; holds nothing, so closing it is free. */
+/**
+ * A {@link Querier} over the head alone; {@link StoreQuerier} uses one for the head's part of a view. Thread-safe;
+ * holds nothing, so closing it is free.
+ */
 final class HeadQuerier implements Querier {
     private final Head head;
     private final long min;
@@ -71,7 +74,7 @@ final class HeadQuerier implements Querier {
     }
 
     /** The matching series with samples in range, sorted by key. */
-    private List<MemSeries> selected(String metricName, List<TagMatcher> matchers) {
+    List<MemSeries> selected(String metricName, List<TagMatcher> matchers) {
         Objects.requireNonNull(metricName, "metricName");
         RoaringBitmap ids = head.select(metricName, List.copyOf(matchers));
         List<MemSeries> found = new ArrayList<>(ids.getCardinality());
@@ -86,7 +89,7 @@ final class HeadQuerier implements Querier {
     }
 
     /** The samples of {@code s} in [min, max], decoded outside the series lock. */
-    private SeriesData decode(MemSeries s) {
+    SeriesData decode(MemSeries s) {
         MemSeries.Snapshot snap = s.snapshot(min, max);
         int capacity = snap.windowCount();
         for (Chunk c : snap.chunks()) {

@@ -12,14 +12,16 @@ import java.util.concurrent.CompletableFuture;
  * appending thread, waiting for the writer thread to log, sync and apply it. The appender reads {@link #result};
  * everything else belongs to the writer thread once {@link Wal#submit} has taken it.
  */
-final class PendingAppend {
-    final byte[] record;
+final class PendingAppend implements Wal.Entry {
+    /** The samples record; the writer thread frames it again if it has to drop points before logging. */
+    byte[] record;
     final MemSeries[] series;
     final long[] timestamps;
     final double[] values;
     /** For each point of the record, its index in the batch, to name it in a rejection. */
     final int[] pointIndex;
-    final int count;
+    /** Points in the record: the first {@code count} of each array. */
+    int count;
     /** Rejections found before logging (limit, kind, future); the writer adds those found when applying. */
     final List<Refused> refused;
     final CompletableFuture<AppendResult> result = new CompletableFuture<>();

@@ -1,18 +1,18 @@
 package tocsin.tsdb;
 
-import org.roaringbitmap.FastAggregation;
 import org.roaringbitmap.RoaringBitmap;
 import tocsin.core.metric.SeriesKey;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.regex.Pattern;
 
 /**
  * The inverted index of the head: metric name → series ids, tag → series ids, tag key → its tags; each id set a
@@ -37,7 +37,8 @@ final class PostingsIndex {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Postings> metrics = new HashMap<>();
     private final Map<String, Postings> tags = new HashMap<>();
-    private final Map<String, List<Postings>> tagsByKey = new HashMap<>();
+    /** Tag key → its tags' postings; a set, so that dropping one of a key's 100,000 values is not a linear scan. */
+    private final Map<String, Set<Postings>> tagsByKey = new HashMap<>();
 
     /** Indexes a new series and returns its key built from the index's shared strings. */
     SeriesKey add(int id, SeriesKey key) {
@@ -54,7 +55,7 @@ final class PostingsIndex {
                 if (p == null) {
                     p = new Postings(tag);
                     tags.put(tag, p);
-                    tagsByKey.computeIfAbsent(SeriesKey.tagKey(tag), k -> new ArrayList<>(1)).add(p);
+                    tagsByKey.computeIfAbsent(SeriesKey.tagKey(tag), k -> new HashSet<>(2)).add(p);
                 }
                 p.ids.add(id);
                 shared[i] = p.term;
@@ -69,20 +70,35 @@ final class PostingsIndex {
     RoaringBitmap select(String metric, List<TagMatcher> matchers) {
         lock.readLock().lock();
         try {
-            Postings m = metrics.get(metric);
-            if (m == null) {
-                return new RoaringBitmap();
-            }
-            RoaringBitmap candidates = m.ids.clone();
-            for (TagMatcher matcher : matchers) {
-                if (candidates.isEmpty()) {
-                    break;
-                }
-                candidates = matching(candidates, matcher);
-            }
-            return candidates;
+            return terms.select(metric, matchers);
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    /** Forgets a series: its id leaves every postings list, and terms no series carries any more are dropped. */
+    void remove(int id, SeriesKey key) {
+        lock.writeLock().lock();
+        try {
+            Postings metric = metrics.get(key.name());
+            if (metric != null && metric.ids.checkedRemove(id) && metric.ids.isEmpty()) {
+                metrics.remove(key.name());
+            }
+            for (int i = 0; i < key.tagCount(); i++) {
+                String tag = key.tag(i);
+                Postings p = tags.get(tag);
+                if (p != null && p.ids.checkedRemove(id) && p.ids.isEmpty()) {
+                    tags.remove(tag);
+                    String tagKey = SeriesKey.tagKey(tag);
+                    Set<Postings> list = tagsByKey.get(tagKey);
+                    list.remove(p);
+                    if (list.isEmpty()) {
+                        tagsByKey.remove(tagKey);
+                    }
+                }
+            }
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 
@@ -124,7 +140,7 @@ final class PostingsIndex {
             TreeSet<String> values = new TreeSet<>();
             Postings m = metrics.get(metric);
             if (m != null) {
-                for (Postings p : tagsByKey.getOrDefault(key, List.of())) {
+                for (Postings p : tagsByKey.getOrDefault(key, Set.of())) {
                     if (RoaringBitmap.intersects(p.ids, m.ids)) {
                         values.add(SeriesKey.tagValueOf(p.term));
                     }
@@ -136,60 +152,33 @@ final class PostingsIndex {
         }
     }
 
-    /** {@code candidates} ∩ the series matching {@code matcher}, as a new bitmap. Holds the read lock. */
-    private RoaringBitmap matching(RoaringBitmap candidates, TagMatcher matcher) {
-        return switch (matcher) {
-            case TagMatcher.Equal(String key, String value) -> value.isEmpty()
-                    ? RoaringBitmap.andNot(candidates, withKey(key))
-                    : RoaringBitmap.and(candidates, withTag(key + ":" + value));
-            case TagMatcher.NotEqual(String key, String value) -> value.isEmpty()
-                    ? RoaringBitmap.and(candidates, withKey(key))
-                    : RoaringBitmap.andNot(candidates, withTag(key + ":" + value));
-            case TagMatcher.Regex(String key, String regex) -> RoaringBitmap.and(candidates,
-                    withValueMatching(candidates, key, Pattern.compile(regex)));
-            case TagMatcher.NotRegex(String key, String regex) -> RoaringBitmap.andNot(candidates,
-                    withValueMatching(candidates, key, Pattern.compile(regex)));
-            case TagMatcher.HasKey(String key) -> RoaringBitmap.and(candidates, withKey(key));
-            case TagMatcher.MissingKey(String key) -> RoaringBitmap.andNot(candidates, withKey(key));
-            case TagMatcher.HasTag(String tag) -> RoaringBitmap.and(candidates, withTag(tag));
-            case TagMatcher.Glob glob -> RoaringBitmap.and(candidates, withTagMatching(glob));
-            case TagMatcher.Not(TagMatcher inner) -> RoaringBitmap.andNot(candidates, matching(candidates, inner));
-        };
-    }
+    /** The index seen through {@link TermIndex}; only used under the read lock. */
+    private final TermIndex terms = new TermIndex() {
+        @Override
+        public RoaringBitmap metric(String metric) {
+            Postings p = metrics.get(metric);
+            return p == null ? new RoaringBitmap() : p.ids;
+        }
 
-    private RoaringBitmap withTag(String tag) {
-        Postings p = tags.get(tag);
-        return p == null ? new RoaringBitmap() : p.ids;
-    }
+        @Override
+        public RoaringBitmap tag(String tag) {
+            Postings p = tags.get(tag);
+            return p == null ? new RoaringBitmap() : p.ids;
+        }
 
-    private RoaringBitmap withKey(String key) {
-        List<Postings> list = tagsByKey.getOrDefault(key, List.of());
-        return FastAggregation.or(list.stream().map(p -> p.ids).iterator());
-    }
-
-    private RoaringBitmap withValueMatching(RoaringBitmap candidates, String key, Pattern pattern) {
-        List<RoaringBitmap> hits = new ArrayList<>();
-        for (Postings p : tagsByKey.getOrDefault(key, List.of())) {
-            if (pattern.matcher(SeriesKey.tagValueOf(p.term)).matches()) {
-                hits.add(p.ids);
+        @Override
+        public List<String> tagsWithKey(String key) {
+            Set<Postings> list = tagsByKey.getOrDefault(key, Set.of());
+            List<String> out = new ArrayList<>(list.size());
+            for (Postings p : list) {
+                out.add(p.term);
             }
+            return out;
         }
-        if (pattern.matcher("").matches()) { // Prometheus: a missing key reads as ""
-            hits.add(RoaringBitmap.andNot(candidates, withKey(key)));
-        }
-        return FastAggregation.or(hits.iterator());
-    }
 
-    private RoaringBitmap withTagMatching(TagMatcher.Glob glob) {
-        Pattern pattern = glob.toPattern();
-        String key = glob.fixedKey();
-        Iterable<Postings> scope = key != null ? tagsByKey.getOrDefault(key, List.of()) : tags.values();
-        List<RoaringBitmap> hits = new ArrayList<>();
-        for (Postings p : scope) {
-            if (pattern.matcher(p.term).matches()) {
-                hits.add(p.ids);
-            }
+        @Override
+        public Iterable<String> tags() {
+            return tags.keySet();
         }
-        return FastAggregation.or(hits.iterator());
-    }
+    };
 }

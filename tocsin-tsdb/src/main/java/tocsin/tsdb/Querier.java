@@ -11,12 +11,16 @@ import java.util.stream.Stream;
  * Reads the store over one closed time range {@code [minMillis, maxMillis]}, as Prometheus's {@code Querier}: select
  * series by metric name and tag matchers, then read their samples.
  *
- * <p>Reads see the store as it is when each method runs: a point appended (and acknowledged) before the call is
- * visible, one appended during it may or may not be. Listings ({@link #metricNames()}, {@link #tagKeys},
+ * <p>Reads see the in-memory head as it is when each method runs (a point appended and acknowledged before the call
+ * is visible, one appended during it may or may not be) and the on-disk blocks as they were when the querier was
+ * made: a block written, merged or deleted meanwhile does not change what it reads, and no sample is seen twice or
+ * missed because it moved from memory to a block. Listings ({@link #metricNames()}, {@link #tagKeys},
  * {@link #tagValues}) cover every series the store holds, whatever the range; {@link #series} and {@link #select}
- * only return series with samples in the range.
+ * only return series with samples in the range (judged by chunk bounds for {@link #series}).
  *
- * <p>Thread-safe. Close it when done: queriers will pin on-disk blocks once there are any; today closing is cheap.
+ * <p>Thread-safe. Close it when done, promptly: until then it pins the blocks it reads (keeps them mapped, and
+ * on disk if retention dropped them) and the in-memory samples they replace. Reading after close throws
+ * {@link IllegalStateException}.
  */
 public interface Querier extends AutoCloseable {
 

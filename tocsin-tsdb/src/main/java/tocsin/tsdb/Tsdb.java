@@ -31,10 +31,23 @@ import java.util.concurrent.CompletionException;
  * order-dependent rules (out of order, duplicates) give the same answers live and at replay. The call returns
  * after that. Points are visible to queries once their append has returned, never before they are durable.
  *
+ * <h2>Blocks</h2>
+ * The head keeps at most ~1.5 block ranges of samples: the {@link Maintenance} thread writes the oldest range to an
+ * immutable on-disk {@link Block}, checkpoints the WAL and drops the head's copy (see there for the sequence and what
+ * a crash at each step leaves). Queries read a pinned {@link BlockSet.View}: the blocks in range and the head from
+ * the view's floor on ({@link StoreQuerier}).
+ *
+ * <h2>Idle series</h2>
+ * A series left without samples in the head after a truncation is removed from it (its samples live on in blocks).
+ * An append may have resolved its key to that series just before: the WAL writer, which performs the removal
+ * between groups, finds such points in its next group ({@link MemSeries#removed}) and moves them to the key's
+ * series, created again under a new id, before logging. The limit and kind checks are made again for them.
+ *
  * <p>Thread-safe: any number of threads may append and query at once.
  *
- * <p>On open, the WAL is replayed into a fresh head (see {@link WalReader} for how torn and corrupt data is handled)
- * and a new segment is started.
+ * <p>On open: leftovers of an interrupted maintenance step are removed, the blocks are opened, the head's floor is
+ * set to the newest block's end, and the WAL checkpoint and segments are replayed into a fresh head (see
+ * {@link WalReader} for how torn and corrupt data is handled); a new segment is started.
  */
 public final class Tsdb implements MetricStore, AutoCloseable {
     static final String WAL_DIR = "wal";
@@ -45,20 +58,35 @@ public final class Tsdb implements MetricStore, AutoCloseable {
     private final InstantSource clock;
     private final long maxFutureSkewMillis;
     private final WalReader.Report recovery;
+    private final List<String> blockProblems;
     private final Wal wal;
+    private final BlockSet blocks;
+    private final Maintenance maintenance;
     private volatile boolean closed;
 
-    private Tsdb(TsdbOptions options, Disk disk, Head head, WalReader.Report recovery) throws IOException {
+    private Tsdb(TsdbOptions options, Disk disk, Head head, WalReader.Report recovery, List<Block> blocks,
+                 List<String> blockProblems, boolean automaticMaintenance, long chunkSegmentBytes)
+            throws IOException {
         this.disk = disk;
         this.head = head;
         this.clock = options.clock();
         this.maxFutureSkewMillis = options.maxFutureSkew().toMillis();
         this.recovery = recovery;
-        this.wal = new Wal(disk, WAL_DIR, recovery.nextSegment(), options.walSegmentBytes(), new Apply(head));
+        this.blockProblems = List.copyOf(blockProblems);
+        long range = options.blockRange().toMillis();
+        Runnable[] wake = new Runnable[1];
+        this.wal = new Wal(disk, WAL_DIR, recovery.nextSegment(), options.walSegmentBytes(),
+                new Apply(head, range + range / 2, () -> wake[0].run()));
+        this.blocks = new BlockSet(blocks, () -> wake[0].run());
+        this.maintenance = new Maintenance(disk, head, wal, this.blocks, options, chunkSegmentBytes,
+                automaticMaintenance);
+        wake[0] = maintenance::wake;
+        maintenance.wake(); // a replayed head may be due for a cut, and idle series for removal
     }
 
     /**
-     * Opens the store in {@code options.dir()}, creating it if needed, and replays its write-ahead log.
+     * Opens the store in {@code options.dir()}, creating it if needed: opens its blocks and replays its write-ahead
+     * log.
      *
      * @throws TsdbOpenException when the directory cannot be used (locked, unreadable, from a newer version)
      */
@@ -68,21 +96,49 @@ public final class Tsdb implements MetricStore, AutoCloseable {
 
     /** Opens on any {@link Disk}; tests pass one that injects faults. Closes the disk if opening fails. */
     static Tsdb open(TsdbOptions options, Disk disk) {
+        return open(options, disk, true, BlockFormat.DEFAULT_CHUNK_SEGMENT_BYTES);
+    }
+
+    /**
+     * @param automaticMaintenance whether maintenance runs by itself; without, only {@link #maintain()} runs it
+     * @param chunkSegmentBytes    the size at which blocks start a new chunk segment file
+     */
+    static Tsdb open(TsdbOptions options, Disk disk, boolean automaticMaintenance, long chunkSegmentBytes) {
+        List<Block> blocks = new ArrayList<>();
         try {
-            disk.createDirectories(WAL_DIR);
-            Head head = new Head(options.maxSeries(), options.outOfOrderTolerance().toMillis());
-            Replay replay = new Replay(head);
             long started = System.nanoTime();
+            disk.createDirectories(WAL_DIR);
+            disk.createDirectories(BlockSet.DIR);
+            disk.syncDirectory("");
+            List<String> blockProblems = new ArrayList<>();
+            blocks.addAll(BlockSet.load(disk, blockProblems));
+            long blocksEnd = new BlockSet.View(blocks, Long.MIN_VALUE).blocksEnd();
+            long blocksOpened = System.nanoTime();
+            Head head = new Head(options.maxSeries(), options.outOfOrderTolerance().toMillis(),
+                    options.blockRange().toMillis());
+            head.raiseFloor(blocksEnd); // their samples are not taken into the head again
+            Replay replay = new Replay(head);
             WalReader.Report report = WalReader.replay(disk, WAL_DIR, replay);
             if (replay.unknownSeries > 0) {
                 log.error("{} points in the WAL belong to series whose definition was lost; they were dropped",
                         replay.unknownSeries);
             }
-            log.info("replayed the WAL: {} segments, {} records, {} series, {} points ({} refused again by the "
-                            + "order rules) in {} ms", report.segments(), report.records(), head.seriesCount(),
-                    replay.points, replay.refused, (System.nanoTime() - started) / 1_000_000);
-            return new Tsdb(options, disk, head, report);
+            log.info("opened {} blocks in {} ms; replayed the WAL ({}{} segments, {} records) in {} ms: {} series, {} "
+                            + "points ({} already in blocks, {} refused again by the order rules)", blocks.size(),
+                    (blocksOpened - started) / 1_000_000,
+                    report.checkpoint() >= 0 ? "checkpoint " + report.checkpoint() + " and " : "",
+                    report.segments(), report.records(), (System.nanoTime() - blocksOpened) / 1_000_000,
+                    head.seriesCount(), replay.points, replay.inBlocks, replay.refused);
+            Tsdb tsdb = new Tsdb(options, disk, head, report, blocks, blockProblems, automaticMaintenance,
+                    chunkSegmentBytes);
+            if (replay.inBlocks > replay.points / 10) {
+                // A crash came between a block and its checkpoint (a few late samples refused live do not count):
+                // checkpoint what was replayed, so that the WAL does not carry the block's samples to the next cut.
+                tsdb.maintenance.checkpointBefore(report.nextSegment(), blocksEnd);
+            }
+            return tsdb;
         } catch (IOException | RuntimeException e) {
+            blocks.forEach(Block::release);
             try {
                 disk.close();
             } catch (IOException suppressed) {
@@ -129,13 +185,11 @@ public final class Tsdb implements MetricStore, AutoCloseable {
             previousKey = key;
             previous = s;
             if (s == null) {
-                refused.add(new PendingAppend.Refused(i, "series limit of " + head.maxSeries() + " reached; " + key
-                        + " is a new series and is refused, existing series still accept points"));
+                refused.add(new PendingAppend.Refused(i, seriesLimitReason(head, key)));
                 continue;
             }
             if (s.kind != kind) {
-                refused.add(new PendingAppend.Refused(i, "kind conflict: " + key + " is stored as " + s.kind
-                        + " (its first point decided), this point is " + kind));
+                refused.add(new PendingAppend.Refused(i, kindConflictReason(key, s.kind, kind)));
                 continue;
             }
             series[m] = s;
@@ -161,6 +215,22 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         }
     }
 
+    private static String seriesLimitReason(Head head, SeriesKey key) {
+        return "series limit of " + head.maxSeries() + " reached; " + key
+                + " is a new series and is refused, existing series still accept points";
+    }
+
+    private static String kindConflictReason(SeriesKey key, MetricKind stored, MetricKind kind) {
+        return "kind conflict: " + key + " is stored as " + stored + " (its first point decided), this point is "
+                + kind;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The querier pins the blocks it reads and the head's samples it may read; close it promptly, as an open
+     * querier holds back the head's truncation and the deletion of blocks.
+     */
     @Override
     public Querier querier(long minMillis, long maxMillis) {
         if (minMillis > maxMillis) {
@@ -169,17 +239,50 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the store is closed");
         }
-        return new HeadQuerier(head, minMillis, maxMillis);
+        return new StoreQuerier(blocks, blocks.pin(), head, minMillis, maxMillis);
     }
 
-    /** Logs what was appended before this call, then releases the files. Later appends fail. Idempotent. */
+    /** The store's state now, for the server's metrics. Thread-safe; walks the head (see {@link TsdbStats}). */
+    public TsdbStats stats() {
+        BlockSet.View view = blocks.current();
+        long blockBytes = 0;
+        long blockSamples = 0;
+        long corrupt = 0;
+        for (Block b : view.blocks()) {
+            blockBytes += b.bytes();
+            blockSamples += b.meta().samples();
+            corrupt += b.corruptChunks();
+        }
+        long walBytes = 0;
+        try {
+            for (String name : disk.list(WAL_DIR)) {
+                if (WalFormat.segmentNumber(name) >= 0 || WalFormat.checkpointNumber(name) >= 0) {
+                    walBytes += disk.size(WAL_DIR + "/" + name);
+                }
+            }
+        } catch (IOException e) {
+            walBytes = -1; // a file went between listing and sizing; the next scrape will tell
+        }
+        return new TsdbStats(head.seriesCount(), head.chunkCount(), head.minTime(), head.maxTime(),
+                view.blocks().size(), blockBytes, blockSamples, walBytes, wal.lastSyncNanos(), maintenance.cuts(),
+                maintenance.compactions(), maintenance.checkpoints(), maintenance.blocksDeleted(),
+                maintenance.seriesRemoved(), corrupt, blocks.readers(), maintenance.lastError());
+    }
+
+    /**
+     * Logs what was appended before this call, stops maintenance (a block being written is abandoned, to be written
+     * again from the WAL next time) and releases the files. Later appends fail. Queriers still open keep their
+     * blocks mapped until they close. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        maintenance.close();
         wal.close();
+        blocks.close();
         try {
             disk.close();
         } catch (IOException e) {
@@ -187,9 +290,23 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         }
     }
 
+    /** Runs maintenance now (cut, checkpoint, truncate, retention, compaction) and waits; returns its errors. */
+    List<String> maintain() {
+        return maintenance.runNow();
+    }
+
     /** What the WAL replay found when this store opened. */
     WalReader.Report recovery() {
         return recovery;
+    }
+
+    /** Blocks found corrupt (and set aside) when this store opened. */
+    List<String> blockProblems() {
+        return blockProblems;
+    }
+
+    BlockSet blocks() {
+        return blocks;
     }
 
     Head head() {
@@ -200,19 +317,32 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         return wal;
     }
 
-    /** The writer thread's half of an append: log series definitions first, then apply in log order. */
+    /**
+     * The writer thread's half of an append: move points of removed series to the key's current series, log series
+     * definitions first, then apply in log order.
+     */
     private static final class Apply implements Wal.Committer {
         private final Head head;
+        private final long cutSpan;
+        private final Runnable wake;
         private final List<MemSeries> newSeries = new ArrayList<>();
 
-        Apply(Head head) {
+        Apply(Head head, long cutSpan, Runnable wake) {
             this.head = head;
+            this.cutSpan = cutSpan;
+            this.wake = wake;
         }
 
         @Override
         public byte[] prelude(List<PendingAppend> group) {
             newSeries.clear();
             for (PendingAppend p : group) {
+                for (int i = 0; i < p.count; i++) {
+                    if (p.series[i].removed) {
+                        resolveAgain(p);
+                        break;
+                    }
+                }
                 for (int i = 0; i < p.count; i++) {
                     MemSeries s = p.series[i];
                     if (!s.logged) {
@@ -222,6 +352,36 @@ public final class Tsdb implements MetricStore, AutoCloseable {
                 }
             }
             return newSeries.isEmpty() ? null : WalFormat.seriesRecord(newSeries);
+        }
+
+        /** Points whose series left the head since the append resolved it go to the key's series now. */
+        private void resolveAgain(PendingAppend p) {
+            int m = 0;
+            int[] ids = new int[p.count];
+            for (int i = 0; i < p.count; i++) {
+                MemSeries s = p.series[i];
+                if (s.removed) {
+                    MemSeries again = head.getOrCreate(s.key, s.kind);
+                    if (again == null) {
+                        p.refused.add(new PendingAppend.Refused(p.pointIndex[i], seriesLimitReason(head, s.key)));
+                        continue;
+                    }
+                    if (again.kind != s.kind) {
+                        p.refused.add(new PendingAppend.Refused(p.pointIndex[i],
+                                kindConflictReason(s.key, again.kind, s.kind)));
+                        continue;
+                    }
+                    s = again;
+                }
+                p.series[m] = s;
+                ids[m] = s.id;
+                p.timestamps[m] = p.timestamps[i];
+                p.values[m] = p.values[i];
+                p.pointIndex[m] = p.pointIndex[i];
+                m++;
+            }
+            p.count = m;
+            p.record = m == 0 ? null : WalFormat.samplesRecord(ids, p.timestamps, p.values, m);
         }
 
         @Override
@@ -240,9 +400,15 @@ public final class Tsdb implements MetricStore, AutoCloseable {
                         case DUPLICATE_CONFLICT -> p.refused.add(new PendingAppend.Refused(p.pointIndex[i],
                                 "duplicate timestamp: " + s.key + " already has a different value at " + t
                                         + ", which is past the reorder window and can no longer be replaced"));
+                        case TOO_OLD -> p.refused.add(new PendingAppend.Refused(p.pointIndex[i],
+                                "too old: " + s.key + " at " + t + " is before " + head.floor() + ", the start of "
+                                        + "the in-memory head; older samples are in immutable on-disk blocks"));
                     }
                 }
                 p.result.complete(p.toResult(accepted));
+            }
+            if (TimeRanges.longerThan(Math.max(head.minTime(), head.floor()), head.maxTime(), cutSpan)) {
+                wake.run();
             }
         }
     }
@@ -252,6 +418,7 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         private final Head head;
         long points;
         long refused;
+        long inBlocks;
         long unknownSeries;
 
         Replay(Head head) {
@@ -268,14 +435,24 @@ public final class Tsdb implements MetricStore, AutoCloseable {
             MemSeries s = head.byId(id);
             if (s == null) {
                 head.reserveId(id);
-                unknownSeries++;
+                if (timestamp < head.floor()) {
+                    inBlocks++; // a series the checkpoint left out as idle: its samples are in blocks
+                } else {
+                    unknownSeries++;
+                }
                 return;
             }
             points++;
-            MemSeries.Outcome outcome = head.append(s, timestamp, value);
-            if (outcome == MemSeries.Outcome.OUT_OF_ORDER || outcome == MemSeries.Outcome.DUPLICATE_CONFLICT) {
-                refused++;
+            switch (head.append(s, timestamp, value)) {
+                case OUT_OF_ORDER, DUPLICATE_CONFLICT -> refused++;
+                case TOO_OLD -> inBlocks++;
+                default -> { }
             }
+        }
+
+        @Override
+        public void floor(long floor) {
+            head.raiseFloor(floor);
         }
     }
 }

@@ -14,26 +14,37 @@ import java.util.Objects;
  * }</pre>
  * Immutable. The constructor checks every component and reports all problems at once.
  *
- * @param dir                 the directory the store owns (created if missing); the WAL lives in {@code dir/wal}
- * @param clock               the time source, used to refuse points too far in the future
- * @param maxSeries           the most series the store creates; points for new series beyond it are rejected while
- *                            existing series keep accepting. 0 means no limit. Default 1,000,000: about 440 bytes
- *                            of heap per series with one full chunk, plus ~170 bytes per further 30 minutes of
- *                            15-second samples while the head keeps all history (until blocks land)
+ * @param dir                 the directory the store owns (created if missing); the WAL lives in {@code dir/wal},
+ *                            blocks in {@code dir/blocks}
+ * @param clock               the time source, used to refuse points too far in the future and to apply retention
+ * @param maxSeries           the most series the head holds; points for new series beyond it are rejected while
+ *                            existing series keep accepting (series idle for a block range leave the head and free
+ *                            their slot). 0 means no limit. Default 1,000,000: about 440 bytes of heap per series
+ *                            with one full chunk, plus ~170 bytes per further 30 minutes of 15-second samples, for
+ *                            at most 1.5 block ranges
  * @param outOfOrderTolerance how much older than a series' newest sample a point may be and still be accepted; the
  *                            newest samples within it are kept uncompressed (about 16 bytes each). Default 10 s:
  *                            enough for racing flushes of one DogStatsD interval, and a point or two per series
  * @param maxFutureSkew       how far ahead of the clock a point may be; one far-future point would otherwise make
  *                            every later point of its series out of order. Default 10 min, as Datadog
  * @param walSegmentBytes     the size at which the WAL starts a new segment file. Default 64 MiB
+ * @param blockRange          the time range of one on-disk block: once the head spans 1.5 of them, the oldest is
+ *                            written to a block, and samples older than its end are refused from then on. Blocks are
+ *                            later merged into 3× and 12× larger ones. At least one second. Default 2 h, as
+ *                            Prometheus
+ * @param retention           how long blocks are kept: a block whose every sample is older than now − retention is
+ *                            deleted (the head's samples are always kept). Zero keeps everything. Default zero
  */
 public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration outOfOrderTolerance,
-                          Duration maxFutureSkew, long walSegmentBytes) {
+                          Duration maxFutureSkew, long walSegmentBytes, Duration blockRange, Duration retention) {
 
     public static final int DEFAULT_MAX_SERIES = 1_000_000;
     public static final Duration DEFAULT_OUT_OF_ORDER_TOLERANCE = Duration.ofSeconds(10);
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofMinutes(10);
     public static final long DEFAULT_WAL_SEGMENT_BYTES = 64L << 20;
+    public static final Duration DEFAULT_BLOCK_RANGE = Duration.ofHours(2);
+    /** Keep everything. */
+    public static final Duration DEFAULT_RETENTION = Duration.ZERO;
 
     public TsdbOptions {
         List<String> problems = new ArrayList<>();
@@ -55,34 +66,64 @@ public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration
         if (walSegmentBytes < 4096) {
             problems.add("walSegmentBytes must be at least 4096, was " + walSegmentBytes);
         }
+        if (blockRange == null || blockRange.compareTo(Duration.ofSeconds(1)) < 0
+                || blockRange.compareTo(Duration.ofDays(365)) > 0) {
+            problems.add("blockRange must be between 1 s and 365 d, was " + blockRange);
+        }
+        if (retention == null || retention.isNegative()) {
+            problems.add("retention must be zero (keep everything) or positive, was " + retention);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid TSDB options: " + String.join("; ", problems));
         }
     }
 
+    /** The options of earlier versions, with the default block range and retention. */
+    public TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration outOfOrderTolerance,
+                       Duration maxFutureSkew, long walSegmentBytes) {
+        this(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes, DEFAULT_BLOCK_RANGE,
+                DEFAULT_RETENTION);
+    }
+
     /** The defaults, storing in {@code dir}. */
     public static TsdbOptions of(Path dir) {
         return new TsdbOptions(Objects.requireNonNull(dir, "dir"), InstantSource.system(), DEFAULT_MAX_SERIES,
-                DEFAULT_OUT_OF_ORDER_TOLERANCE, DEFAULT_MAX_FUTURE_SKEW, DEFAULT_WAL_SEGMENT_BYTES);
+                DEFAULT_OUT_OF_ORDER_TOLERANCE, DEFAULT_MAX_FUTURE_SKEW, DEFAULT_WAL_SEGMENT_BYTES,
+                DEFAULT_BLOCK_RANGE, DEFAULT_RETENTION);
     }
 
     public TsdbOptions withClock(InstantSource clock) {
-        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes);
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
+                blockRange, retention);
     }
 
     public TsdbOptions withMaxSeries(int maxSeries) {
-        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes);
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
+                blockRange, retention);
     }
 
     public TsdbOptions withOutOfOrderTolerance(Duration tolerance) {
-        return new TsdbOptions(dir, clock, maxSeries, tolerance, maxFutureSkew, walSegmentBytes);
+        return new TsdbOptions(dir, clock, maxSeries, tolerance, maxFutureSkew, walSegmentBytes, blockRange,
+                retention);
     }
 
     public TsdbOptions withMaxFutureSkew(Duration skew) {
-        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, skew, walSegmentBytes);
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, skew, walSegmentBytes, blockRange,
+                retention);
     }
 
     public TsdbOptions withWalSegmentBytes(long bytes) {
-        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, bytes);
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, bytes, blockRange,
+                retention);
+    }
+
+    public TsdbOptions withBlockRange(Duration range) {
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes, range,
+                retention);
+    }
+
+    public TsdbOptions withRetention(Duration retention) {
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
+                blockRange, retention);
     }
 }

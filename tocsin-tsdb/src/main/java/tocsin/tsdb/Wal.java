@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,12 @@ import java.util.concurrent.TimeUnit;
  * ("fsyncgate"), so retrying could report success for data that is gone. The process must reopen the store, which
  * replays what did reach the disk.
  *
+ * <h2>Tasks between groups</h2>
+ * {@link #between} runs a piece of work on the writer thread after every append queued before it has been logged and
+ * applied, and before any append queued after it: a point in the log's order. The store uses it to raise the
+ * head's floor (starting a new segment whose first record is the new floor) and to drop idle series from the head,
+ * so that replay meets those events exactly where the live store did.
+ *
  * <h2>Back-pressure</h2>
  * At most {@value #MAX_IN_FLIGHT_BYTES} bytes of records wait for the writer; {@link #submit} blocks beyond that,
  * which slows the intake rather than growing the heap.
@@ -53,6 +60,32 @@ final class Wal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wal.class);
     private static final PendingAppend CLOSE = new PendingAppend(new byte[0], null, null, null, null, 0, new ArrayList<>());
 
+    /** What the writer thread takes from its queue. */
+    sealed interface Entry permits PendingAppend, Task {}
+
+    /** Work for the writer thread; it may log records and start segments through {@link Writer}. */
+    interface Action<T> {
+        T run(Writer writer) throws IOException;
+    }
+
+    /** What an {@link Action} may do to the log, on the writer thread. */
+    interface Writer {
+        /** Syncs and closes the segment being written and starts the next one; returns its number. */
+        long startSegment() throws IOException;
+
+        /** Writes a framed record and syncs it. */
+        void log(byte[] record) throws IOException;
+    }
+
+    static final class Task implements Entry {
+        final Action<?> action;
+        final CompletableFuture<Object> done = new CompletableFuture<>();
+
+        Task(Action<?> action) {
+            this.action = action;
+        }
+    }
+
     /** The store's side of a group commit; called on the writer thread only. */
     interface Committer {
         /** A framed record that must be logged before {@code group}, or null. */
@@ -66,7 +99,7 @@ final class Wal implements AutoCloseable {
     private final String dir;
     private final long segmentBytes;
     private final Committer committer;
-    private final LinkedBlockingQueue<PendingAppend> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT_BYTES);
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
     private final Thread writer;
@@ -78,6 +111,32 @@ final class Wal implements AutoCloseable {
     /** Set once the writer thread stops taking appends; after that the queue is only drained. */
     private volatile boolean stopped;
     private volatile TsdbWriteException failure;
+    /** How long the last group's sync took, in nanoseconds; -1 before the first. */
+    private volatile long lastSyncNanos = -1;
+    private final Writer writerView = new Writer() {
+        @Override
+        public long startSegment() throws IOException {
+            flushBuffer();
+            segment.sync();
+            segment.close();
+            segment = newSegment(segmentNumber + 1);
+            segmentNumber++;
+            segment.sync();
+            disk.syncDirectory(dir);
+            return segmentNumber;
+        }
+
+        @Override
+        public void log(byte[] record) throws IOException {
+            writeRecord(record);
+            flushBuffer();
+            segment.sync();
+            if (directoryDirty) {
+                disk.syncDirectory(dir);
+                directoryDirty = false;
+            }
+        }
+    };
 
     /**
      * Starts a new segment numbered {@code firstSegment} in {@code dir} and the writer thread.
@@ -100,6 +159,37 @@ final class Wal implements AutoCloseable {
     /** The segment being written; for tests. */
     long segmentNumber() {
         return segmentNumber;
+    }
+
+    /** How long the last sync of a group took, or -1 before the first. */
+    long lastSyncNanos() {
+        return lastSyncNanos;
+    }
+
+    /** Whether the log has failed and refuses appends until the store is reopened. */
+    boolean failed() {
+        return failure != null;
+    }
+
+    /**
+     * Runs {@code action} on the writer thread between two groups (see the class comment). The future fails with
+     * {@link TsdbWriteException} if the log is failed or closed, or fails while running the action; an
+     * {@link IOException} from the action fails the log, as any write error does.
+     */
+    @SuppressWarnings("unchecked")
+    <T> CompletableFuture<T> between(Action<T> action) {
+        Task task = new Task(action);
+        try {
+            rejectIfUnavailable();
+            queue.add(task);
+            if (stopped && queue.remove(task)) {
+                rejectIfUnavailable();
+                throw new TsdbWriteException("the store is closed", null);
+            }
+        } catch (TsdbWriteException e) {
+            task.done.completeExceptionally(e);
+        }
+        return (CompletableFuture<T>) task.done;
     }
 
     /**
@@ -153,50 +243,76 @@ final class Wal implements AutoCloseable {
     }
 
     private void run() {
+        List<Entry> taken = new ArrayList<>();
         List<PendingAppend> group = new ArrayList<>();
         boolean closing = false;
         while (!closing) {
             try {
-                group.add(queue.take());
+                taken.add(queue.take());
             } catch (InterruptedException e) {
                 break; // nobody interrupts the writer but the JVM going down
             }
-            queue.drainTo(group);
-            int close = group.indexOf(CLOSE);
+            queue.drainTo(taken);
+            int close = taken.indexOf(CLOSE);
             if (close >= 0) {
                 closing = true;
-                List<PendingAppend> late = group.subList(close, group.size());
+                List<Entry> late = taken.subList(close, taken.size());
                 TsdbWriteException closedError = new TsdbWriteException("the store is closed", null);
-                for (PendingAppend p : late) {
-                    if (p != CLOSE) { // queued after close() began: refuse, as submit would have
-                        p.result.completeExceptionally(closedError);
+                for (Entry e : late) {
+                    if (e != CLOSE) { // queued after close() began: refuse, as submit would have
+                        failEntry(e, closedError);
                     }
                 }
                 late.clear();
             }
-            if (group.isEmpty()) {
-                continue;
+            for (int i = 0; i < taken.size(); ) {
+                if (taken.get(i) instanceof Task task) {
+                    i++;
+                    try {
+                        task.done.complete(task.action.run(writerView));
+                    } catch (IOException e) {
+                        fail(List.of(), taken.subList(i, taken.size()), e);
+                        task.done.completeExceptionally(failure);
+                        return;
+                    } catch (RuntimeException e) {
+                        task.done.completeExceptionally(e); // a bug in the task; the log itself is fine
+                    }
+                    continue;
+                }
+                while (i < taken.size() && taken.get(i) instanceof PendingAppend p) {
+                    group.add(p);
+                    i++;
+                }
+                if (!commit(group, taken.subList(i, taken.size()))) {
+                    return;
+                }
+                group.clear();
             }
-            try {
-                writeAndSync(group);
-            } catch (IOException | RuntimeException e) {
-                fail(group, e);
-                return;
-            }
-            try {
-                committer.committed(group);
-            } catch (RuntimeException e) {
-                // A bug in applying: the records are durable, so a restart will replay them; stop taking more.
-                fail(group, e);
-                return;
-            }
-            for (PendingAppend p : group) {
-                inFlight.release(p.permits);
-            }
-            group.clear();
+            taken.clear();
         }
         stopped = true;
         failQueued(new TsdbWriteException("the store is closed", null));
+    }
+
+    /** Logs, syncs and applies one group; false when the log failed (everything after is failed too). */
+    private boolean commit(List<PendingAppend> group, List<Entry> rest) {
+        try {
+            writeAndSync(group);
+        } catch (IOException | RuntimeException e) {
+            fail(group, rest, e);
+            return false;
+        }
+        try {
+            committer.committed(group);
+        } catch (RuntimeException e) {
+            // A bug in applying: the records are durable, so a restart will replay them; stop taking more.
+            fail(group, rest, e);
+            return false;
+        }
+        for (PendingAppend p : group) {
+            inFlight.release(p.permits);
+        }
+        return true;
     }
 
     private void writeAndSync(List<PendingAppend> group) throws IOException {
@@ -205,10 +321,14 @@ final class Wal implements AutoCloseable {
             writeRecord(prelude);
         }
         for (PendingAppend p : group) {
-            writeRecord(p.record);
+            if (p.record != null) { // null: every point was refused before logging
+                writeRecord(p.record);
+            }
         }
         flushBuffer();
+        long started = System.nanoTime();
         segment.sync();
+        lastSyncNanos = System.nanoTime() - started;
         if (directoryDirty) {
             disk.syncDirectory(dir);
             directoryDirty = false;
@@ -250,7 +370,7 @@ final class Wal implements AutoCloseable {
         return file;
     }
 
-    private void fail(List<PendingAppend> group, Exception cause) {
+    private void fail(List<PendingAppend> group, List<Entry> rest, Exception cause) {
         TsdbWriteException f = new TsdbWriteException("the write-ahead log could not be written or synced ("
                 + segmentName() + ": " + cause.getMessage() + "); points are no longer accepted, restart to recover",
                 cause);
@@ -261,15 +381,25 @@ final class Wal implements AutoCloseable {
         for (PendingAppend p : group) {
             p.result.completeExceptionally(f);
         }
+        for (Entry e : rest) {
+            failEntry(e, f);
+        }
         failQueued(f);
         inFlight.release(MAX_IN_FLIGHT_BYTES); // wake anyone blocked on back-pressure; they will see the failure
     }
 
     private void failQueued(TsdbWriteException f) {
-        for (PendingAppend p; (p = queue.poll()) != null; ) {
-            if (p != CLOSE) {
-                p.result.completeExceptionally(f);
+        for (Entry e; (e = queue.poll()) != null; ) {
+            if (e != CLOSE) {
+                failEntry(e, f);
             }
+        }
+    }
+
+    private static void failEntry(Entry e, TsdbWriteException f) {
+        switch (e) {
+            case PendingAppend p -> p.result.completeExceptionally(f);
+            case Task t -> t.done.completeExceptionally(f);
         }
     }
 

@@ -10,18 +10,23 @@ import java.util.zip.CRC32C;
 
 /**
  * The bytes of the write-ahead log, as {@code docs/format/wal.md} describes them: the segment header, the record
- * frame (type, length, CRC32C) and the two payloads (series definitions, samples). Stateless; thread-safe.
+ * frame (type, length, CRC32C) and the three payloads (series definitions, samples, head floor). Checkpoints use
+ * the same bytes. Stateless; thread-safe.
  */
 final class WalFormat {
     /** "TWAL": the first four bytes of every segment. */
     static final int MAGIC = 0x5457_414C;
-    static final byte VERSION = 1;
+    /** Version 2 added the floor record; a version-1 segment is a version-2 segment without one. */
+    static final byte VERSION = 2;
     static final int SEGMENT_HEADER_BYTES = 8;
     /** type (1) + payload length (4) + CRC32C (4). */
     static final int RECORD_HEADER_BYTES = 9;
 
     static final byte SERIES = 1;
     static final byte SAMPLES = 2;
+    static final byte FLOOR = 3;
+    static final int FLOOR_RECORD_BYTES = RECORD_HEADER_BYTES + 8;
+    static final String CHECKPOINT_PREFIX = "checkpoint.";
 
     private WalFormat() {
     }
@@ -36,6 +41,16 @@ final class WalFormat {
     /** The file name of segment {@code n}: eight decimal digits, so that names sort in log order. */
     static String segmentName(long n) {
         return String.format("%08d", n);
+    }
+
+    /** The file name of the checkpoint that stands for every segment before segment {@code n}. */
+    static String checkpointName(long n) {
+        return CHECKPOINT_PREFIX + segmentName(n);
+    }
+
+    /** The segment number a checkpoint name stands for, or -1 for any other file (a temporary one included). */
+    static long checkpointNumber(String name) {
+        return name.startsWith(CHECKPOINT_PREFIX) ? segmentNumber(name.substring(CHECKPOINT_PREFIX.length())) : -1;
     }
 
     /** The segment number a name stands for, or -1 for any other file. */
@@ -55,6 +70,17 @@ final class WalFormat {
         };
     }
 
+    /** The kind a code stands for, or null for an unknown code. */
+    static MetricKind kindOrNull(int code) {
+        return switch (code) {
+            case 0 -> MetricKind.GAUGE;
+            case 1 -> MetricKind.COUNT;
+            case 2 -> MetricKind.RATE;
+            case 3 -> MetricKind.COUNTER;
+            default -> null;
+        };
+    }
+
     static MetricKind kind(int code) throws MalformedRecordException {
         return switch (code) {
             case 0 -> MetricKind.GAUGE;
@@ -67,15 +93,21 @@ final class WalFormat {
 
     /** A framed record of series definitions. */
     static byte[] seriesRecord(List<MemSeries> series) {
+        return seriesRecord(null, series);
+    }
+
+    /** A framed record defining {@code series.get(i)} under {@code ids[i]} (its own id when {@code ids} is null). */
+    static byte[] seriesRecord(int[] ids, List<MemSeries> series) {
         Encoder e = new Encoder(64 * series.size() + 16);
         e.uvarint(series.size());
-        for (MemSeries s : series) {
-            e.uvarint(s.id);
+        for (int i = 0; i < series.size(); i++) {
+            MemSeries s = series.get(i);
+            e.uvarint(ids == null ? s.id : ids[i]);
             e.put(kindCode(s.kind));
             e.string(s.key.name());
             e.uvarint(s.key.tagCount());
-            for (int i = 0; i < s.key.tagCount(); i++) {
-                e.string(s.key.tag(i));
+            for (int t = 0; t < s.key.tagCount(); t++) {
+                e.string(s.key.tag(t));
             }
         }
         return e.frame(SERIES);
@@ -95,11 +127,23 @@ final class WalFormat {
         return e.frame(SAMPLES);
     }
 
+    /**
+     * A framed record raising the head's floor: from here on, samples older than {@code floor} are refused, as
+     * everything before it is (or is being written) in on-disk blocks.
+     */
+    static byte[] floorRecord(long floor) {
+        Encoder e = new Encoder(8);
+        e.int64(floor);
+        return e.frame(FLOOR);
+    }
+
     /** Receives the content of decoded records. */
     interface RecordVisitor {
         void series(int id, SeriesKey key, MetricKind kind);
 
         void sample(int id, long timestamp, double value);
+
+        void floor(long floor);
     }
 
     /** Decodes a payload whose CRC has been checked and hands its content to {@code visitor}. */
@@ -132,6 +176,7 @@ final class WalFormat {
                     visitor.sample(id, t, Double.longBitsToDouble(d.int64()));
                 }
             }
+            case FLOOR -> visitor.floor(d.int64());
             default -> throw new MalformedRecordException("unknown record type " + type
                     + " (written by a newer version?)");
         }

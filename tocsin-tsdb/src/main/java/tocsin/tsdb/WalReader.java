@@ -32,14 +32,24 @@ import java.util.List;
  * A record's payload is parsed completely before any of it is applied, so no record is ever half-applied. Points of
  * series whose definition was lost are counted and dropped by the visitor.
  *
+ * <h2>Checkpoint</h2>
+ * {@code wal/checkpoint.N} stands for every segment before {@code N} ({@link Checkpoint}): it is replayed first, then
+ * segments from {@code N} on. What an interrupted checkpoint leaves is removed first: a {@code checkpoint.N.tmp}
+ * (the files it was to replace are intact), and, next to a complete checkpoint, older checkpoints and segments before
+ * its number. Damage inside the checkpoint is handled as in a segment that is not the last.
+ *
  * <p>Not thread-safe; used once, by {@link Tsdb#open}, before the writer starts.
  */
 final class WalReader {
     private static final Logger log = LoggerFactory.getLogger(WalReader.class);
     private static final String CORRUPTED = "corrupted";
 
-    /** What replay found; also logged. */
-    record Report(int segments, long records, long tornBytes, long corruptRecords, long bytesSetAside,
+    /**
+     * What replay found; also logged.
+     *
+     * @param checkpoint the number of the checkpoint replayed first, -1 for none
+     */
+    record Report(int segments, long checkpoint, long records, long tornBytes, long corruptRecords, long bytesSetAside,
                   List<String> problems, long nextSegment) {}
 
     private final Disk disk;
@@ -64,30 +74,69 @@ final class WalReader {
 
     private Report run() throws IOException {
         List<Long> numbers = new ArrayList<>();
-        for (String name : disk.list(dir)) {
+        long checkpoint = -1;
+        List<String> names = disk.list(dir);
+        boolean removed = false;
+        for (String name : names) {
             long n = WalFormat.segmentNumber(name);
             if (n >= 0) {
                 numbers.add(n);
+            } else if (name.startsWith(WalFormat.CHECKPOINT_PREFIX) && name.endsWith(Checkpoint.TEMPORARY_SUFFIX)) {
+                log.info("removing {}/{}: a checkpoint a crash interrupted; the files it was to replace are intact",
+                        dir, name);
+                disk.delete(dir + "/" + name);
+                removed = true;
+            } else {
+                checkpoint = Math.max(checkpoint, WalFormat.checkpointNumber(name));
+            }
+        }
+        for (String name : names) {
+            long n = WalFormat.checkpointNumber(name);
+            if (n >= 0 && n < checkpoint) {
+                log.info("removing {}/{}: checkpoint {} replaces it (a crash came before it was deleted)", dir, name,
+                        checkpoint);
+                disk.delete(dir + "/" + name);
+                removed = true;
             }
         }
         numbers.sort(null);
-        long next = 0;
+        while (!numbers.isEmpty() && numbers.getFirst() < checkpoint) {
+            String name = WalFormat.segmentName(numbers.removeFirst());
+            log.info("removing {}/{}: checkpoint {} covers it (a crash came before it was deleted)", dir, name,
+                    checkpoint);
+            disk.delete(dir + "/" + name);
+            removed = true;
+        }
+        if (removed) {
+            disk.syncDirectory(dir);
+        }
+        if (checkpoint >= 0) {
+            replayFile(dir + "/" + WalFormat.checkpointName(checkpoint), WalFormat.checkpointName(checkpoint), false);
+            if (!numbers.isEmpty() && numbers.getFirst() > checkpoint) {
+                error("WAL segments " + checkpoint + " to " + (numbers.getFirst() - 1) + " are missing after "
+                        + "checkpoint " + checkpoint + "; points of series defined there are dropped");
+            }
+        }
+        long next = Math.max(0, checkpoint);
         for (int i = 0; i < numbers.size(); i++) {
             long n = numbers.get(i);
             if (i > 0 && n != numbers.get(i - 1) + 1) {
                 error("WAL segments " + (numbers.get(i - 1) + 1) + " to " + (n - 1) + " are missing; points of "
                         + "series defined there are dropped");
             }
-            boolean kept = replaySegment(n, i == numbers.size() - 1);
+            boolean kept = replayFile(dir + "/" + WalFormat.segmentName(n), WalFormat.segmentName(n),
+                    i == numbers.size() - 1);
             next = kept ? n + 1 : n;
         }
-        return new Report(numbers.size(), records, tornBytes, corruptRecords, bytesSetAside, List.copyOf(problems),
-                next);
+        return new Report(numbers.size(), checkpoint, records, tornBytes, corruptRecords, bytesSetAside,
+                List.copyOf(problems), next);
     }
 
-    /** Replays one segment; false when it was only a torn header and has been deleted. */
-    private boolean replaySegment(long number, boolean last) throws IOException {
-        String path = dir + "/" + WalFormat.segmentName(number);
+    /**
+     * Replays one segment or checkpoint ({@code name} is its file name); false when it was only a torn header and
+     * has been deleted. Only the last segment can have a torn tail; anything else is corruption.
+     */
+    private boolean replayFile(String path, String name, boolean last) throws IOException {
         byte[] b = disk.readAll(path);
         if (b.length < WalFormat.SEGMENT_HEADER_BYTES) {
             if (last) {
@@ -98,11 +147,11 @@ final class WalReader {
                 disk.syncDirectory(dir);
                 return false;
             }
-            setAside(path, number, b, 0, "it ends inside its header");
+            setAside(path, name, b, 0, "it ends inside its header");
             return true;
         }
         if (WalFormat.getInt(b, 0) != WalFormat.MAGIC) {
-            setAside(path, number, b, 0, "its header does not start with the WAL magic number");
+            setAside(path, name, b, 0, "its header does not start with the WAL magic number");
             return true;
         }
         if (b[4] > WalFormat.VERSION) {
@@ -121,7 +170,7 @@ final class WalReader {
                 if (last) {
                     truncateTornTail(path, pos, remaining, "a record header cut short");
                 } else {
-                    setAside(path, number, b, pos, "a record header is cut short at offset " + pos);
+                    setAside(path, name, b, pos, "a record header is cut short at offset " + pos);
                 }
                 return true;
             }
@@ -131,7 +180,7 @@ final class WalReader {
                 if (last) {
                     truncateTornTail(path, pos, remaining, "a record of " + length + " bytes running past the end");
                 } else {
-                    setAside(path, number, b, pos, "a record at offset " + pos + " claims " + length
+                    setAside(path, name, b, pos, "a record at offset " + pos + " claims " + length
                             + " bytes, past the end of the segment");
                 }
                 return true;
@@ -154,7 +203,7 @@ final class WalReader {
                 pos = (int) end;
                 continue;
             }
-            setAside(path, number, b, pos, "a corrupt record at offset " + pos + " (" + problem
+            setAside(path, name, b, pos, "a corrupt record at offset " + pos + " (" + problem
                     + ") and no record boundary after it");
             return true;
         }
@@ -200,13 +249,16 @@ final class WalReader {
         disk.truncate(path, pos);
     }
 
-    /** Moves bytes [from, end) of a segment to wal/corrupted/ and truncates the segment at {@code from}. */
-    private void setAside(String path, long number, byte[] b, int from, String why) throws IOException {
-        disk.createDirectories(dir + "/" + CORRUPTED);
+    /** Moves bytes [from, end) of a file to wal/corrupted/ and truncates the file at {@code from}. */
+    private void setAside(String path, String fileName, byte[] b, int from, String why) throws IOException {
+        if (!disk.isDirectory(dir + "/" + CORRUPTED)) {
+            disk.createDirectories(dir + "/" + CORRUPTED);
+            disk.syncDirectory(dir);
+        }
         List<String> taken = disk.list(dir + "/" + CORRUPTED);
-        String name = WalFormat.segmentName(number) + "." + from;
+        String name = fileName + "." + from;
         for (int i = 1; taken.contains(name); i++) {
-            name = WalFormat.segmentName(number) + "." + from + "-" + i;
+            name = fileName + "." + from + "-" + i;
         }
         String target = dir + "/" + CORRUPTED + "/" + name;
         try (Disk.AppendableFile copy = disk.create(target)) {
@@ -247,6 +299,10 @@ final class WalReader {
 
         @Override
         public void sample(int id, long timestamp, double value) {
+        }
+
+        @Override
+        public void floor(long floor) {
         }
     };
 }

@@ -6,24 +6,29 @@ import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Appenders race a power loss, a failing fsync or a full disk, again and again; after every restart each batch whose
- * append returned must be there, and every other batch wholly there or wholly absent, and nothing else.
+ * Appenders race a power loss, a failing fsync or a full disk, again and again, while the maintenance thread cuts
+ * blocks, checkpoints the WAL, truncates the head and compacts (a 20-minute block range, so that most rounds cut
+ * several); after every restart each batch whose append returned must be there, and every other batch wholly there
+ * or wholly absent, and nothing else.
  *
- * <p>Every random choice (faults, crash points, torn lengths, batch shapes) derives from one seed, printed at the
- * start; rerun with {@code -Dtests.seed=0x...} to replay them. Thread interleavings are up to the scheduler.
+ * <p>Every random choice (faults, crash points, torn lengths, batch shapes, time steps) derives from one seed,
+ * printed at the start; rerun with {@code -Dtests.seed=0x...} to replay them. Thread interleavings are up to the
+ * scheduler, and so is the moment a timestamp is taken: points get the next value of one shared clock when their
+ * batch is sent, so that all series advance together and none falls behind the head's floor.
  */
 class CrashTest {
     static final long T0 = 1_700_000_000_000L;
@@ -31,14 +36,30 @@ class CrashTest {
 
     enum Fate { IN_FLIGHT, ACKNOWLEDGED, GONE }
 
-    record Point(SeriesKey key, long t, double v) {}
+    /** A point; its timestamp is taken from the shared clock when its batch is sent (MIN_VALUE until then). */
+    static final class Point {
+        final SeriesKey key;
+        final long step;
+        final double v;
+        volatile long t = Long.MIN_VALUE;
+
+        Point(SeriesKey key, long step, double v) {
+            this.key = key;
+            this.step = step;
+            this.v = v;
+        }
+    }
 
     static final class Batch {
         final List<Point> points = new ArrayList<>();
         volatile Fate fate = Fate.IN_FLIGHT;
     }
 
+    /** The time points are stamped with, shared by every appender and every round. */
+    private final AtomicLong pointClock = new AtomicLong(T0);
+
     private long pointCounter;
+    private int blocksSeen;
 
     @Test
     void everyAcknowledgedBatchSurvivesRandomCrashesAndNoBatchIsHalfApplied() throws Exception {
@@ -53,23 +74,21 @@ class CrashTest {
                 throw new AssertionError("scenario " + i + " failed; replay with -Dtests.seed=" + Seeds.hex(seed), e);
             }
         }
+        assertThat(blocksSeen).as("blocks were cut while crashing").isPositive();
     }
 
     private void runScenario(Random random) throws Exception {
         FaultyDisk disk = new FaultyDisk();
         TsdbOptions options = TsdbOptions.of(Path.of("in-memory"))
                 .withClock(() -> Instant.ofEpochMilli(T0 + 365 * 86_400_000L))
-                .withWalSegmentBytes(4096 + random.nextInt(16_384));
+                .withWalSegmentBytes(4096 + random.nextInt(16_384))
+                .withBlockRange(Duration.ofMinutes(20));
         List<Batch> batches = new ArrayList<>();
-        long[][] nextTime = new long[3][SERIES_PER_THREAD];
-        for (long[] row : nextTime) {
-            Arrays.fill(row, T0);
-        }
         int rounds = 1 + random.nextInt(3);
         for (int round = 0; round < rounds; round++) {
             Tsdb tsdb = Tsdb.open(options, disk);
             verify(tsdb, batches);
-            disk = crashWhileAppending(tsdb, disk, random, batches, nextTime);
+            disk = crashWhileAppending(tsdb, disk, random, batches);
             tsdb.close();
         }
         try (Tsdb tsdb = Tsdb.open(options, disk)) {
@@ -78,10 +97,10 @@ class CrashTest {
     }
 
     /** Appends from a few threads, injects at most one fault, and pulls the plug; returns the disk after. */
-    private FaultyDisk crashWhileAppending(Tsdb tsdb, FaultyDisk disk, Random random, List<Batch> batches,
-                                           long[][] nextTime) throws InterruptedException {
+    private FaultyDisk crashWhileAppending(Tsdb tsdb, FaultyDisk disk, Random random, List<Batch> batches)
+            throws InterruptedException {
         int threads = 1 + random.nextInt(3);
-        int crashAfter = random.nextInt(40);
+        int crashAfter = random.nextInt(150);
         switch (random.nextInt(5)) {
             case 0 -> disk.failSyncs(1 + random.nextInt(crashAfter + 1));
             case 1 -> disk.failWritesAfter(random.nextInt(20_000));
@@ -96,9 +115,8 @@ class CrashTest {
                 int points = 1 + random.nextInt(20);
                 for (int p = 0; p < points; p++) {
                     int s = random.nextInt(SERIES_PER_THREAD);
-                    nextTime[th][s] += 1 + random.nextInt(20_000);
                     batch.points.add(new Point(SeriesKey.of("load", "thread:" + th, "series:" + s),
-                            nextTime[th][s], pointCounter++));
+                            1 + random.nextInt(4_000), pointCounter++));
                 }
                 mine.add(batch);
             }
@@ -113,7 +131,10 @@ class CrashTest {
             appenders.add(Thread.ofPlatform().start(() -> {
                 for (Batch batch : mine) {
                     MetricBatch metricBatch = new MetricBatch();
-                    batch.points.forEach(p -> metricBatch.add(p.key(), MetricKind.GAUGE, p.t(), p.v()));
+                    for (Point p : batch.points) {
+                        p.t = pointClock.addAndGet(p.step);
+                        metricBatch.add(p.key, MetricKind.GAUGE, p.t, p.v);
+                    }
                     try {
                         AppendResult result = tsdb.append(metricBatch);
                         assertThat(result.rejections()).isEmpty();
@@ -136,9 +157,16 @@ class CrashTest {
     }
 
     /** Checks the store against the batches' fates, then settles the fate of those that were in flight. */
-    private static void verify(Tsdb tsdb, List<Batch> batches) {
+    private void verify(Tsdb tsdb, List<Batch> batches) {
         assertThat(tsdb.recovery().problems()).as("a crash only ever leaves torn tails")
                 .allSatisfy(p -> assertThat(p).containsAnyOf("torn write", "ends inside its header"));
+        assertThat(tsdb.blockProblems()).isEmpty();
+        List<Block> blocks = tsdb.blocks().current().blocks();
+        blocksSeen += blocks.size();
+        for (int i = 1; i < blocks.size(); i++) {
+            assertThat(blocks.get(i).meta().minTime()).as("blocks do not overlap")
+                    .isGreaterThanOrEqualTo(blocks.get(i - 1).meta().maxTime());
+        }
         Map<SeriesKey, Map<Long, Double>> stored = new HashMap<>();
         long total = 0;
         try (Querier q = tsdb.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
@@ -157,8 +185,8 @@ class CrashTest {
             Batch batch = batches.get(i);
             int present = 0;
             for (Point p : batch.points) {
-                Double v = stored.getOrDefault(p.key(), Map.of()).get(p.t());
-                if (v != null && v == p.v()) {
+                Double v = stored.getOrDefault(p.key, Map.of()).get(p.t);
+                if (v != null && v == p.v) {
                     present++;
                 }
             }

@@ -66,6 +66,66 @@ class MemSeriesTest {
         assertThat(series.overlaps(599_001, 700_000)).isFalse();
     }
 
+    @Test
+    void noChunkSpansABlockBoundaryAndARangeComesOutWholeWindowIncluded() {
+        long range = 100_000;
+        long tolerance = 20_000;
+        for (int i = 0; i < 90; i++) { // 0 s .. 267 s every 3 s; the newest stay in the reorder window
+            series.append(i * 3_000L, i, tolerance, range);
+        }
+        MemSeries.Snapshot snap = series.snapshot(Long.MIN_VALUE, Long.MAX_VALUE);
+        for (Chunk c : snap.chunks()) {
+            assertThat(Math.floorDiv(c.minTime(), range)).as("chunk %s", c).isEqualTo(Math.floorDiv(c.maxTime(), range));
+        }
+        assertThat(samplesOf(series.chunksBetween(0, 100_000, range))).extracting(Sample::t)
+                .containsExactly(java.util.stream.LongStream.range(0, 34).map(i -> i * 3_000).boxed()
+                        .toArray(Long[]::new));
+        // The window holds the newest samples (within 20 s of 267 s); a range reaching into it gets them re-encoded.
+        List<Sample> tail = samplesOf(series.chunksBetween(200_000, 300_000, range));
+        assertThat(tail).extracting(Sample::t).startsWith(201_000L).endsWith(267_000L).hasSize(23);
+        assertThat(tail).extracting(Sample::v).startsWith(67.0).endsWith(89.0);
+
+        assertThat(series.minTimeFrom(100_001)).isEqualTo(102_000);
+        assertThat(series.truncateBefore(200_000)).as("still has samples").isFalse();
+        assertThat(series.minTime()).isEqualTo(201_000);
+        assertThat(samples(series)).hasSize(23);
+        assertThat(series.append(270_000, 90, tolerance, range)).isEqualTo(APPENDED);
+        assertThat(series.truncateBefore(300_000)).as("nothing left").isTrue();
+        assertThat(series.isEmpty()).isTrue();
+        assertThat(series.minTimeFrom(0)).isEqualTo(Long.MAX_VALUE);
+        assertThat(series.append(300_000, 1, tolerance, range)).as("an empty series starts over")
+                .isEqualTo(APPENDED);
+    }
+
+    @Test
+    void aStaleSeriesHandsOverItsReorderWindowToo() {
+        series.append(1_000, 1, 10_000, 100_000);
+        series.append(5_000, 2, 10_000, 100_000); // both wait in the window: nothing is encoded yet
+        assertThat(series.chunkCount()).isZero();
+        assertThat(samplesOf(series.chunksBetween(0, 100_000, 100_000))).containsExactly(s(1_000, 1), s(5_000, 2));
+        assertThat(samplesOf(series.chunksBetween(2_000, 100_000, 100_000))).containsExactly(s(5_000, 2));
+    }
+
+    static List<Sample> samplesOf(List<Chunk> chunks) {
+        List<Sample> out = new ArrayList<>();
+        for (Chunk c : chunks) {
+            assertThat(c.bytes()).as("trimmed, as a block wants them").hasSize(trimmedLength(c));
+            for (ChunkIterator it = c.iterator(); it.next(); ) {
+                out.add(s(it.timestamp(), it.value()));
+            }
+        }
+        return out;
+    }
+
+    /** A chunk's bytes length as sealing gives it, by re-encoding its samples. */
+    private static int trimmedLength(Chunk c) {
+        XorChunk x = new XorChunk(0);
+        for (ChunkIterator it = c.iterator(); it.next(); ) {
+            x.append(it.timestamp(), it.value());
+        }
+        return x.byteLength();
+    }
+
     record Sample(long t, double v) {}
 
     static Sample s(long t, double v) {

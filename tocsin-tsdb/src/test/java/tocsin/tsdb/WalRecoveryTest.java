@@ -130,12 +130,28 @@ class WalRecoveryTest {
         FaultyDisk disk = new FaultyDisk();
         appendBatches(disk, 1);
         byte[] segment = disk.bytes(SEGMENT_0);
-        segment[4] = 2;
+        segment[4] = WalFormat.VERSION + 1;
         disk.put(SEGMENT_0, segment);
 
         assertThatThrownBy(() -> Tsdb.open(options, disk)).isInstanceOf(TsdbOpenException.class)
-                .hasMessageContaining("format version 2").hasMessageContaining("Run a newer Tocsin");
+                .hasMessageContaining("format version " + (WalFormat.VERSION + 1))
+                .hasMessageContaining("Run a newer Tocsin");
         assertThat(disk.bytes(SEGMENT_0)).isEqualTo(segment);
+    }
+
+    @Test
+    void aVersionOneSegmentFromBeforeFloorRecordsIsStillReplayed() {
+        FaultyDisk disk = new FaultyDisk();
+        appendBatches(disk, 3);
+        byte[] segment = disk.bytes(SEGMENT_0);
+        assertThat(segment[4]).isEqualTo(WalFormat.VERSION);
+        segment[4] = 1; // version 2 only added a record type; the rest is byte for byte the same
+        disk.put(SEGMENT_0, segment);
+
+        try (Tsdb tsdb = Tsdb.open(options, disk)) {
+            assertThat(batchesPresent(tsdb, 3)).containsExactly(0, 1, 2);
+            assertThat(tsdb.recovery().problems()).isEmpty();
+        }
     }
 
     @Test

@@ -1,0 +1,337 @@
+package tocsin.tsdb;
+
+import org.roaringbitmap.RoaringBitmap;
+import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SeriesKey;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Stream;
+
+/**
+ * A {@link Querier} over one pinned {@link BlockSet.View}: its blocks that overlap the range, and the head from the
+ * view's floor on. A series found in several places appears once, its samples merged in time order; blocks do not
+ * overlap and the head starts where they end, so merging is normally a concatenation, and where parts do overlap
+ * (never by construction, but a block from elsewhere could) equal timestamps keep the newest part's value. A series'
+ * kind is its newest part's: the head's, else the newest block's.
+ *
+ * <p>Thread-safe. Until {@link #close()} the view's blocks stay mapped and the head keeps the samples the view
+ * reads from it; reading after close throws {@link IllegalStateException}.
+ */
+final class StoreQuerier implements Querier {
+    private final BlockSet blockSet;
+    private final BlockSet.View view;
+    private final List<Block> inRange = new ArrayList<>();
+    private final Head head;
+    private final HeadQuerier headPart;
+    private final long min;
+    private final long max;
+    private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    /** Takes over the pin of {@code view}, released by {@link #close()}. */
+    StoreQuerier(BlockSet blockSet, BlockSet.View view, Head head, long min, long max) {
+        this.blockSet = blockSet;
+        this.view = view;
+        this.head = head;
+        this.min = min;
+        this.max = max;
+        for (Block b : view.blocks()) {
+            if (b.meta().overlaps(min, max)) {
+                inRange.add(b);
+            }
+        }
+        long headMin = Math.max(min, view.headFloor());
+        this.headPart = headMin <= max ? new HeadQuerier(head, headMin, max) : null;
+    }
+
+    @Override
+    public long minMillis() {
+        return min;
+    }
+
+    @Override
+    public long maxMillis() {
+        return max;
+    }
+
+    /** Where one series' samples are: series ordinals per block of {@link #inRange} (-1: absent), and the head. */
+    private static final class Sources {
+        final int[] ordinals;
+        MemSeries series;
+
+        Sources(int blocks) {
+            ordinals = new int[blocks];
+            Arrays.fill(ordinals, -1);
+        }
+    }
+
+    @Override
+    public List<SeriesKey> series(String metricName, List<TagMatcher> matchers) {
+        return List.copyOf(sources(metricName, matchers).keySet());
+    }
+
+    @Override
+    public Stream<SeriesData> select(String metricName, List<TagMatcher> matchers) {
+        TreeMap<SeriesKey, Sources> found = sources(metricName, matchers);
+        return found.entrySet().stream().map(e -> read(() -> decode(e.getKey(), e.getValue())))
+                .filter(d -> !d.isEmpty());
+    }
+
+    @Override
+    public Optional<SeriesData> read(SeriesKey key) {
+        Objects.requireNonNull(key, "key");
+        return read(() -> {
+            Sources sources = new Sources(inRange.size());
+            boolean known = false;
+            for (int i = 0; i < inRange.size(); i++) {
+                BlockIndex index = inRange.get(i).index();
+                sources.ordinals[i] = blockRead(() -> index.find(key));
+                known |= sources.ordinals[i] >= 0;
+            }
+            sources.series = head.get(key);
+            known |= sources.series != null;
+            MetricKind kind = null;
+            for (Block b : view.blocks()) { // a series only in blocks out of range is still known, without samples
+                if (!known && !inRange.contains(b)) {
+                    int ordinal = blockRead(() -> b.index().find(key));
+                    if (ordinal >= 0) {
+                        known = true;
+                        kind = blockRead(() -> b.index().series(ordinal)).kind();
+                    }
+                }
+            }
+            if (!known) {
+                return Optional.<SeriesData>empty();
+            }
+            SeriesData data = decode(key, sources);
+            return Optional.of(kind == null ? data : new SeriesData(key, kind, new long[0], new double[0]));
+        });
+    }
+
+    @Override
+    public SortedSet<String> metricNames() {
+        return read(() -> {
+            TreeSet<String> names = new TreeSet<>(head.index().metricNames());
+            for (Block b : view.blocks()) {
+                names.addAll(b.index().metricNames());
+            }
+            return Collections.unmodifiableSortedSet(names);
+        });
+    }
+
+    @Override
+    public SortedSet<String> tagKeys(String metricName) {
+        return read(() -> {
+            TreeSet<String> keys = new TreeSet<>(head.index().tagKeys(metricName));
+            for (Block b : view.blocks()) {
+                keys.addAll(b.index().tagKeys(metricName));
+            }
+            return Collections.unmodifiableSortedSet(keys);
+        });
+    }
+
+    @Override
+    public SortedSet<String> tagValues(String metricName, String key) {
+        return read(() -> {
+            TreeSet<String> values = new TreeSet<>(head.index().tagValues(metricName, key));
+            for (Block b : view.blocks()) {
+                values.addAll(b.index().tagValues(metricName, key));
+            }
+            return Collections.unmodifiableSortedSet(values);
+        });
+    }
+
+    @Override
+    public void close() {
+        closeLock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            closeLock.writeLock().unlock();
+        }
+        blockSet.unpin(view);
+    }
+
+    /** The matching series with samples (by chunk bounds) in range, by key, with where to find them. */
+    private TreeMap<SeriesKey, Sources> sources(String metricName, List<TagMatcher> matchers) {
+        Objects.requireNonNull(metricName, "metricName");
+        List<TagMatcher> copy = List.copyOf(matchers);
+        return read(() -> {
+            TreeMap<SeriesKey, Sources> found = new TreeMap<>();
+            for (int i = 0; i < inRange.size(); i++) {
+                int block = i;
+                BlockIndex index = inRange.get(i).index();
+                RoaringBitmap ordinals = index.select(metricName, copy);
+                for (int ordinal : ordinals) {
+                    BlockIndex.Series s = blockRead(() -> index.series(ordinal));
+                    if (anyChunkOverlaps(s)) {
+                        found.computeIfAbsent(s.key(), k -> new Sources(inRange.size())).ordinals[block] = ordinal;
+                    }
+                }
+            }
+            if (headPart != null) {
+                for (MemSeries s : headPart.selected(metricName, copy)) {
+                    found.computeIfAbsent(s.key, k -> new Sources(inRange.size())).series = s;
+                }
+            }
+            return found;
+        });
+    }
+
+    private boolean anyChunkOverlaps(BlockIndex.Series s) {
+        for (int c = 0; c < s.refs().length; c++) {
+            if (s.minTimes()[c] <= max && s.maxTimes()[c] >= min) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Decodes a series' samples in range from every part and merges them. Called under the read lock. */
+    private SeriesData decode(SeriesKey key, Sources sources) {
+        List<long[]> times = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        MetricKind kind = null;
+        for (int i = 0; i < inRange.size(); i++) {
+            if (sources.ordinals[i] < 0) {
+                continue;
+            }
+            Block b = inRange.get(i);
+            int ordinal = sources.ordinals[i];
+            BlockIndex.Series s = blockRead(() -> b.index().series(ordinal));
+            kind = s.kind();
+            decodeBlockSeries(b, s, times, values);
+        }
+        if (sources.series != null) {
+            kind = sources.series.kind;
+            if (headPart != null) {
+                SeriesData d = headPart.decode(sources.series);
+                times.add(d.timestamps());
+                values.add(d.values());
+            }
+        }
+        return merge(key, kind, times, values);
+    }
+
+    private void decodeBlockSeries(Block b, BlockIndex.Series s, List<long[]> times, List<double[]> values) {
+        int capacity = 0;
+        List<Chunk> chunks = new ArrayList<>();
+        for (int c = 0; c < s.refs().length; c++) {
+            if (s.minTimes()[c] <= max && s.maxTimes()[c] >= min) {
+                Chunk chunk = b.chunk(s.refs()[c], s.minTimes()[c], s.maxTimes()[c]);
+                if (chunk != null) {
+                    chunks.add(chunk);
+                    capacity += chunk.count();
+                }
+            }
+        }
+        long[] ts = new long[capacity];
+        double[] vs = new double[capacity];
+        int n = 0;
+        for (Chunk chunk : chunks) {
+            for (ChunkIterator it = chunk.iterator(); it.next(); ) {
+                long t = it.timestamp();
+                if (t > max) {
+                    break;
+                }
+                if (t >= min) {
+                    ts[n] = t;
+                    vs[n++] = it.value();
+                }
+            }
+        }
+        times.add(Arrays.copyOf(ts, n));
+        values.add(Arrays.copyOf(vs, n));
+    }
+
+    /** Concatenates parts that follow each other in time; merges them when they overlap, the later part winning. */
+    static SeriesData merge(SeriesKey key, MetricKind kind, List<long[]> times, List<double[]> values) {
+        int total = 0;
+        boolean ordered = true;
+        long last = Long.MIN_VALUE;
+        boolean any = false;
+        for (long[] ts : times) {
+            if (ts.length == 0) {
+                continue;
+            }
+            if (any && ts[0] <= last) {
+                ordered = false;
+            }
+            any = true;
+            last = ts[ts.length - 1];
+            total += ts.length;
+        }
+        long[] outT = new long[total];
+        double[] outV = new double[total];
+        if (ordered) {
+            int n = 0;
+            for (int p = 0; p < times.size(); p++) {
+                System.arraycopy(times.get(p), 0, outT, n, times.get(p).length);
+                System.arraycopy(values.get(p), 0, outV, n, values.get(p).length);
+                n += times.get(p).length;
+            }
+            return new SeriesData(key, kind == null ? MetricKind.GAUGE : kind, outT, outV);
+        }
+        // (timestamp, part, index) sorted; for equal timestamps the highest part (the newest) is kept.
+        TreeMap<Long, double[]> merged = new TreeMap<>();
+        for (int p = 0; p < times.size(); p++) {
+            long[] ts = times.get(p);
+            double[] vs = values.get(p);
+            for (int i = 0; i < ts.length; i++) {
+                merged.put(ts[i], new double[]{vs[i]});
+            }
+        }
+        long[] mt = new long[merged.size()];
+        double[] mv = new double[merged.size()];
+        int n = 0;
+        for (Map.Entry<Long, double[]> e : merged.entrySet()) {
+            mt[n] = e.getKey();
+            mv[n++] = e.getValue()[0];
+        }
+        return new SeriesData(key, kind == null ? MetricKind.GAUGE : kind, mt, mv);
+    }
+
+    private interface Read<T> {
+        T get();
+    }
+
+    /** Runs a read unless the querier is closed; closing waits for reads in progress. */
+    private <T> T read(Read<T> body) {
+        closeLock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the querier is closed; its blocks may be gone");
+            }
+            return body.get();
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    private interface BlockRead<T> {
+        T get() throws BlockFormat.CorruptBlockException;
+    }
+
+    /** The index passed its CRC at open, so a failure here is the file changing under the store. */
+    private static <T> T blockRead(BlockRead<T> read) {
+        try {
+            return read.get();
+        } catch (BlockFormat.CorruptBlockException e) {
+            throw new IllegalStateException("a block index changed on disk after it was checked: " + e.getMessage(),
+                    e);
+        }
+    }
+}
