@@ -12,11 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -40,16 +37,7 @@ class OtlpIT {
     }
 
     static List<Double> values(String query) {
-        long now = System.currentTimeMillis() / 1000;
-        var json = tocsin.get("/api/v1/query?from=" + (now - 600) + "&to=" + (now + 60) + "&query="
-                + URLEncoder.encode(query, StandardCharsets.UTF_8), "DD-API-KEY", TestServer.ADMIN_KEY).json();
-        List<Double> out = new ArrayList<>();
-        json.path("series").forEach(s -> s.path("pointlist").forEach(p -> {
-            if (!p.get(1).isNull()) {
-                out.add(p.get(1).asDouble());
-            }
-        }));
-        return out;
+        return tocsin.queryValues(query);
     }
 
     @Test

@@ -13,7 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -85,18 +84,7 @@ class RemoteWriteIT {
     }
 
     static List<Double> tocsinValues(String query) {
-        long now = System.currentTimeMillis() / 1000;
-        JsonNode r = tocsin.get("/api/v1/query?from=" + (now - 600) + "&to=" + (now + 60) + "&query="
-                + URLEncoder.encode(query, StandardCharsets.UTF_8), "DD-API-KEY", TestServer.ADMIN_KEY).json();
-        return r.path("series").findValues("pointlist").stream().flatMap(p -> {
-            java.util.List<Double> v = new java.util.ArrayList<>();
-            p.forEach(point -> {
-                if (!point.get(1).isNull()) {
-                    v.add(point.get(1).asDouble());
-                }
-            });
-            return v.stream();
-        }).toList();
+        return tocsin.queryValues(query);
     }
 
     @Test

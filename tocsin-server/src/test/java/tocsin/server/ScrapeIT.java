@@ -8,11 +8,9 @@ import tocsin.server.config.ScrapeConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,16 +24,7 @@ import static org.awaitility.Awaitility.await;
 class ScrapeIT {
 
     static List<Double> values(TestServer tocsin, String query) {
-        long now = System.currentTimeMillis() / 1000;
-        var json = tocsin.get("/api/v1/query?from=" + (now - 600) + "&to=" + (now + 60) + "&query="
-                + URLEncoder.encode(query, StandardCharsets.UTF_8), "DD-API-KEY", TestServer.ADMIN_KEY).json();
-        List<Double> out = new ArrayList<>();
-        json.path("series").forEach(s -> s.path("pointlist").forEach(p -> {
-            if (!p.get(1).isNull()) {
-                out.add(p.get(1).asDouble());
-            }
-        }));
-        return out;
+        return tocsin.queryValues(query);
     }
 
     @Test

@@ -153,6 +153,23 @@ public final class TestServer implements AutoCloseable {
         return r.json().path("key").path("secret").asText();
     }
 
+    /**
+     * The non-null values of every series a Datadog query returns over the last ten minutes, through
+     * {@code /api/v1/query}.
+     */
+    public java.util.List<Double> queryValues(String query) {
+        long now = System.currentTimeMillis() / 1000;
+        JsonNode json = get("/api/v1/query?from=" + (now - 600) + "&to=" + (now + 60) + "&query="
+                + java.net.URLEncoder.encode(query, StandardCharsets.UTF_8), "DD-API-KEY", ADMIN_KEY).json();
+        java.util.List<Double> out = new java.util.ArrayList<>();
+        json.path("series").forEach(s -> s.path("pointlist").forEach(p -> {
+            if (!p.get(1).isNull()) {
+                out.add(p.get(1).asDouble());
+            }
+        }));
+        return out;
+    }
+
     @Override
     public void close() {
         server.close();

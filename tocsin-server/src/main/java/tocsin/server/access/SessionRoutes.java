@@ -76,14 +76,7 @@ public final class SessionRoutes {
     }
 
     private void logout(Exchange ex) {
-        for (String header : ex.request().headers().all(io.helidon.http.HeaderNames.COOKIE, List::of)) {
-            for (String part : header.split(";")) {
-                String p = part.trim();
-                if (p.startsWith(Authenticator.SESSION_COOKIE + "=")) {
-                    store.deleteSession(p.substring(Authenticator.SESSION_COOKIE.length() + 1));
-                }
-            }
-        }
+        Authenticator.sessionCookie(ex.request()).ifPresent(store::deleteSession);
         ex.response().header("Set-Cookie", Authenticator.SESSION_COOKIE
                 + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (secureCookies ? "; Secure" : ""));
         ex.noContent();

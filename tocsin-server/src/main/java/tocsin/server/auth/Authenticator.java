@@ -150,7 +150,8 @@ public final class Authenticator {
         return h;
     }
 
-    static Optional<String> sessionCookie(ServerRequest request) {
+    /** The session token from the request's cookies, if any. */
+    public static Optional<String> sessionCookie(ServerRequest request) {
         for (String header : request.headers().all(HeaderNames.COOKIE, List::of)) {
             for (String part : header.split(";")) {
                 String p = part.trim();

@@ -46,8 +46,7 @@ public final class Bootstrap {
         if (store.isInitialized()) {
             return Optional.empty();
         }
-        String key = apiKey != null ? apiKey : null;
-        AccessStore.CreatedKey created = store.createKey("bootstrap", EnumSet.of(Scope.ADMIN), "bootstrap", key);
+        AccessStore.CreatedKey created = store.createKey("bootstrap", EnumSet.of(Scope.ADMIN), "bootstrap", apiKey);
         char[] password = adminPassword != null ? adminPassword : generatePassword();
         store.createUser(new AccessStore.NewUser(ADMIN_EMAIL, "Administrator", Role.OWNER, ZoneOffset.UTC, password));
 

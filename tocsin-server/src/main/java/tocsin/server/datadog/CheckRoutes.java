@@ -1,16 +1,13 @@
 package tocsin.server.datadog;
 
 import tocsin.core.metric.MetricBatch;
-import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
-import tocsin.ingest.MalformedPayloadException;
 import tocsin.ingest.ServiceCheck;
 import tocsin.ingest.datadog.CheckRunDecoder;
 import tocsin.ingest.datadog.CheckRunResult;
 import tocsin.ingest.datadog.DistributionPointsDecoder;
 import tocsin.server.http.Access;
-import tocsin.server.http.ApiProblem;
 import tocsin.server.http.Dialect;
 import tocsin.server.http.Exchange;
 import tocsin.server.http.RouteTable;
@@ -19,7 +16,6 @@ import tocsin.server.intake.ServiceCheckSeries;
 
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,14 +43,7 @@ public final class CheckRoutes {
 
     private void checkRun(Exchange ex) {
         byte[] body = ex.body();
-        CheckRunResult decoded;
-        try {
-            decoded = CheckRunDecoder.decode(body, clock, limits);
-        } catch (MalformedPayloadException e) {
-            throw ApiProblem.badRequest("Malformed payload", List.of(e.getMessage()));
-        } catch (IngestException e) {
-            throw new ApiProblem(ApiProblem.Kind.PAYLOAD_TOO_LARGE, e.getMessage());
-        }
+        CheckRunResult decoded = MetricIntake.decode(() -> CheckRunDecoder.decode(body, clock, limits));
         MetricBatch batch = new MetricBatch(decoded.checks().size());
         for (ServiceCheck check : decoded.checks()) {
             ServiceCheckSeries.add(batch, check);
@@ -64,16 +53,13 @@ public final class CheckRoutes {
 
     private void distributionPoints(Exchange ex) {
         byte[] body = ex.body();
-        IngestResult decoded = SeriesRoutes.decode(() -> DistributionPointsDecoder.decode(body, clock, limits)
+        IngestResult decoded = MetricIntake.decode(() -> DistributionPointsDecoder.decode(body, clock, limits)
                 .summaries());
         respond(ex, intake.store("datadog_distribution_points", decoded));
     }
 
     private static void respond(Exchange ex, MetricIntake.Outcome outcome) {
-        if (outcome.accepted() == 0 && outcome.rejected() > 0) {
-            throw new ApiProblem(outcome.onlyLimits() ? ApiProblem.Kind.TOO_MANY_REQUESTS : ApiProblem.Kind.BAD_REQUEST,
-                    "Nothing accepted", outcome.messages());
-        }
+        outcome.requireSomethingAccepted();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
         if (outcome.rejected() > 0) {

@@ -1,13 +1,10 @@
 package tocsin.server.datadog;
 
-import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
-import tocsin.ingest.MalformedPayloadException;
 import tocsin.ingest.datadog.SeriesV1Decoder;
 import tocsin.ingest.datadog.SeriesV2Decoder;
 import tocsin.server.http.Access;
-import tocsin.server.http.ApiProblem;
 import tocsin.server.http.Dialect;
 import tocsin.server.http.Exchange;
 import tocsin.server.http.RouteTable;
@@ -15,7 +12,6 @@ import tocsin.server.intake.MetricIntake;
 
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -49,7 +45,7 @@ public final class SeriesRoutes {
 
     private void v1(Exchange ex) {
         byte[] body = ex.body();
-        IngestResult decoded = decode(() -> SeriesV1Decoder.decode(body, clock, limits));
+        IngestResult decoded = MetricIntake.decode(() -> SeriesV1Decoder.decode(body, clock, limits));
         respond(ex, "datadog_v1", decoded, true);
     }
 
@@ -57,17 +53,14 @@ public final class SeriesRoutes {
         byte[] body = ex.body();
         String type = ex.header("Content-Type").orElse("application/json").toLowerCase(Locale.ROOT);
         IngestResult decoded = type.contains("protobuf")
-                ? decode(() -> SeriesV2Decoder.decodeProtobuf(body, clock, limits))
-                : decode(() -> SeriesV2Decoder.decodeJson(body, clock, limits));
+                ? MetricIntake.decode(() -> SeriesV2Decoder.decodeProtobuf(body, clock, limits))
+                : MetricIntake.decode(() -> SeriesV2Decoder.decodeJson(body, clock, limits));
         respond(ex, "datadog_v2", decoded, false);
     }
 
     private void respond(Exchange ex, String protocol, IngestResult decoded, boolean v1) {
         MetricIntake.Outcome outcome = intake.store(protocol, decoded);
-        if (outcome.accepted() == 0 && outcome.rejected() > 0) {
-            throw new ApiProblem(outcome.onlyLimits() ? ApiProblem.Kind.TOO_MANY_REQUESTS : ApiProblem.Kind.BAD_REQUEST,
-                    "No points accepted", outcome.messages());
-        }
+        outcome.requireSomethingAccepted();
         Map<String, Object> body = new LinkedHashMap<>();
         if (v1) {
             body.put("status", "ok");
@@ -78,21 +71,5 @@ public final class SeriesRoutes {
             body.put("errors", outcome.messages());
         }
         ex.json(202, body);
-    }
-
-    /** A decoder call that may find the payload unreadable. */
-    @FunctionalInterface
-    interface Decoding {
-        IngestResult run() throws IngestException;
-    }
-
-    static IngestResult decode(Decoding d) {
-        try {
-            return d.run();
-        } catch (MalformedPayloadException e) {
-            throw ApiProblem.badRequest("Malformed payload", List.of(e.getMessage()));
-        } catch (IngestException e) {
-            throw new ApiProblem(ApiProblem.Kind.PAYLOAD_TOO_LARGE, e.getMessage());
-        }
     }
 }

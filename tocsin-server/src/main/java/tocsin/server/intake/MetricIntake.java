@@ -5,7 +5,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tocsin.core.metric.Rejection;
+import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestResult;
+import tocsin.ingest.MalformedPayloadException;
+import tocsin.ingest.PayloadTooLargeException;
 import tocsin.server.http.ApiProblem;
 import tocsin.tsdb.AppendResult;
 import tocsin.tsdb.MetricStore;
@@ -43,6 +46,17 @@ public final class MetricIntake {
      * @param onlyLimits     true when everything refused was refused by a cardinality limit
      */
     public record Outcome(int accepted, int rejected, List<Rejection> rejections, boolean onlyLimits) {
+        /**
+         * Refuses a payload of which nothing could be used: 429 when only the cardinality limit stood in the way,
+         * else 400, naming every refusal. Does nothing when something was stored or nothing was refused.
+         */
+        public void requireSomethingAccepted() {
+            if (accepted == 0 && rejected > 0) {
+                throw new ApiProblem(onlyLimits ? ApiProblem.Kind.TOO_MANY_REQUESTS : ApiProblem.Kind.BAD_REQUEST,
+                        "No points accepted", messages());
+            }
+        }
+
         public List<String> messages() {
             List<String> m = new ArrayList<>(rejections.size() + 1);
             rejections.forEach(r -> m.add(r.toString()));
@@ -50,6 +64,28 @@ public final class MetricIntake {
                 m.add("... and " + (rejected - rejections.size()) + " more rejected items");
             }
             return m;
+        }
+    }
+
+    /** A decoder call that may find the payload unreadable as a whole. */
+    @FunctionalInterface
+    public interface Decoding<T> {
+        T run() throws IngestException;
+    }
+
+    /**
+     * Runs a decoder, answering an unreadable payload with 400 and an oversized one with 413, in the route's
+     * dialect, as every intake does.
+     */
+    public static <T> T decode(Decoding<T> decoding) {
+        try {
+            return decoding.run();
+        } catch (MalformedPayloadException e) {
+            throw ApiProblem.badRequest("Malformed payload", List.of(e.getMessage()));
+        } catch (PayloadTooLargeException e) {
+            throw new ApiProblem(ApiProblem.Kind.PAYLOAD_TOO_LARGE, e.getMessage());
+        } catch (IngestException e) {
+            throw new IllegalStateException("unknown kind of IngestException", e);
         }
     }
 

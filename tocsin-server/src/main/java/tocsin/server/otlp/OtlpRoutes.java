@@ -1,9 +1,7 @@
 package tocsin.server.otlp;
 
-import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
-import tocsin.ingest.MalformedPayloadException;
 import tocsin.ingest.otlp.OtlpMetricsDecoder;
 import tocsin.ingest.otlp.OtlpResponses;
 import tocsin.server.http.Access;
@@ -14,7 +12,6 @@ import tocsin.server.intake.MetricIntake;
 import tocsin.server.http.RouteTable;
 
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -47,15 +44,8 @@ public final class OtlpRoutes {
                     "Content-Type must be application/x-protobuf or application/json, got '" + type + "'");
         }
         byte[] body = ex.body();
-        IngestResult decoded;
-        try {
-            decoded = json ? OtlpMetricsDecoder.decodeJson(body, clock, limits)
-                    : OtlpMetricsDecoder.decodeProtobuf(body, clock, limits);
-        } catch (MalformedPayloadException e) {
-            throw ApiProblem.badRequest("Malformed OTLP request", List.of(e.getMessage()));
-        } catch (IngestException e) {
-            throw new ApiProblem(ApiProblem.Kind.PAYLOAD_TOO_LARGE, e.getMessage());
-        }
+        IngestResult decoded = MetricIntake.decode(() -> json ? OtlpMetricsDecoder.decodeJson(body, clock, limits)
+                : OtlpMetricsDecoder.decodeProtobuf(body, clock, limits));
         MetricIntake.Outcome outcome = intake.store("otlp", decoded);
         String message = outcome.rejected() == 0 ? null
                 : outcome.rejected() + " data points rejected: " + String.join("; ", outcome.messages()

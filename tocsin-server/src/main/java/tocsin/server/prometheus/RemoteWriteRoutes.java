@@ -1,9 +1,7 @@
 package tocsin.server.prometheus;
 
-import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
-import tocsin.ingest.MalformedPayloadException;
 import tocsin.ingest.promwrite.RemoteWriteDecoder;
 import tocsin.server.http.Access;
 import tocsin.server.http.ApiProblem;
@@ -13,7 +11,6 @@ import tocsin.server.http.RouteTable;
 import tocsin.server.intake.MetricIntake;
 
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -43,14 +40,7 @@ public final class RemoteWriteRoutes {
 
     private void write(Exchange ex) {
         byte[] body = ex.body(Set.of("snappy"));
-        IngestResult decoded;
-        try {
-            decoded = RemoteWriteDecoder.decode(body, clock, limits);
-        } catch (MalformedPayloadException e) {
-            throw ApiProblem.badRequest("Malformed remote write request", List.of(e.getMessage()));
-        } catch (IngestException e) {
-            throw new ApiProblem(ApiProblem.Kind.PAYLOAD_TOO_LARGE, e.getMessage());
-        }
+        IngestResult decoded = MetricIntake.decode(() -> RemoteWriteDecoder.decode(body, clock, limits));
         MetricIntake.Outcome outcome = intake.store("prometheus_remote_write", decoded);
         if (outcome.rejected() > 0) {
             throw new ApiProblem(outcome.onlyLimits() ? ApiProblem.Kind.TOO_MANY_REQUESTS : ApiProblem.Kind.BAD_REQUEST,
