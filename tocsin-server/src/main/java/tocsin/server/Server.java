@@ -120,12 +120,15 @@ public final class Server implements AutoCloseable {
             try {
                 tsdb = Tsdb.open(TsdbOptions.of(dataDir.resolve("tsdb")).withClock(config.clock())
                         .withMaxSeries((int) Math.min(Integer.MAX_VALUE, config.config().metrics().maxSeries()))
+                        .withMaxSeriesPerMetric((int) Math.min(Integer.MAX_VALUE,
+                                config.config().metrics().maxSeriesPerMetric()))
                         .withRetention(config.config().metrics().retention()));
             } catch (RuntimeException e) {
                 throw new StartupException("Cannot open the metric store in " + dataDir.resolve("tsdb") + ": "
                         + e.getMessage(), e);
             }
             opened.push(tsdb);
+            tocsin.server.metrics.TsdbMetrics.register(metrics.registry(), tsdb::stats);
             MetricIntake intake = new MetricIntake(tsdb, metrics.registry());
             TsdbMetricSource metricSource = new TsdbMetricSource(tsdb);
             DatadogQueryEngine queries = DatadogQueryEngine.over(metricSource);

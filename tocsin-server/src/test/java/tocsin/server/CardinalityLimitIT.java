@@ -20,8 +20,7 @@ class CardinalityLimitIT {
     void newSeriesBeyondTheLimitAreRefusedWhileKnownOnesKeepFlowing() {
         try (TestServer tocsin = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), null, null, null,
                 null, c.bootstrapApiKey(), c.bootstrapAdminPassword(),
-                c.config().withMetrics(new tocsin.server.config.TocsinConfig.Metrics(10,
-                        c.config().metrics().retention(), 64, c.config().metrics().statsdFlush(), null)), c.clock()), r -> {
+                c.config().withMetrics(c.config().metrics().withSeriesLimits(10, 0)), c.clock()), r -> {
         })) {
             long ts = System.currentTimeMillis() / 1000 - 30;
             TestServer.Reply first = tocsin.postJson("/api/v2/series", series(0, 15, ts), "DD-API-KEY", TestServer.ADMIN_KEY);
@@ -39,6 +38,32 @@ class CardinalityLimitIT {
             assertThat(known.status()).isEqualTo(202);
             assertThat(known.json().get("errors")).isEmpty();
             assertThat(tocsin.get("/health").status()).isEqualTo(200);
+
+            String metrics = tocsin.get("/metrics", "DD-API-KEY", TestServer.ADMIN_KEY).body();
+            assertThat(metrics).contains("tocsin_ingest_rejections_total{cause=\"limit\",protocol=\"datadog_v2\"} 15.0")
+                    .contains("tocsin_tsdb_head_series 10.0");
+        }
+    }
+
+    @Test
+    void oneRunawayMetricMeetsItsOwnLimitAndOtherMetricsStillCreateSeries() {
+        try (TestServer tocsin = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), null, null, null,
+                null, c.bootstrapApiKey(), c.bootstrapAdminPassword(),
+                c.config().withMetrics(c.config().metrics().withSeriesLimits(1000, 5)), c.clock()), r -> {
+        })) {
+            long ts = System.currentTimeMillis() / 1000 - 30;
+            TestServer.Reply runaway = tocsin.postJson("/api/v2/series", series(0, 8, ts), "DD-API-KEY",
+                    TestServer.ADMIN_KEY);
+            assertThat(runaway.status()).isEqualTo(202);
+            assertThat(runaway.json().get("errors")).hasSize(3);
+            assertThat(runaway.json().get("errors").get(0).asText())
+                    .contains("series limit per metric of 5 reached for it.card");
+
+            String other = "{\"series\":[{\"metric\":\"it.other\",\"type\":3,\"points\":[{\"timestamp\":" + ts
+                    + ",\"value\":1}],\"tags\":[\"id:1\"]}]}";
+            TestServer.Reply ok = tocsin.postJson("/api/v2/series", other, "DD-API-KEY", TestServer.ADMIN_KEY);
+            assertThat(ok.status()).isEqualTo(202);
+            assertThat(ok.json().get("errors")).isEmpty();
         }
     }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@link ConcurrentHashMap} maps key → series for appenders, a paged table maps id → series for queries.</li>
  *   <li><b>Creation</b> happens under one of {@value #STRIPES} locks picked by the key's hash, so two appenders
  *       racing on the same new key create it once and different keys do not wait for each other. The series limit
- *       is a CAS on a counter: a new series past it is refused ({@code null}); existing series keep accepting.
+ *       is a CAS on a counter, the per-metric limit one on the metric's counter: a new series past either is
+ *       refused ({@code null}); existing series keep accepting.
  *       Creation order is: index (which hands back the shared-string key) → id table → key map; a query that sees
  *       an id before its table entry skips it, which is right, as it has no samples yet.</li>
  *   <li><b>Appends</b> to an existing series take only that series' lock ({@link MemSeries}): no global lock on the
@@ -66,6 +67,9 @@ final class Head {
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final AtomicInteger nextId = new AtomicInteger();
     private final int maxSeries;
+    private final int maxSeriesPerMetric;
+    /** Series per metric name, kept only when {@link #maxSeriesPerMetric} is set; an entry is never removed. */
+    private final ConcurrentHashMap<String, AtomicInteger> perMetric = new ConcurrentHashMap<>();
     private final long toleranceMillis;
     private final long chunkRange;
     /** Samples older than this are refused; raised by the WAL writer thread (or replay) only. */
@@ -80,12 +84,16 @@ final class Head {
      * @param toleranceMillis how much older than a series' newest sample a sample may be (see {@link MemSeries})
      */
     Head(int maxSeries, long toleranceMillis) {
-        this(maxSeries, toleranceMillis, XorChunk.MAX_SPAN_MILLIS);
+        this(maxSeries, 0, toleranceMillis, XorChunk.MAX_SPAN_MILLIS);
     }
 
-    /** @param chunkRange no chunk spans two multiples of it: the block range */
-    Head(int maxSeries, long toleranceMillis, long chunkRange) {
+    /**
+     * @param maxSeriesPerMetric the most series one metric name may have, 0 for no limit
+     * @param chunkRange         no chunk spans two multiples of it: the block range
+     */
+    Head(int maxSeries, int maxSeriesPerMetric, long toleranceMillis, long chunkRange) {
         this.maxSeries = maxSeries;
+        this.maxSeriesPerMetric = maxSeriesPerMetric;
         this.toleranceMillis = toleranceMillis;
         this.chunkRange = chunkRange;
         for (int i = 0; i < STRIPES; i++) {
@@ -139,6 +147,19 @@ final class Head {
         return maxSeries;
     }
 
+    int maxSeriesPerMetric() {
+        return maxSeriesPerMetric;
+    }
+
+    /** True when {@code metric} has as many series as {@link #maxSeriesPerMetric} allows. */
+    boolean metricAtLimit(String metric) {
+        if (maxSeriesPerMetric <= 0) {
+            return false;
+        }
+        AtomicInteger n = perMetric.get(metric);
+        return n != null && n.get() >= maxSeriesPerMetric;
+    }
+
     long toleranceMillis() {
         return toleranceMillis;
     }
@@ -178,6 +199,10 @@ final class Head {
             if (nextId.get() == Integer.MAX_VALUE || !reserveSlot()) {
                 return null;
             }
+            if (!reserveMetricSlot(key.name())) {
+                seriesCount.decrementAndGet();
+                return null;
+            }
             return register(nextId.getAndIncrement(), key, kind);
         } finally {
             lock.unlock();
@@ -196,6 +221,9 @@ final class Head {
             return existing;
         }
         seriesCount.incrementAndGet();
+        if (maxSeriesPerMetric > 0) {
+            perMetric.computeIfAbsent(key.name(), k -> new AtomicInteger()).incrementAndGet();
+        }
         return register(id, key, kind);
     }
 
@@ -280,6 +308,9 @@ final class Head {
                 setInTable(s.id, null);
                 index.remove(s.id, s.key);
                 seriesCount.decrementAndGet();
+                if (maxSeriesPerMetric > 0) {
+                    perMetric.get(s.key.name()).decrementAndGet();
+                }
                 removed++;
             } finally {
                 lock.unlock();
@@ -316,6 +347,22 @@ final class Head {
                 return false;
             }
             if (seriesCount.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private boolean reserveMetricSlot(String metric) {
+        if (maxSeriesPerMetric <= 0) {
+            return true;
+        }
+        AtomicInteger n = perMetric.computeIfAbsent(metric, k -> new AtomicInteger());
+        while (true) {
+            int v = n.get();
+            if (v >= maxSeriesPerMetric) {
+                return false;
+            }
+            if (n.compareAndSet(v, v + 1)) {
                 return true;
             }
         }

@@ -41,8 +41,8 @@ final class PendingAppend implements Wal.Entry {
 
     /** A rejection and the batch index of its point, to report rejections in batch order. */
     record Refused(int index, Rejection rejection) {
-        Refused(int index, String reason) {
-            this(index, new Rejection(AppendResult.item(index), reason));
+        Refused(int index, String reason, Rejection.Cause cause) {
+            this(index, new Rejection(AppendResult.item(index), reason, cause));
         }
     }
 

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
 
 import java.io.IOException;
@@ -114,8 +115,8 @@ public final class Tsdb implements MetricStore, AutoCloseable {
             blocks.addAll(BlockSet.load(disk, blockProblems));
             long blocksEnd = new BlockSet.View(blocks, Long.MIN_VALUE).blocksEnd();
             long blocksOpened = System.nanoTime();
-            Head head = new Head(options.maxSeries(), options.outOfOrderTolerance().toMillis(),
-                    options.blockRange().toMillis());
+            Head head = new Head(options.maxSeries(), options.maxSeriesPerMetric(),
+                    options.outOfOrderTolerance().toMillis(), options.blockRange().toMillis());
             head.raiseFloor(blocksEnd); // their samples are not taken into the head again
             Replay replay = new Replay(head);
             WalReader.Report report = WalReader.replay(disk, WAL_DIR, replay);
@@ -178,18 +179,19 @@ public final class Tsdb implements MetricStore, AutoCloseable {
             if (t > latest) {
                 refused.add(new PendingAppend.Refused(i, "timestamp " + t + " of " + key + " is "
                         + (t - now) + " ms ahead of the server clock (" + now + "); at most " + maxFutureSkewMillis
-                        + " ms is allowed"));
+                        + " ms is allowed", Rejection.Cause.STALE));
                 continue;
             }
             MemSeries s = key.equals(previousKey) ? previous : head.getOrCreate(key, kind);
             previousKey = key;
             previous = s;
             if (s == null) {
-                refused.add(new PendingAppend.Refused(i, seriesLimitReason(head, key)));
+                refused.add(new PendingAppend.Refused(i, seriesLimitReason(head, key), Rejection.Cause.LIMIT));
                 continue;
             }
             if (s.kind != kind) {
-                refused.add(new PendingAppend.Refused(i, kindConflictReason(key, s.kind, kind)));
+                refused.add(new PendingAppend.Refused(i, kindConflictReason(key, s.kind, kind),
+                        Rejection.Cause.CONFLICT));
                 continue;
             }
             series[m] = s;
@@ -216,8 +218,15 @@ public final class Tsdb implements MetricStore, AutoCloseable {
     }
 
     private static String seriesLimitReason(Head head, SeriesKey key) {
+        if (head.metricAtLimit(key.name())) {
+            return "series limit per metric of " + head.maxSeriesPerMetric() + " reached for " + key.name() + "; "
+                    + key + " is a new series and is refused, existing series still accept points (a tag with "
+                    + "unbounded values, such as a request id, is the usual cause; metrics.max_series_per_metric "
+                    + "raises the limit)";
+        }
         return "series limit of " + head.maxSeries() + " reached; " + key
-                + " is a new series and is refused, existing series still accept points";
+                + " is a new series and is refused, existing series still accept points (metrics.max_series raises "
+                + "the limit)";
     }
 
     private static String kindConflictReason(SeriesKey key, MetricKind stored, MetricKind kind) {
@@ -363,12 +372,13 @@ public final class Tsdb implements MetricStore, AutoCloseable {
                 if (s.removed) {
                     MemSeries again = head.getOrCreate(s.key, s.kind);
                     if (again == null) {
-                        p.refused.add(new PendingAppend.Refused(p.pointIndex[i], seriesLimitReason(head, s.key)));
+                        p.refused.add(new PendingAppend.Refused(p.pointIndex[i], seriesLimitReason(head, s.key),
+                                Rejection.Cause.LIMIT));
                         continue;
                     }
                     if (again.kind != s.kind) {
                         p.refused.add(new PendingAppend.Refused(p.pointIndex[i],
-                                kindConflictReason(s.key, again.kind, s.kind)));
+                                kindConflictReason(s.key, again.kind, s.kind), Rejection.Cause.CONFLICT));
                         continue;
                     }
                     s = again;
@@ -396,13 +406,15 @@ public final class Tsdb implements MetricStore, AutoCloseable {
                         case OUT_OF_ORDER -> p.refused.add(new PendingAppend.Refused(p.pointIndex[i],
                                 "out of order: " + s.key + " already has a sample at " + s.maxTime() + " and "
                                         + t + " is older by more than the tolerance of " + head.toleranceMillis()
-                                        + " ms"));
+                                        + " ms", Rejection.Cause.STALE));
                         case DUPLICATE_CONFLICT -> p.refused.add(new PendingAppend.Refused(p.pointIndex[i],
                                 "duplicate timestamp: " + s.key + " already has a different value at " + t
-                                        + ", which is past the reorder window and can no longer be replaced"));
+                                        + ", which is past the reorder window and can no longer be replaced",
+                                Rejection.Cause.CONFLICT));
                         case TOO_OLD -> p.refused.add(new PendingAppend.Refused(p.pointIndex[i],
                                 "too old: " + s.key + " at " + t + " is before " + head.floor() + ", the start of "
-                                        + "the in-memory head; older samples are in immutable on-disk blocks"));
+                                        + "the in-memory head; older samples are in immutable on-disk blocks",
+                                Rejection.Cause.STALE));
                     }
                 }
                 p.result.complete(p.toResult(accepted));

@@ -34,9 +34,13 @@ import java.util.Objects;
  *                            Prometheus
  * @param retention           how long blocks are kept: a block whose every sample is older than now − retention is
  *                            deleted (the head's samples are always kept). Zero keeps everything. Default zero
+ * @param maxSeriesPerMetric  the most series one metric name may have in the head, so that one runaway tag (a
+ *                            request id, a timestamp) cannot spend the whole {@code maxSeries} budget and starve
+ *                            every other metric of new series. 0 means no limit. Default 0
  */
 public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration outOfOrderTolerance,
-                          Duration maxFutureSkew, long walSegmentBytes, Duration blockRange, Duration retention) {
+                          Duration maxFutureSkew, long walSegmentBytes, Duration blockRange, Duration retention,
+                          int maxSeriesPerMetric) {
 
     public static final int DEFAULT_MAX_SERIES = 1_000_000;
     public static final Duration DEFAULT_OUT_OF_ORDER_TOLERANCE = Duration.ofSeconds(10);
@@ -73,6 +77,9 @@ public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration
         if (retention == null || retention.isNegative()) {
             problems.add("retention must be zero (keep everything) or positive, was " + retention);
         }
+        if (maxSeriesPerMetric < 0) {
+            problems.add("maxSeriesPerMetric must be 0 (no limit) or positive, was " + maxSeriesPerMetric);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid TSDB options: " + String.join("; ", problems));
         }
@@ -82,48 +89,53 @@ public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration
     public TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration outOfOrderTolerance,
                        Duration maxFutureSkew, long walSegmentBytes) {
         this(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes, DEFAULT_BLOCK_RANGE,
-                DEFAULT_RETENTION);
+                DEFAULT_RETENTION, 0);
     }
 
     /** The defaults, storing in {@code dir}. */
     public static TsdbOptions of(Path dir) {
         return new TsdbOptions(Objects.requireNonNull(dir, "dir"), InstantSource.system(), DEFAULT_MAX_SERIES,
                 DEFAULT_OUT_OF_ORDER_TOLERANCE, DEFAULT_MAX_FUTURE_SKEW, DEFAULT_WAL_SEGMENT_BYTES,
-                DEFAULT_BLOCK_RANGE, DEFAULT_RETENTION);
+                DEFAULT_BLOCK_RANGE, DEFAULT_RETENTION, 0);
     }
 
     public TsdbOptions withClock(InstantSource clock) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention);
+                blockRange, retention, maxSeriesPerMetric);
     }
 
     public TsdbOptions withMaxSeries(int maxSeries) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention);
+                blockRange, retention, maxSeriesPerMetric);
     }
 
     public TsdbOptions withOutOfOrderTolerance(Duration tolerance) {
         return new TsdbOptions(dir, clock, maxSeries, tolerance, maxFutureSkew, walSegmentBytes, blockRange,
-                retention);
+                retention, maxSeriesPerMetric);
     }
 
     public TsdbOptions withMaxFutureSkew(Duration skew) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, skew, walSegmentBytes, blockRange,
-                retention);
+                retention, maxSeriesPerMetric);
     }
 
     public TsdbOptions withWalSegmentBytes(long bytes) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, bytes, blockRange,
-                retention);
+                retention, maxSeriesPerMetric);
     }
 
     public TsdbOptions withBlockRange(Duration range) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes, range,
-                retention);
+                retention, maxSeriesPerMetric);
     }
 
     public TsdbOptions withRetention(Duration retention) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention);
+                blockRange, retention, maxSeriesPerMetric);
+    }
+
+    public TsdbOptions withMaxSeriesPerMetric(int limit) {
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
+                blockRange, retention, limit);
     }
 }

@@ -66,6 +66,38 @@ class HeadTest {
     }
 
     @Test
+    void thePerMetricLimitHoldsUnderConcurrentCreationAndFreesSlotsOfRemovedSeries() throws Exception {
+        Head head = new Head(1000, 100, 0, XorChunk.MAX_SPAN_MILLIS);
+        java.util.Queue<MemSeries> admitted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        runConcurrently(4, thread -> {
+            for (int k = 0; k < 200; k++) {
+                MemSeries s = head.getOrCreate(SeriesKey.of("runaway", "id:" + thread + "-" + k), MetricKind.GAUGE);
+                if (s != null) {
+                    admitted.add(s);
+                }
+                if (k < 80) {
+                    assertThat(head.getOrCreate(SeriesKey.of("other" + thread, "k:" + k), MetricKind.GAUGE)).isNotNull();
+                }
+            }
+        });
+        assertThat(admitted).hasSize(100);
+        assertThat(head.seriesCount()).as("the refused ones do not hold a global slot").isEqualTo(420);
+        assertThat(head.metricAtLimit("runaway")).isTrue();
+        assertThat(head.metricAtLimit("other0")).isFalse();
+
+        // Idle series leave the head and give their slot back.
+        assertThat(head.remove(List.copyOf(admitted).subList(0, 10))).isEqualTo(10);
+        assertThat(head.metricAtLimit("runaway")).isFalse();
+        int again = 0;
+        for (int k = 0; k < 50; k++) {
+            if (head.getOrCreate(SeriesKey.of("runaway", "new:" + k), MetricKind.GAUGE) != null) {
+                again++;
+            }
+        }
+        assertThat(again).isEqualTo(10);
+    }
+
+    @Test
     void readersSeeWholeSortedSamplesWhileWritersAppend() throws Exception {
         Head head = new Head(0, 5_000);
         AtomicBoolean done = new AtomicBoolean();

@@ -379,8 +379,9 @@ class TsdbBlocksTest {
     @Test
     void invalidBlockOptionsAreReportedTogether() {
         assertThatThrownBy(() -> new TsdbOptions(dir, options.clock(), 0, Duration.ZERO, Duration.ZERO, 4096,
-                Duration.ofMillis(10), Duration.ofDays(-1)))
+                Duration.ofMillis(10), Duration.ofDays(-1), -1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContainingAll("blockRange must be between 1 s and 365 d", "retention must be zero");
+                .hasMessageContainingAll("blockRange must be between 1 s and 365 d", "retention must be zero",
+                        "maxSeriesPerMetric must be 0");
     }
 }

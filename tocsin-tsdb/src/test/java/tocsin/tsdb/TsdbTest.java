@@ -71,6 +71,7 @@ class TsdbTest {
             assertThat(result.rejections()).singleElement().satisfies(r -> {
                 assertThat(r.item()).isEqualTo("points[2]");
                 assertThat(r.reason()).startsWith("series limit of 2 reached; system.cpu.user{host:c} is a new series");
+                assertThat(r.cause()).isEqualTo(Rejection.Cause.LIMIT);
             });
         }
         // The limit counts the series the WAL brings back.
@@ -78,6 +79,35 @@ class TsdbTest {
             MetricBatch batch = new MetricBatch();
             batch.add(SeriesKey.of("system.cpu.user", "host:d"), MetricKind.GAUGE, T0, 3);
             batch.add(CPU_B, MetricKind.GAUGE, T0 + 15_000, 5);
+            AppendResult result = tsdb.append(batch);
+            assertThat(result.accepted()).isEqualTo(1);
+            assertThat(result.rejections()).extracting(Rejection::item).containsExactly("points[0]");
+        }
+    }
+
+    @Test
+    void oneMetricWithARunawayTagCannotStarveOtherMetricsOfNewSeries() {
+        try (Tsdb tsdb = Tsdb.open(options().withMaxSeries(100).withMaxSeriesPerMetric(3))) {
+            MetricBatch batch = new MetricBatch();
+            for (int i = 0; i < 10; i++) {
+                batch.add(SeriesKey.of("api.latency", "request_id:r" + i), MetricKind.GAUGE, T0, i);
+            }
+            batch.add(SeriesKey.of("api.errors", "host:a"), MetricKind.COUNT, T0, 1);
+            batch.add(SeriesKey.of("api.latency", "request_id:r1"), MetricKind.GAUGE, T0 + 15_000, 7);
+            AppendResult result = tsdb.append(batch);
+
+            assertThat(result.accepted()).isEqualTo(5); // r0..r2, api.errors, and r1 again
+            assertThat(result.rejections()).hasSize(7).allSatisfy(r -> {
+                assertThat(r.cause()).isEqualTo(Rejection.Cause.LIMIT);
+                assertThat(r.reason()).startsWith("series limit per metric of 3 reached for api.latency;")
+                        .contains("metrics.max_series_per_metric");
+            });
+        }
+        // Restored series count against the limit too.
+        try (Tsdb tsdb = Tsdb.open(options().withMaxSeries(100).withMaxSeriesPerMetric(3))) {
+            MetricBatch batch = new MetricBatch();
+            batch.add(SeriesKey.of("api.latency", "request_id:r9"), MetricKind.GAUGE, T0 + 30_000, 1);
+            batch.add(SeriesKey.of("api.errors", "host:b"), MetricKind.COUNT, T0 + 30_000, 1);
             AppendResult result = tsdb.append(batch);
             assertThat(result.accepted()).isEqualTo(1);
             assertThat(result.rejections()).extracting(Rejection::item).containsExactly("points[0]");

@@ -84,6 +84,7 @@ public final class ConfigLoader {
         }
         ConfigReader r = section.get();
         long maxSeries = r.integer("max_series", 1, Integer.MAX_VALUE, (int) d.maxSeries());
+        long perMetric = r.integer("max_series_per_metric", 0, Integer.MAX_VALUE, (int) d.maxSeriesPerMetric());
         java.time.Duration retention = r.duration("retention", java.time.Duration.ofHours(2),
                 java.time.Duration.ofDays(3650), d.retention());
         int queue = r.integer("statsd_queue", 16, 1_000_000, d.statsdQueue());
@@ -94,7 +95,7 @@ public final class ConfigLoader {
             r.problem("statsd_socket", "is longer than the 100 characters a Unix socket path may have");
         }
         r.finish();
-        return new TocsinConfig.Metrics(maxSeries, retention, queue, flush,
+        return new TocsinConfig.Metrics(maxSeries, perMetric, retention, queue, flush,
                 socket == null ? null : java.nio.file.Path.of(socket));
     }
 

@@ -18,23 +18,30 @@ public record TocsinConfig(Http http, Metrics metrics, java.util.List<ScrapeConf
      * The metric store and intake.
      *
      * @param maxSeries      cardinality limit: new series beyond it are refused (existing ones keep accepting)
+     * @param maxSeriesPerMetric the same limit per metric name (0: none), so that one runaway tag cannot spend the
+     *                       whole budget; default a tenth of the default {@code maxSeries}
      * @param retention      how long samples are kept
      * @param statsdQueue    DogStatsD datagrams that may wait for the parser before new ones are dropped
      * @param statsdFlush    DogStatsD aggregation interval (the Datadog Agent's is 10 s)
      * @param statsdSocket   a Unix datagram socket to receive DogStatsD on as well, or null
      */
-    public record Metrics(long maxSeries, java.time.Duration retention, int statsdQueue,
+    public record Metrics(long maxSeries, long maxSeriesPerMetric, java.time.Duration retention, int statsdQueue,
                           java.time.Duration statsdFlush, java.nio.file.Path statsdSocket) {
         public static Metrics defaults() {
-            return new Metrics(1_000_000, java.time.Duration.ofDays(15), 8192, java.time.Duration.ofSeconds(10), null);
+            return new Metrics(1_000_000, 100_000, java.time.Duration.ofDays(15), 8192,
+                    java.time.Duration.ofSeconds(10), null);
         }
 
         public Metrics withStatsdFlush(java.time.Duration flush) {
-            return new Metrics(maxSeries, retention, statsdQueue, flush, statsdSocket);
+            return new Metrics(maxSeries, maxSeriesPerMetric, retention, statsdQueue, flush, statsdSocket);
         }
 
         public Metrics withStatsdSocket(java.nio.file.Path socket) {
-            return new Metrics(maxSeries, retention, statsdQueue, statsdFlush, socket);
+            return new Metrics(maxSeries, maxSeriesPerMetric, retention, statsdQueue, statsdFlush, socket);
+        }
+
+        public Metrics withSeriesLimits(long max, long perMetric) {
+            return new Metrics(max, perMetric, retention, statsdQueue, statsdFlush, statsdSocket);
         }
     }
 

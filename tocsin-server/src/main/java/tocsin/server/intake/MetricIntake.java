@@ -29,12 +29,16 @@ public final class MetricIntake {
 
     private final MetricStore store;
     private final Counter points;
+    private final Counter rejectionsByCause;
 
     public MetricIntake(MetricStore store, PrometheusRegistry registry) {
         this.store = store;
         this.points = Counter.builder().name("tocsin_ingest_points_total")
                 .help("Metric points received, by protocol and outcome (accepted, rejected)")
                 .labelNames("protocol", "outcome").register(registry);
+        this.rejectionsByCause = Counter.builder().name("tocsin_ingest_rejections_total")
+                .help("Metric points or items refused, by protocol and cause (invalid, stale, conflict, limit)")
+                .labelNames("protocol", "cause").register(registry);
     }
 
     /**
@@ -109,21 +113,29 @@ public final class MetricIntake {
         }
         List<Rejection> listed = new ArrayList<>(Math.min(LISTED, decoded.rejections().size()
                 + appended.rejections().size()));
-        for (Rejection r : decoded.rejections()) {
-            if (listed.size() < LISTED) {
-                listed.add(r);
+        int[] byCause = new int[Rejection.Cause.values().length];
+        boolean onlyLimits = true;
+        for (List<Rejection> rs : List.of(decoded.rejections(), appended.rejections())) {
+            for (Rejection r : rs) {
+                byCause[r.cause().ordinal()]++;
+                onlyLimits &= r.cause() == Rejection.Cause.LIMIT;
+                if (listed.size() < LISTED) {
+                    listed.add(r);
+                }
             }
         }
-        boolean onlyLimits = decoded.rejectedItems() == 0 && !appended.rejections().isEmpty();
-        for (Rejection r : appended.rejections()) {
-            onlyLimits &= r.reason().contains("series limit");
-            if (listed.size() < LISTED) {
-                listed.add(r);
-            }
-        }
+        // Decoders list only their first rejections; the unlisted rest were refused for what they are.
+        int unlisted = decoded.rejectedItems() - decoded.rejections().size();
+        byCause[Rejection.Cause.INVALID.ordinal()] += unlisted;
+        onlyLimits &= unlisted == 0;
         int rejected = decoded.rejectedItems() + appended.rejections().size();
         points.labelValues(protocol, "accepted").inc(appended.accepted());
         points.labelValues(protocol, "rejected").inc(rejected);
+        for (Rejection.Cause cause : Rejection.Cause.values()) {
+            if (byCause[cause.ordinal()] > 0) {
+                rejectionsByCause.labelValues(protocol, cause.label()).inc(byCause[cause.ordinal()]);
+            }
+        }
         return new Outcome(appended.accepted(), rejected, listed, onlyLimits && rejected > 0);
     }
 }

@@ -116,15 +116,19 @@ class ConfigLoaderTest {
 
     @Test
     void metricLimitsAndRetentionParseWithUnits() throws Exception {
-        TocsinConfig c = ConfigLoader.load(yaml("metrics: {max_series: 50000, retention: 30d, statsd_queue: 1024}\n"), Map.of());
+        TocsinConfig c = ConfigLoader.load(yaml("metrics: {max_series: 50000, max_series_per_metric: 5000, "
+                + "retention: 30d, statsd_queue: 1024}\n"), Map.of());
         assertThat(c.metrics().maxSeries()).isEqualTo(50_000);
+        assertThat(c.metrics().maxSeriesPerMetric()).isEqualTo(5_000);
+        assertThat(TocsinConfig.defaults().metrics().maxSeriesPerMetric()).isEqualTo(100_000);
         assertThat(c.metrics().retention()).isEqualTo(java.time.Duration.ofDays(30));
         assertThat(c.metrics().statsdQueue()).isEqualTo(1024);
         assertThat(ConfigLoader.load(null, Map.of("TOCSIN_METRICS_RETENTION", "2w")).metrics().retention())
                 .isEqualTo(java.time.Duration.ofDays(14));
-        assertThatThrownBy(() -> ConfigLoader.load(yaml("metrics: {retention: forever, max_series: 0}\n"), Map.of()))
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("metrics: {retention: forever, max_series: 0, max_series_per_metric: -1}\n"), Map.of()))
                 .hasMessageContaining("metrics.retention: must be a duration such as 30s, 5m, 12h or 15d, got 'forever'")
-                .hasMessageContaining("metrics.max_series: must be between 1 and");
+                .hasMessageContaining("metrics.max_series: must be between 1 and")
+                .hasMessageContaining("metrics.max_series_per_metric: must be between 0 and");
         assertThatThrownBy(() -> ConfigLoader.load(yaml("metrics: {retention: 1h}\n"), Map.of()))
                 .hasMessageContaining("metrics.retention: must be between PT2H and");
     }
