@@ -64,7 +64,8 @@ public final class Bench {
             results.add(run("tocsin", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "server", "--data-dir", "{DATA}",
                     "--http-addr", "127.0.0.1:{PORT}", "--statsd-addr", "off", "--bootstrap-api-key", KEY),
-                    "/health", "/api/v1/write", Map.of("Authorization", "Bearer " + KEY), payload, totalSamples));
+                    "/health", "/api/v1/write", "/prometheus/api/v1/query_range",
+                    Map.of("Authorization", "Bearer " + KEY), payload, totalSamples, start));
         } else {
             System.out.println("tocsin: " + jar + " not found; build it with ./mvnw -DskipTests package");
         }
@@ -72,11 +73,12 @@ public final class Bench {
             switch (peer.trim()) {
                 case "victoria-metrics" -> results.add(run("victoria-metrics", List.of("victoria-metrics",
                         "-storageDataPath={DATA}", "-httpListenAddr=127.0.0.1:{PORT}", "-retentionPeriod=100y"),
-                        "/health", "/api/v1/write", Map.of(), payload, totalSamples));
+                        "/health", "/api/v1/write", "/api/v1/query_range?nocache=1", Map.of(), payload, totalSamples,
+                        start));
                 case "prometheus" -> results.add(run("prometheus", List.of("prometheus",
                         "--config.file=/dev/null", "--storage.tsdb.path={DATA}",
                         "--web.listen-address=127.0.0.1:{PORT}", "--web.enable-remote-write-receiver"),
-                        "/-/ready", "/api/v1/write", Map.of(), payload, totalSamples));
+                        "/-/ready", "/api/v1/write", "/api/v1/query_range", Map.of(), payload, totalSamples, start));
                 default -> System.out.println("unknown peer " + peer);
             }
         }
@@ -98,7 +100,11 @@ public final class Bench {
     }
 
     record Result(String name, String status, double wallSeconds, double cpuSeconds, long rssBytes, long diskBytes,
-                  long samples) {
+                  long samples, RangeQuery.Timing query) {
+        Result(String name, String status, long samples) {
+            this(name, status, 0, 0, 0, 0, samples, null);
+        }
+
         double samplesPerSecond() {
             return samples / wallSeconds;
         }
@@ -108,17 +114,18 @@ public final class Bench {
         }
     }
 
-    private static Result run(String name, List<String> command, String ready, String write, Map<String, String> headers,
-                              List<RemoteWritePayloads.Shard> payload, long samples) {
+    private static Result run(String name, List<String> command, String ready, String write, String queryPath,
+                              Map<String, String> headers, List<RemoteWritePayloads.Shard> payload, long samples,
+                              long startMs) {
         if (!command.get(0).startsWith("/") && !onPath(command.get(0))) {
-            return new Result(name, "not installed (apt-get install " + name + ")", 0, 0, 0, 0, samples);
+            return new Result(name, "not installed (apt-get install " + name + ")", samples);
         }
         try (Peer peer = Peer.start(name, command, ready, write, headers)) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             // Probe with the first request: a server without the route is reported, not measured.
             int probe = send(http, peer, payload.get(0).requests().get(0));
             if (probe >= 300) {
-                return new Result(name, "write answered " + probe, 0, 0, 0, 0, samples);
+                return new Result(name, "write answered " + probe, samples);
             }
             double cpu0 = peer.cpuSeconds();
             long t0 = System.nanoTime();
@@ -149,9 +156,11 @@ public final class Bench {
             }
             Thread.sleep(2000);
             long disk = peer.diskBytes();
-            return new Result(name, failures == 0 ? "ok" : failures + " failed requests", wall, cpu, rss, disk, samples);
+            RangeQuery.Timing query = RangeQuery.measure(http, peer, queryPath, startMs);
+            return new Result(name, failures == 0 ? "ok" : failures + " failed requests", wall, cpu, rss, disk, samples,
+                    query);
         } catch (Exception e) {
-            return new Result(name, "error: " + e.getMessage(), 0, 0, 0, 0, samples);
+            return new Result(name, "error: " + e.getMessage(), samples);
         }
     }
 
@@ -178,6 +187,16 @@ public final class Bench {
                     r.status(), r.wallSeconds(), r.samplesPerSecond(), r.cpuSeconds(), r.samplesPerCpuSecond(),
                     r.rssBytes() / 1048576.0, r.diskBytes() / 1048576.0, r.diskBytes() / (double) r.samples());
         }
+        System.out.println("range query: " + RangeQuery.QUERY + " over 1 h at 15 s steps, "
+                + RangeQuery.RUNS + " runs after " + RangeQuery.WARMUP + " warm-up, no result cache");
+        System.out.printf(Locale.ROOT, "%-17s %12s %12s %14s  %s%n", "server", "median ms", "min ms", "CPU ms/query",
+                "result");
+        for (Result r : results) {
+            if (r.query() != null) {
+                System.out.printf(Locale.ROOT, "%-17s %12.1f %12.1f %14.1f  %s%n", r.name(), r.query().medianMs(),
+                        r.query().minMs(), r.query().cpuMsPerQuery(), r.query().shape());
+            }
+        }
         if (base != null) {
             System.out.println("ratios (tocsin / peer; >1 means tocsin is better for rates, worse for sizes):");
             for (Result r : results) {
@@ -186,6 +205,12 @@ public final class Bench {
                                     + "bytes/sample x%.2f%n", r.name(), base.samplesPerSecond() / r.samplesPerSecond(),
                             base.samplesPerCpuSecond() / r.samplesPerCpuSecond(), base.rssBytes() / (double) r.rssBytes(),
                             base.diskBytes() / (double) r.diskBytes());
+                    if (base.query() != null && r.query() != null) {
+                        System.out.printf(Locale.ROOT, "  vs %-15s range query median x%.2f (peer/tocsin; >1 means "
+                                        + "tocsin is faster)  CPU x%.2f%n", r.name(),
+                                r.query().medianMs() / base.query().medianMs(),
+                                r.query().cpuMsPerQuery() / base.query().cpuMsPerQuery());
+                    }
                 }
             }
         }

@@ -43,11 +43,13 @@ public record IngestLimits(int maxNameLength, int maxTagLength, int maxTagsPerSe
     }
 
     /**
-     * Limits for Prometheus remote write: as {@link #datadog()}, but label values (URLs, paths, error texts) get
-     * 1024 characters.
+     * Limits for Prometheus remote write, OTLP and scrapes: as {@link #datadog()}, but label values (URLs, paths,
+     * error texts) get 1024 characters, and points may be up to three hours old, so that a Prometheus whose
+     * remote-write queue catches up after an outage (its WAL keeps at least two hours) is not refused. The store
+     * still refuses what is older than its in-memory head.
      */
     public static IngestLimits prometheus() {
-        return new IngestLimits(200, 1024, 100, Duration.ofHours(1), Duration.ofMinutes(10));
+        return new IngestLimits(200, 1024, 100, Duration.ofHours(3), Duration.ofMinutes(10));
     }
 
     public IngestLimits withMaxPast(Duration past) {

@@ -90,7 +90,7 @@ class RemoteWriteDecoderTest {
                 PromSeries.of(labels("__name__", "", "job", "api"), T, 1),
                 PromSeries.of(labels("__name__", "b", "", "x"), T, 1),
                 PromSeries.of(labels("__name__", "c", "v", "x".repeat(1100)), T, 1),
-                new PromSeries(labels("__name__", "d"), new long[]{T - 7_200_000, 1_795_509_700L, T},
+                new PromSeries(labels("__name__", "d"), new long[]{T - 10_900_000, 1_795_509_700L, T},
                         new double[]{1, 2, 3}, 0, 0),
                 new PromSeries(labels("__name__", "native_hist"), new long[0], new double[0], 2, 0),
                 new PromSeries(labels("__name__", "mixed"), new long[]{T}, new double[]{4}, 1, 0)), Map.of());
@@ -102,8 +102,8 @@ class RemoteWriteDecoderTest {
                 "timeseries[3].labels[1]: label name must not be empty",
                 "timeseries[4].labels[1]: \"v:" + "x".repeat(62) + "…\" is 1102 characters long, more than the"
                         + " limit of 1024",
-                "timeseries[5].samples[0]: timestamp " + (T - 7_200_000) + " is more than 1h in the past",
-                "timeseries[5].samples[1]: timestamp 1795509700 is more than 1h in the past"
+                "timeseries[5].samples[0]: timestamp " + (T - 10_900_000) + " is more than 3h in the past",
+                "timeseries[5].samples[1]: timestamp 1795509700 is more than 3h in the past"
                         + " (timestamps are in milliseconds)",
                 "timeseries[6].histograms[0]: native histograms are not supported yet",
                 "timeseries[6].histograms[1]: native histograms are not supported yet",
