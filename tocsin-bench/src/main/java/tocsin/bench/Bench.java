@@ -150,13 +150,11 @@ public final class Bench {
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = peer.cpuSeconds() - cpu0;
             long rss = peer.rssBytes();
-            if (name.equals("victoria-metrics")) {
-                http.send(HttpRequest.newBuilder(peer.uri("/internal/force_flush")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-            }
-            Thread.sleep(2000);
-            long disk = peer.diskBytes();
             RangeQuery.Timing query = RangeQuery.measure(http, peer, queryPath, startMs);
+            // On disk once the server has stopped as an operator stops it: whatever it buffers in memory is then
+            // written (VictoriaMetrics flushes its in-memory parts on SIGTERM; Tocsin and Prometheus keep a WAL).
+            peer.stop();
+            long disk = peer.diskBytes();
             return new Result(name, failures == 0 ? "ok" : failures + " failed requests", wall, cpu, rss, disk, samples,
                     query);
         } catch (Exception e) {

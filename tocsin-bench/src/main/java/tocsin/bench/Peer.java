@@ -106,16 +106,21 @@ final class Peer implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /** Stops the server as an operator would (SIGTERM), letting it flush what it buffers; idempotent. */
+    void stop() {
         process.destroy();
         try {
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public void close() {
+        stop();
         try (Stream<Path> s = Files.walk(dataDir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -201,10 +201,10 @@ final class Block {
             if ((int) crc.getValue() != b.getInt(dataAt + length)) {
                 throw new BlockFormat.CorruptBlockException("CRC mismatch");
             }
-            if (encoding != BlockFormat.XOR_ENCODING) {
+            if (encoding != BlockFormat.XOR_ENCODING && encoding != BlockFormat.DECIMAL_ENCODING) {
                 throw new BlockFormat.CorruptBlockException("unknown chunk encoding " + encoding);
             }
-            return new Chunk(minTime, maxTime, count, data);
+            return new Chunk(minTime, maxTime, count, data, (byte) encoding);
         } catch (BlockFormat.CorruptBlockException | RuntimeException e) {
             corruptChunks.incrementAndGet();
             log.error("block chunk {} is unreadable ({}); its samples are left out of the result", where,

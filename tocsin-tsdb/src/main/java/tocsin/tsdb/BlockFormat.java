@@ -15,7 +15,8 @@ final class BlockFormat {
     static final int META_MAGIC = 0x5442_4D54;
     static final int INDEX_MAGIC = 0x5442_4958;
     static final int CHUNKS_MAGIC = 0x5442_4348;
-    static final byte VERSION = 1;
+    /** 2: chunk encoding 2 ({@link DecimalChunk}) may appear; version 1 blocks (XOR only) are read as well. */
+    static final byte VERSION = 2;
     /** magic (4) + version (1) + reserved (3). */
     static final int HEADER_BYTES = 8;
 
@@ -26,8 +27,10 @@ final class BlockFormat {
     static final String DELETED_SUFFIX = ".deleted";
     static final String CORRUPT_SUFFIX = ".corrupt";
 
-    /** The only chunk encoding so far: {@link XorChunk}. */
+    /** {@link XorChunk}: the head's encoding, and the blocks' for values that are not short decimals. */
     static final byte XOR_ENCODING = 1;
+    /** {@link DecimalChunk}: decimal mantissas and timestamps as varint differences, DEFLATE-compressed. */
+    static final byte DECIMAL_ENCODING = 2;
     /** Chunk segment files are cut before they pass this size (as Prometheus), so that each can be mapped. */
     static final long DEFAULT_CHUNK_SEGMENT_BYTES = 512L << 20;
     /** Mapping works on int offsets; the index (and each chunk segment) stays below this. */

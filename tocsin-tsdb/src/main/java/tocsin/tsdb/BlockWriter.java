@@ -6,6 +6,7 @@ import tocsin.core.metric.SeriesKey;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,6 +31,9 @@ import java.util.zip.CRC32C;
  * <p>Not thread-safe: one writer, on the maintenance thread. On any failure the caller deletes the directory.
  */
 final class BlockWriter implements AutoCloseable {
+    /** Most samples in one chunk on disk: two hours at 15 s, so a one-hour query decodes at most two per series. */
+    static final int SAMPLES_PER_CHUNK = 480;
+
     private final Disk disk;
     private final String dir;
     private final long segmentBytes;
@@ -83,10 +87,11 @@ final class BlockWriter implements AutoCloseable {
      * Adds a series; keys must come in increasing order, chunks in time order, each exactly its stream's bytes (a
      * sealed chunk, not a snapshot of an open one). A series without chunks is skipped.
      */
-    void add(SeriesKey key, MetricKind kind, List<Chunk> seriesChunks) throws IOException {
-        if (seriesChunks.isEmpty()) {
+    void add(SeriesKey key, MetricKind kind, List<Chunk> given) throws IOException {
+        if (given.isEmpty()) {
             return;
         }
+        List<Chunk> seriesChunks = reencode(given);
         if (lastKey != null && lastKey.compareTo(key) >= 0) {
             throw new IllegalArgumentException("series must come in key order: " + key + " after " + lastKey);
         }
@@ -131,6 +136,44 @@ final class BlockWriter implements AutoCloseable {
         chunks += refs.length;
     }
 
+    /**
+     * Rewrites a series' chunks for the block: runs of up to {@link #SAMPLES_PER_CHUNK} samples, each as a
+     * {@link DecimalChunk} when its values allow, else as XOR. The head cuts chunks at 120 samples to bound the cost
+     * of appending; on disk, longer runs compress better and an hour's query still decodes at most two per series.
+     */
+    static List<Chunk> reencode(List<Chunk> given) {
+        int total = 0;
+        for (Chunk c : given) {
+            total += c.count();
+        }
+        long[] times = new long[total];
+        long[] bits = new long[total];
+        double[] values = new double[total];
+        int n = 0;
+        for (Chunk c : given) {
+            for (ChunkIterator it = c.iterator(); it.next(); n++) {
+                times[n] = it.timestamp();
+                bits[n] = it.valueBits();
+                values[n] = it.value();
+            }
+        }
+        List<Chunk> out = new ArrayList<>(total / SAMPLES_PER_CHUNK + 1);
+        for (int from = 0; from < n; from += SAMPLES_PER_CHUNK) {
+            int to = Math.min(n, from + SAMPLES_PER_CHUNK);
+            byte[] decimal = DecimalChunk.encode(times, values, from, to);
+            if (decimal != null) {
+                out.add(new Chunk(times[from], times[to - 1], to - from, decimal, BlockFormat.DECIMAL_ENCODING));
+            } else {
+                XorChunk xor = new XorChunk((to - from) * 9);
+                for (int i = from; i < to; i++) {
+                    xor.appendBits(times[i], bits[i]);
+                }
+                out.add(xor.seal());
+            }
+        }
+        return out;
+    }
+
     private int symbol(String s) {
         Integer n = symbols.get(s);
         if (n == null) {
@@ -150,7 +193,7 @@ final class BlockWriter implements AutoCloseable {
         byte[] head = new byte[16];
         int h = putUvarint(head, 0, length);
         int crcFrom = h;
-        head[h++] = BlockFormat.XOR_ENCODING;
+        head[h++] = c.encoding();
         h = putUvarint(head, h, c.count());
         crc.reset();
         crc.update(head, crcFrom, h - crcFrom);

@@ -1,21 +1,35 @@
 package tocsin.tsdb;
 
 /**
- * An immutable run of samples encoded as {@link XorChunk} describes. A sealed chunk owns its bytes; a snapshot of an
- * open chunk shares them with the chunk being appended to, which never changes the bits a snapshot covers.
+ * An immutable run of samples in one of the chunk encodings: {@link BlockFormat#XOR_ENCODING} ({@link XorChunk},
+ * the head's, and the blocks' fallback) or {@link BlockFormat#DECIMAL_ENCODING} ({@link DecimalChunk}, blocks only).
+ * A sealed chunk owns its bytes; a snapshot of an open XOR chunk shares them with the chunk being appended to, which
+ * never changes the bits a snapshot covers.
  *
- * @param minTime the first sample's timestamp
- * @param maxTime the last sample's timestamp
- * @param count   how many samples the stream holds
- * @param bytes   the bit stream, possibly with unused capacity at the end; never modified through this record
+ * @param minTime  the first sample's timestamp
+ * @param maxTime  the last sample's timestamp
+ * @param count    how many samples the stream holds
+ * @param bytes    the encoded samples, possibly with unused capacity at the end; never modified through this record
+ * @param encoding how {@code bytes} are encoded
  */
-record Chunk(long minTime, long maxTime, int count, byte[] bytes) {
+record Chunk(long minTime, long maxTime, int count, byte[] bytes, byte encoding) {
+
+    /** An XOR chunk. */
+    Chunk(long minTime, long maxTime, int count, byte[] bytes) {
+        this(minTime, maxTime, count, bytes, BlockFormat.XOR_ENCODING);
+    }
 
     boolean overlaps(long min, long max) {
         return count > 0 && minTime <= max && maxTime >= min;
     }
 
     ChunkIterator iterator() {
+        if (encoding == BlockFormat.DECIMAL_ENCODING) {
+            long[] times = new long[count];
+            double[] values = new double[count];
+            DecimalChunk.decode(bytes, count, times, values);
+            return new ChunkIterator(times, values, count);
+        }
         return new ChunkIterator(bytes, count);
     }
 }

@@ -1,14 +1,17 @@
 package tocsin.tsdb;
 
 /**
- * Decodes the samples of a {@link XorChunk} stream in order, without allocating per sample:
+ * Walks the samples of a chunk in order, without allocating per sample:
  * <pre>{@code
  * for (ChunkIterator it = chunk.iterator(); it.next(); ) use(it.timestamp(), it.value());
  * }</pre>
- * Not thread-safe; each reader makes its own.
+ * An XOR stream is decoded as it goes; a {@link DecimalChunk} is decoded whole up front (it is DEFLATE-compressed)
+ * and walked from arrays. Not thread-safe; each reader makes its own.
  */
 final class ChunkIterator {
     private final byte[] bytes;
+    private final long[] decodedTimes;
+    private final double[] decodedValues;
     private final int count;
     private int position; // in bits
     private int read;
@@ -21,12 +24,28 @@ final class ChunkIterator {
     ChunkIterator(byte[] bytes, int count) {
         this.bytes = bytes;
         this.count = count;
+        this.decodedTimes = null;
+        this.decodedValues = null;
+    }
+
+    /** Walks samples already decoded. */
+    ChunkIterator(long[] times, double[] values, int count) {
+        this.bytes = null;
+        this.count = count;
+        this.decodedTimes = times;
+        this.decodedValues = values;
     }
 
     /** Moves to the next sample; false when there is none. */
     boolean next() {
         if (read == count) {
             return false;
+        }
+        if (decodedTimes != null) {
+            time = decodedTimes[read];
+            valueBits = Double.doubleToRawLongBits(decodedValues[read]);
+            read++;
+            return true;
         }
         switch (read) {
             case 0 -> {

@@ -81,7 +81,11 @@ final class XorChunk {
 
     /** Appends a sample. The caller keeps timestamps non-decreasing; equal ones are stored as they come. */
     void append(long t, double value) {
-        long bits = Double.doubleToRawLongBits(value);
+        appendBits(t, Double.doubleToRawLongBits(value));
+    }
+
+    /** Appends a sample given as the raw bits of its value (every NaN payload kept). */
+    void appendBits(long t, long bits) {
         switch (count) {
             case 0 -> {
                 firstTime = t;
