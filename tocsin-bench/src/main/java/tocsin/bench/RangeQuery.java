@@ -16,8 +16,8 @@ import java.util.Arrays;
  */
 final class RangeQuery {
     static final String QUERY = "sum by (region) ({__name__=~\"bench_metric_.*\"})";
-    static final int WARMUP = 2;
-    static final int RUNS = 10;
+    static final int WARMUP = Integer.getInteger("bench.queryWarmup", 10);
+    static final int RUNS = Integer.getInteger("bench.queryRuns", 20);
 
     /** Median and best wall time, server CPU per query, and what came back (to see that all servers agree). */
     record Timing(double medianMs, double minMs, double cpuMsPerQuery, String shape) {

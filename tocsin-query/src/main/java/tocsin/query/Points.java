@@ -37,6 +37,24 @@ public final class Points {
         return timestamps.length == 0 ? EMPTY : new Points(timestamps.clone(), values.clone());
     }
 
+    /**
+     * Points that take ownership of the given arrays, for sources that build them fresh and sorted (a store's
+     * decoded chunks): no copy and no check. The caller must not touch the arrays afterwards.
+     */
+    public static Points wrapSorted(long[] timestamps, double[] values) {
+        if (timestamps.length != values.length) {
+            throw new IllegalArgumentException(
+                    timestamps.length + " timestamps but " + values.length + " values");
+        }
+        return timestamps.length == 0 ? EMPTY : new Points(timestamps, values);
+    }
+
+    /** Copies all timestamps and values into the arrays at {@code offset}. */
+    public void copyTo(long[] timestampsOut, double[] valuesOut, int offset) {
+        System.arraycopy(timestamps, 0, timestampsOut, offset, timestamps.length);
+        System.arraycopy(values, 0, valuesOut, offset, values.length);
+    }
+
     public int size() {
         return timestamps.length;
     }

@@ -62,6 +62,16 @@ public final class SeriesData {
         return values.clone();
     }
 
+    /** A copy of the timestamps of samples [from, to). */
+    public long[] timestamps(int from, int to) {
+        return java.util.Arrays.copyOfRange(timestamps, from, to);
+    }
+
+    /** A copy of the values of samples [from, to). */
+    public double[] values(int from, int to) {
+        return java.util.Arrays.copyOfRange(values, from, to);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof SeriesData d && key.equals(d.key) && kind == d.kind

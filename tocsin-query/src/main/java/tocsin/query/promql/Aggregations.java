@@ -31,6 +31,9 @@ final class Aggregations {
     }
 
     static Value eval(Evaluator ev, Aggregate a) {
+        if (a.expr() instanceof Expr.VectorSelector vs && isSimple(a.op())) {
+            return new Vectors(streaming(ev, a, vs));
+        }
         List<StepSeries> in = ev.vector(a.expr());
         int steps = ev.steps();
         Labels[] group = new Labels[in.size()];
@@ -41,8 +44,36 @@ final class Aggregations {
             case TOPK, BOTTOMK -> new Vectors(topk(in, group, ev.scalar(a.param()), a.op() == AggOp.TOPK, steps));
             case QUANTILE -> new Vectors(quantile(in, group, ev.scalar(a.param()), steps));
             case COUNT_VALUES -> new Vectors(countValues(in, group, ev.string(a.param()), steps));
-            default -> new Vectors(simple(a.op(), in, group, steps));
+            default -> new Vectors(simple(a.op(), in.size(), in::get, group, steps));
         };
+    }
+
+    private static boolean isSimple(AggOp op) {
+        return switch (op) {
+            case SUM, AVG, MIN, MAX, COUNT, GROUP, STDDEV, STDVAR -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * {@code sum by (region) (metric)} and its kind, straight from the selector's raw samples: each series is
+     * sampled at the steps into one reused buffer and folded into its group, so the 10,000 step series a dashboard
+     * query selects are never materialised together. Same order, same arithmetic as the general path.
+     */
+    private static List<StepSeries> streaming(Evaluator ev, Aggregate a, Expr.VectorSelector vs) {
+        Evaluator.Selection sel = ev.select(vs);
+        List<RawSeries> raw = sel.raw();
+        int steps = ev.steps();
+        Labels[] group = new Labels[raw.size()];
+        for (int i = 0; i < group.length; i++) {
+            group[i] = groupLabels(raw.get(i).labels(), a);
+        }
+        StepSeries buffer = new StepSeries(Labels.EMPTY, steps);
+        return simple(a.op(), raw.size(), i -> {
+            Arrays.fill(buffer.present, false);
+            sel.step(raw.get(i), buffer, false);
+            return buffer;
+        }, group, steps);
     }
 
     static Labels groupLabels(Labels l, Aggregate a) {
@@ -73,7 +104,9 @@ final class Aggregations {
         return out;
     }
 
-    private static List<StepSeries> simple(AggOp op, List<StepSeries> in, Labels[] group, int steps) {
+    /** @param in the i-th element; each is read once, in order, and may be a reused buffer */
+    private static List<StepSeries> simple(AggOp op, int size, java.util.function.IntFunction<StepSeries> in,
+                                           Labels[] group, int steps) {
         List<Labels> groups = new ArrayList<>();
         int[] gi = index(group, groups);
         int g = groups.size();
@@ -84,8 +117,8 @@ final class Aggregations {
         double[][] comp = compensated ? new double[g][steps] : null;
         double[][] mean = withMean ? new double[g][steps] : null;
         boolean[][] incremental = op == AggOp.AVG ? new boolean[g][steps] : null;
-        for (int s = 0; s < in.size(); s++) {
-            StepSeries series = in.get(s);
+        for (int s = 0; s < size; s++) {
+            StepSeries series = in.apply(s);
             int k = gi[s];
             double[] v = value[k];
             for (int i = 0; i < steps; i++) {

@@ -214,16 +214,35 @@ final class Evaluator {
      * @param sampleTimes whether to yield each selected sample's timestamp in seconds instead of its value
      */
     Vectors selectVector(VectorSelector vs, boolean sampleTimes) {
+        Selection sel = select(vs);
+        List<StepSeries> out = new ArrayList<>(sel.raw().size());
+        for (RawSeries r : sel.raw()) {
+            StepSeries s = new StepSeries(r.labels(), sel.at().length);
+            sel.step(r, s, sampleTimes);
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return new Vectors(out);
+    }
+
+    /** An instant selector's raw samples and the times (per step, after offset and @) it is sampled at. */
+    Selection select(VectorSelector vs) {
         long[] at = effectiveTimes(vs.modifiers());
         long min = Arrays.stream(at).min().orElseThrow();
         long max = Arrays.stream(at).max().orElseThrow();
-        List<RawSeries> raw = reader.read(vs.matchers(), min - lookback + 1, max, false);
-        List<StepSeries> out = new ArrayList<>(raw.size());
-        boolean ascending = ascending(at);
-        for (RawSeries r : raw) {
-            StepSeries s = new StepSeries(r.labels(), at.length);
+        return new Selection(reader.read(vs.matchers(), min - lookback + 1, max, false), at, ascending(at), lookback);
+    }
+
+    /**
+     * Raw series to be sampled at {@code at}: each step takes the newest sample within the lookback window, unless it
+     * is a staleness marker.
+     */
+    record Selection(List<RawSeries> raw, long[] at, boolean ascending, long lookback) {
+        /** Fills {@code s} (whose present flags must be clear) with {@code r}'s value at each step. */
+        void step(RawSeries r, StepSeries s, boolean sampleTimes) {
             long[] ts = r.timestamps();
-            double[] vs2 = r.values();
+            double[] vs = r.values();
             int upTo = 0;
             for (int i = 0; i < at.length; i++) {
                 if (ascending) {
@@ -234,15 +253,11 @@ final class Evaluator {
                     upTo = r.after(at[i]);
                 }
                 int idx = upTo - 1;
-                if (idx >= 0 && ts[idx] > at[i] - lookback && !SeriesReader.isStale(vs2[idx])) {
-                    s.set(i, sampleTimes ? ts[idx] / 1000.0 : vs2[idx]);
+                if (idx >= 0 && ts[idx] > at[i] - lookback && !SeriesReader.isStale(vs[idx])) {
+                    s.set(i, sampleTimes ? ts[idx] / 1000.0 : vs[idx]);
                 }
             }
-            if (!s.isEmpty()) {
-                out.add(s);
-            }
         }
-        return new Vectors(out);
     }
 
     /** Whether times never decrease, so a cursor can walk samples forward instead of searching each step. */

@@ -8,6 +8,7 @@ import tocsin.query.TagFilter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,7 +54,7 @@ final class SeriesReader {
      * @param dropStale whether to leave staleness markers out (range reads)
      */
     List<RawSeries> read(List<LabelMatcher> matchers, long from, long to, boolean dropStale) {
-        Map<Labels, List<Points>> byLabels = new TreeMap<>();
+        Map<Labels, List<Points>> byLabels = new HashMap<>();
         if (from > to) {
             return List.of();
         }
@@ -76,8 +77,10 @@ final class SeriesReader {
             }
         }
         List<RawSeries> out = new ArrayList<>(byLabels.size());
-        for (var e : byLabels.entrySet()) {
-            RawSeries s = merge(e.getKey(), e.getValue(), dropStale);
+        List<Labels> sorted = new ArrayList<>(byLabels.keySet());
+        sorted.sort(null); // one sort is cheaper than keeping a tree ordered through every insertion
+        for (Labels l : sorted) {
+            RawSeries s = merge(l, byLabels.get(l), dropStale);
             if (s.size() > 0) {
                 out.add(s);
             }
@@ -163,10 +166,7 @@ final class SeriesReader {
             Points p = parts.getFirst();
             ts = new long[p.size()];
             vs = new double[p.size()];
-            for (int i = 0; i < p.size(); i++) {
-                ts[i] = p.timestamp(i);
-                vs[i] = p.value(i);
-            }
+            p.copyTo(ts, vs, 0);
         } else {
             TreeMap<Long, Double> all = new TreeMap<>();
             for (Points p : parts) {

@@ -56,17 +56,15 @@ public final class TsdbMetricSource implements MetricSource {
         if (d == null || d.isEmpty()) {
             return Points.EMPTY;
         }
-        long[] ts = d.timestamps();
-        double[] vs = d.values();
         int from = 0;
-        int to = ts.length;
-        while (from < to && ts[from] < fromMillis) {
+        int to = d.size();
+        while (from < to && d.timestamp(from) < fromMillis) {
             from++;
         }
-        while (to > from && ts[to - 1] > toMillis) {
+        while (to > from && d.timestamp(to - 1) > toMillis) {
             to--;
         }
-        return Points.of(java.util.Arrays.copyOfRange(ts, from, to), java.util.Arrays.copyOfRange(vs, from, to));
+        return Points.wrapSorted(d.timestamps(from, to), d.values(from, to)); // one copy, owned by the Points
     }
 
     @Override
