@@ -32,14 +32,19 @@ public final class Bench {
     private static final String KEY = "bench-key-0123456789abcdef";
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !(args[0].equals("remote-write") || args[0].equals("dogstatsd"))) {
+        if (args.length == 0 || !List.of("remote-write", "dogstatsd", "datadog").contains(args[0])) {
             System.err.println("usage: remote-write [--series N] [--samples N] [--shards N] [--tocsin-jar PATH] [--peers a,b]");
+            System.err.println("       datadog [--series N] [--samples N (at most 200: Datadog refuses points over 1 h old)]");
             System.err.println("       dogstatsd [--lines N] [--rate LINES_PER_SECOND (0 = full speed)] [--tocsin-jar PATH]");
             System.exit(2);
         }
         Map<String, String> opts = options(args);
         if (args[0].equals("dogstatsd")) {
             dogstatsd(opts);
+            return;
+        }
+        if (args[0].equals("datadog")) {
+            datadog(opts);
             return;
         }
         int series = Integer.parseInt(opts.getOrDefault("series", "10000"));
@@ -60,12 +65,11 @@ public final class Bench {
                 + "(%.1f MiB snappy), %d shards%n", series, samples, totalSamples, requests, bytes / 1048576.0, shards);
 
         List<Result> results = new ArrayList<>();
+        Workload write = new Workload("/api/v1/write", Map.of("Content-Type", "application/x-protobuf",
+                "Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0"), payload);
         if (Files.exists(jar)) {
-            results.add(run("tocsin", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "server", "--data-dir", "{DATA}",
-                    "--http-addr", "127.0.0.1:{PORT}", "--statsd-addr", "off", "--bootstrap-api-key", KEY),
-                    "/health", "/api/v1/write", "/prometheus/api/v1/query_range",
-                    Map.of("Authorization", "Bearer " + KEY), payload, totalSamples, start));
+            results.add(run("tocsin", tocsinCommand(jar), "/health", write, "/prometheus/api/v1/query_range",
+                    Map.of("Authorization", "Bearer " + KEY), totalSamples, start));
         } else {
             System.out.println("tocsin: " + jar + " not found; build it with ./mvnw -DskipTests package");
         }
@@ -73,16 +77,60 @@ public final class Bench {
             switch (peer.trim()) {
                 case "victoria-metrics" -> results.add(run("victoria-metrics", List.of("victoria-metrics",
                         "-storageDataPath={DATA}", "-httpListenAddr=127.0.0.1:{PORT}", "-retentionPeriod=100y"),
-                        "/health", "/api/v1/write", "/api/v1/query_range?nocache=1", Map.of(), payload, totalSamples,
-                        start));
+                        "/health", write, "/api/v1/query_range?nocache=1", Map.of(), totalSamples, start));
                 case "prometheus" -> results.add(run("prometheus", List.of("prometheus",
                         "--config.file=/dev/null", "--storage.tsdb.path={DATA}",
                         "--web.listen-address=127.0.0.1:{PORT}", "--web.enable-remote-write-receiver"),
-                        "/-/ready", "/api/v1/write", "/api/v1/query_range", Map.of(), payload, totalSamples, start));
+                        "/-/ready", write, "/api/v1/query_range", Map.of(), totalSamples, start));
                 default -> System.out.println("unknown peer " + peer);
             }
         }
         print(results);
+    }
+
+    /**
+     * Datadog series ingest: Tocsin's v2 JSON and v1 endpoints against VictoriaMetrics's Datadog endpoint (its
+     * Debian version, 1.79, has only v1), with the same points.
+     */
+    private static void datadog(Map<String, String> opts) throws Exception {
+        int series = Integer.parseInt(opts.getOrDefault("series", "10000"));
+        int samples = Math.min(200, Integer.parseInt(opts.getOrDefault("samples", "100")));
+        int shards = Integer.parseInt(opts.getOrDefault("shards", "4"));
+        int perRequest = Integer.parseInt(opts.getOrDefault("series-per-request", "2000"));
+        Path jar = Path.of(opts.getOrDefault("tocsin-jar", "tocsin-server/target/tocsin.jar"));
+        long start = System.currentTimeMillis() - samples * RemoteWritePayloads.STEP_MS - 60_000;
+        start -= start % RemoteWritePayloads.STEP_MS;
+        List<RemoteWritePayloads.Shard> v1 = DatadogPayloads.generate(series, samples, shards, perRequest, start, 42,
+                false);
+        List<RemoteWritePayloads.Shard> v2 = DatadogPayloads.generate(series, samples, shards, perRequest, start, 42,
+                true);
+        long totalSamples = (long) series * samples;
+        System.out.printf(Locale.ROOT, "datadog series: %,d series x %,d points = %,d points; v1 %.1f MiB, v2 %.1f MiB "
+                        + "of JSON; %d shards%n", series, samples, totalSamples, mib(v1), mib(v2), shards);
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        List<Result> results = new ArrayList<>();
+        results.add(run("tocsin", tocsinCommand(jar), "/health", new Workload("/api/v2/series", json, v2), null,
+                Map.of("DD-API-KEY", KEY), totalSamples, start));
+        results.add(run("tocsin (v1)", tocsinCommand(jar), "/health", new Workload("/api/v1/series", json, v1), null,
+                Map.of("DD-API-KEY", KEY), totalSamples, start));
+        results.add(run("victoria-metrics", List.of("victoria-metrics", "-storageDataPath={DATA}",
+                        "-httpListenAddr=127.0.0.1:{PORT}", "-retentionPeriod=100y"), "/health",
+                new Workload("/datadog/api/v1/series", json, v1), null, Map.of(), totalSamples, start));
+        print(results);
+    }
+
+    private static double mib(List<RemoteWritePayloads.Shard> payload) {
+        return payload.stream().flatMap(s -> s.requests().stream()).mapToLong(b -> b.length).sum() / 1048576.0;
+    }
+
+    private static List<String> tocsinCommand(Path jar) {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "server", "--data-dir", "{DATA}",
+                "--http-addr", "127.0.0.1:{PORT}", "--statsd-addr", "off", "--bootstrap-api-key", KEY);
+    }
+
+    /** What to send: the write path, the content headers, and the pre-encoded requests per shard. */
+    record Workload(String path, Map<String, String> contentHeaders, List<RemoteWritePayloads.Shard> shards) {
     }
 
     private static void dogstatsd(Map<String, String> opts) throws Exception {
@@ -114,16 +162,16 @@ public final class Bench {
         }
     }
 
-    private static Result run(String name, List<String> command, String ready, String write, String queryPath,
-                              Map<String, String> headers, List<RemoteWritePayloads.Shard> payload, long samples,
-                              long startMs) {
+    private static Result run(String name, List<String> command, String ready, Workload workload, String queryPath,
+                              Map<String, String> headers, long samples, long startMs) {
+        List<RemoteWritePayloads.Shard> payload = workload.shards();
         if (!command.get(0).startsWith("/") && !onPath(command.get(0))) {
             return new Result(name, "not installed (apt-get install " + name + ")", samples);
         }
-        try (Peer peer = Peer.start(name, command, ready, write, headers)) {
+        try (Peer peer = Peer.start(name, command, ready, workload.path(), headers)) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             // Probe with the first request: a server without the route is reported, not measured.
-            int probe = send(http, peer, payload.get(0).requests().get(0));
+            int probe = send(http, peer, workload, payload.get(0).requests().get(0));
             if (probe >= 300) {
                 return new Result(name, "write answered " + probe, samples);
             }
@@ -135,7 +183,7 @@ public final class Bench {
                 futures.add(pool.submit(() -> {
                     int failures = 0;
                     for (byte[] body : shard.requests()) {
-                        if (send(http, peer, body) >= 300) {
+                        if (send(http, peer, workload, body) >= 300) {
                             failures++;
                         }
                     }
@@ -150,7 +198,7 @@ public final class Bench {
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = peer.cpuSeconds() - cpu0;
             long rss = peer.rssBytes();
-            RangeQuery.Timing query = RangeQuery.measure(http, peer, queryPath, startMs);
+            RangeQuery.Timing query = queryPath == null ? null : RangeQuery.measure(http, peer, queryPath, startMs);
             // On disk once the server has stopped as an operator stops it: whatever it buffers in memory is then
             // written (VictoriaMetrics flushes its in-memory parts on SIGTERM; Tocsin and Prometheus keep a WAL).
             peer.stop();
@@ -162,11 +210,11 @@ public final class Bench {
         }
     }
 
-    private static int send(HttpClient http, Peer peer, byte[] body) throws IOException, InterruptedException {
+    private static int send(HttpClient http, Peer peer, Workload workload, byte[] body)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(peer.uri(peer.writePath)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
-                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        workload.contentHeaders().forEach(b::header);
         peer.headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
@@ -185,6 +233,10 @@ public final class Bench {
                     r.status(), r.wallSeconds(), r.samplesPerSecond(), r.cpuSeconds(), r.samplesPerCpuSecond(),
                     r.rssBytes() / 1048576.0, r.diskBytes() / 1048576.0, r.diskBytes() / (double) r.samples());
         }
+        if (results.stream().noneMatch(r -> r.query() != null)) {
+            printRatios(results);
+            return;
+        }
         System.out.println("range query: " + RangeQuery.QUERY + " over 1 h at 15 s steps, "
                 + RangeQuery.RUNS + " runs after " + RangeQuery.WARMUP + " warm-up, no result cache");
         System.out.printf(Locale.ROOT, "%-17s %12s %12s %14s  %s%n", "server", "median ms", "min ms", "CPU ms/query",
@@ -195,6 +247,12 @@ public final class Bench {
                         r.query().minMs(), r.query().cpuMsPerQuery(), r.query().shape());
             }
         }
+        printRatios(results);
+    }
+
+    private static void printRatios(List<Result> results) {
+        Result base = results.stream().filter(r -> r.name().equals("tocsin") && r.status().equals("ok")).findFirst()
+                .orElse(null);
         if (base != null) {
             System.out.println("ratios (tocsin / peer; >1 means tocsin is better for rates, worse for sizes):");
             for (Result r : results) {
