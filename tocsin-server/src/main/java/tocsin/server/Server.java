@@ -130,6 +130,18 @@ public final class Server implements AutoCloseable {
             opened.push(tsdb);
             tocsin.server.metrics.TsdbMetrics.register(metrics.registry(), tsdb::stats);
             MetricIntake intake = new MetricIntake(tsdb, metrics.registry());
+            // ~150 bytes per remembered series; a Prometheus resends the same label bytes for a series every time.
+            tocsin.ingest.promwrite.SeriesKeyCache remoteWriteKeys = new tocsin.ingest.promwrite.SeriesKeyCache(
+                    (int) Math.min(1 << 17, config.config().metrics().maxSeries()), tsdb::canonicalKey);
+            io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                    .name("tocsin_remote_write_series_cache_lookups_total")
+                    .help("Remote-write series looked up by their encoded labels, by result (hit: decoding skipped)")
+                    .labelNames("result")
+                    .callback(cb -> {
+                        cb.call(remoteWriteKeys.hits(), "hit");
+                        cb.call(remoteWriteKeys.misses(), "miss");
+                    })
+                    .register(metrics.registry());
             TsdbMetricSource metricSource = new TsdbMetricSource(tsdb);
             DatadogQueryEngine queries = DatadogQueryEngine.over(metricSource);
             if (!config.config().scrape().isEmpty()) {
@@ -185,7 +197,7 @@ public final class Server implements AutoCloseable {
                             new CheckRoutes(intake, config.clock()).register(routes);
                             new MetricListRoutes(tsdb, config.clock()).register(routes);
                             new QueryRoutes(queries, config.clock()).register(routes);
-                            new RemoteWriteRoutes(intake, config.clock()).register(routes);
+                            new RemoteWriteRoutes(intake, config.clock(), remoteWriteKeys).register(routes);
                             new OtlpRoutes(intake, config.clock()).register(routes);
                             new PromQueryRoutes(PromApi.over(metricSource, config.clock())).register(routes);
                             extraRoutes.accept(routes);

@@ -1,6 +1,7 @@
 package tocsin.tsdb;
 
 import tocsin.core.metric.MetricBatch;
+import tocsin.core.metric.SeriesKey;
 
 /**
  * Where metrics are kept: the interface the intake and the query engine are written against, owned by them and
@@ -17,6 +18,14 @@ public interface MetricStore {
      *                            the caller should answer with a retryable error (HTTP 503)
      */
     AppendResult append(MetricBatch batch);
+
+    /**
+     * The store's own instance of a key equal to {@code key}, or {@code key} when it holds none. Intakes that cache
+     * keys across requests keep this instance, so that the store finds its series by identity, comparing no strings.
+     */
+    default SeriesKey canonicalKey(SeriesKey key) {
+        return key;
+    }
 
     /** A querier over the closed range {@code [minMillis, maxMillis]}. */
     Querier querier(long minMillis, long maxMillis);

@@ -234,6 +234,12 @@ public final class Tsdb implements MetricStore, AutoCloseable {
                 + kind;
     }
 
+    @Override
+    public SeriesKey canonicalKey(SeriesKey key) {
+        MemSeries s = head.get(key);
+        return s == null ? key : s.key;
+    }
+
     /**
      * {@inheritDoc}
      *

@@ -82,17 +82,23 @@ public final class RemoteWriteDecoder {
     private final Map<String, Integer> families;
     private final byte[] message;
     private final LabelCache labelCache = new LabelCache(4096);
+    private final SeriesKeyCache seriesCache;
 
     // the series being read
     private LabelCache.Entry[] labelEntries = new LabelCache.Entry[16];
     private int labels;
+    /** The series' encoded labels, as offsets and lengths in {@link #message}, before they are decoded. */
+    private int[] labelOffsets = new int[16];
+    private int[] labelLengths = new int[16];
+    private int rawLabels;
     private long[] timestamps = new long[16];
     private double[] values = new double[16];
     private int samples;
     private int histograms;
 
     private RemoteWriteDecoder(IngestLimits limits, TimeWindow window, IngestResult.Builder out,
-                               Map<String, Integer> families, byte[] message) {
+                               Map<String, Integer> families, byte[] message, SeriesKeyCache seriesCache) {
+        this.seriesCache = seriesCache;
         this.out = out;
         this.message = message;
         this.keys = new SeriesKeyBuilder(limits, SeriesKeyBuilder.Rules.VERBATIM);
@@ -115,18 +121,32 @@ public final class RemoteWriteDecoder {
     /** As {@link #decode(byte[], InstantSource, IngestLimits)} with an explicit decompressed-size limit. */
     public static IngestResult decode(byte[] snappyBody, InstantSource clock, IngestLimits limits,
                                       int maxDecompressedBytes) throws IngestException {
+        return decode(snappyBody, clock, limits, maxDecompressedBytes, SeriesKeyCache.NONE);
+    }
+
+    /**
+     * As {@link #decode(byte[], InstantSource, IngestLimits)}, remembering series keys across requests in
+     * {@code seriesCache} (one per server, used with the same limits every time).
+     */
+    public static IngestResult decode(byte[] snappyBody, InstantSource clock, IngestLimits limits,
+                                      int maxDecompressedBytes, SeriesKeyCache seriesCache) throws IngestException {
         byte[] message = uncompress(snappyBody, maxDecompressedBytes);
-        return decodeMessage(message, clock, limits);
+        return decodeMessage(message, clock, limits, seriesCache);
     }
 
     /** Decodes an already decompressed {@code WriteRequest}. */
     public static IngestResult decodeMessage(byte[] message, InstantSource clock, IngestLimits limits)
             throws IngestException {
+        return decodeMessage(message, clock, limits, SeriesKeyCache.NONE);
+    }
+
+    private static IngestResult decodeMessage(byte[] message, InstantSource clock, IngestLimits limits,
+                                              SeriesKeyCache seriesCache) throws IngestException {
         CodedInputStream in = CodedInputStream.newInstance(message);
         try {
             Map<String, Integer> families = readMetadata(message);
             RemoteWriteDecoder d = new RemoteWriteDecoder(limits, limits.window(clock.millis()),
-                    IngestResult.builder(Math.max(16, message.length / 64)), families, message);
+                    IngestResult.builder(Math.max(16, message.length / 64)), families, message, seriesCache);
             int index = 0;
             int t;
             while ((t = in.readTag()) != 0) {
@@ -217,16 +237,30 @@ public final class RemoteWriteDecoder {
 
     private void readSeries(CodedInputStream in, int index) throws IOException {
         labels = 0;
+        rawLabels = 0;
         samples = 0;
         histograms = 0;
-        int t;
-        while ((t = in.readTag()) != 0) {
+        int labelsFrom = -1;
+        int labelsTo = -1;
+        boolean contiguous = true;
+        while (true) {
+            int at = in.getTotalBytesRead();
+            int t = in.readTag();
+            if (t == 0) {
+                break;
+            }
             if (t == SERIES_SAMPLES) {
                 int limit = in.pushLimit(in.readRawVarint32());
                 readSample(in);
                 in.popLimit(limit);
             } else if (t == SERIES_LABELS) {
-                readLabel(in);
+                if (labelsFrom < 0) {
+                    labelsFrom = at;
+                } else if (at != labelsTo) {
+                    contiguous = false; // something between two labels: the bytes do not identify the series alone
+                }
+                skipLabel(in);
+                labelsTo = in.getTotalBytesRead();
             } else if (t == SERIES_HISTOGRAMS) {
                 histograms++;
                 in.skipField(t);
@@ -234,25 +268,47 @@ public final class RemoteWriteDecoder {
                 throw new InvalidProtocolBufferException("unexpected end-group tag");
             }
         }
-        emit(index);
+        boolean cacheable = seriesCache.enabled() && contiguous && rawLabels > 0;
+        int hash = cacheable ? LabelCache.hash(message, labelsFrom, labelsTo) : 0;
+        SeriesKey cached = cacheable ? seriesCache.get(hash, message, labelsFrom, labelsTo) : null;
+        if (cached != null) {
+            emitSamples(index, cached);
+            return;
+        }
+        for (int i = 0; i < rawLabels; i++) {
+            decodeLabel(labelOffsets[i], labelLengths[i]);
+        }
+        SeriesKey key = emit(index);
+        if (key != null && cacheable) {
+            seriesCache.put(hash, message, labelsFrom, labelsTo, key);
+        }
     }
 
-    /**
-     * One {@code Label}, looked up by its encoded bytes first. The decoder reads the array it was created over, so
-     * the stream's byte count is the label's offset in {@link #message}.
-     */
-    private void readLabel(CodedInputStream in) throws IOException {
+    /** Notes where a {@code Label} lies and skips it; it is decoded only if the series is not in the cache. */
+    private void skipLabel(CodedInputStream in) throws IOException {
         int length = in.readRawVarint32();
         int from = in.getTotalBytesRead();
         if (length < 0 || length > message.length - from) {
             throw new InvalidProtocolBufferException("a label's length runs past the end of the message");
         }
+        if (rawLabels == labelOffsets.length) {
+            labelOffsets = Arrays.copyOf(labelOffsets, rawLabels * 2);
+            labelLengths = Arrays.copyOf(labelLengths, rawLabels * 2);
+        }
+        labelOffsets[rawLabels] = from;
+        labelLengths[rawLabels++] = length;
+        in.skipRawBytes(length);
+    }
+
+    /**
+     * One {@code Label} at {@code message[from, from + length)}, looked up by its encoded bytes first (the labels a
+     * request repeats series after series are decoded once).
+     */
+    private void decodeLabel(int from, int length) throws IOException {
         int hash = LabelCache.hash(message, from, from + length);
         LabelCache.Entry e = labelCache.get(hash, message, from, from + length);
-        if (e != null) {
-            in.skipRawBytes(length);
-        } else {
-            int limit = in.pushLimit(length);
+        if (e == null) {
+            CodedInputStream in = CodedInputStream.newInstance(message, from, length);
             String name = "";
             String value = "";
             int t;
@@ -265,7 +321,6 @@ public final class RemoteWriteDecoder {
                     throw new InvalidProtocolBufferException("unexpected end-group tag");
                 }
             }
-            in.popLimit(limit);
             e = labelCache.put(hash, message, from, from + length, name, value);
         }
         if (labels == labelEntries.length) {
@@ -296,13 +351,11 @@ public final class RemoteWriteDecoder {
         samples++;
     }
 
-    private void emit(int index) {
-        for (int h = 0; h < histograms; h++) {
-            reject(index, ".histograms[" + h + "]", "native histograms are not supported yet"
-                    + (samples > 0 ? "; the series' float samples were accepted" : ""));
-        }
+    /** Checks the decoded labels, builds the key and emits the samples; the key, or null when refused. */
+    private SeriesKey emit(int index) {
+        rejectHistograms(index);
         if (samples == 0) {
-            return;
+            return null;
         }
         keys.reset();
         String name = null;
@@ -311,14 +364,14 @@ public final class RemoteWriteDecoder {
             String ln = label.name();
             if (ln.isEmpty()) {
                 reject(index, ".labels[" + i + "]", "label name must not be empty");
-                return;
+                return null;
             }
             // senders sort labels by name, so one comparison with the previous usually proves there is no duplicate
             if (i > 0 && ln.compareTo(labelEntries[i - 1].name()) <= 0) {
                 for (int j = 0; j < i; j++) {
                     if (labelEntries[j].name().equals(ln)) {
                         reject(index, ".labels[" + i + "]", "duplicate label name " + RejectionText.quote(ln));
-                        return;
+                        return null;
                     }
                 }
             }
@@ -328,21 +381,39 @@ public final class RemoteWriteDecoder {
             } else if (ln.indexOf(':') >= 0) {
                 reject(index, ".labels[" + i + "]", "label name " + RejectionText.quote(ln)
                         + " contains ':', which separates a tag's key from its value");
-                return;
+                return null;
             } else if (label.tag() != null) {
                 keys.tag(label.tag(), "labels", i);
             }
         }
         if (name == null) {
             reject(index, ".labels", "no __name__ label");
-            return;
+            return null;
         }
         SeriesKey key = keys.build();
         if (key == null) {
             reject(index, "." + keys.problemField(), keys.problem());
-            return;
+            return null;
         }
-        MetricKind kind = kindOf(name);
+        addSamples(index, key);
+        return key;
+    }
+
+    /** A series whose key came from the cache: its histograms and samples. */
+    private void emitSamples(int index, SeriesKey key) {
+        rejectHistograms(index);
+        addSamples(index, key);
+    }
+
+    private void rejectHistograms(int index) {
+        for (int h = 0; h < histograms; h++) {
+            reject(index, ".histograms[" + h + "]", "native histograms are not supported yet"
+                    + (samples > 0 ? "; the series' float samples were accepted" : ""));
+        }
+    }
+
+    private void addSamples(int index, SeriesKey key) {
+        MetricKind kind = kindOf(key.name());
         for (int i = 0; i < samples; i++) {
             double v = values[i];
             long ts = timestamps[i];

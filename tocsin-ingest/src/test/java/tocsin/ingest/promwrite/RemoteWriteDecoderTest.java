@@ -24,7 +24,8 @@ class RemoteWriteDecoderTest {
     private static final long T = NOW.toEpochMilli() - 15_000;
     private final IngestLimits limits = IngestLimits.prometheus();
 
-    private static Map<String, String> labels(String... kv) {
+    /** Labels in the order given. */
+    static Map<String, String> labels(String... kv) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put(kv[i], kv[i + 1]);

@@ -3,6 +3,7 @@ package tocsin.server.prometheus;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.promwrite.RemoteWriteDecoder;
+import tocsin.ingest.promwrite.SeriesKeyCache;
 import tocsin.server.http.Access;
 import tocsin.server.http.ApiProblem;
 import tocsin.server.http.Dialect;
@@ -28,10 +29,13 @@ public final class RemoteWriteRoutes {
     private final MetricIntake intake;
     private final InstantSource clock;
     private final IngestLimits limits = IngestLimits.prometheus();
+    private final SeriesKeyCache seriesCache;
 
-    public RemoteWriteRoutes(MetricIntake intake, InstantSource clock) {
+    /** @param seriesCache the series keys remembered across requests (see {@link SeriesKeyCache}) */
+    public RemoteWriteRoutes(MetricIntake intake, InstantSource clock, SeriesKeyCache seriesCache) {
         this.intake = intake;
         this.clock = clock;
+        this.seriesCache = seriesCache;
     }
 
     public void register(RouteTable routes) {
@@ -40,7 +44,8 @@ public final class RemoteWriteRoutes {
 
     private void write(Exchange ex) {
         byte[] body = ex.body(Set.of("snappy"));
-        IngestResult decoded = MetricIntake.decode(() -> RemoteWriteDecoder.decode(body, clock, limits));
+        IngestResult decoded = MetricIntake.decode(() -> RemoteWriteDecoder.decode(body, clock, limits,
+                RemoteWriteDecoder.DEFAULT_MAX_DECOMPRESSED_BYTES, seriesCache));
         MetricIntake.Outcome outcome = intake.store("prometheus_remote_write", decoded);
         if (outcome.rejected() > 0) {
             throw new ApiProblem(outcome.onlyLimits() ? ApiProblem.Kind.TOO_MANY_REQUESTS : ApiProblem.Kind.BAD_REQUEST,

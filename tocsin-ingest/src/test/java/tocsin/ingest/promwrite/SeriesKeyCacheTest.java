@@ -1,0 +1,116 @@
+package tocsin.ingest.promwrite;
+
+import com.google.protobuf.CodedOutputStream;
+import org.junit.jupiter.api.Test;
+import org.xerial.snappy.Snappy;
+import tocsin.core.metric.SeriesKey;
+import tocsin.ingest.IngestLimits;
+import tocsin.ingest.IngestResult;
+import tocsin.ingest.TestProtos;
+import tocsin.ingest.TestProtos.PromSeries;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tocsin.ingest.Fixtures.CLOCK;
+import static tocsin.ingest.Fixtures.NOW;
+import static tocsin.ingest.Fixtures.points;
+import static tocsin.ingest.promwrite.RemoteWriteDecoderTest.labels;
+
+class SeriesKeyCacheTest {
+    private static final long T = NOW.toEpochMilli() - 15_000;
+    private final IngestLimits limits = IngestLimits.prometheus();
+
+    private static final List<PromSeries> MIXED = List.of(
+            new PromSeries(labels("__name__", "http_requests_total", "code", "200", "job", "api"),
+                    new long[]{T - 15_000, T}, new double[]{10, 12}, 0, 0),
+            PromSeries.of(labels("job", "api"), T, 1),
+            PromSeries.of(labels("__name__", "a", "bad:name", "x"), T, 1),
+            PromSeries.of(labels("__name__", "c", "v", "x".repeat(1100)), T, 1),
+            new PromSeries(labels("__name__", "mixed", "job", "api"), new long[]{T}, new double[]{4}, 1, 0),
+            PromSeries.of(labels("__name__", "temperature", "empty", "", "room", "b"), T, 21.5));
+
+    private IngestResult decode(List<PromSeries> series, SeriesKeyCache cache) throws Exception {
+        return RemoteWriteDecoder.decode(Snappy.compress(TestProtos.writeRequest(series, Map.of())), CLOCK, limits,
+                RemoteWriteDecoder.DEFAULT_MAX_DECOMPRESSED_BYTES, cache);
+    }
+
+    @Test
+    void aRequestDecodesTheSameWhetherItsSeriesComeFromTheCacheOrNot() throws Exception {
+        IngestResult uncached = decode(MIXED, SeriesKeyCache.NONE);
+        SeriesKeyCache cache = new SeriesKeyCache(1024, k -> k);
+        IngestResult first = decode(MIXED, cache);
+        IngestResult second = decode(MIXED, cache);
+        for (IngestResult r : List.of(first, second)) {
+            assertThat(points(r.batch())).isEqualTo(points(uncached.batch()));
+            assertThat(r.rejections()).extracting(Object::toString)
+                    .isEqualTo(uncached.rejections().stream().map(Object::toString).toList());
+        }
+        assertThat(cache.hits()).as("the three well-formed series, the second time").isEqualTo(3);
+        assertThat(cache.misses()).as("every series with labels the first time, the refused ones again")
+                .isEqualTo(MIXED.size() + 3);
+    }
+
+    @Test
+    void keysAreHandedOutAsTheStoresOwnInstances() throws Exception {
+        Map<SeriesKey, SeriesKey> store = new ConcurrentHashMap<>();
+        SeriesKeyCache cache = new SeriesKeyCache(1024, k -> store.getOrDefault(k, k));
+        List<PromSeries> one = List.of(PromSeries.of(labels("__name__", "up", "job", "api"), T, 1));
+        SeriesKey decoded = decode(one, cache).batch().key(0);
+        SeriesKey stored = SeriesKey.of("up", "job:api");
+        store.put(stored, stored); // the store admitted the series with its own instance
+        assertThat(decode(one, cache).batch().key(0)).isSameAs(stored).isEqualTo(decoded);
+        assertThat(decode(one, cache).batch().key(0)).isSameAs(stored);
+    }
+
+    @Test
+    void labelsSplitBySamplesAreDecodedButNotRemembered() throws Exception {
+        // TimeSeries { label __name__; sample; label job } — legal protobuf, unusual order.
+        ByteArrayOutputStream ts = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(ts);
+        out.writeByteArray(1, label("__name__", "up"));
+        out.writeByteArray(2, sample(1, T));
+        out.writeByteArray(1, label("job", "api"));
+        out.flush();
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        CodedOutputStream req = CodedOutputStream.newInstance(request);
+        req.writeByteArray(1, ts.toByteArray());
+        req.flush();
+        SeriesKeyCache cache = new SeriesKeyCache(1024, k -> k);
+        for (int i = 0; i < 2; i++) {
+            IngestResult r = RemoteWriteDecoder.decode(Snappy.compress(request.toByteArray()), CLOCK, limits,
+                    RemoteWriteDecoder.DEFAULT_MAX_DECOMPRESSED_BYTES, cache);
+            assertThat(points(r.batch())).containsExactly("up{job:api} GAUGE " + T + " 1.0");
+        }
+        assertThat(cache.hits() + cache.misses()).isZero();
+    }
+
+    private static byte[] label(String name, String value) throws Exception {
+        return message(o -> {
+            o.writeString(1, name);
+            o.writeString(2, value);
+        });
+    }
+
+    private static byte[] sample(double v, long t) throws Exception {
+        return message(o -> {
+            o.writeDouble(1, v);
+            o.writeInt64(2, t);
+        });
+    }
+
+    private interface Fields {
+        void write(CodedOutputStream o) throws Exception;
+    }
+
+    private static byte[] message(Fields fields) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        CodedOutputStream o = CodedOutputStream.newInstance(b);
+        fields.write(o);
+        o.flush();
+        return b.toByteArray();
+    }
+}
