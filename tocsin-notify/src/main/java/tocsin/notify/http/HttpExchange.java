@@ -1,0 +1,150 @@
+package tocsin.notify.http;
+
+import tocsin.notify.DeliveryException;
+import tocsin.notify.PermanentDeliveryException;
+import tocsin.notify.RetryableDeliveryException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One outbound HTTP request with a deadline, answering the response or a classified failure. Transport failures
+ * (connection refused, timeouts, resets, unknown hosts) are retryable: the receiver may be back in a minute. Status
+ * codes follow {@link #classifyStatus}. Redirects are not followed: a webhook that moved must be reconfigured, not
+ * chased. Thread-safe; one instance per channel shares one {@link HttpClient}.
+ */
+public final class HttpExchange {
+
+    /** Longest response body kept for error messages. */
+    static final int SNIPPET = 300;
+
+    private final HttpClient client;
+    private final Duration requestTimeout;
+    private final InstantSource clock;
+
+    public HttpExchange(HttpClient client, Duration requestTimeout, InstantSource clock) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A client for channels: HTTP/1.1 (what webhooks receivers most reliably speak), no redirects. */
+    public static HttpClient newClient(Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /**
+     * Sends a request (the timeout is set here) and returns the response whatever its status.
+     *
+     * @throws RetryableDeliveryException when no response arrived
+     */
+    public HttpResponse<String> send(HttpRequest.Builder request) throws RetryableDeliveryException {
+        HttpRequest built = request.timeout(requestTimeout).build();
+        URI uri = built.uri();
+        String where = uri.getScheme() + "://" + uri.getAuthority();
+        try {
+            return client.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException e) {
+            throw new RetryableDeliveryException("connect_timeout", "no connection to " + where + " within the "
+                    + "connect timeout", null, e);
+        } catch (HttpTimeoutException e) {
+            throw new RetryableDeliveryException("timeout", where + " did not answer within " + requestTimeout,
+                    null, e);
+        } catch (ConnectException e) {
+            throw new RetryableDeliveryException("connection_refused", "cannot connect to " + where + ": "
+                    + e.getMessage(), null, e);
+        } catch (UnknownHostException e) {
+            throw new RetryableDeliveryException("unknown_host", "unknown host " + uri.getHost(), null, e);
+        } catch (IOException e) {
+            throw new RetryableDeliveryException("io_error", "request to " + where + " failed: " + e, null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetryableDeliveryException("interrupted", "interrupted while sending to " + where, null, e);
+        }
+    }
+
+    /**
+     * Classifies a response that was not a success: 408, 425, 429 and 5xx are retryable (honouring
+     * {@code Retry-After}), 3xx and every other 4xx permanent. The reason is {@code prefix + "_" + status}.
+     *
+     * @param response the response
+     * @param prefix   the reason prefix ({@code http}, {@code slack}, ...)
+     * @param message  what failed, for people; the status and a snippet of the body are appended
+     */
+    public DeliveryException classifyStatus(HttpResponse<String> response, String prefix,
+                                             String message) {
+        int status = response.statusCode();
+        String text = message + ": HTTP " + status + snippetSuffix(response.body());
+        String reason = prefix + "_" + status;
+        if (isRetryableStatus(status)) {
+            return new RetryableDeliveryException(reason, text, retryAfter(response).orElse(null), null);
+        }
+        return new PermanentDeliveryException(reason, text);
+    }
+
+    /** 408 Request Timeout, 425 Too Early, 429 Too Many Requests and every 5xx. */
+    public static boolean isRetryableStatus(int status) {
+        return status == 408 || status == 425 || status == 429 || status >= 500;
+    }
+
+    /**
+     * The {@code Retry-After} header as a wait: delta-seconds or an HTTP-date (RFC 9110 section 10.2.3). A date in the
+     * past is no wait; a malformed header is ignored. Capped at one day so a hostile header cannot park a page.
+     */
+    public Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(this::parseRetryAfter);
+    }
+
+    Optional<Duration> parseRetryAfter(String value) {
+        String v = value.trim();
+        Duration wait;
+        if (!v.isEmpty() && v.chars().allMatch(Character::isDigit)) {
+            wait = v.length() > 9 ? Duration.ofDays(1) : Duration.ofSeconds(Long.parseLong(v));
+        } else {
+            try {
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                wait = Duration.between(clock.instant(), at);
+                if (wait.isNegative()) {
+                    wait = Duration.ZERO;
+                }
+            } catch (DateTimeParseException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(wait.compareTo(Duration.ofDays(1)) > 0 ? Duration.ofDays(1) : wait);
+    }
+
+    /** {@code ": <first 300 chars of body>"}, or nothing for an empty body. */
+    public static String snippetSuffix(String body) {
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        String b = body.strip().replaceAll("\\s+", " ");
+        return ": " + (b.length() > SNIPPET ? b.substring(0, SNIPPET) + "…" : b);
+    }
+
+    /** Whether the status is 2xx. */
+    public static boolean isSuccess(int status) {
+        return status >= 200 && status < 300;
+    }
+}
