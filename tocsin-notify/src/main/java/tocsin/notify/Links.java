@@ -12,19 +12,20 @@ import java.util.Optional;
  * @param incident    the incident's page
  * @param acknowledge the signed acknowledge link, absent when the incident can no longer be acknowledged
  * @param resolve     the signed resolve link, absent when the incident is resolved
- * @param voiceTwiml  where Twilio fetches the call script for this notification (voice targets), if served
+ * @param voiceCallback where Twilio posts the keypress of a voice call about this notification (the Gather action),
+ *                      if Tocsin serves one; without it a call only announces the incident
  */
-public record Links(URI incident, Optional<URI> acknowledge, Optional<URI> resolve, Optional<URI> voiceTwiml) {
+public record Links(URI incident, Optional<URI> acknowledge, Optional<URI> resolve, Optional<URI> voiceCallback) {
 
     public Links {
         Objects.requireNonNull(incident, "incident");
         Objects.requireNonNull(acknowledge, "acknowledge");
         Objects.requireNonNull(resolve, "resolve");
-        Objects.requireNonNull(voiceTwiml, "voiceTwiml");
+        Objects.requireNonNull(voiceCallback, "voiceCallback");
         requireAbsolute(incident, "incident");
         acknowledge.ifPresent(u -> requireAbsolute(u, "acknowledge"));
         resolve.ifPresent(u -> requireAbsolute(u, "resolve"));
-        voiceTwiml.ifPresent(u -> requireAbsolute(u, "voiceTwiml"));
+        voiceCallback.ifPresent(u -> requireAbsolute(u, "voiceCallback"));
     }
 
     private static void requireAbsolute(URI uri, String field) {

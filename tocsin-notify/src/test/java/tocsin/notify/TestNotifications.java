@@ -24,7 +24,7 @@ public final class TestNotifications {
         return new Links(URI.create("https://tocsin.example.com/incidents/PINC042"),
                 Optional.of(URI.create("https://tocsin.example.com/l/a.PINC042.PUSER01.1796000000.sig")),
                 Optional.of(URI.create("https://tocsin.example.com/l/r.PINC042.PUSER01.1796000000.sig")),
-                Optional.of(URI.create("https://tocsin.example.com/api/tocsin/twiml/n-1")));
+                Optional.of(URI.create("https://tocsin.example.com/api/tocsin/twilio/voice/n-1")));
     }
 
     public static Notification page(Target target) {
