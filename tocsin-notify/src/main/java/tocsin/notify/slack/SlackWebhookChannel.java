@@ -1,0 +1,62 @@
+package tocsin.notify.slack;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import tocsin.notify.Channel;
+import tocsin.notify.Delivery;
+import tocsin.notify.DeliveryException;
+import tocsin.notify.Notification;
+import tocsin.notify.Target;
+import tocsin.notify.http.HttpExchange;
+import tocsin.notify.http.WebhookUrls;
+import tocsin.notify.template.SlackBlocks;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+
+/**
+ * Slack incoming webhooks: the same Block Kit message POSTed as JSON to the webhook URL (the target address). Slack
+ * answers {@code 200 ok}, or a status with a plain-text error ({@code invalid_payload}, {@code no_service},
+ * {@code channel_not_found}, {@code channel_is_archived}, ...). A webhook cannot update its messages, and returns no
+ * message id, so the provider message id is the notification's idempotency digest. Thread-safe.
+ */
+public final class SlackWebhookChannel implements Channel {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpExchange http;
+
+    public SlackWebhookChannel(Duration timeout, InstantSource clock) {
+        this.http = new HttpExchange(HttpExchange.newClient(timeout), timeout, clock);
+    }
+
+    @Override
+    public Target.Kind kind() {
+        return Target.Kind.SLACK_WEBHOOK;
+    }
+
+    @Override
+    public Delivery send(Notification n) throws DeliveryException {
+        if (n.target().kind() != Target.Kind.SLACK_WEBHOOK) {
+            throw new IllegalArgumentException("not a Slack webhook target: " + n.target());
+        }
+        URI url = WebhookUrls.require(n.target().address());
+        String body;
+        try {
+            body = JSON.writeValueAsString(SlackBlocks.message(n));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
+        if (!HttpExchange.isSuccess(response.statusCode())) {
+            throw http.classifyStatus(response, "http", "the Slack webhook refused the message");
+        }
+        return new Delivery(n.key().digest(), "slack webhook " + response.statusCode());
+    }
+}
