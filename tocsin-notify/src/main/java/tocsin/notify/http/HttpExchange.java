@@ -1,5 +1,9 @@
 package tocsin.notify.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import tocsin.notify.DeliveryException;
 import tocsin.notify.PermanentDeliveryException;
 import tocsin.notify.RetryableDeliveryException;
@@ -20,6 +24,7 @@ import java.time.InstantSource;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,6 +38,7 @@ public final class HttpExchange {
 
     /** Longest response body kept for error messages. */
     static final int SNIPPET = 300;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client;
     private final Duration requestTimeout;
@@ -80,6 +86,42 @@ public final class HttpExchange {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetryableDeliveryException("interrupted", "interrupted while sending to " + where, null, e);
+        }
+    }
+
+    /**
+     * POSTs a JSON document (UTF-8, with {@code headers} added) and returns the 2xx response; any other status is
+     * thrown, classified by {@link #classifyStatus} with {@code what} as the message.
+     */
+    public HttpResponse<String> postJson(URI url, String json, Map<String, String> headers, String what)
+            throws DeliveryException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        headers.forEach(request::header);
+        HttpResponse<String> response = send(request);
+        if (!isSuccess(response.statusCode())) {
+            throw classifyStatus(response, "http", what);
+        }
+        return response;
+    }
+
+    /** A JSON tree as compact text. */
+    public static String json(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /** Parses a JSON object; null for anything else (HTML error pages, arrays, garbage). */
+    public static ObjectNode parseObject(String body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            return n instanceof ObjectNode o ? o : null;
+        } catch (JsonProcessingException e) {
+            return null;
         }
     }
 

@@ -1,8 +1,6 @@
 package tocsin.notify.slack;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import tocsin.notify.Channel;
 import tocsin.notify.Delivery;
@@ -32,7 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class SlackWebApiChannel implements Channel {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern CHANNEL = Pattern.compile("[A-Z0-9]{2,32}");
     /** Update failures after which a fresh message is the right answer. */
     private static final Set<String> GONE = Set.of("message_not_found", "cant_update_message", "edit_window_closed");
@@ -88,17 +85,12 @@ public final class SlackWebApiChannel implements Channel {
     }
 
     private JsonNode call(String method, ObjectNode body) throws DeliveryException {
-        String json;
-        try {
-            json = JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serializes", e);
-        }
+        String json = HttpExchange.json(body);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(settings.method(method))
                 .header("Authorization", "Bearer " + settings.botToken())
                 .header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)));
-        JsonNode answer = parse(response.body());
+        JsonNode answer = HttpExchange.parseObject(response.body());
         if (response.statusCode() == 429) {
             throw SlackErrors.classify("ratelimited", method, http.retryAfter(response).orElse(null));
         }
@@ -114,14 +106,5 @@ public final class SlackWebApiChannel implements Channel {
                     http.retryAfter(response).orElse(null));
         }
         return answer;
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            JsonNode n = JSON.readTree(body);
-            return n != null && n.isObject() ? n : null;
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 }

@@ -1,7 +1,5 @@
 package tocsin.notify.slack;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import tocsin.notify.Channel;
 import tocsin.notify.Delivery;
 import tocsin.notify.DeliveryException;
@@ -12,11 +10,10 @@ import tocsin.notify.http.WebhookUrls;
 import tocsin.notify.template.SlackBlocks;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Map;
 
 /**
  * Slack incoming webhooks: the same Block Kit message POSTed as JSON to the webhook URL (the target address). Slack
@@ -25,8 +22,6 @@ import java.time.InstantSource;
  * message id, so the provider message id is the notification's idempotency digest. Thread-safe.
  */
 public final class SlackWebhookChannel implements Channel {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpExchange http;
 
@@ -45,18 +40,8 @@ public final class SlackWebhookChannel implements Channel {
             throw new IllegalArgumentException("not a Slack webhook target: " + n.target());
         }
         URI url = WebhookUrls.require(n.target().address());
-        String body;
-        try {
-            body = JSON.writeValueAsString(SlackBlocks.message(n));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serializes", e);
-        }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url)
-                .header("Content-Type", "application/json; charset=utf-8")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
-        if (!HttpExchange.isSuccess(response.statusCode())) {
-            throw http.classifyStatus(response, "http", "the Slack webhook refused the message");
-        }
+        HttpResponse<String> response = http.postJson(url, HttpExchange.json(SlackBlocks.message(n)), Map.of(),
+                "the Slack webhook refused the message");
         return new Delivery(n.key().digest(), "slack webhook " + response.statusCode());
     }
 }

@@ -1,13 +1,11 @@
 package tocsin.notify.twilio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import tocsin.notify.DeliveryException;
 import tocsin.notify.PermanentDeliveryException;
 import tocsin.notify.RetryableDeliveryException;
 import tocsin.notify.http.HttpExchange;
 
-import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -48,8 +46,6 @@ final class TwilioApi {
     /** Error codes that say "later": too many requests, internal errors, queue overflow. */
     static final Set<Integer> RETRYABLE_CODES = Set.of(20429, 20500, 20503, 14107, 30001);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final TwilioSettings settings;
     private final HttpExchange http;
     private final String authorization;
@@ -74,7 +70,7 @@ final class TwilioApi {
                 .POST(HttpRequest.BodyPublishers.ofString(formEncode(form), StandardCharsets.UTF_8));
         HttpResponse<String> response = http.send(request);
         if (HttpExchange.isSuccess(response.statusCode())) {
-            JsonNode body = parse(response.body());
+            JsonNode body = HttpExchange.parseObject(response.body());
             if (body == null || !body.path("sid").isTextual()) {
                 throw new RetryableDeliveryException("twilio_bad_response", "Twilio answered "
                         + response.statusCode() + " without a sid" + HttpExchange.snippetSuffix(response.body()));
@@ -85,7 +81,7 @@ final class TwilioApi {
     }
 
     private DeliveryException classify(HttpResponse<String> response, String resource) {
-        JsonNode body = parse(response.body());
+        JsonNode body = HttpExchange.parseObject(response.body());
         int status = response.statusCode();
         if (body == null || !body.path("code").isInt()) {
             return http.classifyStatus(response, "http", "Twilio refused to create " + resource);
@@ -102,15 +98,6 @@ final class TwilioApi {
             return new RetryableDeliveryException(reason, text, retryAfter, null);
         }
         return new PermanentDeliveryException(reason, text);
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            JsonNode n = JSON.readTree(body);
-            return n != null && n.isObject() ? n : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     static String formEncode(Map<String, String> form) {
