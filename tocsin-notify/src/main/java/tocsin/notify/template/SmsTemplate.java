@@ -5,8 +5,9 @@ import tocsin.notify.Notification;
 /**
  * The SMS text of a notification, within one segment where possible: 160 GSM-7 septets, or 70 UCS-2 units when the
  * text needs characters GSM-7 lacks. Only the incident title is ever shortened; the prefix (incident number,
- * urgency or event, service), the triggering value, the incident link and the reply codes always survive. When even
- * they do not fit one segment (a long public URL), the message may use two. Stateless.
+ * urgency or event, service), the triggering value, the incident link and the reply codes always survive. When they
+ * leave no room for {@value #MIN_TITLE} title characters (a long public URL; UCS-2 text, where one segment holds
+ * only 70), the message grows to the fewest segments that do, at most {@value #MAX_SEGMENTS}. Stateless.
  *
  * <p>Shape: {@code Tocsin #42 HIGH checkout: Error rate above 5% (value 5.2 %) https://t.example/incidents/PX
  * Reply 4 42 to ack, 6 42 to resolve}. Reply codes follow PagerDuty's (4 acknowledge, 6 resolve) with the incident
@@ -18,6 +19,8 @@ public final class SmsTemplate {
     static final int MIN_TITLE = 20;
     static final int MAX_SERVICE = 40;
     static final int MAX_VALUE = 24;
+    /** The most segments a message may take to keep {@link #MIN_TITLE} title characters: UCS-2 needs three. */
+    static final int MAX_SEGMENTS = 3;
 
     /** One rendered SMS. */
     public record Sms(String text, boolean unicode, int segments) {
@@ -41,9 +44,12 @@ public final class SmsTemplate {
 
         int fixed = measure(head + value + tail, unicode);
         int wantedTitle = Math.min(measure(title, unicode), MIN_TITLE);
-        int limit = unicode ? Gsm7.SINGLE_UCS2 : Gsm7.SINGLE_GSM;
-        if (fixed + wantedTitle > limit) {
-            limit = 2 * (unicode ? Gsm7.MULTI_UCS2 : Gsm7.MULTI_GSM);
+        int limit = capacity(MAX_SEGMENTS, unicode);
+        for (int segments = 1; segments < MAX_SEGMENTS; segments++) {
+            if (fixed + wantedTitle <= capacity(segments, unicode)) {
+                limit = capacity(segments, unicode);
+                break;
+            }
         }
         int titleBudget = Math.max(limit - fixed, wantedTitle);
         String text = head + cut(title, titleBudget, unicode) + value + tail;
@@ -86,6 +92,14 @@ public final class SmsTemplate {
             i += Character.charCount(cp);
         }
         return text.substring(0, i).stripTrailing() + ellipsis;
+    }
+
+    /** How many units {@code segments} concatenated segments carry. */
+    static int capacity(int segments, boolean unicode) {
+        if (segments == 1) {
+            return unicode ? Gsm7.SINGLE_UCS2 : Gsm7.SINGLE_GSM;
+        }
+        return segments * (unicode ? Gsm7.MULTI_UCS2 : Gsm7.MULTI_GSM);
     }
 
     static int segments(int length, boolean unicode) {
