@@ -20,4 +20,15 @@ public interface Channel {
      * @throws IllegalArgumentException   when the notification's target is not of {@link #kind()}
      */
     Delivery send(Notification notification) throws DeliveryException;
+
+    /**
+     * Guards {@link #send}: the dispatcher routes by kind, so a target of another kind is a programming error.
+     *
+     * @throws IllegalArgumentException when the notification's target is not of {@link #kind()}
+     */
+    default void requireOwnKind(Notification notification) {
+        if (notification.target().kind() != kind()) {
+            throw new IllegalArgumentException("a " + kind() + " channel cannot deliver to " + notification.target());
+        }
+    }
 }

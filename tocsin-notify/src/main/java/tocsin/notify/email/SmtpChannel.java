@@ -110,9 +110,7 @@ public final class SmtpChannel implements Channel {
 
     @Override
     public Delivery send(Notification n) throws DeliveryException {
-        if (n.target().kind() != Target.Kind.EMAIL) {
-            throw new IllegalArgumentException("not an e-mail target: " + n.target());
-        }
+        requireOwnKind(n);
         InternetAddress to;
         try {
             to = new InternetAddress(n.target().address(), true);

@@ -50,6 +50,11 @@ public final class HttpExchange {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** An exchange on its own {@link #newClient client}, with {@code timeout} for connecting and for each request. */
+    public static HttpExchange create(Duration timeout, InstantSource clock) {
+        return new HttpExchange(newClient(timeout), timeout, clock);
+    }
+
     /** A client for channels: HTTP/1.1 (what webhooks receivers most reliably speak), no redirects. */
     public static HttpClient newClient(Duration connectTimeout) {
         return HttpClient.newBuilder()

@@ -39,7 +39,7 @@ public final class SlackWebApiChannel implements Channel {
 
     public SlackWebApiChannel(SlackSettings settings, InstantSource clock) {
         this.settings = settings;
-        this.http = new HttpExchange(HttpExchange.newClient(settings.timeout()), settings.timeout(), clock);
+        this.http = HttpExchange.create(settings.timeout(), clock);
     }
 
     @Override
@@ -49,9 +49,7 @@ public final class SlackWebApiChannel implements Channel {
 
     @Override
     public Delivery send(Notification n) throws DeliveryException {
-        if (n.target().kind() != Target.Kind.SLACK) {
-            throw new IllegalArgumentException("not a Slack channel target: " + n.target());
-        }
+        requireOwnKind(n);
         String channel = n.target().address();
         if (!CHANNEL.matcher(channel).matches()) {
             throw new PermanentDeliveryException("invalid_channel", "not a Slack channel id (such as C0123ABC): "

@@ -26,7 +26,7 @@ public final class SlackWebhookChannel implements Channel {
     private final HttpExchange http;
 
     public SlackWebhookChannel(Duration timeout, InstantSource clock) {
-        this.http = new HttpExchange(HttpExchange.newClient(timeout), timeout, clock);
+        this.http = HttpExchange.create(timeout, clock);
     }
 
     @Override
@@ -36,9 +36,7 @@ public final class SlackWebhookChannel implements Channel {
 
     @Override
     public Delivery send(Notification n) throws DeliveryException {
-        if (n.target().kind() != Target.Kind.SLACK_WEBHOOK) {
-            throw new IllegalArgumentException("not a Slack webhook target: " + n.target());
-        }
+        requireOwnKind(n);
         URI url = WebhookUrls.require(n.target().address());
         HttpResponse<String> response = http.postJson(url, HttpExchange.json(SlackBlocks.message(n)), Map.of(),
                 "the Slack webhook refused the message");

@@ -66,9 +66,7 @@ public final class SnsSmsChannel implements Channel, AutoCloseable {
 
     @Override
     public Delivery send(Notification n) throws DeliveryException {
-        if (n.target().kind() != Target.Kind.SMS) {
-            throw new IllegalArgumentException("not an SMS target: " + n.target());
-        }
+        requireOwnKind(n);
         String to = PhoneNumbers.requireE164(n.target().address(), "PhoneNumber");
         PublishRequest request = PublishRequest.builder()
                 .phoneNumber(to)

@@ -25,7 +25,7 @@ public final class TeamsWebhookChannel implements Channel {
     private final HttpExchange http;
 
     public TeamsWebhookChannel(Duration timeout, InstantSource clock) {
-        this.http = new HttpExchange(HttpExchange.newClient(timeout), timeout, clock);
+        this.http = HttpExchange.create(timeout, clock);
     }
 
     @Override
@@ -35,9 +35,7 @@ public final class TeamsWebhookChannel implements Channel {
 
     @Override
     public Delivery send(Notification n) throws DeliveryException {
-        if (n.target().kind() != Target.Kind.TEAMS) {
-            throw new IllegalArgumentException("not a Teams target: " + n.target());
-        }
+        requireOwnKind(n);
         HttpResponse<String> response = http.postJson(WebhookUrls.require(n.target().address()),
                 HttpExchange.json(TeamsCard.message(n)), Map.of(), "the Teams webhook refused the card");
         return new Delivery(n.key().digest(), "teams " + response.statusCode());

@@ -26,8 +26,7 @@ public final class TwilioSmsChannel implements Channel {
     private final TwilioApi api;
 
     public TwilioSmsChannel(TwilioSettings settings, InstantSource clock) {
-        this.api = new TwilioApi(settings, new HttpExchange(HttpExchange.newClient(settings.timeout()),
-                settings.timeout(), clock));
+        this.api = new TwilioApi(settings, HttpExchange.create(settings.timeout(), clock));
     }
 
     @Override
@@ -37,9 +36,7 @@ public final class TwilioSmsChannel implements Channel {
 
     @Override
     public Delivery send(Notification n) throws DeliveryException {
-        if (n.target().kind() != Target.Kind.SMS) {
-            throw new IllegalArgumentException("not an SMS target: " + n.target());
-        }
+        requireOwnKind(n);
         String to = PhoneNumbers.requireE164(n.target().address(), "To");
         Map<String, String> form = new LinkedHashMap<>();
         form.put("To", to);

@@ -27,8 +27,7 @@ public final class TwilioVoiceChannel implements Channel {
     private final TwilioApi api;
 
     public TwilioVoiceChannel(TwilioSettings settings, InstantSource clock) {
-        this.api = new TwilioApi(settings, new HttpExchange(HttpExchange.newClient(settings.timeout()),
-                settings.timeout(), clock));
+        this.api = new TwilioApi(settings, HttpExchange.create(settings.timeout(), clock));
     }
 
     @Override
@@ -38,9 +37,7 @@ public final class TwilioVoiceChannel implements Channel {
 
     @Override
     public Delivery send(Notification n) throws DeliveryException {
-        if (n.target().kind() != Target.Kind.VOICE) {
-            throw new IllegalArgumentException("not a voice target: " + n.target());
-        }
+        requireOwnKind(n);
         String to = PhoneNumbers.requireE164(n.target().address(), "To");
         String twiml = Twiml.call(n);
         if (twiml.length() > MAX_TWIML) {

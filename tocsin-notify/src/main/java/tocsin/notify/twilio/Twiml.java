@@ -2,6 +2,7 @@ package tocsin.notify.twilio;
 
 import tocsin.notify.IncidentSnapshot;
 import tocsin.notify.Notification;
+import tocsin.notify.template.Html;
 import tocsin.notify.template.VoiceScript;
 
 import java.net.URI;
@@ -79,24 +80,8 @@ public final class Twiml {
         return "<Say>" + escape(text) + "</Say>";
     }
 
-    /** XML escaping for element content and double-quoted attributes; drops characters XML 1.0 forbids. */
+    /** XML escaping for content and double-quoted attributes; drops the control characters XML 1.0 forbids. */
     static String escape(String text) {
-        StringBuilder sb = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&apos;");
-                default -> {
-                    if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
+        return Html.escape(text.replaceAll("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]", ""));
     }
 }

@@ -11,13 +11,11 @@ import tocsin.notify.http.HttpExchange;
 import tocsin.notify.http.WebhookUrls;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Tocsin's own webhooks: one JSON event per POST,
@@ -32,15 +30,11 @@ public final class GenericWebhookChannel implements Channel {
 
     public static final String USER_AGENT = "Tocsin-Webhook/1";
 
-    private final HttpExchange http;
-    private final URI api;
-    private final InstantSource clock;
+    private final WebhookSender sender;
 
     /** @param api Tocsin's public URL, the base of REST links in payloads */
     public GenericWebhookChannel(URI api, Duration timeout, InstantSource clock) {
-        this.api = Objects.requireNonNull(api, "api");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.http = new HttpExchange(HttpExchange.newClient(timeout), timeout, clock);
+        this.sender = new WebhookSender(api, timeout, clock);
     }
 
     @Override
@@ -50,16 +44,14 @@ public final class GenericWebhookChannel implements Channel {
 
     @Override
     public Delivery send(Notification n) throws DeliveryException {
-        if (n.target().kind() != Target.Kind.WEBHOOK) {
-            throw new IllegalArgumentException("not a webhook target: " + n.target());
-        }
-        URI url = WebhookUrls.require(n.target().address());
+        requireOwnKind(n);
+        WebhookUrls.require(n.target().address());
         String id = n.key().uuid().toString();
         ObjectNode body = IncidentJson.JSON.objectNode();
         body.put("id", id).put("type", n.event().eventType())
                 .put("occurred_at", IncidentJson.timestamp(n.occurredAt()));
         IncidentSnapshot i = n.incident();
-        ObjectNode incident = IncidentJson.pagerDuty(n, api);
+        ObjectNode incident = IncidentJson.pagerDuty(n, sender.api);
         incident.put("summary", i.summary());
         i.triggeringValue().ifPresentOrElse(v -> incident.put("triggering_value", v),
                 () -> incident.putNull("triggering_value"));
@@ -71,8 +63,7 @@ public final class GenericWebhookChannel implements Channel {
         headers.put("X-Tocsin-Event", n.event().eventType());
         headers.put("X-Tocsin-Delivery", id);
         n.target().signingSecret().ifPresent(secret -> headers.put(WebhookSignature.HEADER,
-                WebhookSignature.header(secret, clock.instant(), json.getBytes(StandardCharsets.UTF_8))));
-        HttpResponse<String> response = http.postJson(url, json, headers, "the webhook receiver refused the event");
-        return new Delivery(id, "webhook " + response.statusCode());
+                WebhookSignature.header(secret, sender.clock.instant(), json.getBytes(StandardCharsets.UTF_8))));
+        return sender.post(n.target(), id, json, headers);
     }
 }

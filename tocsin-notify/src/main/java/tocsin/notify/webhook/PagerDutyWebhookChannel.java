@@ -8,17 +8,14 @@ import tocsin.notify.Notification;
 import tocsin.notify.PermanentDeliveryException;
 import tocsin.notify.Target;
 import tocsin.notify.http.HttpExchange;
-import tocsin.notify.http.WebhookUrls;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -35,18 +32,14 @@ public final class PagerDutyWebhookChannel implements Channel {
     public static final String SIGNATURE_HEADER = "X-PagerDuty-Signature";
     public static final String USER_AGENT = "PagerDuty-Webhook/V3.0";
 
-    private final HttpExchange http;
-    private final URI api;
-    private final InstantSource clock;
+    private final WebhookSender sender;
 
     /**
      * @param api   Tocsin's public URL, the base of the REST {@code self} links in payloads
      * @param clock stamps {@code occurred_at} of pings
      */
     public PagerDutyWebhookChannel(URI api, Duration timeout, InstantSource clock) {
-        this.api = Objects.requireNonNull(api, "api");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.http = new HttpExchange(HttpExchange.newClient(timeout), timeout, clock);
+        this.sender = new WebhookSender(api, timeout, clock);
     }
 
     @Override
@@ -56,19 +49,17 @@ public final class PagerDutyWebhookChannel implements Channel {
 
     @Override
     public Delivery send(Notification n) throws DeliveryException {
-        if (n.target().kind() != Target.Kind.PAGERDUTY_WEBHOOK) {
-            throw new IllegalArgumentException("not a PagerDuty webhook target: " + n.target());
-        }
+        requireOwnKind(n);
         String id = n.key().uuid().toString();
         ObjectNode event = envelope(id, n.event().eventType(), "incident", n.occurredAt());
-        event.set("data", IncidentJson.pagerDuty(n, api));
+        event.set("data", IncidentJson.pagerDuty(n, sender.api));
         return post(n.target(), n.key().contactMethodId(), id, event);
     }
 
     /** Sends PagerDuty's test event, {@code pagey.ping}, to a subscription. */
     public Delivery ping(Target target, String subscriptionId) throws DeliveryException {
         String id = UUID.randomUUID().toString();
-        ObjectNode event = envelope(id, "pagey.ping", "pagey", clock.instant());
+        ObjectNode event = envelope(id, "pagey.ping", "pagey", sender.clock.instant());
         event.putObject("data").put("message", "Hello from your friend Pagey!").put("type", "ping");
         return post(target, subscriptionId, id, event);
     }
@@ -94,8 +85,6 @@ public final class PagerDutyWebhookChannel implements Channel {
         headers.put(SIGNATURE_HEADER, "v1=" + WebhookSignature.hex(secret, json.getBytes(StandardCharsets.UTF_8)));
         headers.put("X-Webhook-Id", id);
         headers.put("X-Webhook-Subscription", subscriptionId);
-        HttpResponse<String> response = http.postJson(WebhookUrls.require(target.address()), json, headers,
-                "the webhook receiver refused the event");
-        return new Delivery(id, "webhook " + response.statusCode());
+        return sender.post(target, id, json, headers);
     }
 }
