@@ -62,6 +62,11 @@ public final class Twiml {
         return header() + say(text) + "<Hangup/></Response>";
     }
 
+    /** A Messaging reply: Twilio sends {@code text} back to the phone that texted us. */
+    public static String message(String text) {
+        return header() + "<Message>" + escape(text) + "</Message></Response>";
+    }
+
     /** What to say after an action succeeded: "Incident 42 acknowledged. Goodbye." */
     public static String outcome(IncidentSnapshot incident, Keypress keypress) {
         String done = switch (keypress) {
