@@ -187,6 +187,24 @@ class SmtpChannelTest {
     }
 
     @Test
+    void aServerWhoseCertificateIsNotTrustedIsRefusedPermanently() throws Exception {
+        // GreenMail's SMTPS presents a self-signed certificate: implicit TLS must verify it and refuse, not send
+        var smtps = new com.icegreen.greenmail.util.GreenMail(
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS).dynamicPort());
+        smtps.start();
+        try {
+            SmtpChannel channel = new SmtpChannel(new SmtpSettings("127.0.0.1", smtps.getSmtps().getPort(), false,
+                    true, null, null, "pager@example.com", Duration.ofSeconds(3)), CLOCK);
+            assertThatThrownBy(() -> channel.send(toAlice()))
+                    .isInstanceOfSatisfying(PermanentDeliveryException.class,
+                            e -> assertThat(e.reason()).isEqualTo("tls_error"));
+            assertThat(smtps.getReceivedMessages()).isEmpty();
+        } finally {
+            smtps.stop();
+        }
+    }
+
+    @Test
     void aTargetOfAnotherKindIsAProgrammingError() {
         Notification sms = TestNotifications.page(Target.of(Target.Kind.SMS, "+15550001111"));
         assertThatThrownBy(() -> greenmail("s3cret").send(sms)).isInstanceOf(IllegalArgumentException.class);
