@@ -8,7 +8,6 @@ import tocsin.notify.DeliveryException;
 import tocsin.notify.PermanentDeliveryException;
 import tocsin.notify.RetryableDeliveryException;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -27,6 +26,10 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One outbound HTTP request with a deadline, answering the response or a classified failure. Transport failures
@@ -38,6 +41,8 @@ public final class HttpExchange {
 
     /** Longest response body kept for error messages. */
     static final int SNIPPET = 300;
+    /** Most response body bytes read; provider answers that matter are a few kilobytes. */
+    public static final int MAX_BODY = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client;
@@ -65,33 +70,59 @@ public final class HttpExchange {
     }
 
     /**
-     * Sends a request (the timeout is set here) and returns the response whatever its status.
+     * Sends a request and returns the response whatever its status. The whole exchange, body included, is bounded by
+     * the request timeout (the JDK's own timeout stops at the headers, which would let a receiver drip its body
+     * forever), and at most {@link #MAX_BODY} bytes of the body are read.
      *
-     * @throws RetryableDeliveryException when no response arrived
+     * @throws RetryableDeliveryException when no complete response arrived in time
      */
     public HttpResponse<String> send(HttpRequest.Builder request) throws RetryableDeliveryException {
         HttpRequest built = request.timeout(requestTimeout).build();
         URI uri = built.uri();
         String where = uri.getScheme() + "://" + uri.getAuthority();
+        CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(built, CappedBody.handler(MAX_BODY));
         try {
-            return client.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new RetryableDeliveryException("connect_timeout", "no connection to " + where + " within the "
-                    + "connect timeout", null, e);
-        } catch (HttpTimeoutException e) {
+            return exchange.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
             throw new RetryableDeliveryException("timeout", where + " did not answer within " + requestTimeout,
                     null, e);
-        } catch (ConnectException e) {
-            throw new RetryableDeliveryException("connection_refused", "cannot connect to " + where + ": "
-                    + e.getMessage(), null, e);
-        } catch (UnknownHostException e) {
-            throw new RetryableDeliveryException("unknown_host", "unknown host " + uri.getHost(), null, e);
-        } catch (IOException e) {
-            throw new RetryableDeliveryException("io_error", "request to " + where + " failed: " + e, null, e);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new RetryableDeliveryException("interrupted", "interrupted while sending to " + where, null, e);
+        } catch (ExecutionException e) {
+            throw transportFailure(e.getCause() == null ? e : e.getCause(), uri, where);
         }
+    }
+
+    private RetryableDeliveryException transportFailure(Throwable failure, URI uri, String where) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+            switch (t) {
+                case HttpConnectTimeoutException c -> {
+                    return new RetryableDeliveryException("connect_timeout", "no connection to " + where
+                            + " within the connect timeout", null, failure);
+                }
+                case HttpTimeoutException h -> {
+                    return new RetryableDeliveryException("timeout", where + " did not answer within "
+                            + requestTimeout, null, failure);
+                }
+                case ConnectException c -> {
+                    return new RetryableDeliveryException("connection_refused", "cannot connect to " + where
+                            + ": " + c.getMessage(), null, failure);
+                }
+                case UnknownHostException u -> {
+                    return new RetryableDeliveryException("unknown_host", "unknown host " + uri.getHost(), null,
+                            failure);
+                }
+                default -> {
+                    // look further down the chain
+                }
+            }
+        }
+        return new RetryableDeliveryException("io_error", "request to " + where + " failed: " + failure, null,
+                failure);
     }
 
     /**

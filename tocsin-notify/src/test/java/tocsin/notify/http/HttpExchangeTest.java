@@ -1,12 +1,14 @@
 package tocsin.notify.http;
 
 import org.junit.jupiter.api.Test;
+import tocsin.notify.RetryableDeliveryException;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HttpExchangeTest {
 
@@ -28,6 +30,28 @@ class HttpExchangeTest {
         assertThat(http.parseRetryAfter("")).isEmpty();
         assertThat(http.parseRetryAfter("99999999999999999999")).contains(Duration.ofDays(1));
         assertThat(http.parseRetryAfter("864000")).contains(Duration.ofDays(1));
+    }
+
+    @Test
+    void aHugeBodyIsReadOnlyUpToTheCap() throws Exception {
+        try (HttpSink sink = new HttpSink()) {
+            sink.answer(HttpSink.Response.text(200, "x".repeat(8 * 1024 * 1024)));
+            var response = http.send(java.net.http.HttpRequest.newBuilder(sink.uri("/big")));
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).hasSize(HttpExchange.MAX_BODY);
+        }
+    }
+
+    @Test
+    void aBodyThatTricklesPastTheDeadlineIsATimeout() {
+        try (HttpSink sink = new HttpSink()) {
+            sink.answer(HttpSink.Response.text(200, "slow body").drippedOver(Duration.ofSeconds(5)));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> http.send(java.net.http.HttpRequest.newBuilder(sink.uri("/drip"))))
+                    .isInstanceOfSatisfying(RetryableDeliveryException.class,
+                            e -> assertThat(e.reason()).isEqualTo("timeout"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        }
     }
 
     @Test

@@ -54,25 +54,35 @@ public final class HttpSink implements AutoCloseable {
         }
     }
 
-    /** A scripted answer; {@code delay} holds the response back (timeouts). */
-    public record Response(int status, Map<String, String> headers, String body, Duration delay) {
+    /**
+     * A scripted answer; {@code delay} holds the whole response back, {@code drip} sends the headers and the first
+     * byte at once and the rest of the body only after that long (a receiver that trickles).
+     */
+    public record Response(int status, Map<String, String> headers, String body, Duration delay, Duration drip) {
+        public static Response of(int status, String contentType, String body) {
+            return new Response(status, Map.of("Content-Type", contentType), body, Duration.ZERO, Duration.ZERO);
+        }
+
         public static Response json(int status, String body) {
-            return new Response(status, Map.of("Content-Type", "application/json; charset=utf-8"), body,
-                    Duration.ZERO);
+            return of(status, "application/json; charset=utf-8", body);
         }
 
         public static Response text(int status, String body) {
-            return new Response(status, Map.of("Content-Type", "text/plain; charset=utf-8"), body, Duration.ZERO);
+            return of(status, "text/plain; charset=utf-8", body);
         }
 
         public Response withHeader(String name, String value) {
             Map<String, String> h = new LinkedHashMap<>(headers);
             h.put(name, value);
-            return new Response(status, h, body, delay);
+            return new Response(status, h, body, delay, drip);
         }
 
         public Response delayedBy(Duration d) {
-            return new Response(status, headers, body, d);
+            return new Response(status, headers, body, d, drip);
+        }
+
+        public Response drippedOver(Duration d) {
+            return new Response(status, headers, body, delay, d);
         }
     }
 
@@ -99,9 +109,17 @@ public final class HttpSink implements AutoCloseable {
                 }
                 r.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
                 byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(r.status(), bytes.length == 0 ? -1 : bytes.length);
-                if (bytes.length > 0) {
-                    exchange.getResponseBody().write(bytes);
+                if (!r.drip().isZero() && bytes.length > 1) {
+                    exchange.sendResponseHeaders(r.status(), 0);
+                    exchange.getResponseBody().write(bytes, 0, 1);
+                    exchange.getResponseBody().flush();
+                    Thread.sleep(r.drip());
+                    exchange.getResponseBody().write(bytes, 1, bytes.length - 1);
+                } else {
+                    exchange.sendResponseHeaders(r.status(), bytes.length == 0 ? -1 : bytes.length);
+                    if (bytes.length > 0) {
+                        exchange.getResponseBody().write(bytes);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

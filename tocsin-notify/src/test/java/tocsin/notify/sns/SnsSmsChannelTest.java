@@ -15,7 +15,6 @@ import tocsin.notify.http.HttpSink;
 import tocsin.notify.http.HttpSink.Response;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,7 +38,7 @@ class SnsSmsChannelTest {
     }
 
     static Response xml(int status, String body) {
-        return new Response(status, Map.of("Content-Type", "text/xml"), body, Duration.ZERO);
+        return Response.of(status, "text/xml", body);
     }
 
     final HttpSink aws = new HttpSink();
