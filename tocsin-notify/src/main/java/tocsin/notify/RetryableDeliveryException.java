@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public final class RetryableDeliveryException extends DeliveryException {
 
-    private final transient Duration retryAfter;
+    private final Duration retryAfter;
 
     public RetryableDeliveryException(String reason, String message) {
         this(reason, message, null, null);
