@@ -13,7 +13,7 @@ import java.net.URI;
  * received" trigger (and the retired Office 365 connectors) accept it: a {@code message} whose single attachment is
  * an Adaptive Card 1.4 with the incident, a fact set and buttons that open the incident and the signed acknowledge
  * and resolve confirmation pages. Teams cards cannot call back without a bot registration, so the buttons are
- * {@code Action.OpenUrl}. Stateless.
+ * {@code Action.OpenUrl}. User text is Markdown-escaped. Stateless.
  */
 public final class TeamsCard {
 
@@ -37,10 +37,10 @@ public final class TeamsCard {
         ArrayNode body = card.putArray("body");
         body.addObject().put("type", "TextBlock").put("text", Wording.eventLabel(n.event()).toUpperCase(
                 java.util.Locale.ROOT)).put("weight", "Bolder").put("color", color(i.status())).put("size", "Small");
-        body.addObject().put("type", "TextBlock").put("text", Wording.truncate("#" + i.number() + " "
-                + Wording.oneLine(i.title()), MAX_TEXT)).put("weight", "Bolder").put("size", "Large").put("wrap", true);
+        body.addObject().put("type", "TextBlock").put("text", "#" + i.number() + " "
+                + markdown(Wording.truncate(Wording.oneLine(i.title()), MAX_TEXT))).put("weight", "Bolder").put("size", "Large").put("wrap", true);
         if (!i.summary().isBlank()) {
-            body.addObject().put("type", "TextBlock").put("text", Wording.truncate(i.summary().strip(), MAX_TEXT))
+            body.addObject().put("type", "TextBlock").put("text", markdown(Wording.truncate(i.summary().strip(), MAX_TEXT)))
                     .put("wrap", true);
         }
         ArrayNode facts = body.addObject().put("type", "FactSet").putArray("facts");
@@ -69,7 +69,24 @@ public final class TeamsCard {
     }
 
     private static void fact(ArrayNode facts, String title, String value) {
-        facts.addObject().put("title", title).put("value", Wording.truncate(Wording.oneLine(value), MAX_TEXT));
+        facts.addObject().put("title", title).put("value", markdown(Wording.truncate(Wording.oneLine(value), MAX_TEXT)));
+    }
+
+    /**
+     * Backslash-escapes the characters that make emphasis, code and links in Adaptive Cards' Markdown subset, so a
+     * title such as {@code [click](https://evil)} shows as typed instead of becoming a link. Escaping only these keeps
+     * the text readable on the Teams clients whose escape handling is incomplete.
+     */
+    static String markdown(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ("\\*_[]~`".indexOf(c) >= 0) {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
     }
 
     private static void open(ArrayNode actions, String title, URI url) {

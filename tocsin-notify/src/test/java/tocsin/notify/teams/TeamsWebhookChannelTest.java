@@ -55,6 +55,8 @@ class TeamsWebhookChannelTest {
         assertThat(card.path("$schema").asText()).isEqualTo("http://adaptivecards.io/schemas/adaptive-card.json");
         assertThat(card.path("version").asText()).isEqualTo("1.4");
         assertThat(card.path("body").get(1).path("text").asText()).isEqualTo("#42 Error rate above 5% on checkout");
+        assertThat(card.path("body").get(2).path("text").asText())
+                .isEqualTo("The 5-minute error rate of POST /checkout is 5.2%, above the 5% threshold.");
         assertThat(card.path("actions")).extracting(a -> a.path("title").asText())
                 .containsExactly("Open incident", "Acknowledge", "Resolve");
         assertThat(card.path("actions").get(1).path("url").asText())
@@ -68,6 +70,15 @@ class TeamsWebhookChannelTest {
                 IncidentSnapshot.Status.RESOLVED));
         JsonNode card = new ObjectMapper().readTree(teams.only().body()).path("attachments").get(0).path("content");
         assertThat(card.path("actions")).extracting(a -> a.path("title").asText()).containsExactly("Open incident");
+    }
+
+    @Test
+    void markdownInUserTextCannotMakeLinks() throws Exception {
+        teams.answer(Response.text(202, ""));
+        channel.send(TestNotifications.withTitle(toWorkflow(), "[Reset your password](https://evil.example) **now**"));
+        JsonNode card = new ObjectMapper().readTree(teams.only().body()).path("attachments").get(0).path("content");
+        assertThat(card.path("body").get(1).path("text").asText())
+                .isEqualTo("#42 \\[Reset your password\\](https://evil.example) \\*\\*now\\*\\*");
     }
 
     @Test
