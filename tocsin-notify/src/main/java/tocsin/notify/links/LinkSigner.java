@@ -31,6 +31,8 @@ public final class LinkSigner {
 
     /** The path prefix under the public URL where links are served. */
     public static final String PATH = "/l/";
+    /** A sensible lifetime for links in pages: a day, long enough for a handover, short enough to go stale. */
+    public static final Duration DEFAULT_TTL = Duration.ofHours(24);
     /** The shortest secret accepted: 256 bits, HMAC-SHA256's block strength. */
     public static final int MIN_SECRET_BYTES = 32;
 
