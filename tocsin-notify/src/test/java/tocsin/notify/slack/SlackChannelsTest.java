@@ -103,6 +103,16 @@ class SlackChannelsTest {
     }
 
     @Test
+    void aSupersededMessageInAnotherChannelIsNotEditedFromHere() throws Exception {
+        slack.answer(Response.json(200, POSTED));
+        api().send(TestNotifications.superseding(toChannel("C123ABC456"), "C999OTHER/1400000000.000001"));
+        assertThat(slack.only().path()).isEqualTo("/api/chat.postMessage");
+        slack.answer(Response.json(200, POSTED));
+        api().send(TestNotifications.superseding(toChannel("C123ABC456"), "SM1f0e8ae6ade43cb3c0ce4525424e404f"));
+        assertThat(slack.requests()).extracting(HttpSink.Request::path).containsOnly("/api/chat.postMessage");
+    }
+
+    @Test
     void okFalseErrorsAreClassified() {
         assertFailure(Response.json(200, "{\"ok\":false,\"error\":\"channel_not_found\"}"),
                 PermanentDeliveryException.class, "slack_channel_not_found");
@@ -112,6 +122,9 @@ class SlackChannelsTest {
                 PermanentDeliveryException.class, "slack_not_in_channel");
         assertFailure(Response.json(200, "{\"ok\":false,\"error\":\"internal_error\"}"),
                 RetryableDeliveryException.class, "slack_internal_error");
+        assertFailure(Response.json(200, "{\"ok\":false,\"error\":\"ratelimited\"}"),
+                RetryableDeliveryException.class, "slack_ratelimited");
+        assertFailure(Response.json(200, "{\"ok\":false}"), PermanentDeliveryException.class, "slack_unknown_error");
         assertFailure(Response.text(503, "upstream unavailable"), RetryableDeliveryException.class, "http_503");
         assertFailure(Response.text(200, "<html>captive portal</html>"), RetryableDeliveryException.class,
                 "slack_bad_response");
