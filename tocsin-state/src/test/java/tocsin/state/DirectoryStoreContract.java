@@ -176,6 +176,7 @@ public abstract class DirectoryStoreContract {
         Person bob = person("Bob");
         ContactMethod sms = people.createContactMethod(ada.id(),
                 new ContactMethod.Draft(ContactMethod.Type.SMS, "Mobile", "15123456789", 49)).orElseThrow();
+        clock.advance(Duration.ofSeconds(1));
         ContactMethod mail = people.createContactMethod(ada.id(),
                 new ContactMethod.Draft(ContactMethod.Type.EMAIL, "Work", "Ada@Example.com", null)).orElseThrow();
 
