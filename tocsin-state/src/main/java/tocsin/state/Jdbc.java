@@ -118,15 +118,33 @@ final class Jdbc {
         }
     }
 
-    /** A LIKE pattern matching {@code query} as a substring, with LIKE's wildcards escaped by {@code \}. */
-    static String containsPattern(String query) {
-        String q = query.strip().toLowerCase(java.util.Locale.ROOT);
-        return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-    }
+    /**
+     * A {@code WHERE} clause that keeps the rows where {@code query} is a case-insensitive substring of any of the
+     * columns (LIKE's wildcards in the query taken literally), or no clause when the query is null or blank.
+     */
+    record Filter(String where, Object[] params) {
+        static Filter contains(String query, String... columns) {
+            if (query == null || query.isBlank()) {
+                return new Filter("", new Object[0]);
+            }
+            String q = query.strip().toLowerCase(java.util.Locale.ROOT);
+            String pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            List<String> terms = new ArrayList<>();
+            Object[] params = new Object[columns.length];
+            for (int i = 0; i < columns.length; i++) {
+                terms.add("LOWER(" + columns[i] + ") LIKE ? ESCAPE '\\'");
+                params[i] = pattern;
+            }
+            return new Filter(" WHERE " + String.join(" OR ", terms), params);
+        }
 
-    /** Whether {@code query} filters at all. */
-    static boolean filters(String query) {
-        return query != null && !query.isBlank();
+        /** The parameters followed by {@code LIMIT ? OFFSET ?}'s. */
+        Object[] paged(int limit, int offset) {
+            Object[] all = java.util.Arrays.copyOf(params, params.length + 2);
+            all[params.length] = limit;
+            all[params.length + 1] = offset;
+            return all;
+        }
     }
 
     /** A trailing {@code ? , ?, ...} list of {@code n} placeholders, n ≥ 1. */

@@ -57,15 +57,12 @@ final class SqlPeopleStore implements PeopleStore {
 
     @Override
     public Page<Person> people(String query, int offset, int limit) {
-        String where = Jdbc.filters(query)
-                ? " WHERE LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(email) LIKE ? ESCAPE '\\'" : "";
-        Object[] filter = Jdbc.filters(query)
-                ? new Object[] {Jdbc.containsPattern(query), Jdbc.containsPattern(query)} : new Object[0];
+        Jdbc.Filter filter = Jdbc.Filter.contains(query, "name", "email");
         return jdbc.run("list people", c -> new Page<>(
-                Jdbc.query(c, "SELECT " + PERSON_COLUMNS + " FROM app_user" + where
+                Jdbc.query(c, "SELECT " + PERSON_COLUMNS + " FROM app_user" + filter.where()
                         + " ORDER BY LOWER(name), id LIMIT ? OFFSET ?", SqlPeopleStore::readPerson,
-                        append(filter, limit, offset)),
-                Jdbc.count(c, "SELECT COUNT(*) FROM app_user" + where, filter)));
+                        filter.paged(limit, offset)),
+                Jdbc.count(c, "SELECT COUNT(*) FROM app_user" + filter.where(), filter.params())));
     }
 
     @Override
@@ -259,13 +256,12 @@ final class SqlPeopleStore implements PeopleStore {
 
     @Override
     public Page<Team> teams(String query, int offset, int limit) {
-        String where = Jdbc.filters(query) ? " WHERE LOWER(name) LIKE ? ESCAPE '\\'" : "";
-        Object[] filter = Jdbc.filters(query) ? new Object[] {Jdbc.containsPattern(query)} : new Object[0];
+        Jdbc.Filter filter = Jdbc.Filter.contains(query, "name");
         return jdbc.run("list teams", c -> new Page<>(
-                Jdbc.query(c, "SELECT id, name, description FROM team" + where
+                Jdbc.query(c, "SELECT id, name, description FROM team" + filter.where()
                         + " ORDER BY LOWER(name), id LIMIT ? OFFSET ?", SqlPeopleStore::readTeam,
-                        append(filter, limit, offset)),
-                Jdbc.count(c, "SELECT COUNT(*) FROM team" + where, filter)));
+                        filter.paged(limit, offset)),
+                Jdbc.count(c, "SELECT COUNT(*) FROM team" + filter.where(), filter.params())));
     }
 
     @Override
@@ -411,12 +407,6 @@ final class SqlPeopleStore implements PeopleStore {
     private static DirectoryException.StillReferenced stillOnSchedules(List<String> uses) {
         return new DirectoryException.StillReferenced(
                 "The user is still on call in schedules; remove them from these schedules first", uses);
-    }
-
-    private static Object[] append(Object[] head, Object... tail) {
-        List<Object> all = new ArrayList<>(List.of(head));
-        all.addAll(List.of(tail));
-        return all.toArray();
     }
 
     private Instant now() {

@@ -56,13 +56,11 @@ final class SqlScheduleStore implements ScheduleStore {
 
     @Override
     public Page<StoredSchedule> schedules(String query, int offset, int limit) {
-        String where = Jdbc.filters(query) ? " WHERE LOWER(name) LIKE ? ESCAPE '\\'" : "";
-        Object[] filter = Jdbc.filters(query) ? new Object[] {Jdbc.containsPattern(query)} : new Object[0];
-        Object[] paged = Jdbc.filters(query) ? new Object[] {filter[0], limit, offset} : new Object[] {limit, offset};
+        Jdbc.Filter filter = Jdbc.Filter.contains(query, "name");
         return jdbc.run("list schedules", c -> new Page<>(
-                load(c, "SELECT " + SCHEDULE_COLUMNS + " FROM schedule" + where
-                        + " ORDER BY LOWER(name), id LIMIT ? OFFSET ?", paged),
-                Jdbc.count(c, "SELECT COUNT(*) FROM schedule" + where, filter)));
+                load(c, "SELECT " + SCHEDULE_COLUMNS + " FROM schedule" + filter.where()
+                        + " ORDER BY LOWER(name), id LIMIT ? OFFSET ?", filter.paged(limit, offset)),
+                Jdbc.count(c, "SELECT COUNT(*) FROM schedule" + filter.where(), filter.params())));
     }
 
     @Override
