@@ -6,10 +6,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -29,44 +27,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PagerDutyDirectoryIT {
     /** The server's clock: inside the iCal feed's window (30 days back, 90 ahead) of the schedule below. */
     static final Instant NOW = Instant.parse("2027-03-20T12:00:00Z");
+    static PagerDutyRest pd;
     static TestServer tocsin;
 
     @BeforeAll
     static void start() {
-        tocsin = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), c.statsdAddr(), c.syslogAddr(),
-                c.publicUrl(), c.databaseUrl(), c.bootstrapApiKey(), c.bootstrapAdminPassword(), c.config(),
-                InstantSource.fixed(NOW)), r -> {
-        });
+        pd = PagerDutyRest.startAt(NOW);
+        tocsin = pd.tocsin();
     }
 
     @AfterAll
     static void stop() {
-        tocsin.close();
+        pd.close();
     }
 
     static TestServer.Reply pd(String method, String path, String body) {
-        return pd(method, path, body, TestServer.ADMIN_KEY);
-    }
-
-    static TestServer.Reply pd(String method, String path, String body, String key) {
-        HttpRequest.Builder b = tocsin.request(path)
-                .header("Authorization", "Token token=" + key)
-                .header("Accept", "application/vnd.pagerduty+json;version=2")
-                .header("From", "admin@example.com");
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
-        return tocsin.send(b.build());
+        return pd.send(method, path, body);
     }
 
     static String createUser(String name, String email, String zone) {
-        TestServer.Reply r = pd("POST", "/users", """
-                {"user": {"type": "user", "name": "%s", "email": "%s", "time_zone": "%s", "role": "limited_user",
-                          "color": "green", "job_title": null, "description": null}}""".formatted(name, email, zone));
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-        return r.json().at("/user/id").asText();
+        return pd.createUser(name, email, zone);
     }
 
     @Test
@@ -110,7 +90,9 @@ class PagerDutyDirectoryIT {
         assertThat(full.status()).as(full.toString()).isEqualTo(200);
         JsonNode user = full.json().get("user");
         assertThat(user.get("role").asText()).isEqualTo("limited_user");
-        assertThat(user.at("/contact_methods/0/address").asText()).isEqualTo("15123456789");
+        assertThat(user.get("contact_methods").findValuesAsText("address"))
+                .containsExactlyInAnyOrder("15123456789", "ada@example.com");
+        assertThat(user.at("/notification_rules/0/contact_method/country_code").asInt()).isEqualTo(49);
         assertThat(user.at("/notification_rules/0/urgency").asText()).isEqualTo("high");
         assertThat(user.at("/teams/0/name").asText()).isEqualTo("SRE");
 

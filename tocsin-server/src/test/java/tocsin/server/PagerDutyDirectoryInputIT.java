@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static tocsin.server.PagerDutyDirectoryIT.pd;
 
 /**
  * Bad input to the directory's PagerDuty REST routes: every refusal is a 400 (or 403, 404, 413) in PagerDuty's
@@ -17,17 +16,26 @@ import static tocsin.server.PagerDutyDirectoryIT.pd;
  * Explicit JSON nulls, as real clients send them, read as absent.
  */
 class PagerDutyDirectoryInputIT {
+    static PagerDutyRest rest;
     static String ada;
 
     @BeforeAll
     static void start() {
-        PagerDutyDirectoryIT.start();
-        ada = PagerDutyDirectoryIT.createUser("Ada Input", "ada.input@example.com", "Europe/Berlin");
+        rest = PagerDutyRest.startAt(PagerDutyDirectoryIT.NOW);
+        ada = rest.createUser("Ada Input", "ada.input@example.com", "Europe/Berlin");
     }
 
     @AfterAll
     static void stop() {
-        PagerDutyDirectoryIT.stop();
+        rest.close();
+    }
+
+    static TestServer.Reply pd(String method, String path, String body) {
+        return rest.send(method, path, body);
+    }
+
+    static TestServer.Reply pd(String method, String path, String body, String key) {
+        return rest.send(method, path, body, key);
     }
 
     static List<String> errors(TestServer.Reply r, int status) {
@@ -211,7 +219,7 @@ class PagerDutyDirectoryInputIT {
 
     @Test
     void notificationRulesNeedTheUsersOwnContactMethod() {
-        String bob = PagerDutyDirectoryIT.createUser("Bob Input", "bob.input@example.com", "UTC");
+        String bob = rest.createUser("Bob Input", "bob.input@example.com", "UTC");
         String bobs = pd("POST", "/users/" + bob + "/contact_methods", cm("email_contact_method", "bob@example.com",
                 null)).json().at("/contact_method/id").asText();
         String base = "/users/" + ada + "/notification_rules";
@@ -260,7 +268,7 @@ class PagerDutyDirectoryInputIT {
     }
 
     private static TestServer tocsin() {
-        return PagerDutyDirectoryIT.tocsin;
+        return rest.tocsin();
     }
 
     @Test
