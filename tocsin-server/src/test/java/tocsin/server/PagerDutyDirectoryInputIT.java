@@ -146,6 +146,15 @@ class PagerDutyDirectoryInputIT {
         assertThat(errors(pd("POST", "/schedules/preview?since=2027-01-01T00:00:00Z&until=2030-01-01T00:00:00Z",
                 schedule("\"UTC\"", layer(""))), 400))
                 .containsExactly("until: is more than 366 days after since; ask for a shorter window");
+        // hourly handoffs between two people in two layers over most of a year: too many entries for one answer
+        String bea = rest.createUser("Bea Input", "bea.input@example.com", "UTC");
+        String hourly = layer("").replace("86400", "3600").replace("}]}", "}, {\"user\": {\"id\": \"" + bea
+                + "\"}}]}");
+        assertThat(errors(pd("POST", "/schedules/preview?since=2027-01-01T00:00:00Z&until=2027-12-31T00:00:00Z",
+                schedule("\"UTC\"", hourly, hourly)), 400)).containsExactly("until: the window holds 26208 rendered "
+                + "entries, more than 20000; ask for a shorter window");
+        assertThat(errors(pd("GET", "/users?query=" + "q".repeat(201), null), 400))
+                .containsExactly("query: is longer than 200 characters");
     }
 
     @Test

@@ -152,6 +152,16 @@ final class SqlPeopleStore implements PeopleStore {
     }
 
     @Override
+    public List<ContactMethod> contactMethodsOf(Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query("list contact methods", "SELECT " + CONTACT_COLUMNS + " FROM contact_method "
+                        + "WHERE user_id IN (" + Jdbc.placeholders(userIds.size()) + ") ORDER BY user_id, created_at, id",
+                SqlPeopleStore::readContact, userIds.toArray());
+    }
+
+    @Override
     public Optional<ContactMethod> contactMethod(String userId, String id) {
         return jdbc.queryOne("find contact method", "SELECT " + CONTACT_COLUMNS + " FROM contact_method "
                 + "WHERE user_id = ? AND id = ?", SqlPeopleStore::readContact, userId, id);
@@ -201,6 +211,17 @@ final class SqlPeopleStore implements PeopleStore {
                         + " FROM notification_rule WHERE user_id = ? ORDER BY start_delay_minutes, created_at, id",
                 SqlPeopleStore::readRule, userId);
         return urgency == null ? all : all.stream().filter(r -> r.urgency().appliesTo(urgency)).toList();
+    }
+
+    @Override
+    public List<NotificationRule> notificationRulesOf(Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query("list notification rules", "SELECT " + RULE_COLUMNS + " FROM notification_rule "
+                        + "WHERE user_id IN (" + Jdbc.placeholders(userIds.size()) + ") "
+                        + "ORDER BY user_id, start_delay_minutes, created_at, id",
+                SqlPeopleStore::readRule, userIds.toArray());
     }
 
     @Override

@@ -197,6 +197,12 @@ public abstract class DirectoryStoreContract {
         assertThat(people.notificationRules(ada.id(), Urgency.HIGH)).containsExactly(rule, later);
         assertThat(people.notificationRules(ada.id(), Urgency.LOW)).containsExactly(low, later);
 
+        ContactMethod bobs = people.createContactMethod(bob.id(),
+                new ContactMethod.Draft(ContactMethod.Type.PHONE, "Desk", "4155550123", 1)).orElseThrow();
+        assertThat(people.contactMethodsOf(List.of(ada.id(), bob.id()))).containsExactlyInAnyOrder(sms, mail, bobs);
+        assertThat(people.notificationRulesOf(List.of(ada.id(), bob.id()))).containsExactly(rule, low, later);
+        assertThat(people.contactMethodsOf(List.of())).isEmpty();
+
         assertThat(people.deleteContactMethod(ada.id(), sms.id())).isTrue();
         assertThat(people.notificationRules(ada.id(), null)).containsExactly(low, later);
         assertThat(people.deleteContactMethod(ada.id(), sms.id())).isFalse();

@@ -51,6 +51,9 @@ public interface PeopleStore {
 
     List<ContactMethod> contactMethods(String userId);
 
+    /** The contact methods of all of {@code userIds}, each person's in creation order: one query for a page. */
+    List<ContactMethod> contactMethodsOf(Collection<String> userIds);
+
     Optional<ContactMethod> contactMethod(String userId, String id);
 
     /** Empty when there is no such person. */
@@ -65,6 +68,9 @@ public interface PeopleStore {
 
     /** The person's rules, by start delay; {@code urgency} null for all, else those that apply to it. */
     List<NotificationRule> notificationRules(String userId, NotificationRule.Urgency urgency);
+
+    /** The notification rules of all of {@code userIds}, each person's by start delay: one query for a page. */
+    List<NotificationRule> notificationRulesOf(Collection<String> userIds);
 
     Optional<NotificationRule> notificationRule(String userId, String id);
 

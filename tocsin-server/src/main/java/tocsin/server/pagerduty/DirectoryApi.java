@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
  * directory's refusals to PagerDuty's errors ({@code {"error":{"message","code","errors"}}}). Thread-safe.
  */
 public final class DirectoryApi {
+    /** The longest {@code query} a list accepts. */
+    static final int MAX_QUERY = 200;
     private final PeopleStore people;
     private final ScheduleStore schedules;
     private final Supplier<String> publicUrl;
@@ -108,11 +110,15 @@ public final class DirectoryApi {
      */
     List<Map<String, Object>> users(List<Person> persons, Set<String> includes, DirectoryJson json) {
         Map<String, List<Team>> teams = teamsOf(persons);
+        List<String> ids = persons.stream().map(Person::id).toList();
+        Map<String, List<ContactMethod>> contacts = people.contactMethodsOf(ids).stream()
+                .collect(Collectors.groupingBy(ContactMethod::userId));
+        Map<String, List<NotificationRule>> rules = people.notificationRulesOf(ids).stream()
+                .collect(Collectors.groupingBy(NotificationRule::userId));
         List<Map<String, Object>> out = new ArrayList<>(persons.size());
         for (Person p : persons) {
-            List<ContactMethod> contacts = people.contactMethods(p.id());
-            List<NotificationRule> rules = people.notificationRules(p.id(), null);
-            out.add(json.user(p, contacts, rules, teams.getOrDefault(p.id(), List.of()), includes));
+            out.add(json.user(p, contacts.getOrDefault(p.id(), List.of()), rules.getOrDefault(p.id(), List.of()),
+                    teams.getOrDefault(p.id(), List.of()), includes));
         }
         return out;
     }

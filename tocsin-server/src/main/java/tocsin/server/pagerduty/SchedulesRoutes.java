@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static tocsin.server.pagerduty.DirectoryApi.MAX_QUERY;
 import static tocsin.server.pagerduty.DirectoryApi.guarded;
 
 /**
@@ -36,13 +37,16 @@ import static tocsin.server.pagerduty.DirectoryApi.guarded;
  * in {@code time_zone}), update, delete, {@code POST /schedules/preview} (rendered, not saved),
  * {@code /schedules/{id}/overrides} (list, create one or many, delete) and {@code /schedules/{id}/users}. Rendering is
  * {@link ScheduleRenderer}'s. Without {@code since} a rendering starts now; without {@code until} it covers a week;
- * a window is at most {@link #MAX_WINDOW} long, bounding the work one request can ask for.
+ * a window is at most {@link #MAX_WINDOW} long and may hold at most {@link #MAX_RENDERED_ENTRIES} entries, bounding
+ * the work and the response size one request can ask for.
  *
  * <p>An update is optimistic: it names the version it read, and one that lost a race with another update of the same
  * schedule is answered {@code 409} in PagerDuty's error shape, leaving the winner's schedule intact. Thread-safe.
  */
 final class SchedulesRoutes {
     static final Duration MAX_WINDOW = Duration.ofDays(366);
+    /** The most entries one response renders (layers, overrides and final schedule together), bounding its size. */
+    static final int MAX_RENDERED_ENTRIES = 20_000;
     private static final Duration DEFAULT_WINDOW = Duration.ofDays(7);
     private static final int BODY_LIMIT = 512 * 1024;
     private static final int MAX_OVERRIDES_PER_REQUEST = 100;
@@ -72,7 +76,7 @@ final class SchedulesRoutes {
 
     private void list(Exchange ex) {
         PdPaging paging = PdPaging.of(ex);
-        Page<StoredSchedule> page = api.schedules().schedules(ex.query("query").orElse(null), paging.offset(),
+        Page<StoredSchedule> page = api.schedules().schedules(PdQuery.text(ex, "query", MAX_QUERY).orElse(null), paging.offset(),
                 paging.limit());
         Set<String> ids = new LinkedHashSet<>();
         page.items().forEach(s -> ids.addAll(ScheduleJson.userIds(s.schedule(), null)));
@@ -267,12 +271,23 @@ final class SchedulesRoutes {
     }
 
     private static RenderedSchedule render(Schedule schedule, Window w) {
+        RenderedSchedule r;
         try {
-            return ScheduleRenderer.render(schedule, w.since(), w.until());
+            r = ScheduleRenderer.render(schedule, w.since(), w.until());
         } catch (InvalidScheduleException e) {
             throw ApiProblem.badRequest("Invalid Input Provided",
                     e.problems().stream().map(Object::toString).toList());
         }
+        long entries = r.finalSchedule().renderedScheduleEntries().size()
+                + r.overridesSubschedule().renderedScheduleEntries().size();
+        for (var layer : r.scheduleLayers()) {
+            entries += layer.renderedScheduleEntries().size();
+        }
+        if (entries > MAX_RENDERED_ENTRIES) {
+            throw ApiProblem.invalidField("until", "the window holds " + entries + " rendered entries, more than "
+                    + MAX_RENDERED_ENTRIES + "; ask for a shorter window");
+        }
+        return r;
     }
 
     /** A rendering window: {@code [since, until)}, the part of the schedule a response shows. */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static tocsin.server.pagerduty.DirectoryApi.MAX_QUERY;
 import static tocsin.server.pagerduty.DirectoryApi.guarded;
 
 /**
@@ -50,7 +51,7 @@ final class TeamsRoutes {
 
     private void list(Exchange ex) {
         PdPaging paging = PdPaging.of(ex);
-        Page<Team> page = api.people().teams(ex.query("query").orElse(null), paging.offset(), paging.limit());
+        Page<Team> page = api.people().teams(PdQuery.text(ex, "query", MAX_QUERY).orElse(null), paging.offset(), paging.limit());
         DirectoryJson json = api.json();
         ex.json(200, paging.envelope("teams", page.items().stream().map(json::team).toList(),
                 page.more(paging.offset()), page.total()));

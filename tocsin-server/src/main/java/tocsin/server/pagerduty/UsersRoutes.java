@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import static tocsin.server.pagerduty.DirectoryApi.MAX_QUERY;
 import static tocsin.server.pagerduty.DirectoryApi.guarded;
 
 /**
@@ -58,7 +59,7 @@ final class UsersRoutes {
     private void list(Exchange ex) {
         PdPaging paging = PdPaging.of(ex);
         Set<String> includes = PdQuery.includes(ex, INCLUDES);
-        Page<Person> page = api.people().people(ex.query("query").orElse(null), paging.offset(), paging.limit());
+        Page<Person> page = api.people().people(PdQuery.text(ex, "query", MAX_QUERY).orElse(null), paging.offset(), paging.limit());
         DirectoryJson json = api.json();
         ex.json(200, paging.envelope("users", api.users(page.items(), includes, json), page.more(paging.offset()),
                 page.total()));
