@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,28 +25,34 @@ import static org.assertj.core.api.Assertions.assertThat;
  * feed fetched without credentials and parsed. Requests carry what PagerDuty's clients send: {@code Authorization:
  * Token token=...}, {@code Accept: application/vnd.pagerduty+json;version=2}, {@code From:}.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PagerDutyDirectoryIT {
     /** The server's clock: inside the iCal feed's window (30 days back, 90 ahead) of the schedule below. */
     static final Instant NOW = Instant.parse("2027-03-20T12:00:00Z");
-    static PagerDutyRest pd;
-    static TestServer tocsin;
+    PagerDutyRest pd;
+    TestServer tocsin;
+
+    /** The server under test; {@link PostgresPagerDutyDirectoryIT} runs the same scenarios on PostgreSQL. */
+    PagerDutyRest startServer() {
+        return PagerDutyRest.startAt(NOW);
+    }
 
     @BeforeAll
-    static void start() {
-        pd = PagerDutyRest.startAt(NOW);
+    void start() {
+        pd = startServer();
         tocsin = pd.tocsin();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         pd.close();
     }
 
-    static TestServer.Reply pd(String method, String path, String body) {
+    TestServer.Reply pd(String method, String path, String body) {
         return pd.send(method, path, body);
     }
 
-    static String createUser(String name, String email, String zone) {
+    String createUser(String name, String email, String zone) {
         return pd.createUser(name, email, zone);
     }
 

@@ -12,10 +12,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 record PagerDutyRest(TestServer tocsin) implements AutoCloseable {
 
-    /** A server whose clock stands still at {@code now}. */
+    /** A server on the embedded database whose clock stands still at {@code now}. */
     static PagerDutyRest startAt(Instant now) {
+        return startAt(now, null);
+    }
+
+    /** A server whose clock stands still at {@code now}, on PostgreSQL at {@code databaseUrl} unless it is null. */
+    static PagerDutyRest startAt(Instant now, String databaseUrl) {
         return new PagerDutyRest(TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), c.statsdAddr(),
-                c.syslogAddr(), c.publicUrl(), c.databaseUrl(), c.bootstrapApiKey(), c.bootstrapAdminPassword(),
+                c.syslogAddr(), c.publicUrl(), databaseUrl, c.bootstrapApiKey(), c.bootstrapAdminPassword(),
                 c.config(), InstantSource.fixed(now)), r -> {
         }));
     }
