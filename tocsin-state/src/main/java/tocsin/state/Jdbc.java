@@ -50,7 +50,25 @@ final class Jdbc {
 
     /** Runs {@code work} in one transaction: all of it commits, or none. */
     <T> T transaction(String what, Work<T> work) {
+        return transaction(what, false, work);
+    }
+
+    /**
+     * Runs reads that must see one state of the database, though they are several statements (a schedule, then its
+     * layers, then their users): on PostgreSQL in a {@code REPEATABLE READ} transaction, whose snapshot is taken at
+     * its first statement; on SQLite in a transaction, which holds the database still while it runs.
+     */
+    <T> T snapshot(String what, Work<T> work) {
+        return transaction(what, true, work);
+    }
+
+    private <T> T transaction(String what, boolean snapshot, Work<T> work) {
         return run(what, c -> {
+            int isolation = c.getTransactionIsolation();
+            boolean repeatable = snapshot && dialect == Dialect.POSTGRES;
+            if (repeatable) {
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            }
             c.setAutoCommit(false);
             try {
                 T result = work.apply(c);
@@ -65,6 +83,9 @@ final class Jdbc {
                 throw e;
             } finally {
                 c.setAutoCommit(true);
+                if (repeatable) {
+                    c.setTransactionIsolation(isolation);
+                }
             }
         });
     }

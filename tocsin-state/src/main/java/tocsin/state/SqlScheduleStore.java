@@ -35,8 +35,10 @@ import tocsin.oncall.directory.StoredSchedule;
  * <p><b>Concurrency.</b> An update replaces the layers inside one transaction that begins with
  * {@code UPDATE schedule ... SET version = version + 1 WHERE id = ? AND version = ?}: on PostgreSQL the row lock makes
  * a concurrent update wait and then match no row; on SQLite transactions take the write lock when they begin. Either
- * way the later update changes nothing and fails with {@link DirectoryException.Stale}. Adding overrides locks the
- * schedule row first, so their creation order ({@code seq}) has no ties. Instants are stored in epoch milliseconds.
+ * way the later update changes nothing and fails with {@link DirectoryException.Stale}. Reads of a schedule are
+ * several statements and run in one snapshot ({@link Jdbc#snapshot}), so that a concurrent update is seen whole or
+ * not at all. Adding overrides locks the schedule row first, so their creation order ({@code seq}) has no ties.
+ * Instants are stored in epoch milliseconds.
  * Thread-safe: no state besides the pool.
  */
 final class SqlScheduleStore implements ScheduleStore {
@@ -57,7 +59,7 @@ final class SqlScheduleStore implements ScheduleStore {
     @Override
     public Page<StoredSchedule> schedules(String query, int offset, int limit) {
         Jdbc.Filter filter = Jdbc.Filter.contains(query, "name");
-        return jdbc.run("list schedules", c -> new Page<>(
+        return jdbc.snapshot("list schedules", c -> new Page<>(
                 load(c, "SELECT " + SCHEDULE_COLUMNS + " FROM schedule" + filter.where()
                         + " ORDER BY LOWER(name), id LIMIT ? OFFSET ?", filter.paged(limit, offset)),
                 Jdbc.count(c, "SELECT COUNT(*) FROM schedule" + filter.where(), filter.params())));
@@ -65,13 +67,13 @@ final class SqlScheduleStore implements ScheduleStore {
 
     @Override
     public Optional<StoredSchedule> schedule(String id) {
-        return jdbc.run("find schedule", c -> load(c, "SELECT " + SCHEDULE_COLUMNS + " FROM schedule WHERE id = ?",
+        return jdbc.snapshot("find schedule", c -> load(c, "SELECT " + SCHEDULE_COLUMNS + " FROM schedule WHERE id = ?",
                 id).stream().findFirst());
     }
 
     @Override
     public List<StoredSchedule> schedulesWith(String userId) {
-        return jdbc.run("find schedules of user", c -> load(c, "SELECT " + SCHEDULE_COLUMNS + " FROM schedule s "
+        return jdbc.snapshot("find schedules of user", c -> load(c, "SELECT " + SCHEDULE_COLUMNS + " FROM schedule s "
                 + "WHERE s.id IN (SELECT l.schedule_id FROM schedule_layer l JOIN schedule_layer_user u "
                 + "ON u.layer_id = l.id WHERE u.user_id = ?) OR s.id IN (SELECT o.schedule_id FROM schedule_override o "
                 + "WHERE o.user_id = ?) ORDER BY LOWER(name), id", userId, userId));

@@ -360,6 +360,49 @@ public abstract class DirectoryStoreContract {
     }
 
     @Test
+    void readersRacingUpdatesSeeOneWholeVersion() throws Exception {
+        Person ada = person("Ada");
+        Person bob = person("Bob");
+        StoredSchedule s = schedules.createSchedule(draft("Read race",
+                layer(null, List.of(ada.id()), List.of(), null), layer(null, List.of(ada.id()), List.of(), null)));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Future<Integer> writer = pool.submit(() -> {
+                long version = s.version();
+                for (int i = 0; i < 40; i++) {
+                    List<String> users = i % 2 == 0 ? List.of(bob.id(), bob.id()) : List.of(ada.id());
+                    version = schedules.updateSchedule(s.id(), version, draft("v" + i,
+                            layer(null, users, List.of(), null), layer(null, users, List.of(), null)))
+                            .orElseThrow().version();
+                }
+                writing.set(false);
+                return (int) version;
+            });
+            List<Future<Integer>> readers = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                readers.add(pool.submit(() -> {
+                    int reads = 0;
+                    while (writing.get() || reads == 0) {
+                        StoredSchedule read = schedules.schedule(s.id()).orElseThrow();
+                        List<Layer> layers = read.schedule().layers();
+                        assertThat(layers).hasSize(2);
+                        assertThat(layers.get(0).userIds()).isEqualTo(layers.get(1).userIds());
+                        reads++;
+                    }
+                    return reads;
+                }));
+            }
+            assertThat(writer.get()).isEqualTo(41);
+            for (Future<Integer> r : readers) {
+                assertThat(r.get()).isPositive();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void layersMustNameExistingPeople() {
         Person ada = person("Ada");
 
