@@ -99,13 +99,18 @@ final class DirectoryJson {
 
     /**
      * A full notification rule. Its contact method is a typed reference, or the full object when {@code full}
-     * (PagerDuty's {@code include[]=contact_methods}).
+     * (PagerDuty's {@code include[]=contact_methods}); {@code method} null gives an untyped reference.
      */
     Map<String, Object> rule(NotificationRule r, ContactMethod method, boolean full) {
         Map<String, Object> m = head("assignment_notification_rule", r.id(), ruleSummary(r), ruleSelf(r));
         m.put("html_url", null);
         m.put("start_delay_in_minutes", r.startDelayInMinutes());
-        m.put("contact_method", full ? contactMethod(method) : contactMethodRef(method));
+        if (method == null) {
+            // read a moment apart from the rule, the method was deleted (taking the rule with it) or just created
+            m.put("contact_method", Map.of("id", r.contactMethodId(), "type", "contact_method_reference"));
+        } else {
+            m.put("contact_method", full ? contactMethod(method) : contactMethodRef(method));
+        }
         m.put("urgency", r.urgency().wireName());
         return m;
     }
