@@ -149,6 +149,18 @@ class PagerDutyDirectoryIT {
         assertThat(rendered.at("/final_schedule/rendered_schedule_entries/2/user/summary").asText())
                 .isEqualTo("Carol Jones");
 
+        // overflow=true shows the entries crossing the window's ends whole; coverage stays the window's
+        String narrow = "/schedules/" + schedule + "?since=2027-03-27T10:00:00Z&until=2027-03-28T10:00:00Z&time_zone=UTC";
+        JsonNode cut = pd("GET", narrow, null).json().get("schedule");
+        assertThat(entries(cut.get("final_schedule"))).containsExactly(
+                ada + " 2027-03-27T10:00:00Z 2027-03-27T20:00:00Z",
+                carol + " 2027-03-27T20:00:00Z 2027-03-28T10:00:00Z");
+        JsonNode whole = pd("GET", narrow + "&overflow=true", null).json().get("schedule");
+        assertThat(entries(whole.get("final_schedule"))).containsExactly(
+                ada + " 2027-03-27T08:00:00Z 2027-03-27T20:00:00Z",
+                carol + " 2027-03-27T20:00:00Z 2027-03-28T12:00:00Z");
+        assertThat(whole.at("/final_schedule/rendered_coverage_percentage").asDouble()).isEqualTo(100.0);
+
         // the same in Berlin time: offsets change with the clocks
         JsonNode berlin = pd("GET", "/schedules/" + schedule
                 + "?since=2027-03-27T00:00:00Z&until=2027-03-29T00:00:00Z&time_zone=Europe/Berlin", null).json();

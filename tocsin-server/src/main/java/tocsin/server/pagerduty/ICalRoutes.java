@@ -1,7 +1,6 @@
 package tocsin.server.pagerduty;
 
 import tocsin.oncall.Entry;
-import tocsin.oncall.RenderedSchedule;
 import tocsin.oncall.Schedule;
 import tocsin.oncall.ScheduleRenderer;
 import tocsin.oncall.directory.Person;
@@ -36,7 +35,7 @@ import java.util.Optional;
 final class ICalRoutes {
     static final Duration PAST = Duration.ofDays(30);
     static final Duration AHEAD = Duration.ofDays(90);
-    static final Duration MARGIN = Duration.ofDays(35);
+    static final Duration MARGIN = SchedulesRoutes.OVERFLOW_MARGIN;
     private static final String PATH = "/ical/";
     private static final String SUFFIX = ".ics";
 
@@ -116,9 +115,7 @@ final class ICalRoutes {
         Instant from = since.minus(MARGIN);
         Instant to = until.plus(MARGIN);
         Schedule schedule = s.schedule().withOverrides(api.schedules().overrides(s.id(), from, to));
-        RenderedSchedule r = ScheduleRenderer.render(schedule, from, to);
-        return r.finalSchedule().renderedScheduleEntries().stream()
-                .filter(e -> e.end().isAfter(since) && e.start().isBefore(until)).toList();
+        return ScheduleJson.overlapping(ScheduleRenderer.render(schedule, from, to).finalSchedule(), since, until);
     }
 
     private static String uid(String scheduleId, Entry e) {

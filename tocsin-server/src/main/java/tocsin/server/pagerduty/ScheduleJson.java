@@ -64,21 +64,41 @@ final class ScheduleJson {
         return m;
     }
 
-    /** The whole schedule with its layers rendered over a window; {@code feeds} adds its calendar URLs. */
-    Map<String, Object> full(Schedule s, String description, RenderedSchedule r, Map<String, Object> feeds) {
+    /**
+     * The whole schedule with its layers rendered over a window; {@code feeds} adds its calendar URLs.
+     *
+     * @param wide null to show entries cut at the window's ends (PagerDuty's default), or the same schedule rendered
+     *             over a wider window, whose entries that overlap {@code r}'s window are shown whole
+     *             ({@code overflow=true}); coverage is always {@code r}'s
+     */
+    Map<String, Object> full(Schedule s, String description, RenderedSchedule r, RenderedSchedule wide,
+                             Map<String, Object> feeds) {
         Map<String, Object> m = head(s, description);
         List<Map<String, Object>> layers = new ArrayList<>();
         for (int i = 0; i < s.layers().size(); i++) {
-            layers.add(layer(s.layers().get(i), r.scheduleLayers().get(i)));
+            layers.add(layer(s.layers().get(i), r.scheduleLayers().get(i),
+                    shown(r.scheduleLayers().get(i), wide == null ? null : wide.scheduleLayers().get(i), r)));
         }
         m.put("schedule_layers", layers);
-        m.put("overrides_subschedule", subschedule(r.overridesSubschedule()));
-        m.put("final_schedule", subschedule(r.finalSchedule()));
+        m.put("overrides_subschedule", subschedule(r.overridesSubschedule(),
+                shown(r.overridesSubschedule(), wide == null ? null : wide.overridesSubschedule(), r)));
+        m.put("final_schedule", subschedule(r.finalSchedule(),
+                shown(r.finalSchedule(), wide == null ? null : wide.finalSchedule(), r)));
         m.put("users", users(s));
         m.put("escalation_policies", List.of());
         m.put("teams", List.of());
         m.putAll(feeds);
         return m;
+    }
+
+    /** The entries of {@code wide} that overlap {@code [since, until)}, not cut at its ends. */
+    static List<Entry> overlapping(Subschedule wide, Instant since, Instant until) {
+        return wide.renderedScheduleEntries().stream()
+                .filter(e -> e.end().isAfter(since) && e.start().isBefore(until)).toList();
+    }
+
+    private static List<Entry> shown(Subschedule clipped, Subschedule wide, RenderedSchedule r) {
+        return wide == null ? clipped.renderedScheduleEntries() : overlapping(wide, r.since(), r.until());
     }
 
     Map<String, Object> override(ScheduleOverride o) {
@@ -103,7 +123,7 @@ final class ScheduleJson {
         return m;
     }
 
-    private Map<String, Object> layer(Layer l, Subschedule rendered) {
+    private Map<String, Object> layer(Layer l, Subschedule rendered, List<Entry> entries) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", l.id());
         m.put("name", rendered.name());
@@ -116,7 +136,7 @@ final class ScheduleJson {
         }
         m.put("users", l.userIds().stream().map(u -> Map.of("user", userRef(u))).toList());
         m.put("restrictions", l.restrictions().stream().map(ScheduleJson::restriction).toList());
-        m.put("rendered_schedule_entries", entryList(rendered));
+        m.put("rendered_schedule_entries", entryList(entries));
         m.put("rendered_coverage_percentage", rendered.renderedCoveragePercentage());
         return m;
     }
@@ -132,17 +152,17 @@ final class ScheduleJson {
         return m;
     }
 
-    private Map<String, Object> subschedule(Subschedule sub) {
+    private Map<String, Object> subschedule(Subschedule sub, List<Entry> entries) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", sub.name());
-        m.put("rendered_schedule_entries", entryList(sub));
+        m.put("rendered_schedule_entries", entryList(entries));
         m.put("rendered_coverage_percentage", sub.renderedCoveragePercentage());
         return m;
     }
 
-    private List<Map<String, Object>> entryList(Subschedule sub) {
-        List<Map<String, Object>> out = new ArrayList<>(sub.renderedScheduleEntries().size());
-        for (Entry e : sub.renderedScheduleEntries()) {
+    private List<Map<String, Object>> entryList(List<Entry> entries) {
+        List<Map<String, Object>> out = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("start", time(e.start()));
             m.put("end", time(e.end()));

@@ -48,6 +48,8 @@ final class SchedulesRoutes {
     /** The most entries one response renders (layers, overrides and final schedule together), bounding its size. */
     static final int MAX_RENDERED_ENTRIES = 20_000;
     private static final Duration DEFAULT_WINDOW = Duration.ofDays(7);
+    /** How far beyond the window {@code overflow=true} looks for the true ends of entries crossing its edges. */
+    static final Duration OVERFLOW_MARGIN = Duration.ofDays(35);
     private static final int BODY_LIMIT = 512 * 1024;
     private static final int MAX_OVERRIDES_PER_REQUEST = 100;
 
@@ -122,7 +124,7 @@ final class SchedulesRoutes {
         Window w = window(ex, zone);
         RenderedSchedule r = render(schedule, w);
         ex.json(200, Map.of("schedule", new ScheduleJson(api.json(), names(ScheduleJson.userIds(schedule, r)), zone)
-                .full(schedule, draft.description(), r, Map.of())));
+                .full(schedule, draft.description(), r, null, Map.of())));
     }
 
     private void listOverrides(Exchange ex) {
@@ -238,13 +240,25 @@ final class SchedulesRoutes {
 
     // ---- shared
 
+    /**
+     * The schedule rendered over the request's window. With {@code overflow=true} entries that cross the window's
+     * ends are shown whole, as far as {@link #OVERFLOW_MARGIN} beyond them, as PagerDuty's {@code overflow} asks.
+     */
     private void answer(Exchange ex, int status, StoredSchedule s) {
         ZoneId zone = PdQuery.zone(ex, "time_zone", s.schedule().timeZone());
         Window w = window(ex, zone);
         Schedule schedule = withOverrides(s, w);
         RenderedSchedule r = render(schedule, w);
-        ScheduleJson json = new ScheduleJson(api.json(), names(ScheduleJson.userIds(schedule, r)), zone);
-        ex.json(status, Map.of("schedule", json.full(schedule, s.description(), r,
+        RenderedSchedule wide = null;
+        Set<String> ids = ScheduleJson.userIds(schedule, r);
+        if (PdQuery.bool(ex, "overflow").orElse(false)) {
+            Window outer = new Window(w.since().minus(OVERFLOW_MARGIN), w.until().plus(OVERFLOW_MARGIN));
+            Schedule outerSchedule = withOverrides(s, outer);
+            wide = render(outerSchedule, outer);
+            ids.addAll(ScheduleJson.userIds(outerSchedule, wide));
+        }
+        ScheduleJson json = new ScheduleJson(api.json(), names(ids), zone);
+        ex.json(status, Map.of("schedule", json.full(schedule, s.description(), r, wide,
                 ICalRoutes.feedUrls(api, ScheduleStore.Feed.Kind.SCHEDULE, s.id()))));
     }
 
