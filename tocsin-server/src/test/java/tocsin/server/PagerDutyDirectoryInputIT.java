@@ -181,7 +181,7 @@ class PagerDutyDirectoryInputIT {
                 "user.color: must be a PagerDuty color name such as green or dark-slate-blue, got 'Not A Color'");
         assertThat(errors(pd("POST", "/users", """
                 {"user": {"name": "Ada Again", "email": "ADA.INPUT@example.com"}}"""), 400))
-                .containsExactly("email: 'ada.input@example.com' is already taken by another user");
+                .containsExactly("user.email: 'ada.input@example.com' is already taken by another user");
         assertThat(errors(pd("POST", "/users", "{\"user\": {\"name\": \"O\", \"email\": \"o@example.com\","
                 + " \"role\": \"owner\"}}"), 400)).containsExactly("user.role: there is one owner, created with the "
                 + "data directory; choose one of admin, user, limited_user, observer");
@@ -241,7 +241,7 @@ class PagerDutyDirectoryInputIT {
                         "notification_rule.urgency: must be one of any, high, low, got 'urgent'");
         assertThat(errors(pd("POST", base, """
                 {"notification_rule": {"start_delay_in_minutes": 0, "contact_method": {"id": "%s"}}}"""
-                .formatted(bobs)), 400)).containsExactly("contact_method.id: user " + ada + " has no contact method "
+                .formatted(bobs)), 400)).containsExactly("notification_rule.contact_method.id: user " + ada + " has no contact method "
                 + bobs);
         assertThat(errors(pd("GET", base + "?urgency=urgent", null), 400))
                 .containsExactly("urgency: must be one of any, high, low, got 'urgent'");

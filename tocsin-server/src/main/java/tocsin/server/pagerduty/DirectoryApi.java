@@ -88,6 +88,18 @@ public final class DirectoryApi {
         };
     }
 
+    /**
+     * Runs a store call for a request whose object is wrapped in {@code wrapper} ({@code {"user": {...}}}), naming
+     * the fields of a refusal by their full path ({@code user.email}).
+     */
+    static <T> T within(String wrapper, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (DirectoryException.Duplicate | DirectoryException.MissingReference e) {
+            throw ApiProblem.badRequest(e.getMessage(), e.errors().stream().map(f -> wrapper + "." + f).toList());
+        }
+    }
+
     static ApiProblem problem(DirectoryException e) {
         ApiProblem.Kind kind = e instanceof DirectoryException.Stale ? ApiProblem.Kind.CONFLICT
                 : ApiProblem.Kind.BAD_REQUEST;

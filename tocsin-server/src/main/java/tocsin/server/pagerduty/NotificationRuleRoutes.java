@@ -66,7 +66,8 @@ final class NotificationRuleRoutes {
         PdFields f = PdFields.root(ex.jsonBody(), "notification_rule");
         NotificationRule.Draft draft = read(f, null);
         f.throwIfInvalid();
-        NotificationRule created = api.people().createNotificationRule(userId, draft)
+        NotificationRule created = DirectoryApi.within("notification_rule",
+                        () -> api.people().createNotificationRule(userId, draft))
                 .orElseThrow(() -> ApiProblem.notFound("User Not Found: no user with id " + userId));
         ex.response().header("Location", api.json().refs().self("users", userId) + "/notification_rules/"
                 + created.id());
@@ -78,7 +79,8 @@ final class NotificationRuleRoutes {
         PdFields f = PdFields.root(ex.jsonBody(), "notification_rule");
         NotificationRule.Draft draft = read(f, old);
         f.throwIfInvalid();
-        NotificationRule updated = api.people().updateNotificationRule(old.userId(), old.id(), draft)
+        NotificationRule updated = DirectoryApi.within("notification_rule",
+                        () -> api.people().updateNotificationRule(old.userId(), old.id(), draft))
                 .orElseThrow(() -> notFound(old.id()));
         answer(ex, 200, updated, false);
     }

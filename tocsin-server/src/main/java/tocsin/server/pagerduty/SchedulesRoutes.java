@@ -97,7 +97,7 @@ final class SchedulesRoutes {
 
     private void create(Exchange ex) {
         ScheduleStore.Draft draft = readSchedule(ex);
-        StoredSchedule created = api.schedules().createSchedule(draft);
+        StoredSchedule created = DirectoryApi.within("schedule", () -> api.schedules().createSchedule(draft));
         ex.response().header("Location", api.json().refs().self("schedules", created.id()));
         answer(ex, 201, created);
     }
@@ -105,7 +105,8 @@ final class SchedulesRoutes {
     private void update(Exchange ex) {
         StoredSchedule old = find(ex.pathParam("id"));
         ScheduleStore.Draft draft = readSchedule(ex);
-        StoredSchedule updated = api.schedules().updateSchedule(old.id(), old.version(), draft)
+        StoredSchedule updated = DirectoryApi.within("schedule",
+                        () -> api.schedules().updateSchedule(old.id(), old.version(), draft))
                 .orElseThrow(() -> notFound(old.id()));
         answer(ex, 200, updated);
     }

@@ -82,7 +82,7 @@ final class UsersRoutes {
         PdFields f = PdFields.root(ex.jsonBody(), "user");
         Person.Draft draft = read(f, null);
         f.throwIfInvalid();
-        Person created = api.people().createPerson(draft);
+        Person created = DirectoryApi.within("user", () -> api.people().createPerson(draft));
         ex.response().header("Location", api.json().refs().self("users", created.id()));
         answer(ex, 201, created);
     }
@@ -100,7 +100,7 @@ final class UsersRoutes {
                 throw ApiProblem.invalidField("user.role", "the account owner's role cannot be changed");
             }
         }
-        Person updated = api.people().updatePerson(old.id(), draft)
+        Person updated = DirectoryApi.within("user", () -> api.people().updatePerson(old.id(), draft))
                 .orElseThrow(() -> ApiProblem.notFound("User Not Found: no user with id " + old.id()));
         answer(ex, 200, updated);
     }
