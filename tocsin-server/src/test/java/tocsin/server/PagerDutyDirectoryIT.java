@@ -91,6 +91,8 @@ class PagerDutyDirectoryIT {
         assertThat(members.at("/members/0/role").asText()).isEqualTo("manager");
         assertThat(members.get("more").asBoolean()).isTrue();
         assertThat(members.get("total").asInt()).isEqualTo(2);
+        assertThat(pd("GET", "/users?team_ids%5B%5D=" + teamId, null).json().get("users").findValuesAsText("email"))
+                .containsExactly("ada@example.com", "bob@example.com");
 
         TestServer.Reply full = pd("GET", "/users/" + ada + "?include%5B%5D=contact_methods"
                 + "&include%5B%5D=notification_rules&include%5B%5D=teams", null);
@@ -150,7 +152,8 @@ class PagerDutyDirectoryIT {
                 .isEqualTo("Carol Jones");
 
         // overflow=true shows the entries crossing the window's ends whole; coverage stays the window's
-        String narrow = "/schedules/" + schedule + "?since=2027-03-27T10:00:00Z&until=2027-03-28T10:00:00Z&time_zone=UTC";
+        String narrow = "/schedules/" + schedule
+                + "?since=2027-03-27T10:00:00Z&until=2027-03-28T10:00:00Z&time_zone=UTC";
         JsonNode cut = pd("GET", narrow, null).json().get("schedule");
         assertThat(entries(cut.get("final_schedule"))).containsExactly(
                 ada + " 2027-03-27T10:00:00Z 2027-03-27T20:00:00Z",

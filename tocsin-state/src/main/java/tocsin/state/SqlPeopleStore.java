@@ -56,8 +56,10 @@ final class SqlPeopleStore implements PeopleStore {
     // ---- people
 
     @Override
-    public Page<Person> people(String query, int offset, int limit) {
-        Jdbc.Filter filter = Jdbc.Filter.contains(query, "name", "email");
+    public Page<Person> people(String query, Collection<String> teamIds, int offset, int limit) {
+        Jdbc.Filter matching = Jdbc.Filter.contains(query, "name", "email");
+        Jdbc.Filter filter = teamIds.isEmpty() ? matching : matching.and("id IN (SELECT user_id FROM team_member "
+                + "WHERE team_id IN (" + Jdbc.placeholders(teamIds.size()) + "))", teamIds.toArray());
         return jdbc.run("list people", c -> new Page<>(
                 Jdbc.query(c, "SELECT " + PERSON_COLUMNS + " FROM app_user" + filter.where()
                         + " ORDER BY LOWER(name), id LIMIT ? OFFSET ?", SqlPeopleStore::readPerson,

@@ -141,17 +141,17 @@ public abstract class DirectoryStoreContract {
         person("Bob");
         person("Alicia");
 
-        Page<Person> first = people.people(null, 0, 2);
+        Page<Person> first = people.people(null, List.of(), 0, 2);
         assertThat(first.items()).extracting(Person::name).containsExactly("alice", "Alicia");
         assertThat(first.total()).isEqualTo(4);
         assertThat(first.more(0)).isTrue();
-        Page<Person> last = people.people("", 2, 2);
+        Page<Person> last = people.people("", List.of(), 2, 2);
         assertThat(last.items()).extracting(Person::name).containsExactly("Bob", "Carol");
         assertThat(last.more(2)).isFalse();
-        assertThat(people.people("ALI", 0, 25).items()).extracting(Person::name).containsExactly("alice", "Alicia");
+        assertThat(people.people("ALI", List.of(), 0, 25).items()).extracting(Person::name).containsExactly("alice", "Alicia");
         // LIKE wildcards in a query are literal
-        assertThat(people.people("%", 0, 25).items()).isEmpty();
-        assertThat(people.people("_", 0, 25).items()).isEmpty();
+        assertThat(people.people("%", List.of(), 0, 25).items()).isEmpty();
+        assertThat(people.people("_", List.of(), 0, 25).items()).isEmpty();
     }
 
     @Test
@@ -259,6 +259,11 @@ public abstract class DirectoryStoreContract {
         assertThat(people.memberships(Set.of(ada.id()))).extracting(Team.Member::teamId)
                 .containsExactly(dev.id(), ops.id());
         assertThat(people.teams("o", 0, 25).items()).containsExactly(ops);
+        assertThat(people.people(null, List.of(ops.id()), 0, 25).items()).extracting(Person::id)
+                .containsExactly(ada.id(), bob.id());
+        assertThat(people.people("bo", List.of(ops.id(), dev.id()), 0, 25).items()).extracting(Person::id)
+                .containsExactly(bob.id());
+        assertThat(people.people(null, List.of(dev.id(), "PNOSUCH"), 0, 25).total()).isEqualTo(1);
         assertThat(people.updateTeam(ops.id(), "Operations", "24/7")).contains(new Team(ops.id(), "Operations",
                 "24/7"));
 
@@ -266,6 +271,7 @@ public abstract class DirectoryStoreContract {
         assertThat(people.removeMember(ops.id(), bob.id())).isFalse();
         assertThat(people.deletePerson(ada.id())).isTrue();
         assertThat(people.members(ops.id(), 0, 25).total()).isZero();
+        assertThat(people.people(null, List.of(ops.id()), 0, 25).items()).isEmpty();
         assertThat(people.deleteTeam(dev.id())).isTrue();
         assertThat(people.team(dev.id())).isEmpty();
     }

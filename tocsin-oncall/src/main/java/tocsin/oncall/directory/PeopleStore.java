@@ -18,7 +18,8 @@ public interface PeopleStore {
 
     // ---- people
 
-    Page<Person> people(String query, int offset, int limit);
+    /** People matching {@code query}; when {@code teamIds} is not empty, only members of at least one of them. */
+    Page<Person> people(String query, Collection<String> teamIds, int offset, int limit);
 
     Optional<Person> person(String id);
 

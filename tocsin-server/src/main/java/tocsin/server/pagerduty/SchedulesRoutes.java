@@ -78,8 +78,8 @@ final class SchedulesRoutes {
 
     private void list(Exchange ex) {
         PdPaging paging = PdPaging.of(ex);
-        Page<StoredSchedule> page = api.schedules().schedules(PdQuery.text(ex, "query", MAX_QUERY).orElse(null), paging.offset(),
-                paging.limit());
+        String query = PdQuery.text(ex, "query", MAX_QUERY).orElse(null);
+        Page<StoredSchedule> page = api.schedules().schedules(query, paging.offset(), paging.limit());
         Set<String> ids = new LinkedHashSet<>();
         page.items().forEach(s -> ids.addAll(ScheduleJson.userIds(s.schedule(), null)));
         List<Map<String, Object>> items = new ArrayList<>();

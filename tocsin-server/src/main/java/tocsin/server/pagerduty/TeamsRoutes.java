@@ -51,7 +51,8 @@ final class TeamsRoutes {
 
     private void list(Exchange ex) {
         PdPaging paging = PdPaging.of(ex);
-        Page<Team> page = api.people().teams(PdQuery.text(ex, "query", MAX_QUERY).orElse(null), paging.offset(), paging.limit());
+        String query = PdQuery.text(ex, "query", MAX_QUERY).orElse(null);
+        Page<Team> page = api.people().teams(query, paging.offset(), paging.limit());
         DirectoryJson json = api.json();
         ex.json(200, paging.envelope("teams", page.items().stream().map(json::team).toList(),
                 page.more(paging.offset()), page.total()));

@@ -26,7 +26,7 @@ import static tocsin.server.pagerduty.DirectoryApi.MAX_QUERY;
 import static tocsin.server.pagerduty.DirectoryApi.guarded;
 
 /**
- * PagerDuty's {@code /users}: list (with {@code query} and {@code include[]}), create, get, update, delete, and
+ * PagerDuty's {@code /users}: list (with {@code query}, {@code team_ids[]} and {@code include[]}), create, get, update, delete, and
  * {@code /users/me}. Users are Tocsin's accounts, the same people {@code /api/tocsin/users} lists. Reading needs the
  * read scope, updating write, and creating, deleting or changing a role admin. {@code PUT} changes only the fields it
  * carries, as PagerDuty's does. Thread-safe.
@@ -59,7 +59,9 @@ final class UsersRoutes {
     private void list(Exchange ex) {
         PdPaging paging = PdPaging.of(ex);
         Set<String> includes = PdQuery.includes(ex, INCLUDES);
-        Page<Person> page = api.people().people(PdQuery.text(ex, "query", MAX_QUERY).orElse(null), paging.offset(), paging.limit());
+        String query = PdQuery.text(ex, "query", MAX_QUERY).orElse(null);
+        List<String> teams = PdQuery.list(ex, "team_ids");
+        Page<Person> page = api.people().people(query, teams, paging.offset(), paging.limit());
         DirectoryJson json = api.json();
         ex.json(200, paging.envelope("users", api.users(page.items(), includes, json), page.more(paging.offset()),
                 page.total()));
