@@ -99,7 +99,10 @@ public final class Sketch {
         return count == 0;
     }
 
-    /** The exact sum of the values (weighted). */
+    /**
+     * The exact sum of the values (weighted), as a double: it may be infinite (or NaN) when sketches of values near
+     * {@link Double#MAX_VALUE} were merged.
+     */
     public double sum() {
         return sum;
     }
@@ -175,7 +178,7 @@ public final class Sketch {
      * Decodes the sketch in {@code bytes[offset, offset + length)}, checking that it is self-consistent.
      *
      * @throws IllegalArgumentException when the bytes are not a sketch of a known version, or contradict themselves
-     *                                  (a count the bins do not add up to, min above max, a non-finite sum)
+     *                                  (a count the bins do not add up to, min above max)
      */
     public static Sketch decode(byte[] bytes, int offset, int length) {
         if (length < HEADER_BYTES) {
@@ -198,8 +201,9 @@ public final class Sketch {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("sketch bins do not decode: " + e.getMessage(), e);
         }
-        if (!(count >= 0) || !Double.isFinite(count) || !Double.isFinite(sum)) {
-            throw new IllegalArgumentException("sketch count " + count + " or sum " + sum + " is not valid");
+        // the sum may have overflowed to an infinity (or NaN) when sketches of huge values merged: it is kept as is
+        if (!(count >= 0) || !Double.isFinite(count)) {
+            throw new IllegalArgumentException("sketch count " + count + " is not valid");
         }
         if (count == 0 ? sketch.getCount() != 0 || sum != 0
                 : !(min <= max) || !Double.isFinite(min) || !Double.isFinite(max)

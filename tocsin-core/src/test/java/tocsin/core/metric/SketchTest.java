@@ -107,6 +107,13 @@ class SketchTest {
     }
 
     @Test
+    void aSumThatOverflowedInMergesStillRoundTrips() {
+        Sketch huge = Sketch.of(1e308).merge(Sketch.of(1e308));
+        assertThat(huge.sum()).isInfinite();
+        assertThat(Sketch.decode(huge.encode())).isEqualTo(huge);
+    }
+
+    @Test
     void negativeAndZeroValues() {
         Sketch s = Sketch.of(-5, -1, 0, 0, 1, 5);
         assertThat(s.min()).isEqualTo(-5);
