@@ -249,24 +249,24 @@ final class SketchBlock {
         }
     }
 
-    /**
-     * Writes a block: series must come in ascending key order. {@link #finish} makes it durable under its final
-     * name; until then it is a {@code .tmp} file that the next open deletes.
-     */
-    static final class Writer implements AutoCloseable {
-        private final Disk disk;
-        private final String dir;
-        private final String name;
-        private final BlockFormat.Writer out;
-        private final List<SketchFormat.IndexEntry> entries = new ArrayList<>();
-        private boolean finished;
+    /** Hands a block's series to {@link #write}, in ascending key order. */
+    @FunctionalInterface
+    interface SeriesSource {
+        void forEach(SeriesSink sink) throws IOException;
+    }
 
-        Writer(Disk disk, String dir, long minTime, long maxTime) throws IOException {
-            this.disk = disk;
-            this.dir = dir;
-            this.name = fileName(minTime, maxTime);
-            disk.delete(dir + "/" + name + Checkpoint.TEMPORARY_SUFFIX);
-            this.out = new BlockFormat.Writer(disk, dir + "/" + name + Checkpoint.TEMPORARY_SUFFIX);
+    @FunctionalInterface
+    interface SeriesSink {
+        void add(SketchSeries series) throws IOException;
+    }
+
+    /**
+     * Writes the block covering {@code [minTime, maxTime)} durably ({@link BlockFormat#writeDurably}: a crash leaves
+     * the whole file or a {@code .tmp} that the next open deletes) and returns its file name.
+     */
+    static String write(Disk disk, String dir, long minTime, long maxTime, SeriesSource series) throws IOException {
+        String name = fileName(minTime, maxTime);
+        BlockFormat.writeDurably(disk, dir, name, out -> {
             out.u32(MAGIC);
             out.u8(VERSION);
             out.u8(0);
@@ -274,41 +274,20 @@ final class SketchBlock {
             out.u8(0);
             out.i64(minTime);
             out.i64(maxTime);
-        }
-
-        void add(SketchSeries series) throws IOException {
-            if (!entries.isEmpty() && series.key().compareTo(entries.getLast().key()) <= 0) {
-                throw new IllegalArgumentException("series out of key order: " + series.key());
-            }
-            byte[] r = SketchFormat.sketchRecord(series);
-            entries.add(new SketchFormat.IndexEntry(series.key(), out.position(), r.length));
-            out.bytes(r);
-        }
-
-        boolean isEmpty() {
-            return entries.isEmpty();
-        }
-
-        /** Writes index and footer, syncs, renames to the final name and syncs the directory; returns the name. */
-        String finish() throws IOException {
+            List<SketchFormat.IndexEntry> entries = new ArrayList<>();
+            series.forEach(s -> {
+                if (!entries.isEmpty() && s.key().compareTo(entries.getLast().key()) <= 0) {
+                    throw new IllegalArgumentException("series out of key order: " + s.key());
+                }
+                byte[] r = SketchFormat.sketchRecord(s);
+                entries.add(new SketchFormat.IndexEntry(s.key(), out.position(), r.length));
+                out.bytes(r);
+            });
             long indexAt = out.position();
             out.bytes(SketchFormat.indexRecord(entries));
             out.i64(indexAt);
             out.u32(MAGIC);
-            out.sync();
-            out.close();
-            disk.move(dir + "/" + name + Checkpoint.TEMPORARY_SUFFIX, dir + "/" + name);
-            disk.syncDirectory(dir);
-            finished = true;
-            return name;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (!finished) {
-                out.close();
-                disk.delete(dir + "/" + name + Checkpoint.TEMPORARY_SUFFIX);
-            }
-        }
+        });
+        return name;
     }
 }

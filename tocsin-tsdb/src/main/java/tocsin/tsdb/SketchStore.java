@@ -170,7 +170,7 @@ final class SketchStore implements AutoCloseable {
         List<SketchBlock> blocks = new ArrayList<>();
         boolean changed = false;
         for (String name : disk.list(BLOCKS)) {
-            if (name.endsWith(Checkpoint.TEMPORARY_SUFFIX)) {
+            if (name.endsWith(BlockFormat.TEMPORARY_SUFFIX)) {
                 log.info("removing {}/{}: a sketch block a crash interrupted", BLOCKS, name);
                 disk.delete(BLOCKS + "/" + name);
                 changed = true;
@@ -523,13 +523,11 @@ final class SketchStore implements AutoCloseable {
         }
         View v = view;
         if (!v.has(cutStart, cutEnd) && !snapshot.before().isEmpty()) {
-            SketchBlock block;
-            try (SketchBlock.Writer w = new SketchBlock.Writer(disk, BLOCKS, cutStart, cutEnd)) {
+            SketchBlock block = openWritten(SketchBlock.write(disk, BLOCKS, cutStart, cutEnd, sink -> {
                 for (SketchSeries s : snapshot.before()) {
-                    w.add(s);
+                    sink.add(s);
                 }
-                block = openWritten(w.finish());
-            }
+            }));
             List<SketchBlock> blocks = new ArrayList<>(v.blocks());
             blocks.add(block);
             view = new View(List.copyOf(blocks), Math.max(v.blocksEnd(), cutEnd));
@@ -553,26 +551,13 @@ final class SketchStore implements AutoCloseable {
 
     /** {@code checkpoint.N}: the floor and the head's buckets from it on, replacing the segments before N. */
     private void writeCheckpoint(long n, long floor, List<SketchSeries> after) throws IOException {
-        String name = WalFormat.checkpointName(n);
-        String tmp = WAL + "/" + name + Checkpoint.TEMPORARY_SUFFIX;
-        disk.delete(tmp);
-        try (BlockFormat.Writer out = new BlockFormat.Writer(disk, tmp)) {
+        BlockFormat.writeDurably(disk, WAL, WalFormat.checkpointName(n), out -> {
             out.bytes(WalFormat.segmentHeader());
             out.bytes(WalFormat.floorRecord(floor));
             for (byte[] r : SketchFormat.sketchRecords(after)) {
                 out.bytes(r);
             }
-            out.sync();
-        } catch (IOException | RuntimeException e) {
-            try {
-                disk.delete(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        disk.move(tmp, WAL + "/" + name);
-        disk.syncDirectory(WAL);
+        });
         for (String file : disk.list(WAL)) {
             long segment = WalFormat.segmentNumber(file);
             long checkpoint = WalFormat.checkpointNumber(file);
@@ -618,8 +603,7 @@ final class SketchStore implements AutoCloseable {
                 keys.computeIfAbsent(k.get(id), x -> new ArrayList<>()).add(new int[]{b, id});
             }
         }
-        SketchBlock merged;
-        try (SketchBlock.Writer w = new SketchBlock.Writer(disk, BLOCKS, min, max)) {
+        SketchBlock merged = openWritten(SketchBlock.write(disk, BLOCKS, min, max, sink -> {
             for (var e : keys.entrySet()) {
                 List<SketchSeries> parts = new ArrayList<>();
                 for (int[] at : e.getValue()) {
@@ -629,11 +613,10 @@ final class SketchStore implements AutoCloseable {
                     }
                 }
                 if (!parts.isEmpty()) {
-                    w.add(concat(e.getKey(), parts));
+                    sink.add(concat(e.getKey(), parts));
                 }
             }
-            merged = openWritten(w.finish());
-        }
+        }));
         List<SketchBlock> blocks = new ArrayList<>(v.blocks());
         blocks.removeAll(sources);
         blocks.add(merged);
