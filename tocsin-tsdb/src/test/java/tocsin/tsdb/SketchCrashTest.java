@@ -1,20 +1,17 @@
 package tocsin.tsdb;
 
 import org.junit.jupiter.api.Test;
+import tocsin.tsdb.CrashRound.Fate;
 import tocsin.core.metric.SeriesKey;
 import tocsin.core.metric.Sketch;
 import tocsin.core.metric.SketchBatch;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,8 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SketchCrashTest {
     static final long T0 = 1_700_000_000_000L;
 
-    enum Fate { IN_FLIGHT, ACKNOWLEDGED, GONE }
-
     record Point(SeriesKey key, long step, int copies, double value) {
     }
 
@@ -48,35 +43,22 @@ class SketchCrashTest {
 
     @Test
     void everyAcknowledgedSketchSurvivesRandomCrashesAndNoBatchIsHalfApplied() throws Exception {
-        long seed = Seeds.seed("SketchCrashTest");
-        Random master = new Random(seed);
-        for (int i = 0; i < 20; i++) {
-            long scenarioSeed = master.nextLong();
-            try {
-                runScenario(new Random(scenarioSeed));
-            } catch (AssertionError | Exception e) {
-                throw new AssertionError("scenario " + i + " failed; replay with -Dtests.seed=" + Seeds.hex(seed), e);
-            }
-        }
+        CrashRound.runScenarios("SketchCrashTest", 20, T0 + 365 * 86_400_000L, (o, d) -> Tsdb.open(o, d, false, 4096), () -> new Scenario());
         assertThat(blocksSeen).as("sketch blocks were cut while crashing").isPositive();
     }
 
-    private void runScenario(Random random) throws Exception {
-        FaultyDisk disk = new FaultyDisk();
-        TsdbOptions options = TsdbOptions.of(Path.of("in-memory"))
-                .withClock(() -> Instant.ofEpochMilli(T0 + 365 * 86_400_000L))
-                .withWalSegmentBytes(4096 + random.nextInt(16_384))
-                .withBlockRange(Duration.ofMinutes(20));
-        List<Batch> batches = new ArrayList<>();
-        int rounds = 1 + random.nextInt(3);
-        for (int round = 0; round < rounds; round++) {
-            Tsdb tsdb = Tsdb.open(options, disk, false, 4096);
-            verify(tsdb, batches);
-            disk = crashWhileAppending(tsdb, disk, random, batches);
-            tsdb.close();
+    /** One scenario's batches. */
+    private final class Scenario implements CrashRound.Scenario {
+        private final List<Batch> batches = new ArrayList<>();
+
+        @Override
+        public void verify(Tsdb tsdb) {
+            SketchCrashTest.this.verify(tsdb, batches);
         }
-        try (Tsdb tsdb = Tsdb.open(options, disk, false, 4096)) {
-            verify(tsdb, batches);
+
+        @Override
+        public FaultyDisk crashWhileAppending(Tsdb tsdb, FaultyDisk disk, Random random) throws InterruptedException {
+            return SketchCrashTest.this.crashWhileAppending(tsdb, disk, random, batches);
         }
     }
 
@@ -84,11 +66,7 @@ class SketchCrashTest {
             throws InterruptedException {
         int threads = 1 + random.nextInt(3);
         int crashAfter = random.nextInt(120);
-        switch (random.nextInt(5)) {
-            case 0 -> disk.failSyncs(1 + random.nextInt(crashAfter + 1));
-            case 1 -> disk.failWritesAfter(random.nextInt(30_000));
-            default -> { } // a plain power loss
-        }
+        CrashRound.injectFault(disk, random, crashAfter, 30_000);
         List<List<Batch>> planned = new ArrayList<>();
         for (int th = 0; th < threads; th++) {
             List<Batch> mine = new ArrayList<>();
@@ -105,7 +83,6 @@ class SketchCrashTest {
             planned.add(mine);
         }
         planned.forEach(batches::addAll);
-        AtomicInteger acknowledged = new AtomicInteger();
         AtomicBoolean appending = new AtomicBoolean(true);
         Thread maintainer = Thread.ofPlatform().start(() -> {
             while (appending.get()) {
@@ -113,36 +90,19 @@ class SketchCrashTest {
                 Thread.onSpinWait();
             }
         });
-        List<Thread> appenders = new ArrayList<>();
-        for (List<Batch> mine : planned) {
-            appenders.add(Thread.ofPlatform().start(() -> {
-                for (Batch batch : mine) {
-                    SketchBatch sketches = new SketchBatch();
-                    for (Point p : batch.points) {
-                        long t = pointClock.addAndGet(p.step());
-                        batch.times.add(t);
-                        double[] values = new double[p.copies()];
-                        java.util.Arrays.fill(values, p.value());
-                        sketches.add(p.key(), t, Sketch.of(values));
-                    }
-                    try {
-                        AppendResult result = tsdb.appendSketches(sketches);
-                        assertThat(result.rejections()).isEmpty();
-                        batch.fate = Fate.ACKNOWLEDGED;
-                        acknowledged.incrementAndGet();
-                    } catch (TsdbWriteException e) {
-                        return;
-                    }
-                }
-            }));
-        }
-        while (acknowledged.get() < crashAfter && appenders.stream().anyMatch(Thread::isAlive)) {
-            Thread.onSpinWait();
-        }
-        FaultyDisk after = disk.crash(random, random.nextBoolean());
-        for (Thread t : appenders) {
-            t.join();
-        }
+        FaultyDisk after = CrashRound.appendUntilCrash(disk, random, planned, crashAfter, batch -> {
+            SketchBatch sketches = new SketchBatch();
+            for (Point p : batch.points) {
+                long t = pointClock.addAndGet(p.step());
+                batch.times.add(t);
+                double[] values = new double[p.copies()];
+                java.util.Arrays.fill(values, p.value());
+                sketches.add(p.key(), t, Sketch.of(values));
+            }
+            AppendResult result = tsdb.appendSketches(sketches);
+            assertThat(result.rejections()).isEmpty();
+            batch.fate = Fate.ACKNOWLEDGED;
+        });
         appending.set(false);
         maintainer.join();
         return after;
