@@ -87,6 +87,7 @@ final class CrashRound {
     static <B> FaultyDisk appendUntilCrash(FaultyDisk disk, Random random, List<List<B>> planned, int crashAfter,
                                            Consumer<B> append) throws InterruptedException {
         AtomicInteger acknowledged = new AtomicInteger();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> appenders = new ArrayList<>();
         for (List<B> mine : planned) {
             appenders.add(Thread.ofPlatform().start(() -> {
@@ -96,6 +97,9 @@ final class CrashRound {
                         acknowledged.incrementAndGet();
                     } catch (TsdbWriteException e) {
                         return; // the store is down; this batch and the rest stay unacknowledged
+                    } catch (RuntimeException | AssertionError e) {
+                        failures.add(e); // reported after the crash, rather than lost with the thread
+                        return;
                     }
                 }
             }));
@@ -106,6 +110,11 @@ final class CrashRound {
         FaultyDisk after = disk.crash(random, random.nextBoolean());
         for (Thread t : appenders) {
             t.join();
+        }
+        if (!failures.isEmpty()) {
+            AssertionError e = new AssertionError("an appender failed: " + failures.getFirst(), failures.getFirst());
+            failures.stream().skip(1).forEach(e::addSuppressed);
+            throw e;
         }
         return after;
     }
