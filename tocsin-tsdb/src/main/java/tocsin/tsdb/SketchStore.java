@@ -93,7 +93,8 @@ final class SketchStore implements AutoCloseable {
     private final int maxSeries;
     private final long segmentBytes;
     private final Recovery recovery;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    /** Fair: appends are logged in arrival order, so that none waits behind later ones indefinitely. */
+    private final ReentrantLock writeLock = new ReentrantLock(true);
     private final ReentrantLock maintenanceLock = new ReentrantLock();
     private final ScheduledExecutorService maintenance;
     private volatile View view;

@@ -87,7 +87,11 @@ class SketchCrashTest {
         Thread maintainer = Thread.ofPlatform().start(() -> {
             while (appending.get()) {
                 tsdb.maintain();
-                Thread.onSpinWait();
+                try {
+                    Thread.sleep(1); // often, but without starving the appenders of a core
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         });
         FaultyDisk after = CrashRound.appendUntilCrash(disk, random, planned, crashAfter, batch -> {
