@@ -656,6 +656,28 @@ final class SketchStore implements AutoCloseable {
         disk.syncDirectory(BLOCKS);
     }
 
+    SketchStats stats() {
+        View v = view;
+        long blockBytes = 0;
+        long corrupt = 0;
+        for (SketchBlock b : v.blocks()) {
+            blockBytes += b.bytes();
+            corrupt += b.corruptRecords();
+        }
+        long logBytes = 0;
+        try {
+            for (String name : disk.list(WAL)) {
+                if (WalFormat.segmentNumber(name) >= 0 || WalFormat.checkpointNumber(name) >= 0) {
+                    logBytes += disk.size(WAL + "/" + name);
+                }
+            }
+        } catch (IOException e) {
+            logBytes = -1; // a file went between listing and sizing; the next scrape will tell
+        }
+        return new SketchStats(head.seriesCount(), v.blocks().size(), blockBytes, logBytes, cuts, compactions,
+                blocksDeleted, corrupt, lastError);
+    }
+
     View view() {
         return view;
     }

@@ -310,6 +310,11 @@ public final class Tsdb implements MetricStore, AutoCloseable {
                 maintenance.seriesRemoved(), corrupt, blocks.readers(), maintenance.lastError());
     }
 
+    /** The state of the distribution sketches now, for the server's metrics. Thread-safe. */
+    public SketchStats sketchStats() {
+        return sketches.stats();
+    }
+
     /**
      * Logs what was appended before this call, stops maintenance (a block being written is abandoned, to be written
      * again from the WAL next time) and releases the files. Later appends fail. Queriers still open keep their

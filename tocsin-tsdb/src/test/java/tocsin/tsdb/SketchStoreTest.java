@@ -152,6 +152,13 @@ class SketchStoreTest {
                     store.view().blocks().get(i - 1).maxTime);
         }
         assertEveryMinute(tsdb, T0, 8);
+        SketchStats stats = tsdb.sketchStats();
+        assertThat(stats.blocks()).isEqualTo(store.view().blocks().size());
+        assertThat(stats.blockBytes()).isPositive();
+        assertThat(stats.logBytes()).isPositive();
+        assertThat(stats.cuts()).isEqualTo(store.cuts());
+        assertThat(stats.headSeries()).isEqualTo(2);
+        assertThat(stats.lastMaintenanceError()).isNull();
         // a point older than the head's floor now lands in a block's range: refused
         AppendResult late = tsdb.appendSketches(new SketchBatch().add(A, T0, Sketch.of(1)));
         assertThat(late.rejections()).singleElement().satisfies(r -> assertThat(r.reason()).contains("too old"));
