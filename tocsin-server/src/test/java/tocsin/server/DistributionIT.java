@@ -156,6 +156,93 @@ class DistributionIT {
         assertAccurate(medians.get(1), 525);  // web-2: 51..1000, rank 474
     }
 
+    /** A {@code SketchPayload} as the Agent encodes it: one sketch, one dogsketch of {@code values} (Agent keys). */
+    static byte[] agentPayload(String metric, String host, long ts, double[] values) throws java.io.IOException {
+        double ln = Math.log1p(2.0 / 128);
+        int bias = 1 - (int) Math.floor(Math.log(1e-9) / ln);
+        java.util.TreeMap<Integer, Integer> bins = new java.util.TreeMap<>();
+        double sum = 0;
+        for (double v : values) {
+            bins.merge((int) Math.rint(Math.log(v) / ln) + bias, 1, Integer::sum);
+            sum += v;
+        }
+        java.io.ByteArrayOutputStream keys = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream counts = new java.io.ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream k = com.google.protobuf.CodedOutputStream.newInstance(keys);
+        com.google.protobuf.CodedOutputStream n = com.google.protobuf.CodedOutputStream.newInstance(counts);
+        for (var bin : bins.entrySet()) {
+            k.writeSInt32NoTag(bin.getKey());
+            n.writeUInt32NoTag(bin.getValue());
+        }
+        k.flush();
+        n.flush();
+        java.io.ByteArrayOutputStream dog = new java.io.ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream d = com.google.protobuf.CodedOutputStream.newInstance(dog);
+        d.writeInt64(1, ts);
+        d.writeInt64(2, values.length);
+        d.writeDouble(3, java.util.Arrays.stream(values).min().orElseThrow());
+        d.writeDouble(4, java.util.Arrays.stream(values).max().orElseThrow());
+        d.writeDouble(5, sum / values.length);
+        d.writeDouble(6, sum);
+        d.writeByteArray(7, keys.toByteArray());
+        d.writeByteArray(8, counts.toByteArray());
+        d.flush();
+        java.io.ByteArrayOutputStream sketch = new java.io.ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream s = com.google.protobuf.CodedOutputStream.newInstance(sketch);
+        s.writeString(1, metric);
+        s.writeString(2, host);
+        s.writeString(4, "env:it");
+        s.writeByteArray(7, dog.toByteArray());
+        s.flush();
+        java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream p = com.google.protobuf.CodedOutputStream.newInstance(payload);
+        p.writeByteArray(1, sketch.toByteArray());
+        p.flush();
+        return payload.toByteArray();
+    }
+
+    @Test
+    void theAgentsSketchPayloadIsStoredAndMergesWithOtherHosts() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        long ts = now - now % 10 - 40;
+        double[] a = range(1, 400);
+        double[] b = range(401, 1000);
+        for (Object[] agent : new Object[][]{{"agent-1", a}, {"agent-2", b}}) {
+            java.io.ByteArrayOutputStream deflated = new java.io.ByteArrayOutputStream();
+            try (var out = new java.util.zip.DeflaterOutputStream(deflated)) {
+                out.write(agentPayload("it.agent.latency", (String) agent[0], ts, (double[]) agent[1]));
+            }
+            TestServer.Reply r = tocsin.send(tocsin.request("/api/beta/sketches")
+                    .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "deflate")
+                    .header("DD-API-KEY", TestServer.ADMIN_KEY)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(deflated.toByteArray())).build());
+            assertThat(r.status()).as(r.body()).isEqualTo(202);
+        }
+        assertThat(single(query(ts, ts + 9, "count:it.agent.latency{env:it}.rollup(10)"))).containsExactly(1000.0);
+        assertThat(single(query(ts, ts + 9, "sum:it.agent.latency{*}.rollup(10)"))).containsExactly(500_500.0);
+        assertThat(single(query(ts, ts + 9, "max:it.agent.latency{*}.rollup(10)"))).containsExactly(1000.0);
+        // the Agent's bins (1/128) and then Tocsin's (1/128): within 2/128 of the exact percentile
+        double p95 = single(query(ts, ts + 9, "p95:it.agent.latency{*}.rollup(10)")).getFirst();
+        assertThat(p95).isCloseTo(950, org.assertj.core.api.Assertions.within(950 * 2.0 / 128));
+        List<Double> medians = single(query(ts, ts + 9, "p50:it.agent.latency{*} by {host}.rollup(10)"));
+        assertThat(medians.get(0)).isCloseTo(200, org.assertj.core.api.Assertions.within(200 * 2.0 / 128));
+        assertThat(medians.get(1)).isCloseTo(700, org.assertj.core.api.Assertions.within(700 * 2.0 / 128));
+
+        TestServer.Reply garbage = tocsin.send(tocsin.request("/api/beta/sketches")
+                .header("Content-Type", "application/x-protobuf").header("DD-API-KEY", TestServer.ADMIN_KEY)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[]{0x0a, 0x7f, 0x01})).build());
+        assertThat(garbage.status()).isEqualTo(400);
+        assertThat(garbage.json().get("errors").get(0).asText()).contains("SketchPayload");
+    }
+
+    private static double[] range(int from, int to) {
+        double[] v = new double[to - from + 1];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = from + i;
+        }
+        return v;
+    }
+
     @Test
     void badDistributionPointsAreRefusedOneByOneNamingTheField() {
         long ts = System.currentTimeMillis() / 1000 - 5;

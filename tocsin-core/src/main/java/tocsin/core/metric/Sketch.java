@@ -289,6 +289,22 @@ public final class Sketch {
             return count == 0;
         }
 
+        /**
+         * The sketch of everything added so far, with an exact sum, min and max known from elsewhere: the Datadog
+         * Agent sends them beside its bins, whose values only approximate the values observed.
+         *
+         * @throws IllegalArgumentException when nothing was added, or min and max are not finite with min ≤ max
+         */
+        public Sketch build(double exactSum, double exactMin, double exactMax) {
+            if (count == 0) {
+                throw new IllegalArgumentException("no values to summarise");
+            }
+            if (!Double.isFinite(exactMin) || !Double.isFinite(exactMax) || exactMin > exactMax) {
+                throw new IllegalArgumentException("min " + exactMin + " and max " + exactMax + " are not a range");
+            }
+            return new Sketch(sketch.copy(), count, exactSum, exactMin, exactMax);
+        }
+
         /** The sketch of everything added so far; the builder may go on adding without changing it. */
         public Sketch build() {
             if (count == 0) {

@@ -107,6 +107,17 @@ class SketchTest {
     }
 
     @Test
+    void anExactSummaryFromElsewhereReplacesTheBinsApproximation() {
+        Sketch s = Sketch.builder().add(1.01, 2).add(9.9).build(12.0, 1.0, 10.0);
+        assertThat(s.sum()).isEqualTo(12.0);
+        assertThat(s.min()).isEqualTo(1.0);
+        assertThat(s.quantile(1)).isEqualTo(10.0);
+        assertThat(Sketch.decode(s.encode())).isEqualTo(s);
+        assertThatThrownBy(() -> Sketch.builder().build(1, 1, 1)).hasMessageContaining("no values");
+        assertThatThrownBy(() -> Sketch.builder().add(1).build(1, 2, 1)).hasMessageContaining("not a range");
+    }
+
+    @Test
     void aSumThatOverflowedInMergesStillRoundTrips() {
         Sketch huge = Sketch.of(1e308).merge(Sketch.of(1e308));
         assertThat(huge.sum()).isInfinite();

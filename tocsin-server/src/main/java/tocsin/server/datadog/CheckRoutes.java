@@ -8,6 +8,7 @@ import tocsin.ingest.datadog.CheckRunDecoder;
 import tocsin.ingest.datadog.CheckRunResult;
 import tocsin.ingest.datadog.DistributionPointsDecoder;
 import tocsin.ingest.datadog.DistributionResult;
+import tocsin.ingest.datadog.SketchPayloadDecoder;
 import tocsin.server.http.Access;
 import tocsin.server.http.Dialect;
 import tocsin.server.http.Exchange;
@@ -22,7 +23,8 @@ import java.util.Map;
 /**
  * Datadog's {@code POST /api/v1/check_run} (service checks, stored as {@link ServiceCheckSeries}) and
  * {@code POST /api/v1/distribution_points} (each point stored as the sketch of its values; no summary series, as
- * Datadog). Both answer 202 {@code {"status":"ok"}} once durable.
+ * Datadog), and the Datadog Agent's {@code POST /api/beta/sketches} (protobuf {@code SketchPayload}, its sketches
+ * converted to Tocsin's). All answer 202 {@code {"status":"ok"}} once durable.
  */
 public final class CheckRoutes {
     static final long MAX_DECODED = 62_914_560;
@@ -39,7 +41,8 @@ public final class CheckRoutes {
     public void register(RouteTable routes) {
         routes.family(Dialect.DATADOG)
                 .post("/api/v1/check_run", Access.intake(), MAX_DECODED, this::checkRun)
-                .post("/api/v1/distribution_points", Access.intake(), MAX_DECODED, this::distributionPoints);
+                .post("/api/v1/distribution_points", Access.intake(), MAX_DECODED, this::distributionPoints)
+                .post("/api/beta/sketches", Access.intake(), MAX_DECODED, this::agentSketches);
     }
 
     private void checkRun(Exchange ex) {
@@ -56,6 +59,14 @@ public final class CheckRoutes {
         byte[] body = ex.body();
         DistributionResult decoded = MetricIntake.decode(() -> DistributionPointsDecoder.decode(body, clock, limits));
         respond(ex, intake.storeSketches("datadog_distribution_points", decoded.sketches(), decoded.rejections(),
+                decoded.rejectedItems()));
+    }
+
+    /** The Datadog Agent's distributions: a protobuf {@code SketchPayload} of its own sketches. */
+    private void agentSketches(Exchange ex) {
+        byte[] body = ex.body();
+        DistributionResult decoded = MetricIntake.decode(() -> SketchPayloadDecoder.decode(body, clock, limits));
+        respond(ex, intake.storeSketches("datadog_sketches", decoded.sketches(), decoded.rejections(),
                 decoded.rejectedItems()));
     }
 
