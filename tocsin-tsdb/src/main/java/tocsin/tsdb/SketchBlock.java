@@ -211,16 +211,7 @@ final class SketchBlock {
         while (z > a && s.timestamp(z - 1) > to) {
             z--;
         }
-        if (a == 0 && z == s.size()) {
-            return s;
-        }
-        long[] t = new long[z - a];
-        Sketch[] k = new Sketch[z - a];
-        for (int i = a; i < z; i++) {
-            t[i - a] = s.timestamp(i);
-            k[i - a] = s.sketch(i);
-        }
-        return new SketchSeries(s.key(), t, k);
+        return a == 0 && z == s.size() ? s : s.slice(a, z);
     }
 
     /** Takes a reader's reference; false when the block has been let go already (read a newer view). */

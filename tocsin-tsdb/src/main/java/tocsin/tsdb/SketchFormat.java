@@ -75,7 +75,7 @@ final class SketchFormat {
         for (int i = 0; i < s.size(); i++) {
             e.varint(s.timestamp(i) - previous); // the first absolute, then deltas; wrapping, as in samples
             previous = s.timestamp(i);
-            e.bytes(s.sketch(i).encode());
+            e.bytes(s.encoded(i));
         }
         return e.payload();
     }
@@ -109,6 +109,7 @@ final class SketchFormat {
             int buckets = d.count();
             long[] times = new long[buckets];
             Sketch[] sketches = new Sketch[buckets];
+            byte[][] bytes = new byte[buckets][];
             long previous = 0;
             for (int b = 0; b < buckets; b++) {
                 times[b] = previous + d.varint();
@@ -119,13 +120,14 @@ final class SketchFormat {
                 int length = d.bytesLength();
                 int at = d.skip(length);
                 try {
-                    sketches[b] = Sketch.decode(d.buffer(), at, length);
+                    sketches[b] = Sketch.decode(d.buffer(), at, length); // checked here
+                    bytes[b] = java.util.Arrays.copyOfRange(d.buffer(), at, at + length);
                 } catch (IllegalArgumentException e) {
                     throw new WalFormat.MalformedRecordException("sketch of " + key + " at " + times[b] + ": "
                             + e.getMessage());
                 }
             }
-            decoded.add(new SketchSeries(key, times, sketches));
+            decoded.add(new SketchSeries(key, times, sketches, bytes));
         }
         if (!d.atEnd()) {
             throw new WalFormat.MalformedRecordException("bytes left over after the sketch payload");

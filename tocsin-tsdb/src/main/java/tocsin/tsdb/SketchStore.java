@@ -302,9 +302,15 @@ final class SketchStore implements AutoCloseable {
             }
             if (!groups.isEmpty()) {
                 List<SketchSeries> series = new ArrayList<>(groups.size());
-                groups.forEach((key, buckets) -> series.add(new SketchSeries(key,
-                        buckets.keySet().stream().mapToLong(Long::longValue).toArray(),
-                        buckets.values().toArray(Sketch[]::new))));
+                groups.forEach((key, buckets) -> {
+                    Sketch[] sketches = buckets.values().toArray(Sketch[]::new);
+                    byte[][] bytes = new byte[sketches.length][];
+                    for (int i = 0; i < sketches.length; i++) {
+                        bytes[i] = sketches[i].encode(); // once, for the log and the head
+                    }
+                    series.add(new SketchSeries(key, buckets.keySet().stream().mapToLong(Long::longValue).toArray(),
+                            sketches, bytes));
+                });
                 log(SketchFormat.sketchRecords(series));
                 head.apply(series);
             }
