@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * <p>Inside the store a bucket is kept as the sketch's bytes (a tenth to a twentieth of its size on the heap), so a
  * series read from memory or a block hands out its bytes, and each {@link #sketch(int)} decodes on first use; bytes
- * are decoded only where they were checked before (the log and blocks check sketches when they read them).
+ * are the store's own, checked when they came in, so {@link Sketch#decodeLazily} reads them: a {@code count:} query
+ * decodes no bins, and a merge reads the bins straight from the bytes.
  *
  * <p>Thread-safe: the sketches are immutable, and a lazily decoded one may be decoded twice by racing readers, with
  * equal results.
@@ -65,7 +66,7 @@ public final class SketchSeries {
     public Sketch sketch(int i) {
         Sketch s = sketches[i];
         if (s == null) {
-            s = Sketch.decode(bytes[i]);
+            s = Sketch.decodeLazily(bytes[i]); // checked when they came in; bins decoded when needed
             sketches[i] = s;
         }
         return s;

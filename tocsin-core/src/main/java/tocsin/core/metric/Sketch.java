@@ -50,14 +50,22 @@ public final class Sketch {
     private static final Supplier<Store> STORE = () -> new CollapsingLowestDenseStore(MAX_BINS);
     private static final Sketch EMPTY = new Sketch(newSketch(), 0, 0, Double.NaN, Double.NaN);
 
-    private final DDSketch sketch;
+    /** The bins; null until first needed when the sketch was made from trusted bytes. */
+    private volatile DDSketch sketch;
+    /** The bytes it was made from by {@link #decodeLazily}, else null. */
+    private final byte[] bytes;
     private final double count;
     private final double sum;
     private final double min;
     private final double max;
 
     private Sketch(DDSketch sketch, double count, double sum, double min, double max) {
+        this(sketch, null, count, sum, min, max);
+    }
+
+    private Sketch(DDSketch sketch, byte[] bytes, double count, double sum, double min, double max) {
         this.sketch = sketch;
+        this.bytes = bytes;
         this.count = count;
         this.sum = sum;
         this.min = min;
@@ -140,7 +148,7 @@ public final class Sketch {
         if (q == 1) {
             return max;
         }
-        double v = sketch.getValueAtQuantile(q);
+        double v = bins().getValueAtQuantile(q);
         return Math.max(min, Math.min(max, v));
     }
 
@@ -155,8 +163,30 @@ public final class Sketch {
         return builder().add(this).add(other).build();
     }
 
+    /** The bins, decoded from the bytes on first use. */
+    private DDSketch bins() {
+        DDSketch s = sketch;
+        if (s == null) {
+            s = decodeBins(bytes, 0, bytes.length);
+            sketch = s; // racing readers decode equal bins; any of them may win
+        }
+        return s;
+    }
+
+    private static DDSketch decodeBins(byte[] bytes, int offset, int length) {
+        try {
+            return DDSketch.decode(ByteArrayInput.wrap(bytes, offset + HEADER_BYTES, length - HEADER_BYTES), STORE,
+                    MAPPING);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("sketch bins do not decode: " + e.getMessage(), e);
+        }
+    }
+
     /** The bytes of this sketch, format version {@value #FORMAT_VERSION} ({@code docs/format/sketch.md}). */
     public byte[] encode() {
+        if (bytes != null) {
+            return bytes.clone();
+        }
         GrowingByteArrayOutput out = GrowingByteArrayOutput.withInitialCapacity(64);
         try {
             sketch.encode(out, true);
@@ -181,26 +211,12 @@ public final class Sketch {
      *                                  (a count the bins do not add up to, min above max)
      */
     public static Sketch decode(byte[] bytes, int offset, int length) {
-        if (length < HEADER_BYTES) {
-            throw new IllegalArgumentException("a sketch needs at least " + HEADER_BYTES + " bytes, got " + length);
-        }
-        ByteBuffer b = ByteBuffer.wrap(bytes, offset, length);
-        byte version = b.get();
-        if (version != FORMAT_VERSION) {
-            throw new IllegalArgumentException("unknown sketch format version " + version + " (this build reads "
-                    + FORMAT_VERSION + ")");
-        }
+        ByteBuffer b = header(bytes, offset, length);
         double count = b.getDouble();
         double sum = b.getDouble();
         double min = b.getDouble();
         double max = b.getDouble();
-        DDSketch sketch;
-        try {
-            sketch = DDSketch.decode(ByteArrayInput.wrap(bytes, offset + HEADER_BYTES, length - HEADER_BYTES), STORE,
-                    MAPPING);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("sketch bins do not decode: " + e.getMessage(), e);
-        }
+        DDSketch sketch = decodeBins(bytes, offset, length);
         // the sum may have overflowed to an infinity (or NaN) when sketches of huge values merged: it is kept as is
         if (!(count >= 0) || !Double.isFinite(count)) {
             throw new IllegalArgumentException("sketch count " + count + " is not valid");
@@ -212,6 +228,41 @@ public final class Sketch {
                     + ") contradicts its bins (count " + sketch.getCount() + ")");
         }
         return count == 0 ? EMPTY : new Sketch(sketch, count, sum, min, max);
+    }
+
+    /**
+     * A sketch of bytes that were checked before ({@link #decode} accepted them, as a store's own bytes were when
+     * they came in): the version and summary are read now, the bins only when a quantile or a merge needs them, and
+     * {@link Builder#add(Sketch)} merges the bins straight from the bytes. Reading {@code count:} or {@code sum:} of
+     * many stored sketches thus decodes no bins at all.
+     *
+     * @throws IllegalArgumentException when the header is not that of a known version; damaged bins surface when
+     *                                  first needed
+     */
+    public static Sketch decodeLazily(byte[] bytes) {
+        ByteBuffer b = header(bytes, 0, bytes.length);
+        double count = b.getDouble();
+        double sum = b.getDouble();
+        double min = b.getDouble();
+        double max = b.getDouble();
+        if (!(count >= 0) || !Double.isFinite(count)) {
+            throw new IllegalArgumentException("sketch count " + count + " is not valid");
+        }
+        return count == 0 ? EMPTY : new Sketch(null, bytes.clone(), count, sum, min, max);
+    }
+
+    /** Checks the length and version; the buffer is positioned after the version byte. */
+    private static ByteBuffer header(byte[] bytes, int offset, int length) {
+        if (length < HEADER_BYTES) {
+            throw new IllegalArgumentException("a sketch needs at least " + HEADER_BYTES + " bytes, got " + length);
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes, offset, length);
+        byte version = b.get();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException("unknown sketch format version " + version + " (this build reads "
+                    + FORMAT_VERSION + ")");
+        }
+        return b;
     }
 
     @Override
@@ -273,10 +324,21 @@ public final class Sketch {
             if (other.isEmpty()) {
                 return this;
             }
-            if (sketch == null) {
-                sketch = other.sketch.copy();
+            DDSketch bins = other.sketch;
+            if (bins == null) { // still bytes: merge them in without building the other's bins
+                if (sketch == null) {
+                    sketch = newSketch();
+                }
+                try {
+                    sketch.decodeAndMergeWith(ByteArrayInput.wrap(other.bytes, HEADER_BYTES,
+                            other.bytes.length - HEADER_BYTES));
+                } catch (IOException | RuntimeException e) {
+                    throw new IllegalArgumentException("sketch bins do not decode: " + e.getMessage(), e);
+                }
+            } else if (sketch == null) {
+                sketch = bins.copy();
             } else {
-                sketch.mergeWith(other.sketch);
+                sketch.mergeWith(bins);
             }
             count += other.count;
             sum += other.sum;

@@ -118,6 +118,30 @@ class SketchTest {
     }
 
     @Test
+    void lazilyDecodedSketchesAnswerAndMergeLikeDecodedOnes() {
+        double[] values = new double[500];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.exp(i / 50.0);
+        }
+        Sketch eager = Sketch.of(values);
+        Sketch lazy = Sketch.decodeLazily(eager.encode());
+        assertThat(lazy.count()).isEqualTo(500);
+        assertThat(lazy.sum()).isEqualTo(eager.sum());
+        assertThat(lazy.max()).isEqualTo(eager.max());
+        assertThat(lazy.encode()).isEqualTo(eager.encode());
+        Sketch other = Sketch.of(1, 2, 3);
+        Sketch viaBytes = Sketch.builder().add(other).add(Sketch.decodeLazily(eager.encode())).build();
+        Sketch viaObjects = Sketch.builder().add(other).add(eager).build();
+        assertThat(viaBytes).isEqualTo(viaObjects);
+        assertThat(Sketch.builder().add(Sketch.decodeLazily(eager.encode())).build()).isEqualTo(eager);
+        for (double q = 0; q <= 1; q += 0.1) {
+            assertThat(lazy.quantile(q)).isEqualTo(eager.quantile(q));
+        }
+        assertThat(Sketch.decodeLazily(Sketch.empty().encode()).isEmpty()).isTrue();
+        assertThatThrownBy(() -> Sketch.decodeLazily(new byte[3])).hasMessageContaining("at least");
+    }
+
+    @Test
     void aSumThatOverflowedInMergesStillRoundTrips() {
         Sketch huge = Sketch.of(1e308).merge(Sketch.of(1e308));
         assertThat(huge.sum()).isInfinite();
