@@ -148,14 +148,6 @@ public final class InMemoryMetricSource implements MetricSource {
                     }
                 }
             }
-            for (var metric : sketches.entrySet()) {
-                for (NavigableMap<Long, Sketch> s : metric.getValue().values()) {
-                    if (!s.subMap(fromMillis, true, toMillis, true).isEmpty() && !out.contains(metric.getKey())) {
-                        out.add(metric.getKey());
-                        break;
-                    }
-                }
-            }
             out.sort(null);
             return out;
         } finally {

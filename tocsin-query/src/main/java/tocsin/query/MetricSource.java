@@ -33,10 +33,10 @@ public interface MetricSource {
     }
 
     /**
-     * The names of the metrics (distributions included) with at least one point in {@code [fromMillis, toMillis]}, for languages whose
+     * The names of the metrics with at least one point in {@code [fromMillis, toMillis]}, for languages whose
      * selectors need not name their metric: PromQL's {@code {job="api"}} and {@code {__name__=~"http_.*"}}, and its
-     * {@code /api/v1/label/__name__/values}. A source may answer a superset (names with no point in the range); the
-     * engine reads the points anyway.
+     * {@code /api/v1/label/__name__/values}; distributions, which those languages cannot read, are left out. A source
+     * may answer a superset (names with no point in the range); the engine reads the points anyway.
      *
      * <p>The default knows no names, so such selectors find nothing; a source over a store should override it.
      */

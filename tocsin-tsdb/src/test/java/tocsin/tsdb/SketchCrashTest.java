@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Sketch appenders race a power loss, a failing fsync or a full disk while a maintenance thread cuts sketch blocks,
  * checkpoints the sketch log and compacts (a 20-minute block range); after every restart each batch whose append
- * returned must be there, every other batch wholly there or wholly absent, and nothing else.
+ * returned must be there (but for points it refused as too old, which on a loaded machine a late batch may meet),
+ * every other batch wholly there or wholly absent, and nothing else.
  *
  * <p>Each point is a series of its own with one bucket, whose sketch holds {@code k} copies of the point's number,
  * so that presence is exact. Every random choice derives from one seed, printed at the start; rerun with
@@ -34,6 +35,11 @@ class SketchCrashTest {
     static final class Batch {
         final List<Point> points = new ArrayList<>();
         final List<Long> times = new ArrayList<>();
+        /**
+         * Points the store refused as too old: on a loaded machine a batch stamped early can reach the store after
+         * others moved the floor past it. Its points are stamped in ascending order, so they are a prefix.
+         */
+        volatile int refused;
         volatile Fate fate = Fate.IN_FLIGHT;
     }
 
@@ -42,7 +48,7 @@ class SketchCrashTest {
     private int blocksSeen;
 
     @Test
-    void everyAcknowledgedSketchSurvivesRandomCrashesAndNoBatchIsHalfApplied() throws Exception {
+    void everyAcknowledgedSketchSurvivesRandomCrashesAndNoBatchIsHalfApplied() {
         CrashRound.runScenarios("SketchCrashTest", 20, T0 + 365 * 86_400_000L, (o, d) -> Tsdb.open(o, d, false, 4096), () -> new Scenario());
         assertThat(blocksSeen).as("sketch blocks were cut while crashing").isPositive();
     }
@@ -104,7 +110,8 @@ class SketchCrashTest {
                 sketches.add(p.key(), t, Sketch.of(values));
             }
             AppendResult result = tsdb.appendSketches(sketches);
-            assertThat(result.rejections()).isEmpty();
+            assertThat(result.rejections()).allSatisfy(r -> assertThat(r.reason()).contains("too old"));
+            batch.refused = result.rejections().size();
             batch.fate = Fate.ACKNOWLEDGED;
         });
         appending.set(false);
@@ -131,6 +138,7 @@ class SketchCrashTest {
         for (int i = 0; i < batches.size(); i++) {
             Batch batch = batches.get(i);
             int present = 0;
+            int firstPresent = -1;
             for (int p = 0; p < batch.points.size(); p++) {
                 Point point = batch.points.get(p);
                 SketchSeries s = stored.get(point.key());
@@ -141,16 +149,20 @@ class SketchCrashTest {
                 assertThat(s.timestamp(0)).isEqualTo(Math.floorDiv(batch.times.get(p), 10_000) * 10_000);
                 assertThat(s.sketch(0).count()).as("%s stored once", point.key()).isEqualTo(point.copies());
                 assertThat(s.sketch(0).min()).isEqualTo(point.value());
+                firstPresent = firstPresent < 0 ? p : firstPresent;
                 present++;
             }
+            int n = batch.points.size();
+            // what a batch left is always whole: its points from the first one not refused on
+            assertThat(present == 0 || present == n - firstPresent).as("batch %d is one record", i).isTrue();
             switch (batch.fate) {
-                case ACKNOWLEDGED -> assertThat(present).as("acknowledged batch %d", i).isEqualTo(batch.points.size());
+                case ACKNOWLEDGED -> assertThat(present).as("acknowledged batch %d", i).isEqualTo(n - batch.refused);
                 case GONE -> assertThat(present).as("lost batch %d stays lost", i).isZero();
-                case IN_FLIGHT -> assertThat(present).as("in-flight batch %d is all or nothing", i)
-                        .isIn(0, batch.points.size());
+                case IN_FLIGHT -> { } // all of its accepted points, or none (checked above)
             }
             if (batch.fate == Fate.IN_FLIGHT) {
                 batch.fate = present > 0 ? Fate.ACKNOWLEDGED : Fate.GONE;
+                batch.refused = present > 0 ? n - present : 0;
             }
             expected += present;
         }

@@ -92,16 +92,12 @@ public final class TsdbMetricSource implements MetricSource {
         return out;
     }
 
+    /** The names of sample series only: PromQL, the caller, cannot read distributions. */
     @Override
     public List<String> metricNames(long fromMillis, long toMillis) {
-        java.util.TreeSet<String> names = new java.util.TreeSet<>();
         try (Querier q = store.querier(fromMillis, toMillis)) {
-            names.addAll(q.metricNames());
+            return List.copyOf(q.metricNames());
         }
-        try (SketchQuerier q = store.sketchQuerier(fromMillis, toMillis)) {
-            names.addAll(q.metricNames());
-        }
-        return List.copyOf(names);
     }
 
     /** The index-answerable part of a scope: its top-level conjunction of plain, wildcard and negated terms. */
