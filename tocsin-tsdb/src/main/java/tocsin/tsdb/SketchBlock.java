@@ -4,7 +4,6 @@ import org.roaringbitmap.RoaringBitmap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tocsin.core.metric.SeriesKey;
-import tocsin.core.metric.Sketch;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

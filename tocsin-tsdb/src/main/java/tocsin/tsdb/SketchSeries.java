@@ -3,6 +3,7 @@ package tocsin.tsdb;
 import tocsin.core.metric.SeriesKey;
 import tocsin.core.metric.Sketch;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -77,13 +78,34 @@ public final class SketchSeries {
         return bytes != null ? bytes[i] : sketches[i].encode();
     }
 
+    /** One series from parts in ascending, disjoint time ranges, keeping their bytes (nothing is decoded). */
+    static SketchSeries concat(SeriesKey key, List<SketchSeries> parts) {
+        if (parts.size() == 1) {
+            return parts.getFirst();
+        }
+        int n = 0;
+        for (SketchSeries p : parts) {
+            n += p.size();
+        }
+        long[] t = new long[n];
+        Sketch[] s = new Sketch[n];
+        byte[][] b = new byte[n][];
+        int i = 0;
+        for (SketchSeries p : parts) {
+            for (int j = 0; j < p.size(); j++) {
+                t[i] = p.timestamps[j];
+                s[i] = p.sketches[j];
+                b[i++] = p.encoded(j);
+            }
+        }
+        return new SketchSeries(key, t, s, b);
+    }
+
     /** Buckets {@code [from, to)} of this series. */
     SketchSeries slice(int from, int to) {
         long[] t = java.util.Arrays.copyOfRange(timestamps, from, to);
-        if (bytes != null) {
-            return new SketchSeries(key, t, null, java.util.Arrays.copyOfRange(bytes, from, to));
-        }
-        return new SketchSeries(key, t, java.util.Arrays.copyOfRange(sketches, from, to), null);
+        return new SketchSeries(key, t, java.util.Arrays.copyOfRange(sketches, from, to),
+                bytes == null ? null : java.util.Arrays.copyOfRange(bytes, from, to));
     }
 
     @Override

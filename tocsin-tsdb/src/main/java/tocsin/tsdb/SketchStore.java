@@ -16,9 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -352,115 +350,7 @@ final class SketchStore implements AutoCloseable {
 
     /** A querier over {@code [minMillis, maxMillis]}. */
     SketchQuerier querier(long minMillis, long maxMillis) {
-        return new Reader(minMillis, maxMillis);
-    }
-
-    private final class Reader implements SketchQuerier {
-        private final long min;
-        private final long max;
-        private volatile boolean open = true;
-
-        Reader(long min, long max) {
-            this.min = min;
-            this.max = max;
-        }
-
-        @Override
-        public long minMillis() {
-            return min;
-        }
-
-        @Override
-        public long maxMillis() {
-            return max;
-        }
-
-        @Override
-        public List<SketchSeries> select(String metricName, List<TagMatcher> matchers) {
-            requireOpen();
-            View v;
-            List<SketchSeries> fromHead;
-            while (true) {
-                // the head drops a range only after the view holding its block is published: a head read that
-                // ends with the view it started with saw every bucket from that view's end on
-                v = view;
-                fromHead = head.select(metricName, matchers, Math.max(min, v.blocksEnd()), max);
-                if (v == view && retainAll(v.blocks())) {
-                    break;
-                }
-            }
-            TreeMap<SeriesKey, List<SketchSeries>> byKey = new TreeMap<>();
-            try {
-                for (SketchBlock b : v.blocks()) {
-                    for (SketchSeries s : b.select(metricName, matchers, min, Math.min(max, b.maxTime - 1))) {
-                        byKey.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(s);
-                    }
-                }
-            } finally {
-                v.blocks().forEach(SketchBlock::release);
-            }
-            for (SketchSeries s : fromHead) {
-                byKey.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(s);
-            }
-            List<SketchSeries> out = new ArrayList<>(byKey.size());
-            byKey.forEach((key, parts) -> out.add(concat(key, parts)));
-            return out;
-        }
-
-        @Override
-        public SortedSet<String> metricNames() {
-            requireOpen();
-            TreeSet<String> names = new TreeSet<>(head.metricNames());
-            for (SketchBlock b : view.blocks()) {
-                names.addAll(b.metricNames()); // the in-memory index only: valid after the mapping is let go
-            }
-            return names;
-        }
-
-        private void requireOpen() {
-            if (!open) {
-                throw new IllegalStateException("the sketch querier is closed");
-            }
-        }
-
-        @Override
-        public void close() {
-            open = false;
-        }
-    }
-
-    /** Takes a reader's reference on every block, or none when one was let go already. */
-    private static boolean retainAll(List<SketchBlock> blocks) {
-        for (int i = 0; i < blocks.size(); i++) {
-            if (!blocks.get(i).retain()) {
-                for (int j = 0; j < i; j++) {
-                    blocks.get(j).release();
-                }
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** One series from parts in ascending, disjoint time ranges. */
-    private static SketchSeries concat(SeriesKey key, List<SketchSeries> parts) {
-        if (parts.size() == 1) {
-            return parts.getFirst();
-        }
-        int n = 0;
-        for (SketchSeries p : parts) {
-            n += p.size();
-        }
-        long[] t = new long[n];
-        Sketch[] s = new Sketch[n];
-        int i = 0;
-        for (SketchSeries p : parts) {
-            for (int j = 0; j < p.size(); j++) {
-                t[i] = p.timestamp(j);
-                s[i++] = p.sketch(j);
-            }
-        }
-        return new SketchSeries(key, t, s);
+        return new SketchReader(head, () -> view, minMillis, maxMillis);
     }
 
     /** Runs cut, compaction and retention now; returns what failed (also kept as {@link #lastError()}). */
@@ -620,7 +510,7 @@ final class SketchStore implements AutoCloseable {
                     }
                 }
                 if (!parts.isEmpty()) {
-                    sink.add(concat(e.getKey(), parts));
+                    sink.add(SketchSeries.concat(e.getKey(), parts));
                 }
             }
         }));
