@@ -78,6 +78,24 @@ class SketchPropertyTest {
         }
     }
 
+    /** Damaged or foreign bytes are refused with IllegalArgumentException, never anything else. */
+    @Property(tries = 500)
+    void damagedBytesAreRefusedCleanly(@ForAll("values") List<Double> values, @ForAll int at, @ForAll byte mask,
+                                       @ForAll byte[] garbage) {
+        byte[] good = Sketch.of(values.stream().mapToDouble(Double::doubleValue).toArray()).encode();
+        byte[] flipped = good.clone();
+        flipped[Math.floorMod(at, good.length)] ^= (byte) (mask == 0 ? 1 : mask);
+        for (byte[] b : new byte[][]{flipped, Arrays.copyOf(good, Math.floorMod(at, good.length)), garbage}) {
+            try {
+                Sketch s = Sketch.decode(b);
+                assertThat(s.count()).isGreaterThanOrEqualTo(0); // a flip may land somewhere harmless
+                s.quantile(0.5);
+            } catch (IllegalArgumentException expected) {
+                assertThat(expected.getMessage()).isNotEmpty();
+            }
+        }
+    }
+
     /** Latency-like and signed values over many decades, with zeros and repeats. */
     @Provide
     Arbitrary<List<Double>> values() {

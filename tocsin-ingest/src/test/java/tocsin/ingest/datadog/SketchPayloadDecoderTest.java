@@ -124,6 +124,28 @@ class SketchPayloadDecoderTest {
         assertThat(SketchPayloadDecoder.decode(new byte[0], CLOCK, limits).sketches().isEmpty()).isTrue();
     }
 
+    /** Hostile bytes: a whole-payload refusal or per-item rejections, never another exception. */
+    @Property(tries = 500)
+    void garbageNeverCrashesTheDecoder(@ForAll byte[] garbage, @ForAll int cut) throws Exception {
+        byte[] good = TestProtos.sketchPayload(List.of(new AgentSketch("m", "h", List.of("a:b"),
+                List.of(agentSketch(TS, 1, 2, 3)), 0)));
+        for (byte[] body : new byte[][]{garbage, Arrays.copyOf(good, Math.floorMod(cut, good.length + 1)),
+                flip(good, cut)}) {
+            try {
+                DistributionResult r = SketchPayloadDecoder.decode(body, CLOCK, limits);
+                assertThat(r.sketches().size() + r.rejectedItems()).isGreaterThanOrEqualTo(0);
+            } catch (MalformedPayloadException expected) {
+                assertThat(expected.getMessage()).contains("SketchPayload");
+            }
+        }
+    }
+
+    private static byte[] flip(byte[] bytes, int at) {
+        byte[] b = bytes.clone();
+        b[Math.floorMod(at, b.length)] ^= (byte) (1 + Math.floorMod(at >> 8, 255));
+        return b;
+    }
+
     @Test
     void agentKeysMapToTheLowerBoundsOfTheirBins() {
         assertThat(SketchPayloadDecoder.agentValue(0)).isZero();
