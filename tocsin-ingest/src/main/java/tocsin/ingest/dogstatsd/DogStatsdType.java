@@ -12,7 +12,7 @@ public enum DogStatsdType {
     TIMING("ms"),
     /** {@code s}: the number of distinct values in the interval. */
     SET("s"),
-    /** {@code d}: a global distribution (summary series until sketches arrive). */
+    /** {@code d}: a global distribution, sketched per context and interval (no summary series). */
     DISTRIBUTION("d");
 
     private final String symbol;
