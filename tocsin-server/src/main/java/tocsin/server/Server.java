@@ -128,7 +128,7 @@ public final class Server implements AutoCloseable {
                         + e.getMessage(), e);
             }
             opened.push(tsdb);
-            tocsin.server.metrics.TsdbMetrics.register(metrics.registry(), tsdb::stats);
+            tocsin.server.metrics.TsdbMetrics.register(metrics.registry(), tsdb::stats, tsdb::sketchStats);
             MetricIntake intake = new MetricIntake(tsdb, metrics.registry());
             // ~150 bytes per remembered series; a Prometheus resends the same label bytes for a series every time.
             tocsin.ingest.promwrite.SeriesKeyCache remoteWriteKeys = new tocsin.ingest.promwrite.SeriesKeyCache(

@@ -41,7 +41,7 @@ class CardinalityLimitIT {
 
             String metrics = tocsin.get("/metrics", "DD-API-KEY", TestServer.ADMIN_KEY).body();
             assertThat(metrics).contains("tocsin_ingest_rejections_total{cause=\"limit\",protocol=\"datadog_v2\"} 15.0")
-                    .contains("tocsin_tsdb_head_series 10.0");
+                    .contains("tocsin_tsdb_head_series 10.0").contains("tocsin_tsdb_sketch_head_series 0.0");
         }
     }
 

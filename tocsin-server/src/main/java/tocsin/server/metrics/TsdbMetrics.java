@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import tocsin.tsdb.SketchStats;
 import tocsin.tsdb.TsdbStats;
 
 import java.util.List;
@@ -23,23 +24,48 @@ public final class TsdbMetrics implements MultiCollector {
             "tocsin_tsdb_block_samples", "tocsin_tsdb_wal_bytes", "tocsin_tsdb_wal_last_fsync_seconds",
             "tocsin_tsdb_open_queriers", "tocsin_tsdb_maintenance_failing",
             "tocsin_tsdb_blocks_cut", "tocsin_tsdb_compactions", "tocsin_tsdb_checkpoints",
-            "tocsin_tsdb_blocks_deleted", "tocsin_tsdb_series_removed", "tocsin_tsdb_corrupt_chunks");
+            "tocsin_tsdb_blocks_deleted", "tocsin_tsdb_series_removed", "tocsin_tsdb_corrupt_chunks",
+            "tocsin_tsdb_sketch_head_series", "tocsin_tsdb_sketch_blocks", "tocsin_tsdb_sketch_block_bytes",
+            "tocsin_tsdb_sketch_log_bytes", "tocsin_tsdb_sketch_maintenance_failing", "tocsin_tsdb_sketch_cuts",
+            "tocsin_tsdb_sketch_compactions", "tocsin_tsdb_sketch_blocks_deleted",
+            "tocsin_tsdb_sketch_corrupt_records");
 
     private final Supplier<TsdbStats> stats;
+    private final Supplier<SketchStats> sketchStats;
 
-    private TsdbMetrics(Supplier<TsdbStats> stats) {
+    private TsdbMetrics(Supplier<TsdbStats> stats, Supplier<SketchStats> sketchStats) {
         this.stats = stats;
+        this.sketchStats = sketchStats;
     }
 
-    /** Registers the store's figures, read from {@code stats} at each scrape. */
-    public static void register(PrometheusRegistry registry, Supplier<TsdbStats> stats) {
-        registry.register(new TsdbMetrics(stats));
+    /** Registers the store's figures, samples' and distribution sketches', read at each scrape. */
+    public static void register(PrometheusRegistry registry, Supplier<TsdbStats> stats,
+                                Supplier<SketchStats> sketchStats) {
+        registry.register(new TsdbMetrics(stats, sketchStats));
     }
 
     @Override
     public MetricSnapshots collect() {
         TsdbStats s = stats.get();
+        SketchStats k = sketchStats.get();
         return MetricSnapshots.builder()
+                .metricSnapshot(gauge("tocsin_tsdb_sketch_head_series", "Distribution series with sketches in memory",
+                        k.headSeries()))
+                .metricSnapshot(gauge("tocsin_tsdb_sketch_blocks", "Sketch blocks queries read", k.blocks()))
+                .metricSnapshot(gauge("tocsin_tsdb_sketch_block_bytes", "Size of the sketch blocks", k.blockBytes()))
+                .metricSnapshot(gauge("tocsin_tsdb_sketch_log_bytes", "Size of the sketch log and its checkpoint",
+                        k.logBytes()))
+                .metricSnapshot(gauge("tocsin_tsdb_sketch_maintenance_failing",
+                        "1 when the last sketch cut, compaction or retention failed (see the log)",
+                        k.lastMaintenanceError() == null ? 0 : 1))
+                .metricSnapshot(counter("tocsin_tsdb_sketch_cuts", "Sketch ranges cut from memory into blocks",
+                        k.cuts()))
+                .metricSnapshot(counter("tocsin_tsdb_sketch_compactions", "Sketch blocks merged into larger ones",
+                        k.compactions()))
+                .metricSnapshot(counter("tocsin_tsdb_sketch_blocks_deleted", "Sketch blocks deleted by retention",
+                        k.blocksDeleted()))
+                .metricSnapshot(counter("tocsin_tsdb_sketch_corrupt_records",
+                        "Sketch block records found unreadable and left out of results", k.corruptRecords()))
                 .metricSnapshot(gauge("tocsin_tsdb_head_series", "Series in memory", s.headSeries()))
                 .metricSnapshot(gauge("tocsin_tsdb_head_chunks", "Compressed chunks in memory", s.headChunks()))
                 .metricSnapshot(gauge("tocsin_tsdb_head_min_time_seconds",
