@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import tocsin.core.access.AccessStore;
+import tocsin.oncall.paging.IncidentStore;
+import tocsin.oncall.paging.PagingConfigStore;
 
 /**
  * The front door of Tocsin's SQL state: configuration, people, keys and incident state, on the embedded SQLite file
@@ -31,12 +33,18 @@ public final class StateStore implements AutoCloseable {
     private final HikariDataSource pool;
     private final int schemaVersion;
     private final AccessStore accessStore;
+    private final PagingConfigStore pagingConfigStore;
+    private final IncidentStore incidentStore;
 
-    private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore) {
+    private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore,
+                       StateConfig config) {
         this.database = database;
         this.pool = pool;
         this.schemaVersion = schemaVersion;
         this.accessStore = accessStore;
+        Jdbc jdbc = new Jdbc(pool);
+        this.pagingConfigStore = new SqlPagingConfigStore(jdbc, database.dialect(), config.clock());
+        this.incidentStore = new SqlIncidentStore(jdbc, database.dialect(), config.maxPoolSize() / 2);
     }
 
     /**
@@ -56,7 +64,7 @@ public final class StateStore implements AutoCloseable {
             int version = migrations.migrate(pool);
             AccessStore access = new SqlAccessStore(pool, database.dialect(), config.clock(), new PasswordHasher());
             log.info("State in {}, schema version {}", database.describe(), version);
-            return new StateStore(database, pool, version, access);
+            return new StateStore(database, pool, version, access, config);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -65,6 +73,16 @@ public final class StateStore implements AutoCloseable {
 
     public AccessStore accessStore() {
         return accessStore;
+    }
+
+    /** Escalation policies, services, integrations and maintenance windows. */
+    public PagingConfigStore pagingConfigStore() {
+        return pagingConfigStore;
+    }
+
+    /** Incidents, alerts, timelines, the notification outbox and escalation timers. */
+    public IncidentStore incidentStore() {
+        return incidentStore;
     }
 
     public Dialect dialect() {
