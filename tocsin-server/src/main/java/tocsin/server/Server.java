@@ -145,6 +145,14 @@ public final class Server implements AutoCloseable {
                 }
                 opened.push(statsd);
             }
+            // Paging (PagerDuty-compatible on-call): users from the access store, schedules from the directory once
+            // it is wired (none until then); the engine's ticker fires durable escalation timers.
+            tocsin.server.pagerduty.IncidentApi paging = tocsin.server.pagerduty.IncidentApi.start(
+                    state.pagingConfigStore(), state.incidentStore(),
+                    tocsin.server.pagerduty.IncidentApi.usersOf(state.accessStore()),
+                    tocsin.oncall.escalation.ScheduleLookup.none(), metrics.registry(), config.clock(),
+                    Duration.ofSeconds(1));
+            opened.push(paging);
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             Authenticator authenticator = new Authenticator(state.accessStore(), config.clock());
             ErrorMapper errors = new ErrorMapper(json);
@@ -185,6 +193,7 @@ public final class Server implements AutoCloseable {
                             new RemoteWriteRoutes(intake, config.clock()).register(routes);
                             new OtlpRoutes(intake, config.clock()).register(routes);
                             new PromQueryRoutes(PromApi.over(metricSource, config.clock())).register(routes);
+                            paging.register(routes, provisionalUrl);
                             extraRoutes.accept(routes);
                             routes.fallback();
                         })

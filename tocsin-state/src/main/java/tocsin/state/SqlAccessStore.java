@@ -51,13 +51,13 @@ final class SqlAccessStore implements AccessStore {
     private static final String USER_COLUMNS = "id, email, name, role, time_zone, password_hash, created_at";
     private static final int HINT_LENGTH = 4;
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Dialect dialect;
     private final InstantSource clock;
     private final PasswordHasher passwords;
 
     SqlAccessStore(DataSource dataSource, Dialect dialect, InstantSource clock, PasswordHasher passwords) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource);
         this.dialect = dialect;
         this.clock = clock;
         this.passwords = passwords;
@@ -391,31 +391,11 @@ final class SqlAccessStore implements AccessStore {
     }
 
     private <T> T run(String what, SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.apply(c);
-        } catch (SQLException e) {
-            throw new StateException("Could not " + what + ": " + e.getMessage(), e);
-        }
+        return jdbc.run(what, work::apply);
     }
 
     private <T> T transaction(String what, SqlWork<T> work) {
-        return run(what, c -> {
-            c.setAutoCommit(false);
-            try {
-                T result = work.apply(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
+        return jdbc.transaction(what, work::apply);
     }
 
     private <T> Optional<T> queryOne(String what, String sql, RowReader<T> reader, Object... params) {

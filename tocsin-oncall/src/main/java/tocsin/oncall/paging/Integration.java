@@ -46,6 +46,8 @@ public record Integration(String id, String serviceId, String name, Type type, S
         }
     }
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     public Integration {
         Objects.requireNonNull(serviceId, "serviceId");
         Objects.requireNonNull(type, "type");
@@ -61,6 +63,13 @@ public record Integration(String id, String serviceId, String name, Type type, S
     /** Whether {@code s} could be an integration key at all: 32 lower-case hex characters. */
     public static boolean isWellFormedKey(String s) {
         return s != null && s.length() == 32 && s.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+    }
+
+    /** A new unguessable key: 128 bits from a secure random source, as 32 lower-case hex characters. */
+    public static String newKey() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     public Integration stored(String newId, Instant created) {
