@@ -154,7 +154,8 @@ class PagingIT {
         assertThat(rest("GET", "/incidents/" + id, null).json().at("/incident/status").asText())
                 .isEqualTo("resolved");
         assertThat(server.adminGet("/metrics").body()).contains("tocsin_escalation_notifications_total 2.0",
-                "tocsin_escalation_timers_fired_total{kind=\"escalate\"} 1.0");
+                "tocsin_escalation_timers_fired_total{kind=\"escalate\"} 1.0",
+                "tocsin_escalation_nobody_paged_total 0.0");
     }
 
     @Test

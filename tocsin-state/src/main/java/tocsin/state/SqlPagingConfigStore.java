@@ -406,6 +406,14 @@ final class SqlPagingConfigStore implements PagingConfigStore {
                 "DELETE FROM maintenance_window WHERE id = ?", id) > 0);
     }
 
+    @Override
+    public boolean inMaintenance(String serviceId, Instant at) {
+        long t = at.toEpochMilli();
+        return jdbc.queryOne("check maintenance windows", "SELECT 1 FROM maintenance_window w JOIN "
+                + "maintenance_window_service s ON s.window_id = w.id WHERE s.service_id = ? AND w.start_at <= ? AND "
+                + "w.end_at > ? LIMIT 1", rs -> 1, serviceId, t, t).isPresent();
+    }
+
     // ---- helpers
 
     private <T> T uniqueName(java.util.function.Supplier<T> write, String kind) {

@@ -278,6 +278,9 @@ public abstract class PagingStoreContract {
         MaintenanceWindow w = config.saveWindow(new MaintenanceWindow(null, START, START.plus(Duration.ofHours(1)),
                 "upgrade", List.of(s.id()), "test"));
         assertThat(config.window(w.id())).contains(w);
+        assertThat(config.inMaintenance(s.id(), START)).isTrue();
+        assertThat(config.inMaintenance(s.id(), START.plus(Duration.ofHours(1)))).isFalse();
+        assertThat(config.inMaintenance("POTHER", START)).isFalse();
 
         EventResult r = service.trigger(integration(s), event("k", "down"));
 

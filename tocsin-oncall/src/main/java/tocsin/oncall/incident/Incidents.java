@@ -65,7 +65,7 @@ public final class Incidents {
         Service service = service(integration.serviceId());
         Instant now = now();
         String dedup = event.dedupKey() != null ? event.dedupKey() : UUID.randomUUID().toString().replace("-", "");
-        if (service.disabled() || inMaintenance(service, now)) {
+        if (service.disabled() || config.inMaintenance(service.id(), now)) {
             return new EventResult(dedup, null, EventResult.Outcome.SUPPRESSED);
         }
         Actor actor = Actor.integration(integration);
@@ -352,10 +352,6 @@ public final class Incidents {
             return tx.incident(alert.get().incidentId()).filter(Incident::isOpen);
         }
         return tx.openIncidentByKey(serviceId, dedupKey);
-    }
-
-    private boolean inMaintenance(Service service, Instant now) {
-        return config.windows().stream().anyMatch(w -> w.covers(now) && w.serviceIds().contains(service.id()));
     }
 
     /** The key alert grouping matches on, or null when the service does not group. */

@@ -53,4 +53,7 @@ public interface PagingConfigStore {
     List<MaintenanceWindow> windows();
 
     boolean deleteWindow(String id);
+
+    /** Whether a maintenance window covers the service at {@code at}: the question every event asks. */
+    boolean inMaintenance(String serviceId, java.time.Instant at);
 }
