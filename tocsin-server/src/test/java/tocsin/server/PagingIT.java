@@ -127,6 +127,7 @@ class PagingIT {
         assertThat(again.getDedupKey()).isEqualTo("dk-1");
         JsonNode list = rest("GET", "/incidents?statuses%5B%5D=triggered&total=true", null).json();
         assertThat(list.path("incidents")).as(list.toString()).hasSize(1);
+        assertThat(list.path("total").asInt()).isEqualTo(1);
         JsonNode incident = list.path("incidents").get(0);
         String id = incident.path("id").asText();
         assertThat(incident.path("incident_key").asText()).isEqualTo("dk-1");

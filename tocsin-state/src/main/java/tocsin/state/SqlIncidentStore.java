@@ -100,8 +100,27 @@ final class SqlIncidentStore implements IncidentStore {
 
     @Override
     public Page<Incident> incidents(IncidentFilter f) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> params = new ArrayList<>();
+        String where = where(f, params);
+        String order = f.newestFirst() ? " ORDER BY created_at DESC, number DESC" : " ORDER BY created_at, number";
+        params.add((long) f.limit() + 1);
+        params.add((long) f.offset());
+        List<Incident> rows = jdbc.query("list incidents", "SELECT " + INCIDENT_COLUMNS + " FROM incident" + where
+                + order + " LIMIT ? OFFSET ?", SqlIncidentStore::incident, params.toArray());
+        return page(rows, f.limit());
+    }
+
+    @Override
+    public long count(IncidentFilter f) {
+        List<Object> params = new ArrayList<>();
+        String where = where(f, params);
+        return jdbc.queryOne("count incidents", "SELECT COUNT(*) FROM incident" + where, rs -> rs.getLong(1),
+                params.toArray()).orElse(0L);
+    }
+
+    /** The WHERE clause of a filter, its parameters appended to {@code params}. */
+    private static String where(IncidentFilter f, List<Object> params) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         in(where, params, "status", f.statuses().stream().map(Incident.Status::wireName).toList());
         in(where, params, "service_id", f.serviceIds());
         in(where, params, "urgency", f.urgencies().stream().map(Urgency::wireName).toList());
@@ -125,12 +144,7 @@ final class SqlIncidentStore implements IncidentStore {
             where.append(" AND created_at < ?");
             params.add(f.until().toEpochMilli());
         }
-        String order = f.newestFirst() ? " ORDER BY created_at DESC, number DESC" : " ORDER BY created_at, number";
-        params.add((long) f.limit() + 1);
-        params.add((long) f.offset());
-        List<Incident> rows = jdbc.query("list incidents", "SELECT " + INCIDENT_COLUMNS + " FROM incident" + where
-                + order + " LIMIT ? OFFSET ?", SqlIncidentStore::incident, params.toArray());
-        return page(rows, f.limit());
+        return where.toString();
     }
 
     @Override

@@ -574,6 +574,11 @@ public abstract class PagingStoreContract {
         assertThat(incidents.incidents(new IncidentFilter(EnumSet.of(Incident.Status.TRIGGERED), List.of(),
                 EnumSet.noneOf(Urgency.class), List.of(bob), null, null, null, false, 0, 10)).items())
                 .extracting(Incident::id).containsExactly(a);
+        IncidentFilter page = new IncidentFilter(EnumSet.noneOf(Incident.Status.class), List.of(),
+                EnumSet.noneOf(Urgency.class), List.of(), null, null, null, true, 1, 1);
+        assertThat(incidents.incidents(page).items()).extracting(Incident::id).containsExactly(a);
+        assertThat(incidents.incidents(page).more()).isFalse();
+        assertThat(incidents.count(page)).isEqualTo(2);
     }
 
     /** Used by backends to reach the schedules map in their own tests. */

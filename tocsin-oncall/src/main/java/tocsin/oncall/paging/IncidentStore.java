@@ -27,6 +27,9 @@ public interface IncidentStore {
     /** A page of incidents and whether more match. */
     Page<Incident> incidents(IncidentFilter filter);
 
+    /** How many incidents match the filter, ignoring its offset and limit (PagerDuty's {@code total=true}). */
+    long count(IncidentFilter filter);
+
     /**
      * Log entries, oldest first.
      *

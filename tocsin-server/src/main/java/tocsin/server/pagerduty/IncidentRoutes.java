@@ -114,12 +114,12 @@ public final class IncidentRoutes {
             default -> throw ApiProblem.invalidField("sort_by", "must be created_at or incident_number, each with "
                     + ":asc or :desc, got '" + sort + "'");
         };
-        IncidentStore.Page<Incident> page = store.incidents(new IncidentFilter(statuses,
-                PdQuery.list(ex, "service_ids"), urgencies, PdQuery.list(ex, "user_ids"),
-                ex.query("incident_key").filter(s -> !s.isBlank()).orElse(null), since, until, newestFirst,
-                paging.offset(), paging.limit()));
+        IncidentFilter filter = new IncidentFilter(statuses, PdQuery.list(ex, "service_ids"), urgencies,
+                PdQuery.list(ex, "user_ids"), ex.query("incident_key").filter(s -> !s.isBlank()).orElse(null), since,
+                until, newestFirst, paging.offset(), paging.limit());
+        IncidentStore.Page<Incident> page = store.incidents(filter);
         ex.json(200, paging.envelope("incidents", page.items().stream().map(this::render).toList(), page.more(),
-                paging.total() ? paging.offset() + page.items().size() + (page.more() ? 1 : 0) : -1));
+                paging.total() ? store.count(filter) : -1));
     }
 
     private void get(Exchange ex) {
