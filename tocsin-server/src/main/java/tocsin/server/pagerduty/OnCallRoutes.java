@@ -1,12 +1,10 @@
 package tocsin.server.pagerduty;
 
 import tocsin.core.access.Scope;
-import tocsin.oncall.Entry;
-import tocsin.oncall.Schedule;
-import tocsin.oncall.ScheduleRenderer;
+import tocsin.oncall.escalation.OnCalls;
+import tocsin.oncall.escalation.OnCalls.OnCall;
 import tocsin.oncall.escalation.ScheduleLookup;
 import tocsin.oncall.escalation.UserLookup;
-import tocsin.oncall.paging.EscalationPolicy;
 import tocsin.oncall.paging.PagingConfigStore;
 import tocsin.oncall.paging.Target;
 import tocsin.server.http.Access;
@@ -16,18 +14,14 @@ import tocsin.server.http.Exchange;
 import tocsin.server.http.RouteTable;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,10 +30,9 @@ import java.util.Set;
  * {@code escalation_policy_ids[]}, {@code schedule_ids[]}, with {@code earliest=true} keeping only each user's
  * earliest on-call per policy and level, and times shown in {@code time_zone}. A user target is on call
  * permanently ({@code start}/{@code end} null); a schedule target is on call for its final schedule's shifts, shown
- * whole (shifts are found in a window widened by {@link #SHIFT_MARGIN} on each side). Thread-safe.
+ * whole ({@link OnCalls}). Thread-safe.
  */
 public final class OnCallRoutes {
-    static final Duration SHIFT_MARGIN = Duration.ofDays(14);
     static final Duration MAX_WINDOW = Duration.ofDays(90);
 
     private final PagingConfigStore config;
@@ -63,10 +56,6 @@ public final class OnCallRoutes {
         routes.family(Dialect.PAGERDUTY_REST).get("/oncalls", Access.scope(Scope.READ), this::list);
     }
 
-    private record OnCall(EscalationPolicy policy, int level, String scheduleId, String userId, Instant start,
-                          Instant end) {
-    }
-
     private void list(Exchange ex) {
         PdPaging paging = PdPaging.of(ex);
         ZoneId zone = PdQuery.zone(ex, "time_zone", ZoneOffset.UTC);
@@ -88,49 +77,8 @@ public final class OnCallRoutes {
         List<String> scheduleIds = PdQuery.list(ex, "schedule_ids");
         boolean earliest = PdQuery.bool(ex, "earliest").orElse(false);
 
-        List<OnCall> found = new ArrayList<>();
-        Map<String, Optional<Schedule>> cache = new LinkedHashMap<>();
-        for (EscalationPolicy p : config.policies()) {
-            if (!policyIds.isEmpty() && !policyIds.contains(p.id())) {
-                continue;
-            }
-            for (int level = 1; level <= p.rules().size(); level++) {
-                for (Target t : p.level(level).targets()) {
-                    if (t.kind() == Target.Kind.USER) {
-                        if (scheduleIds.isEmpty()) {
-                            found.add(new OnCall(p, level, null, t.id(), null, null));
-                        }
-                        continue;
-                    }
-                    if (!scheduleIds.isEmpty() && !scheduleIds.contains(t.id())) {
-                        continue;
-                    }
-                    Optional<Schedule> s = cache.computeIfAbsent(t.id(), schedules::schedule);
-                    if (s.isEmpty()) {
-                        continue;
-                    }
-                    for (Entry e : ScheduleRenderer.render(s.get(), since.minus(SHIFT_MARGIN),
-                            until.plus(SHIFT_MARGIN)).finalSchedule().renderedScheduleEntries()) {
-                        if (e.start().isBefore(until) && e.end().isAfter(since)) {
-                            found.add(new OnCall(p, level, t.id(), e.userId(), e.start(), e.end()));
-                        }
-                    }
-                }
-            }
-        }
-        List<OnCall> kept = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        found.sort(Comparator.comparing((OnCall o) -> o.policy().name()).thenComparingInt(OnCall::level)
-                .thenComparing(o -> o.start() == null ? Instant.MIN : o.start()));
-        for (OnCall o : found) {
-            if (!userIds.isEmpty() && !userIds.contains(o.userId())) {
-                continue;
-            }
-            if (earliest && !seen.add(o.userId() + "/" + o.policy().id() + "/" + o.level())) {
-                continue;
-            }
-            kept.add(o);
-        }
+        List<OnCall> kept = OnCalls.find(config.policies(), schedules, since, until,
+                new OnCalls.Filter(userIds, policyIds, scheduleIds, earliest));
         DateTimeFormatter format = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
         ex.json(200, paging.page("oncalls", kept.stream().map(o -> {
             Map<String, Object> out = new LinkedHashMap<>();
