@@ -80,7 +80,7 @@ class PagingRestIT {
         assertThat(created.at("/escalation_policy/summary").asText()).isEqualTo("Ops");
 
         JsonNode updated = call("PUT", "/services/" + id, "{\"service\":{\"description\":\"new\","
-                + "\"auto_resolve_timeout\":null}}", 200).path("service");
+                + "\"auto_resolve_timeout\":\"null\"}}", 200).path("service");
         assertThat(updated.path("description").asText()).isEqualTo("new");
         assertThat(updated.path("auto_resolve_timeout").isNull()).isTrue();
         assertThat(updated.path("acknowledgement_timeout").asInt()).isEqualTo(1800);

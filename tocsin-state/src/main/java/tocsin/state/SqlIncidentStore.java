@@ -17,6 +17,7 @@ import tocsin.oncall.paging.Alert;
 import tocsin.oncall.paging.ChangeEvent;
 import tocsin.oncall.paging.EscalationPolicy;
 import tocsin.oncall.paging.EscalationTimer;
+import tocsin.oncall.paging.Handoff;
 import tocsin.oncall.paging.Incident;
 import tocsin.oncall.paging.IncidentFilter;
 import tocsin.oncall.paging.IncidentStore;
@@ -199,6 +200,47 @@ final class SqlIncidentStore implements IncidentStore {
     public Optional<Instant> nextTimerDue() {
         return jdbc.query("read next timer", "SELECT due_at FROM escalation_timer ORDER BY due_at LIMIT 1",
                 rs -> Instant.ofEpochMilli(rs.getLong(1))).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Instant> handoffCursor() {
+        return jdbc.queryOne("read handoff cursor", "SELECT value FROM paging_counter WHERE name = 'handoff_cursor'",
+                rs -> Instant.ofEpochMilli(rs.getLong(1)));
+    }
+
+    @Override
+    public boolean recordHandoffs(Instant from, Instant to, List<Handoff> handoffs) {
+        return jdbc.transaction("record handoffs", c -> {
+            if (from == null) {
+                if (Jdbc.one(c, "SELECT 1 FROM paging_counter WHERE name = 'handoff_cursor'", rs -> 1).isPresent()) {
+                    return false;
+                }
+                Jdbc.update(c, "INSERT INTO paging_counter (name, value) VALUES ('handoff_cursor', ?)",
+                        to.toEpochMilli());
+            } else if (Jdbc.update(c, "UPDATE paging_counter SET value = ? WHERE name = 'handoff_cursor' AND value = ?",
+                    to.toEpochMilli(), from.toEpochMilli()) == 0) {
+                return false;
+            }
+            for (Handoff h : handoffs) {
+                if (Jdbc.one(c, "SELECT 1 FROM handoff_notification WHERE idempotency_key = ?", rs -> 1,
+                        h.idempotencyKey()).isEmpty()) {
+                    Jdbc.update(c, "INSERT INTO handoff_notification (id, idempotency_key, user_id, schedule_id, "
+                                    + "policy_id, kind, at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            Ids.newObjectId(), h.idempotencyKey(), h.userId(), h.scheduleId(), h.policyId(),
+                            h.kind().name(), h.at().toEpochMilli(), h.createdAt().toEpochMilli());
+                }
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public List<Handoff> handoffs(Instant since) {
+        return jdbc.query("list handoffs", "SELECT id, idempotency_key, user_id, schedule_id, policy_id, kind, at, "
+                + "created_at FROM handoff_notification WHERE at >= ? ORDER BY at, kind DESC, id", rs -> new Handoff(
+                rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                Handoff.Kind.valueOf(rs.getString(6)), Instant.ofEpochMilli(rs.getLong(7)),
+                Instant.ofEpochMilli(rs.getLong(8))), since.toEpochMilli());
     }
 
     @Override

@@ -34,6 +34,7 @@ import tocsin.oncall.Layer;
 import tocsin.oncall.Schedule;
 import tocsin.oncall.escalation.EscalationEngine;
 import tocsin.oncall.escalation.EscalationObserver;
+import tocsin.oncall.escalation.HandoffNotifier;
 import tocsin.oncall.escalation.Outbox;
 import tocsin.oncall.escalation.TargetCheck;
 import tocsin.oncall.escalation.UserLookup;
@@ -46,6 +47,7 @@ import tocsin.oncall.paging.AlertGrouping;
 import tocsin.oncall.paging.EscalationPolicy;
 import tocsin.oncall.paging.EscalationRule;
 import tocsin.oncall.paging.EscalationTimer;
+import tocsin.oncall.paging.Handoff;
 import tocsin.oncall.paging.Incident;
 import tocsin.oncall.paging.IncidentFilter;
 import tocsin.oncall.paging.IncidentStore;
@@ -579,6 +581,29 @@ public abstract class PagingStoreContract {
         assertThat(incidents.incidents(page).items()).extracting(Incident::id).containsExactly(a);
         assertThat(incidents.incidents(page).more()).isFalse();
         assertThat(incidents.count(page)).isEqualTo(2);
+    }
+
+    @Test
+    void handoffsAreRecordedOnceForPoliciesThatAskForThem() {
+        dailyRotation("S1", bob, carol);
+        dailyRotation("S2", alice, carol);
+        config.savePolicy(new EscalationPolicy(null, "always", null, 0, "always",
+                List.of(rule(5, Target.schedule("S1"))), 0, null));
+        policy("quiet", 0, rule(5, Target.schedule("S2"))); // if_has_services, and it has none
+        HandoffNotifier handoffs = new HandoffNotifier(config, incidents, id -> Optional.ofNullable(schedules.get(id)),
+                clock);
+
+        clock.set(START.plus(Duration.ofHours(1)));
+        assertThat(handoffs.run()).isZero(); // the first run only sets the cursor
+        clock.set(START.plus(Duration.ofHours(25)));
+        assertThat(handoffs.run()).isEqualTo(2);
+        assertThat(handoffs.run()).isZero();
+
+        List<Handoff> recorded = incidents.handoffs(START);
+        assertThat(recorded).extracting(Handoff::kind, Handoff::userId, Handoff::at).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(Handoff.Kind.OFF_CALL, bob, START.plus(Duration.ofDays(1))),
+                org.assertj.core.groups.Tuple.tuple(Handoff.Kind.ON_CALL, carol, START.plus(Duration.ofDays(1))));
+        assertThat(incidents.recordHandoffs(START, START.plus(Duration.ofDays(2)), List.of())).isFalse();
     }
 
     /** Used by backends to reach the schedules map in their own tests. */

@@ -52,6 +52,21 @@ public interface IncidentStore {
     /** When the next timer is due, if any. */
     Optional<Instant> nextTimerDue();
 
+    /** Where the scan for on-call handoffs stopped; empty before its first run. */
+    Optional<Instant> handoffCursor();
+
+    /**
+     * Stores the handoffs found up to {@code to} and moves the scan's cursor from {@code from} to {@code to}, in one
+     * transaction. Handoffs whose idempotency key exists are skipped.
+     *
+     * @param from the cursor as read; null on the first run
+     * @return false, writing nothing, when the cursor is no longer at {@code from} (another worker moved it)
+     */
+    boolean recordHandoffs(Instant from, Instant to, List<Handoff> handoffs);
+
+    /** The handoff notifications at or after {@code since}, oldest first. */
+    List<Handoff> handoffs(Instant since);
+
     ChangeEvent saveChange(ChangeEvent event);
 
     /** Change events, newest first. */

@@ -7,6 +7,7 @@ import tocsin.core.access.User;
 import tocsin.oncall.escalation.EscalationEngine;
 import tocsin.oncall.escalation.EscalationObserver;
 import tocsin.oncall.escalation.EscalationTicker;
+import tocsin.oncall.escalation.HandoffNotifier;
 import tocsin.oncall.escalation.Outbox;
 import tocsin.oncall.escalation.ScheduleLookup;
 import tocsin.oncall.escalation.UserLookup;
@@ -22,7 +23,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The paging side of on-call, wired for the server: the escalation engine and its ticker, the incident front door,
+ * The paging side of on-call, wired for the server: the escalation engine, on-call handoff notifications and their
+ * ticker, the incident front door,
  * the metrics they export, and every PagerDuty-compatible paging route (events in, policies, services and
  * integrations, maintenance windows, incidents, log entries, on-calls, Alertmanager). Users come from a
  * {@link UserLookup}, schedules from a {@link ScheduleLookup}, so the directory can be plugged in unchanged.
@@ -52,7 +54,7 @@ public final class IncidentApi implements AutoCloseable {
         this.clock = clock;
         this.engine = new EscalationEngine(store, schedules, users, Outbox.RECORDING, observer(registry), clock);
         this.incidents = new Incidents(config, store, engine, users);
-        this.ticker = EscalationTicker.start(engine, tick);
+        this.ticker = EscalationTicker.start(engine, new HandoffNotifier(config, store, schedules, clock), tick);
     }
 
     /** Starts the engine's ticker; register the routes with {@link #register}. */

@@ -126,10 +126,17 @@ public final class ServiceRoutes {
                 base == null ? null : base.createdAt()));
     }
 
-    /** A timeout in seconds; absent keeps {@code base}, an explicit null disables it. */
+    /**
+     * A timeout in seconds; absent keeps {@code base}; an explicit null, or the string {@code "null"} that
+     * PagerDuty's Terraform provider sends for a disabled timeout, disables it.
+     */
     private static Duration timeout(PdFields f, String field, Duration base) {
         if (!f.present(field)) {
             return base;
+        }
+        var raw = f.raw(field);
+        if (raw != null && raw.isTextual() && raw.asText().strip().equalsIgnoreCase("null")) {
+            return null;
         }
         return f.optLong(field, 60, 7 * 86_400).map(Duration::ofSeconds).orElse(null);
     }

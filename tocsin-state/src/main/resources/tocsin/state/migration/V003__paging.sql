@@ -211,6 +211,22 @@ CREATE TABLE escalation_timer (
 
 CREATE INDEX escalation_timer_due ON escalation_timer (due_at);
 
+-- On-call handoff notifications (someone goes on or off call for a schedule a policy pages), read by the delivery
+-- pipeline like the outbox. The scan's cursor is the paging_counter row 'handoff_cursor' (epoch millis).
+CREATE TABLE handoff_notification (
+    id              VARCHAR(32)  NOT NULL PRIMARY KEY,
+    idempotency_key VARCHAR(160) NOT NULL UNIQUE,
+    user_id         VARCHAR(32)  NOT NULL,
+    schedule_id     VARCHAR(64)  NOT NULL,
+    policy_id       VARCHAR(32),
+    kind            VARCHAR(16)  NOT NULL,
+    at              BIGINT       NOT NULL,
+    created_at      BIGINT       NOT NULL,
+    dispatched_at   BIGINT
+);
+
+CREATE INDEX handoff_notification_at ON handoff_notification (at);
+
 CREATE TABLE change_event (
     id             VARCHAR(32)   NOT NULL PRIMARY KEY,
     service_id     VARCHAR(32)   NOT NULL,
