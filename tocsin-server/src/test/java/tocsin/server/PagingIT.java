@@ -3,6 +3,8 @@ package tocsin.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dikhan.pagerduty.client.events.PagerDutyEventsClient;
 import com.github.dikhan.pagerduty.client.events.domain.AcknowledgeIncident;
+import com.github.dikhan.pagerduty.client.events.domain.ChangeEvent;
+import com.github.dikhan.pagerduty.client.events.domain.ChangeEventPayload;
 import com.github.dikhan.pagerduty.client.events.domain.EventResult;
 import com.github.dikhan.pagerduty.client.events.domain.Payload;
 import com.github.dikhan.pagerduty.client.events.domain.ResolveIncident;
@@ -150,6 +152,13 @@ class PagingIT {
         clock.advance(Duration.ofHours(1));
         Thread.sleep(1500); // more than one tick of the engine
         assertThat(notified(id)).containsExactly(alice, bob);
+
+        EventResult change = pd.trackChange(ChangeEvent.ChangeEventBuilder.newBuilder(key,
+                ChangeEventPayload.Builder.newBuilder().setSummary("deployed v2").setSource("ci")
+                        .setTimestamp(OffsetDateTime.now()).build()).build());
+        assertThat(change.getStatus()).isEqualTo("success");
+        assertThat(rest("GET", "/change_events", null).json().at("/change_events/0/summary").asText())
+                .isEqualTo("deployed v2");
 
         pd.resolve(ResolveIncident.ResolveIncidentBuilder.newBuilder(key, "dk-1").build());
         assertThat(rest("GET", "/incidents/" + id, null).json().at("/incident/status").asText())

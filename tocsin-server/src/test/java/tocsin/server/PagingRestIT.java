@@ -102,6 +102,15 @@ class PagingRestIT {
                 "service.support_hours.days_of_week[0]", "service.support_hours.start_time",
                 "service.alert_grouping_parameters.type");
 
+        String readOnly = server.createKey("read");
+        TestServer.Reply forbidden = server.send(server.request("/services/" + id).header("Authorization",
+                "Token token=" + readOnly).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"service\":{\"name\":\"x\"}}")).build());
+        assertThat(forbidden.status()).isEqualTo(403);
+        assertThat(forbidden.json().at("/error/code").asInt()).isEqualTo(2010);
+        assertThat(server.get("/services/" + id, "Authorization", "Token token=" + readOnly).status())
+                .isEqualTo(200);
+
         call("DELETE", "/services/" + id, null, 204);
         call("GET", "/services/" + id, null, 404);
     }
