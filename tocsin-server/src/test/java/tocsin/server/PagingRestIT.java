@@ -167,7 +167,10 @@ class PagingRestIT {
         String web = service("Web");
         String ref = "{\"id\":\"" + web + "\",\"type\":\"service_reference\"}";
         String a = call("POST", "/incidents", "{\"incident\":{\"type\":\"incident\",\"title\":\"a\",\"service\":" + ref
-                + ",\"urgency\":\"low\",\"incident_key\":\"ka\"}}", 201).at("/incident/id").asText();
+                + ",\"urgency\":\"low\",\"incident_key\":\"ka\",\"body\":{\"type\":\"incident_body\","
+                + "\"details\":\"replica lag 40 s\"}}}", 201).at("/incident/id").asText();
+        assertThat(call("GET", "/incidents/" + a + "/log_entries", null, 200).at("/log_entries/0/summary").asText())
+                .contains("replica lag 40 s");
         String b = call("POST", "/incidents", "{\"incident\":{\"type\":\"incident\",\"title\":\"b\",\"service\":" + ref
                 + "}}", 201).at("/incident/id").asText();
         assertThat(call("POST", "/incidents", "{\"incident\":{\"title\":\"dup\",\"service\":" + ref
@@ -197,6 +200,9 @@ class PagingRestIT {
                 .contains("note.content: is required");
 
         JsonNode log = call("GET", "/log_entries?limit=100", null, 200).path("log_entries");
+        String entry = log.get(0).path("id").asText();
+        assertThat(call("GET", "/log_entries/" + entry, null, 200).at("/log_entry/id").asText()).isEqualTo(entry);
+        call("GET", "/log_entries/PNOSUCH", null, 404);
         assertThat(log.toString()).contains("snooze_log_entry", "merge_log_entry", "annotate_log_entry",
                 "acknowledge_log_entry");
         assertThat(call("GET", "/incidents?urgencies%5B%5D=low&date_range=all", null, 200).path("incidents"))

@@ -172,6 +172,12 @@ final class SqlIncidentStore implements IncidentStore {
     }
 
     @Override
+    public Optional<LogEntry> logEntry(String id) {
+        return jdbc.queryOne("read log entry", "SELECT " + LOG_COLUMNS + " FROM log_entry WHERE id = ?",
+                SqlIncidentStore::logEntry, id);
+    }
+
+    @Override
     public List<Alert> alerts(String incidentId) {
         return jdbc.run("list alerts", c -> alerts(c, incidentId));
     }

@@ -380,6 +380,7 @@ public abstract class PagingStoreContract {
         assertThat(nobodyPaged).containsExactly(id + "@1");
         LogEntry loud = incidents.logEntries(id, null, null, 0, 100).items().stream()
                 .filter(e -> e.type().equals(LogEntry.NOBODY_PAGED)).findFirst().orElseThrow();
+        assertThat(incidents.logEntry(loud.id())).contains(loud);
         assertThat(loud.summary()).startsWith("NOBODY WAS NOTIFIED").contains("'Nights' has nobody on call");
 
         advance(Duration.ofMinutes(5));

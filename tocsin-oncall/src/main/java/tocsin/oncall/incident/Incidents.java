@@ -162,8 +162,9 @@ public final class Incidents {
                     n.urgency() != null ? n.urgency() : service.urgencyRule().urgencyAt(now), key, null, now)
                     .withPriority(n.priority());
             Incident incident = tx.insertIncident(draft);
+            // PagerDuty keeps body.details with the trigger log entry's channel; here it follows the title.
             tx.log(LogEntry.of(incident, LogEntry.TRIGGER, now, "web_trigger", actor.agentType(), actor.agentId(),
-                    "Triggered by hand: " + n.title()));
+                    "Triggered by hand: " + n.title() + (n.details() == null ? "" : "\n\n" + n.details())));
             if (n.assignees().isEmpty()) {
                 return engine.start(tx, incident, "trigger");
             }

@@ -12,14 +12,14 @@ import java.util.Optional;
  *   <li>{@link Type#NONE}: every alert with a new dedup key opens its own incident;</li>
  *   <li>{@link Type#TIME}: alerts join the service's open time-grouped incident while it is younger than
  *       {@code timeout} ({@code config.timeout} minutes; 0 means as long as it is open);</li>
- *   <li>{@link Type#CONTENT_BASED}: alerts whose {@code fields} are equal ({@code aggregate} {@code all}: every
- *       field; {@code any}: at least one) join an open incident younger than {@code timeWindow}.</li>
+ *   <li>{@link Type#CONTENT_BASED}: alerts whose {@code fields} are all equal ({@code aggregate} {@code all}; PagerDuty's
+ *       {@code any} is not supported) join an open incident younger than {@code timeWindow}.</li>
  * </ul>
  *
  * @param timeout    for {@link Type#TIME}; zero for "while open"
  * @param fields     for {@link Type#CONTENT_BASED}: {@code summary}, {@code source}, {@code component},
  *                   {@code group}, {@code class}, {@code severity}, or {@code custom_details.<key>}
- * @param aggregate  {@code all} or {@code any}
+ * @param aggregate  {@code all}
  * @param timeWindow for {@link Type#CONTENT_BASED}; zero for "while open"
  */
 public record AlertGrouping(Type type, Duration timeout, List<String> fields, String aggregate, Duration timeWindow) {
@@ -59,8 +59,10 @@ public record AlertGrouping(Type type, Duration timeout, List<String> fields, St
         if (timeWindow.isNegative() || timeWindow.compareTo(Duration.ofDays(1)) > 0) {
             checks.add("alert_grouping_parameters.config.time_window", "must be between 0 and 86400 seconds");
         }
-        if (!aggregate.equals("all") && !aggregate.equals("any")) {
-            checks.add("alert_grouping_parameters.config.aggregate", "must be all or any, got '" + aggregate + "'");
+        if (!aggregate.equals("all")) {
+            // PagerDuty also has "any" (at least one field equal); Tocsin groups on all fields only, so far.
+            checks.add("alert_grouping_parameters.config.aggregate", "must be all (any is not supported), got '"
+                    + aggregate + "'");
         }
         if (type == Type.CONTENT_BASED) {
             if (fields.isEmpty()) {

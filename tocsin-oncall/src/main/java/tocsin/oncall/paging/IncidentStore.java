@@ -39,6 +39,8 @@ public interface IncidentStore {
      */
     Page<LogEntry> logEntries(String incidentId, Instant since, Instant until, int offset, int limit);
 
+    Optional<LogEntry> logEntry(String id);
+
     List<Alert> alerts(String incidentId);
 
     List<Note> notes(String incidentId);

@@ -60,7 +60,7 @@ class PagingModelTest {
                 "most", Duration.ofDays(2)))
                 .isInstanceOf(PagingException.Invalid.class)
                 .hasMessageContaining("config.fields[0]: unknown field 'host'")
-                .hasMessageContaining("config.aggregate: must be all or any")
+                .hasMessageContaining("config.aggregate: must be all (any is not supported)")
                 .hasMessageContaining("config.time_window: must be between 0 and 86400 seconds");
         assertThatThrownBy(() -> new AlertGrouping(AlertGrouping.Type.CONTENT_BASED, null, List.of(), null, null))
                 .hasMessageContaining("config.fields: must name at least one field");

@@ -14,7 +14,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * PagerDuty's {@code GET /log_entries}: every incident's timeline, oldest first, within {@code since}/{@code until}
+ * PagerDuty's {@code GET /log_entries} and {@code GET /log_entries/{id}}: every incident's timeline, oldest first, within {@code since}/{@code until}
  * (both optional), paged. Entries render as {@link IncidentRoutes} renders them. Thread-safe.
  */
 public final class LogEntryRoutes {
@@ -27,7 +27,14 @@ public final class LogEntryRoutes {
     }
 
     public void register(RouteTable routes) {
-        routes.family(Dialect.PAGERDUTY_REST).get("/log_entries", Access.scope(Scope.READ), this::list);
+        routes.family(Dialect.PAGERDUTY_REST).get("/log_entries", Access.scope(Scope.READ), this::list)
+                .get("/log_entries/{id}", Access.scope(Scope.READ), this::get);
+    }
+
+    private void get(Exchange ex) {
+        LogEntry e = store.logEntry(ex.pathParam("id")).orElseThrow(() -> ApiProblem.notFound("Log entry "
+                + ex.pathParam("id") + " not found"));
+        ex.json(200, java.util.Map.of("log_entry", incidents.renderLogEntry(e)));
     }
 
     private void list(Exchange ex) {
