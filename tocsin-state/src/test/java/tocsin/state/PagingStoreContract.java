@@ -607,6 +607,61 @@ public abstract class PagingStoreContract {
         assertThat(incidents.recordHandoffs(START, START.plus(Duration.ofDays(2)), List.of())).isFalse();
     }
 
+    /**
+     * Random sequences of events, people's actions and clock steps (seed printed), after each of which the engine's
+     * invariants must hold for every incident: a resolved one has no timer, an acknowledged one no escalation timer,
+     * a triggered one escalates unless its path is exhausted, and every outbox row is in the timeline once.
+     */
+    @Test
+    void randomLifecyclesKeepTheEngineInvariants() {
+        long seed = Long.getLong("tocsin.seed", System.nanoTime()); // replay a failure with -Dtocsin.seed=...
+        java.util.Random random = new java.util.Random(seed);
+        dailyRotation("S1", bob, carol);
+        EscalationPolicy p = policy("ops", 1, rule(1, Target.schedule("S1")), rule(2, Target.user(alice)),
+                rule(3, Target.user(bob), Target.user(carol)));
+        Integration events = integration(serviceFor(p, Duration.ofMinutes(5), Duration.ofHours(1), null));
+        for (int step = 0; step < 150; step++) {
+            String key = "k" + random.nextInt(6);
+            switch (random.nextInt(6)) {
+                case 0, 1 -> service.trigger(events, event(key, "s " + key));
+                case 2 -> service.acknowledge(events, key);
+                case 3 -> service.resolve(events, key);
+                case 4 -> advance(Duration.ofSeconds(random.nextInt(420)));
+                default -> {
+                    List<Incident> open = incidents.incidents(new IncidentFilter(EnumSet.of(Incident.Status.TRIGGERED,
+                            Incident.Status.ACKNOWLEDGED), List.of(), EnumSet.noneOf(Urgency.class), List.of(), null,
+                            null, null, false, 0, 100)).items();
+                    if (!open.isEmpty()) {
+                        Incident i = open.get(random.nextInt(open.size()));
+                        IncidentUpdate u = random.nextBoolean() ? IncidentUpdate.status(Incident.Status.ACKNOWLEDGED)
+                                : new IncidentUpdate(null, null, null, null, 1 + random.nextInt(3), null, null, null);
+                        service.update(i.id(), u, Actor.user(alice));
+                    }
+                }
+            }
+            checkInvariants("seed " + seed + ", step " + step);
+        }
+    }
+
+    private void checkInvariants(String where) {
+        List<EscalationTimer> timers = incidents.dueTimers(START.plus(Duration.ofDays(3650)), 10_000);
+        for (Incident i : incidents.incidents(IncidentFilter.all(1000)).items()) {
+            List<EscalationTimer.Kind> kinds = timers.stream().filter(t -> t.incidentId().equals(i.id()))
+                    .map(EscalationTimer::kind).toList();
+            List<String> types = logTypes(i.id());
+            String at = where + ", incident " + i.number() + " " + i.status();
+            switch (i.status()) {
+                case RESOLVED -> assertThat(kinds).as(at).isEmpty();
+                case ACKNOWLEDGED -> assertThat(kinds).as(at).doesNotContain(EscalationTimer.Kind.ESCALATE);
+                case TRIGGERED -> assertThat(kinds.contains(EscalationTimer.Kind.ESCALATE)
+                        || types.contains(LogEntry.EXHAUST_ESCALATION_PATH)).as(at).isTrue();
+            }
+            List<Notification> outbox = incidents.notifications(i.id());
+            assertThat(outbox.stream().filter(n -> n.step() > i.step() || n.level() > 3)).as(at).isEmpty();
+            assertThat(types.stream().filter(LogEntry.NOTIFY::equals).count()).as(at).isEqualTo(outbox.size());
+        }
+    }
+
     /** Used by backends to reach the schedules map in their own tests. */
     protected Map<String, Schedule> schedules() {
         return new HashMap<>(schedules);
