@@ -208,6 +208,28 @@ class PagingIT {
         assertThat(blank.status()).as(blank.body()).isEqualTo(202);
         assertThat(blank.json().path("dedup_key").asText()).isEqualTo("nothing-open");
 
+        TestServer.Reply wrongTypes = server.postJson("/v2/enqueue", "{\"routing_key\":12345,\"event_action\":"
+                + "[\"trigger\"]}");
+        assertThat(wrongTypes.status()).isEqualTo(400);
+        assertThat(wrongTypes.json().path("errors").toString()).contains("'event_action' must be a string",
+                "Length of 'routing_key' is incorrect").doesNotContain("'event_action' is missing");
+        assertThat(server.postJson("/v2/enqueue", "{\"routing_key\":\"" + key + "\",\"event_action\":\"trigger\","
+                + "\"payload\":\"disk full\"}").json().path("errors").toString())
+                .contains("'payload' is missing or not an object");
+        assertThat(server.postJson("/v2/enqueue", "[{\"routing_key\":\"" + key + "\"}]").json().path("errors")
+                .toString()).contains("the event must be a JSON object");
+        TestServer.Reply longSummary = server.postJson("/v2/enqueue", "{\"routing_key\":\"" + key
+                + "\",\"event_action\":\"trigger\",\"dedup_key\":\"long\",\"payload\":{\"summary\":\""
+                + "s".repeat(5000) + "\",\"source\":\"h\",\"severity\":\"WARNING\",\"timestamp\":"
+                + "\"2026-11-24T08:43:58.680391447Z\",\"custom_details\":{\"nested\":{\"deep\":[1,2,3]}}}}");
+        assertThat(longSummary.status()).as(longSummary.body()).isEqualTo(202);
+        assertThat(rest("GET", "/incidents?incident_key=long", null).json().at("/incidents/0/title").asText())
+                .hasSize(1024);
+        assertThat(server.postJson("/v2/enqueue", "{\"routing_key\":\"" + key + "\",\"event_action\":\"trigger\","
+                + "\"dedup_key\":\"" + "d".repeat(256) + "\",\"payload\":{\"summary\":\"s\",\"source\":\"h\","
+                + "\"severity\":\"info\",\"timestamp\":\"yesterday\"}}").json().path("errors").toString())
+                .contains("'dedup_key' is longer than 255 characters", "'payload.timestamp' is not an ISO 8601");
+
         TestServer.Reply notJson = server.postJson("/v2/enqueue", "{\"routing_key\":");
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.json().path("status").asText()).isEqualTo("invalid event");
@@ -282,6 +304,11 @@ class PagingIT {
         assertThat(rest("GET", "/incidents?statuses%5B%5D=triggered", null).json().path("incidents")).isEmpty();
         assertThat(server.postJson("/api/tocsin/alertmanager/" + "0".repeat(32), firing.formatted("firing", "firing"))
                 .status()).isEqualTo(404);
+        TestServer.Reply oldVersion = server.postJson("/api/tocsin/alertmanager/" + am, "{\"version\":\"3\","
+                + "\"status\":\"burning\",\"alerts\":{}}");
+        assertThat(oldVersion.status()).isEqualTo(400);
+        assertThat(oldVersion.json().path("errors").toString()).contains("version: must be \\\"4\\\"",
+                "groupKey: is required", "status: must be firing or resolved", "alerts: must be an array");
     }
 
     @Test

@@ -269,8 +269,12 @@ public final class EventRoutes {
         return s.isEmpty() ? Optional.empty() : Optional.of(s);
     }
 
+    /** Adds "missing or blank" unless a type error was already reported for the field. */
     private static void missing(List<String> errors, String field) {
-        errors.add("'" + field + "' is missing or blank");
+        String typeError = "'" + field + "' must be a string";
+        if (!errors.contains(typeError)) {
+            errors.add("'" + field + "' is missing or blank");
+        }
     }
 
     private static ApiProblem invalid(List<String> errors) {
