@@ -116,6 +116,65 @@ class PagingRestIT {
     }
 
     @Test
+    void escalationPoliciesUpdateAndKeepTheirRuleIds() {
+        JsonNode before = call("GET", "/escalation_policies/" + policy, null, 200).path("escalation_policy");
+        assertThat(before.at("/escalation_rules/0/escalation_rule_assignment_strategy/type").asText())
+                .isEqualTo("round_robin");
+        String ruleId = before.at("/escalation_rules/0/id").asText();
+        JsonNode after = call("PUT", "/escalation_policies/" + policy, "{\"escalation_policy\":{\"name\":\"Ops 2\","
+                + "\"num_loops\":2,\"escalation_rules\":[{\"id\":\"" + ruleId + "\",\"escalation_delay_in_minutes\":15,"
+                + "\"targets\":[{\"id\":\"" + alice + "\",\"type\":\"user_reference\"}]},{\"escalation_delay_in_minutes\":"
+                + "30,\"targets\":[{\"id\":\"" + alice + "\",\"type\":\"user\"}]}]}}", 200).path("escalation_policy");
+        assertThat(after.path("name").asText()).isEqualTo("Ops 2");
+        assertThat(after.path("num_loops").asInt()).isEqualTo(2);
+        assertThat(after.at("/escalation_rules/0/id").asText()).isEqualTo(ruleId);
+        assertThat(after.at("/escalation_rules/0/escalation_delay_in_minutes").asInt()).isEqualTo(15);
+        assertThat(after.path("escalation_rules")).hasSize(2);
+        assertThat(call("GET", "/escalation_policies?query=ops%202", null, 200).path("escalation_policies"))
+                .hasSize(1);
+        assertThat(call("PUT", "/escalation_policies/" + policy, "{\"escalation_policy\":{\"num_loops\":12,"
+                + "\"on_call_handoff_notifications\":\"sometimes\"}}", 400).at("/error/errors").toString())
+                .contains("escalation_policy.num_loops", "escalation_policy.on_call_handoff_notifications");
+        call("PUT", "/escalation_policies/PNOSUCH", "{\"escalation_policy\":{\"name\":\"x\"}}", 404);
+        String other = call("POST", "/escalation_policies", "{\"escalation_policy\":{\"name\":\"Spare\","
+                + "\"escalation_rules\":[{\"escalation_delay_in_minutes\":1,\"targets\":[{\"id\":\"" + alice
+                + "\",\"type\":\"user_reference\"}]}]}}", 201).at("/escalation_policy/id").asText();
+        call("DELETE", "/escalation_policies/" + other, null, 204);
+        call("GET", "/escalation_policies/" + other, null, 404);
+    }
+
+    @Test
+    void incidentsListBySinceUntilAndSortAndMoveToAnotherPolicy() {
+        String web = service("Web");
+        String ref = "{\"id\":\"" + web + "\",\"type\":\"service_reference\"}";
+        String first = call("POST", "/incidents", "{\"incident\":{\"title\":\"one\",\"service\":" + ref + "}}", 201)
+                .at("/incident/id").asText();
+        String second = call("POST", "/incidents", "{\"incident\":{\"title\":\"two\",\"service\":" + ref + "}}", 201)
+                .at("/incident/id").asText();
+        assertThat(call("GET", "/incidents?sort_by=created_at:desc", null, 200).at("/incidents/0/id").asText())
+                .isIn(first, second);
+        assertThat(call("GET", "/incidents?sort_by=incident_number:desc", null, 200).at("/incidents/0/id").asText())
+                .isEqualTo(second);
+        String tomorrow = Instant.now().plusSeconds(86_400).toString();
+        assertThat(call("GET", "/incidents?since=" + tomorrow, null, 200).path("incidents")).isEmpty();
+        assertThat(call("GET", "/incidents?until=2020-01-01T00:00:00Z&since=2021-01-01", null, 400)
+                .at("/error/errors").toString()).contains("until");
+        assertThat(call("GET", "/incidents/2", null, 200).at("/incident/id").asText()).isEqualTo(second);
+
+        String spare = call("POST", "/escalation_policies", "{\"escalation_policy\":{\"name\":\"Spare\","
+                + "\"escalation_rules\":[{\"escalation_delay_in_minutes\":1,\"targets\":[{\"id\":\"" + alice
+                + "\",\"type\":\"user_reference\"}]}]}}", 201).at("/escalation_policy/id").asText();
+        JsonNode moved = call("PUT", "/incidents/" + first, "{\"incident\":{\"escalation_policy\":{\"id\":\""
+                + spare + "\",\"type\":\"escalation_policy_reference\"},\"urgency\":\"low\",\"priority\":{\"id\":"
+                + "\"P1HIGH\"}}}", 200).path("incident");
+        assertThat(moved.at("/escalation_policy/id").asText()).isEqualTo(spare);
+        assertThat(moved.path("urgency").asText()).isEqualTo("low");
+        assertThat(moved.at("/priority/id").asText()).isEqualTo("P1HIGH");
+        assertThat(call("PUT", "/incidents/" + first, "{\"incident\":{\"priority\":null}}", 200)
+                .at("/incident/priority").isNull()).isTrue();
+    }
+
+    @Test
     void maintenanceWindowsSilenceTheirServices() {
         String web = service("Web");
         String key = call("POST", "/services/" + web + "/integrations", "{\"integration\":{\"type\":"
@@ -133,6 +192,11 @@ class PagingRestIT {
                 + "\"payload\":{\"summary\":\"s\",\"source\":\"h\",\"severity\":\"error\"}}").status()).isEqualTo(202);
         assertThat(call("GET", "/incidents", null, 200).path("incidents")).isEmpty();
 
+        JsonNode moved = call("PUT", "/maintenance_windows/" + window.path("id").asText(), "{\"maintenance_window\":"
+                + "{\"description\":\"longer upgrade\",\"end_time\":\"" + now.plusSeconds(7200) + "\"}}", 200)
+                .path("maintenance_window");
+        assertThat(moved.path("description").asText()).isEqualTo("longer upgrade");
+        assertThat(moved.at("/services/0/id").asText()).isEqualTo(web);
         call("DELETE", "/maintenance_windows/" + window.path("id").asText(), null, 204);
         server.postJson("/v2/enqueue", "{\"routing_key\":\"" + key + "\",\"event_action\":\"trigger\","
                 + "\"payload\":{\"summary\":\"s\",\"source\":\"h\",\"severity\":\"error\"}}");
