@@ -208,7 +208,14 @@ final class Jdbc {
                 terms.add("LOWER(" + columns[i] + ") LIKE ? ESCAPE '\\'");
                 params[i] = pattern;
             }
-            return new Filter(" WHERE " + String.join(" OR ", terms), params);
+            return new Filter(" WHERE (" + String.join(" OR ", terms) + ")", params);
+        }
+
+        /** This filter and {@code condition} (with its {@code ?}s bound to {@code values}). */
+        Filter and(String condition, Object... values) {
+            Object[] all = java.util.Arrays.copyOf(params, params.length + values.length);
+            System.arraycopy(values, 0, all, params.length, values.length);
+            return new Filter((where.isEmpty() ? " WHERE " : where + " AND ") + condition, all);
         }
 
         /** The parameters followed by {@code LIMIT ? OFFSET ?}'s. */
