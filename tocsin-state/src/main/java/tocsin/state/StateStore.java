@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import tocsin.core.access.AccessStore;
+import tocsin.monitor.MonitorStore;
 
 /**
  * The front door of Tocsin's SQL state: configuration, people, keys and incident state, on the embedded SQLite file
@@ -31,12 +32,15 @@ public final class StateStore implements AutoCloseable {
     private final HikariDataSource pool;
     private final int schemaVersion;
     private final AccessStore accessStore;
+    private final MonitorStore monitorStore;
 
-    private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore) {
+    private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore,
+                       MonitorStore monitorStore) {
         this.database = database;
         this.pool = pool;
         this.schemaVersion = schemaVersion;
         this.accessStore = accessStore;
+        this.monitorStore = monitorStore;
     }
 
     /**
@@ -56,7 +60,7 @@ public final class StateStore implements AutoCloseable {
             int version = migrations.migrate(pool);
             AccessStore access = new SqlAccessStore(pool, database.dialect(), config.clock(), new PasswordHasher());
             log.info("State in {}, schema version {}", database.describe(), version);
-            return new StateStore(database, pool, version, access);
+            return new StateStore(database, pool, version, access, new SqlMonitorStore(pool, config.clock()));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -65,6 +69,11 @@ public final class StateStore implements AutoCloseable {
 
     public AccessStore accessStore() {
         return accessStore;
+    }
+
+    /** Monitors, their group states and history. */
+    public MonitorStore monitorStore() {
+        return monitorStore;
     }
 
     public Dialect dialect() {
