@@ -24,7 +24,7 @@ public record MonitorOptions(Thresholds thresholds, long evaluationDelay, long n
         Objects.requireNonNull(onMissingData, "onMissingData");
         renotifyStatuses = Set.copyOf(renotifyStatuses);
         notifyBy = List.copyOf(notifyBy);
-        silenced = Map.copyOf(silenced);
+        silenced = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(silenced));
         escalationMessage = escalationMessage == null ? "" : escalationMessage;
     }
 

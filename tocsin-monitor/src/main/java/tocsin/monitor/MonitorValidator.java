@@ -6,6 +6,11 @@ import tocsin.monitor.query.MetricAlertQuery;
 import tocsin.monitor.query.MonitorQuery;
 import tocsin.monitor.query.MonitorQueryException;
 import tocsin.monitor.query.MonitorQueryParser;
+import tocsin.monitor.query.ServiceCheckQuery;
+import tocsin.monitor.template.Handle;
+import tocsin.monitor.template.HandleResolver;
+import tocsin.monitor.template.MessageTemplate;
+import tocsin.monitor.template.TemplateException;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,18 +31,11 @@ public final class MonitorValidator {
 
     /** Looks up an existing monitor by id; used for composites. */
     private final LongFunction<Optional<Monitor>> monitors;
-    private final MessageChecker messages;
+    private final HandleResolver handles;
 
-    /** Checks a message template and its handles; see {@code tocsin.monitor.template.MessageTemplate}. */
-    @FunctionalInterface
-    public interface MessageChecker {
-        /** Adds errors for handles that name nothing and warnings for unknown template variables. */
-        void check(String field, String message, List<String> errors, List<String> warnings);
-    }
-
-    public MonitorValidator(LongFunction<Optional<Monitor>> monitors, MessageChecker messages) {
+    public MonitorValidator(LongFunction<Optional<Monitor>> monitors, HandleResolver handles) {
         this.monitors = monitors;
-        this.messages = messages;
+        this.handles = handles;
     }
 
     /** The result of a validation; valid when there are no errors. */
@@ -88,11 +86,37 @@ public final class MonitorValidator {
         if (definition.type() == MonitorType.SERVICE_CHECK) {
             checkCounts(t, errors);
         }
-        messages.check("message", definition.message(), errors, warnings);
+        List<String> groupKeys = query == null ? List.of() : groupKeys(query);
+        checkMessage("message", definition.message(), groupKeys, errors, warnings);
         if (!definition.options().escalationMessage().isEmpty()) {
-            messages.check("options.escalation_message", definition.options().escalationMessage(), errors, warnings);
+            checkMessage("options.escalation_message", definition.options().escalationMessage(), groupKeys, errors,
+                    warnings);
         }
         return new Result(out, errors.isEmpty() ? query : null, errors, warnings);
+    }
+
+    /** The tag keys a query groups by: what {@code {{<key>.name}}} may name. */
+    public static List<String> groupKeys(MonitorQuery query) {
+        return switch (query) {
+            case MetricAlertQuery m -> m.parsedMetric().groupBy();
+            case ServiceCheckQuery s -> s.by();
+            case CompositeQuery c -> List.of();
+        };
+    }
+
+    private void checkMessage(String field, String message, List<String> groupKeys, List<String> errors,
+                              List<String> warnings) {
+        MessageTemplate template;
+        try {
+            template = MessageTemplate.parse(message);
+        } catch (TemplateException e) {
+            errors.add(field + ": " + e.getMessage());
+            return;
+        }
+        template.unknownVariables(groupKeys).forEach(w -> warnings.add(field + ": " + w));
+        for (Handle h : template.handles()) {
+            handles.problem(h).ifPresent(p -> errors.add(field + ": " + h.text() + ": " + p));
+        }
     }
 
     /** Parses a query for a monitor type. */
