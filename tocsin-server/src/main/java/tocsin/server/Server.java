@@ -152,6 +152,9 @@ public final class Server implements AutoCloseable {
             Authenticator authenticator = new Authenticator(state.accessStore(), config.clock());
             ErrorMapper errors = new ErrorMapper(json);
             Server[] self = new Server[1];
+            // Seam: the lead wires a HandleResolver that knows services, teams, channels and webhooks.
+            tocsin.monitor.MonitorService monitorService = new tocsin.monitor.MonitorService(state.monitorStore(),
+                    tocsin.monitor.template.HandleResolver.wellFormed());
 
             // The public URL may depend on the bound port; routes read it lazily through the context.
             int requestedPort = config.httpAddr().getPort();
@@ -185,6 +188,7 @@ public final class Server implements AutoCloseable {
                             new CheckRoutes(intake, config.clock()).register(routes);
                             new MetricListRoutes(tsdb, config.clock()).register(routes);
                             new QueryRoutes(queries, config.clock()).register(routes);
+                            new tocsin.server.datadog.MonitorRoutes(monitorService, config.clock()).register(routes);
                             new RemoteWriteRoutes(intake, config.clock()).register(routes);
                             new OtlpRoutes(intake, config.clock()).register(routes);
                             new PromQueryRoutes(PromApi.over(metricSource, config.clock())).register(routes);
