@@ -58,6 +58,8 @@ import java.util.function.IntPredicate;
  */
 public final class MonitorEvaluator implements MonitorListener {
     private static final Logger LOG = LoggerFactory.getLogger(MonitorEvaluator.class);
+    /** The metric the intake stores service check runs under, valued with the status code (0 to 3). */
+    public static final String SERVICE_CHECK_METRIC = "service_check.status";
     private static final int COMPOSITE_ROUNDS = 8;
 
     private final MonitorStore store;

@@ -11,8 +11,9 @@ import java.util.TreeMap;
 /**
  * The recent points of one monitor group, in fixed time buckets: per bucket, per series, the sum, count, minimum and
  * maximum of its points. A window's value is computed as Datadog describes for monitors: each series is reduced
- * within a bucket (average, or sum for {@code .as_count()}), the series are combined by the space aggregator, and the
- * buckets by the time aggregator. Late points land in their bucket; buckets older than the retention are dropped.
+ * within a bucket (its minimum or maximum when the time aggregator is min or max, so that those stay exact; else its
+ * average, or its sum for {@code .as_count()}), the series are combined by the space aggregator, and the buckets by
+ * the time aggregator. Late points land in their bucket; buckets older than the retention are dropped.
  * Not thread-safe: guarded by its monitor's lock.
  */
 final class SeriesWindow {
@@ -76,7 +77,11 @@ final class SeriesWindow {
             }
             int k = 0;
             for (double[] agg : bucket.values()) {
-                perSeries[k++] = asCount ? agg[0] : agg[0] / agg[1];
+                perSeries[k++] = switch (time.kind()) {
+                    case MIN -> agg[2];
+                    case MAX -> agg[3];
+                    default -> asCount ? agg[0] : agg[0] / agg[1];
+                };
             }
             perBucket[n++] = countSeries ? k : space.reduce(perSeries, k);
         }

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  */
 final class ServiceCheckMonitor extends CompiledMonitor {
     /** The metric check runs are stored under. */
-    static final String METRIC = "service_check.status";
+    static final String METRIC = MonitorEvaluator.SERVICE_CHECK_METRIC;
     private static final long NO_DATA_DEFAULT_MILLIS = 10 * 60_000;
 
     private final ServiceCheckQuery query;
