@@ -265,6 +265,15 @@ public final class MonitorJson {
      * @param groups whether to include {@code state.groups} ({@code group_states=all})
      */
     public static ObjectNode write(Monitor m, Collection<GroupState> states, boolean groups) {
+        return write(m, states, groups ? java.util.EnumSet.allOf(MonitorStatus.class) : Set.of());
+    }
+
+    /**
+     * A monitor as {@code GET /api/v1/monitor/{id}} returns it, with the groups in {@code shown} statuses under
+     * {@code state.groups} ({@code group_states=alert,warn}); no {@code state} when {@code shown} is empty.
+     */
+    public static ObjectNode write(Monitor m, Collection<GroupState> states, Set<MonitorStatus> shown) {
+        boolean groups = !shown.isEmpty();
         ObjectNode n = JsonNodeFactory.instance.objectNode();
         MonitorDefinition d = m.definition();
         n.put("id", m.id());
@@ -298,6 +307,9 @@ public final class MonitorJson {
         if (groups) {
             ObjectNode g = n.putObject("state").putObject("groups");
             for (GroupState s : states) {
+                if (!shown.contains(s.status())) {
+                    continue;
+                }
                 ObjectNode e = g.putObject(s.group());
                 e.put("name", s.group());
                 e.put("status", s.status().wireName());
@@ -308,6 +320,28 @@ public final class MonitorJson {
             }
         }
         return n;
+    }
+
+    /**
+     * Reads {@code group_states}: {@code all}, or a comma-separated list of {@code alert}, {@code warn},
+     * {@code no data}, {@code ok}; empty when absent.
+     *
+     * @throws IllegalArgumentException naming the unknown state
+     */
+    public static Set<MonitorStatus> groupStates(String param) {
+        if (param == null || param.isBlank()) {
+            return Set.of();
+        }
+        if (param.trim().equalsIgnoreCase("all")) {
+            return java.util.EnumSet.allOf(MonitorStatus.class);
+        }
+        Set<MonitorStatus> out = java.util.EnumSet.noneOf(MonitorStatus.class);
+        for (String part : param.split(",")) {
+            String name = part.trim();
+            out.add(MonitorStatus.ofWireName(name).orElseThrow(() -> new IllegalArgumentException(
+                    "group_states: unknown state '" + name + "': expected all, or some of alert, warn, no data, ok")));
+        }
+        return out;
     }
 
     /** The worst status among the groups; OK when there are none. */

@@ -109,6 +109,13 @@ class MonitorJsonTest {
         assertThat(out.at("/state/groups/host:a/last_triggered_ts").asLong()).isEqualTo(t.getEpochSecond());
         assertThat(out.get("multi").asBoolean()).isTrue();
         assertThat(MonitorJson.write(m, List.of(), false).has("state")).isFalse();
+        assertThat(MonitorJson.write(m, List.of(g), java.util.Set.of(MonitorStatus.WARN)).at("/state/groups").size())
+                .isZero();
+        assertThat(MonitorJson.groupStates("alert, No Data")).containsExactlyInAnyOrder(MonitorStatus.ALERT,
+                MonitorStatus.NO_DATA);
+        assertThat(MonitorJson.groupStates(null)).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MonitorJson.groupStates("alert,red"))
+                .hasMessageContaining("group_states: unknown state 'red'");
         assertThat(MonitorJson.write(m, List.of(), false).get("overall_state").asText()).isEqualTo("OK");
     }
 }

@@ -108,7 +108,7 @@ public final class MonitorRoutes {
         if (paged) {
             found = found.subList(Math.min(found.size(), page * pageSize), found.size());
         }
-        boolean groups = groupStates(ex);
+        var groups = groupStates(ex);
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (Monitor m : found) {
             out.add(MonitorJson.write(m, monitors.store().groupStates(m.id()), groups));
@@ -236,8 +236,12 @@ public final class MonitorRoutes {
         return ApiProblem.notFound("Monitor not found: " + id);
     }
 
-    private static boolean groupStates(Exchange ex) {
-        return ex.query("group_states").map(v -> !v.isBlank()).orElse(false);
+    private static java.util.Set<tocsin.monitor.MonitorStatus> groupStates(Exchange ex) {
+        try {
+            return MonitorJson.groupStates(ex.query("group_states").orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("Invalid parameters", List.of(e.getMessage()));
+        }
     }
 
     private static List<String> commaList(String s) {
