@@ -71,6 +71,11 @@ public final class StateStore implements AutoCloseable {
         return accessStore;
     }
 
+    /** Downtimes that mute monitor groups. */
+    public tocsin.monitor.downtime.DowntimeStore downtimeStore() {
+        return new SqlDowntimeStore(pool);
+    }
+
     /** Monitors, their group states and history. */
     public MonitorStore monitorStore() {
         return monitorStore;

@@ -204,4 +204,31 @@ public abstract class MonitorStoreContract {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void downtimesRoundTripAndUpdate() {
+        var store = state.downtimeStore();
+        var oneOff = new tocsin.monitor.downtime.Downtime("", "env:prod", 42L, List.of(),
+                new tocsin.monitor.downtime.Downtime.OneTime(START, START.plusSeconds(3600)), "deploy", "UTC", true,
+                List.of("alert"), List.of("expired"), START, START, null);
+        var weekly = new tocsin.monitor.downtime.Downtime("", "*", null, List.of("team:web"),
+                new tocsin.monitor.downtime.Downtime.Recurring(List.of(new tocsin.monitor.downtime.Downtime.Recurrence(
+                        "FREQ=WEEKLY;BYDAY=SA,SU", Duration.ofHours(48), java.time.LocalDateTime.parse(
+                        "2026-03-07T00:00"))), java.time.ZoneId.of("Europe/Berlin")), "", "Europe/Berlin", false,
+                List.of("alert", "warn"), List.of("canceled", "expired"), START, START, null);
+
+        var a = store.create(oneOff);
+        var b = store.create(weekly);
+
+        assertThat(a.id()).hasSize(36).isNotEqualTo(b.id());
+        assertThat(store.find(a.id())).contains(a);
+        assertThat(store.find(b.id())).contains(b);
+        assertThat(store.list()).hasSize(2);
+        var canceled = new tocsin.monitor.downtime.Downtime(a.id(), a.scope(), a.monitorId(), a.monitorTags(),
+                a.schedule(), a.message(), a.displayTimezone(), a.muteFirstRecoveryNotification(),
+                a.notifyEndStates(), a.notifyEndTypes(), a.created(), START.plusSeconds(60), START.plusSeconds(60));
+        assertThat(store.update(canceled)).contains(canceled);
+        assertThat(store.find(a.id())).contains(canceled);
+        assertThat(store.find("nope")).isEmpty();
+    }
 }

@@ -58,3 +58,12 @@ CREATE TABLE monitor_transition (
 );
 
 CREATE INDEX monitor_transition_monitor_at ON monitor_transition (monitor_id, at);
+
+-- Downtimes (Datadog v2): attributes is the downtime's definition as Datadog's JSON attributes; id a UUID.
+CREATE TABLE downtime (
+    id          VARCHAR(36) NOT NULL PRIMARY KEY,
+    attributes  TEXT        NOT NULL,
+    created_at  BIGINT      NOT NULL,
+    modified_at BIGINT      NOT NULL,
+    canceled_at BIGINT
+);
