@@ -35,7 +35,8 @@ abstract sealed class CompiledMonitor permits MetricMonitor, ServiceCheckMonitor
     final Map<String, MonitorStatus> statuses = new ConcurrentHashMap<>();
     private final MessageTemplate message;
     private final MessageTemplate escalation;
-    boolean groupLimitLogged;
+    /** Whether a downtime mutes a group at an instant; set by the evaluator. */
+    volatile java.util.function.BiPredicate<GroupRuntime, Instant> downtimes = (g, now) -> false;
 
     CompiledMonitor(Monitor monitor) {
         this.monitor = monitor;
@@ -100,8 +101,11 @@ abstract sealed class CompiledMonitor permits MetricMonitor, ServiceCheckMonitor
         return delay > 0 && now.isBefore(g.firstSeenAt.plusSeconds(delay));
     }
 
-    /** Whether notifications for the group are silenced at {@code now}. */
+    /** Whether notifications for the group are silenced ({@code options.silenced}) or in a downtime at {@code now}. */
     boolean muted(GroupRuntime g, Instant now) {
+        if (downtimes.test(g, now)) {
+            return true;
+        }
         for (Map.Entry<String, Long> e : options.silenced().entrySet()) {
             String scope = e.getKey();
             boolean applies = scope.equals("*")

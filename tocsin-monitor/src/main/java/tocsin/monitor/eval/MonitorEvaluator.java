@@ -69,6 +69,7 @@ public final class MonitorEvaluator implements MonitorListener {
     private final Map<Long, CompiledMonitor> monitors = new ConcurrentHashMap<>();
     private final Map<String, List<CompiledMonitor>> byMetric = new ConcurrentHashMap<>();
     private final Map<Long, String> notEvaluated = new ConcurrentHashMap<>();
+    private volatile List<tocsin.monitor.downtime.Downtime> downtimes = List.of();
 
     public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier,
                             IncidentSink incidents) {
@@ -84,6 +85,11 @@ public final class MonitorEvaluator implements MonitorListener {
             monitorChanged(m);
         }
         LOG.info("Monitor evaluator: {} monitors evaluated, {} not evaluated", monitors.size(), notEvaluated.size());
+    }
+
+    /** Replaces the downtimes that mute groups (canceled and ended ones are ignored by their schedule). */
+    public void downtimesChanged(List<tocsin.monitor.downtime.Downtime> all) {
+        this.downtimes = List.copyOf(all);
     }
 
     /** Monitors that cannot be evaluated as data arrives, with the reason. */
@@ -108,6 +114,14 @@ public final class MonitorEvaluator implements MonitorListener {
             return;
         }
         notEvaluated.remove(monitor.id());
+        compiled.downtimes = (g, now) -> {
+            for (tocsin.monitor.downtime.Downtime d : downtimes) {
+                if (d.mutes(monitor, g.tags, now)) {
+                    return true;
+                }
+            }
+            return false;
+        };
         compiled.restore(store.groupStates(monitor.id()), clock.instant());
         CompiledMonitor old = monitors.put(monitor.id(), compiled);
         unindex(old);

@@ -364,4 +364,21 @@ class MonitorEvaluatorTest {
         push("cpu", 95, T0, "env:prod", "host:a");
         assertThat(store.transitions()).isEmpty();
     }
+
+    @Test
+    void downtimesMuteMatchingGroupsWhileTheyLast() {
+        Monitor m = cpu(options());
+        eval.downtimesChanged(List.of(new tocsin.monitor.downtime.Downtime("d", "host:a", m.id(), List.of(),
+                new tocsin.monitor.downtime.Downtime.OneTime(T0, T0.plusSeconds(60)), "", "UTC", false,
+                List.of("alert"), List.of("expired"), T0, T0, null)));
+
+        push("cpu", 95, T0, "env:prod", "host:a");
+        push("cpu", 95, T0, "env:prod", "host:b");
+        clock.advance(Duration.ofSeconds(61));
+        push("cpu", 10, clock.instant(), "env:prod", "host:a");
+
+        assertThat(sent).extracting(MonitorNotification::group).containsExactly("host:b", "host:a");
+        assertThat(sent.getLast().to()).isEqualTo(MonitorStatus.OK);
+        assertThat(incidents).hasSize(1);
+    }
 }
