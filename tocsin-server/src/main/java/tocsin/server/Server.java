@@ -163,6 +163,9 @@ public final class Server implements AutoCloseable {
             evaluator.start();
             monitorService.listener(evaluator);
             intake.onAccepted(evaluator::accept);
+            tocsin.monitor.downtime.DowntimeService downtimeService = new tocsin.monitor.downtime.DowntimeService(
+                    state.downtimeStore(), config.clock());
+            downtimeService.listener(evaluator::downtimesChanged);
             opened.push(tocsin.monitor.eval.MonitorTicker.start(evaluator, java.time.Duration.ofSeconds(1)));
 
             // The public URL may depend on the bound port; routes read it lazily through the context.
@@ -198,6 +201,7 @@ public final class Server implements AutoCloseable {
                             new MetricListRoutes(tsdb, config.clock()).register(routes);
                             new QueryRoutes(queries, config.clock()).register(routes);
                             new tocsin.server.datadog.MonitorRoutes(monitorService, config.clock()).register(routes);
+                            new tocsin.server.datadog.DowntimeRoutes(downtimeService, config.clock()).register(routes);
                             new RemoteWriteRoutes(intake, config.clock()).register(routes);
                             new OtlpRoutes(intake, config.clock()).register(routes);
                             new PromQueryRoutes(PromApi.over(metricSource, config.clock())).register(routes);

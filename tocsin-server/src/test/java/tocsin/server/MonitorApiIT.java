@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,10 +28,7 @@ class MonitorApiIT {
     @BeforeAll
     static void start() {
         tocsin = TestServer.start();
-        ApiClient client = new ApiClient();
-        client.setServerIndex(1);
-        client.setServerVariables(Map.of("protocol", "http", "name", "127.0.0.1:" + tocsin.port()));
-        client.configureApiKeys(Map.of("apiKeyAuth", TestServer.ADMIN_KEY, "appKeyAuth", TestServer.ADMIN_KEY));
+        ApiClient client = DatadogClients.forServer(tocsin);
         api = new MonitorsApi(client);
     }
 

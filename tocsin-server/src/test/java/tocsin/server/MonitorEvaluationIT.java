@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,10 +27,7 @@ class MonitorEvaluationIT {
     @Test
     void seriesDriveAMonitorToAlertAndBackAndHistoryShowsBoth() throws Exception {
         try (TestServer tocsin = TestServer.start()) {
-            ApiClient client = new ApiClient();
-            client.setServerIndex(1);
-            client.setServerVariables(Map.of("protocol", "http", "name", "127.0.0.1:" + tocsin.port()));
-            client.configureApiKeys(Map.of("apiKeyAuth", TestServer.ADMIN_KEY, "appKeyAuth", TestServer.ADMIN_KEY));
+            ApiClient client = DatadogClients.forServer(tocsin);
             MonitorsApi monitors = new MonitorsApi(client);
             MetricsApi metrics = new MetricsApi(client);
 
