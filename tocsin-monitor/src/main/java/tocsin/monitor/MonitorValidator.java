@@ -80,6 +80,11 @@ public final class MonitorValidator {
                         definition.options().withThresholds(t));
             }
             checkOrder(m.comparator(), t, errors);
+            if (m.parsedMetric().singleMetric().isEmpty()) {
+                warnings.add("query: Tocsin evaluates metric monitors over one metric (with a space aggregation and "
+                        + "by-clause) as data arrives; this query combines metrics or applies functions, so the "
+                        + "monitor is stored but not evaluated yet");
+            }
         } else if (query instanceof CompositeQuery c) {
             checkComposite(c, selfId, errors);
         }

@@ -32,7 +32,10 @@ class MonitorValidatorTest {
         var r = validator.validate(def(MonitorType.METRIC_ALERT, "avg(last_5m):cpu{*} > 80", Thresholds.NONE, ""), 0);
 
         assertThat(r.errors()).isEmpty();
+        assertThat(r.warnings()).isEmpty();
         assertThat(r.definition().options().thresholds().critical()).isEqualTo(80.0);
+        assertThat(validator.validate(def(MonitorType.QUERY_ALERT, "avg(last_5m):a{*} / b{*} > 1", Thresholds.NONE,
+                ""), 0).warnings()).singleElement().asString().contains("not evaluated yet");
     }
 
     @Test

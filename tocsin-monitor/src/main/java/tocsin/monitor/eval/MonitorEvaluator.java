@@ -220,7 +220,6 @@ public final class MonitorEvaluator implements MonitorListener {
     /** Time-driven evaluation of every monitor. Call about once a second from one thread. */
     public void tick() {
         Instant now = clock.instant();
-        Set<Long> changed = new HashSet<>();
         for (CompiledMonitor m : monitors.values()) {
             Effects out = new Effects();
             m.lock.lock();
@@ -233,10 +232,8 @@ public final class MonitorEvaluator implements MonitorListener {
                 m.lock.unlock();
             }
             send(out);
-            changed.addAll(out.changedMonitors);
         }
-        Set<Long> all = new HashSet<>(monitors.keySet());
-        composites(all, now);
+        composites(new HashSet<>(monitors.keySet()), now);
     }
 
     /** Re-evaluates composites over {@code changed} monitors, repeatedly for composites of composites. */
