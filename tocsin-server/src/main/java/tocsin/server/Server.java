@@ -172,14 +172,17 @@ public final class Server implements AutoCloseable {
             Authenticator authenticator = new Authenticator(state.accessStore(), config.clock());
             ErrorMapper errors = new ErrorMapper(json);
             Server[] self = new Server[1];
-            // Seam: the lead wires a HandleResolver that knows services, teams, channels and webhooks.
+            // Monitors open and resolve incidents through @pagerduty-<service> handles, as Datadog's PagerDuty
+            // integration does; other handles are checked for form until their channels are wired.
+            tocsin.server.pagerduty.MonitorIncidents monitorIncidents = new tocsin.server.pagerduty.MonitorIncidents(
+                    state.pagingConfigStore(), paging.incidents(), tocsin.monitor.template.HandleResolver.wellFormed());
             tocsin.monitor.MonitorService monitorService = new tocsin.monitor.MonitorService(state.monitorStore(),
-                    tocsin.monitor.template.HandleResolver.wellFormed());
-            // Seams: the lead wires the notifier and incident sink to the notification and incident pipelines;
-            // until then every intended notification is kept in the monitor's history.
+                    monitorIncidents);
+            // Seam: the notifier sends @slack/@teams/@webhook/e-mail once those channels are wired; until then each
+            // intended notification is kept in the monitor's history.
             tocsin.monitor.eval.MonitorEvaluator evaluator = new tocsin.monitor.eval.MonitorEvaluator(
                     state.monitorStore(), config.clock(), tocsin.monitor.eval.MonitorNotifier.RECORD_ONLY,
-                    tocsin.monitor.eval.IncidentSink.RECORD_ONLY);
+                    monitorIncidents);
             evaluator.start();
             monitorService.listener(evaluator);
             intake.onAccepted(evaluator::accept);

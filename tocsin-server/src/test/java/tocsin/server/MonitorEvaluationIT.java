@@ -33,7 +33,7 @@ class MonitorEvaluationIT {
 
             Monitor m = monitors.createMonitor(new Monitor().name("Queue deep").type(MonitorType.METRIC_ALERT)
                     .query("min(last_1m):avg:it.queue.depth{env:it} by {host} > 80")
-                    .message("{{#is_alert}}Queue {{value}} on {{host.name}} @pagerduty-Ops{{/is_alert}}"
+                    .message("{{#is_alert}}Queue {{value}} on {{host.name}} @webhook-ops{{/is_alert}}"
                             + "{{#is_recovery}}Queue back to {{value}} on {{host.name}}{{/is_recovery}}"));
 
             submit(metrics, 95.0);
@@ -55,8 +55,8 @@ class MonitorEvaluationIT {
             assertThat(transitions.get(0).get("notification").asText()).isEqualTo("Queue back to 12 on web-1");
             assertThat(transitions.get(1).get("to").asText()).isEqualTo("Alert");
             assertThat(transitions.get(1).get("value").asDouble()).isEqualTo(95.0);
-            assertThat(transitions.get(1).get("notification").asText()).isEqualTo("Queue 95 on web-1 @pagerduty-Ops");
-            assertThat(transitions.get(1).get("handles").get(0).asText()).isEqualTo("@pagerduty-Ops");
+            assertThat(transitions.get(1).get("notification").asText()).isEqualTo("Queue 95 on web-1 @webhook-ops");
+            assertThat(transitions.get(1).get("handles").get(0).asText()).isEqualTo("@webhook-ops");
             assertThat(transitions.get(1).get("window_start").asText()).isNotEmpty();
 
             assertThat(tocsin.adminGet("/api/tocsin/monitors/" + m.getId() + "/history?limit=0").status())
