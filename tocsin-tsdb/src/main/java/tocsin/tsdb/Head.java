@@ -56,6 +56,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Head {
     static final int STRIPES = 64;
+    /**
+     * How long a series whose definition is not in the WAL yet is kept though empty: an appender creates a series
+     * and then queues its points, and removing it in between would make the points re-resolve (and, at a series
+     * limit, be refused). An append that fails before reaching the WAL leaves such a series behind; it goes after
+     * this long.
+     */
+    static final long UNLOGGED_GRACE_NANOS = 60_000_000_000L;
     private static final int PAGE_BITS = 12;
     private static final int PAGE_SIZE = 1 << PAGE_BITS;
 
@@ -294,9 +301,13 @@ final class Head {
      */
     int remove(List<MemSeries> candidates) {
         int removed = 0;
+        long now = System.nanoTime();
         for (MemSeries s : candidates) {
             if (s.removed || !s.isEmpty()) {
                 continue;
+            }
+            if (!s.logged && now - s.createdNanos < UNLOGGED_GRACE_NANOS) {
+                continue; // just created by an append still on its way to the WAL: it is about to get its samples
             }
             ReentrantLock lock = creationLocks[(s.key.hashCode() & 0x7fff_ffff) % STRIPES];
             lock.lock();

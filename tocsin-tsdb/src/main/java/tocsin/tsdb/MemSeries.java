@@ -57,6 +57,8 @@ final class MemSeries {
     final MetricKind kind;
     /** Whether the WAL holds this series' definition. Written and read by the WAL writer thread only. */
     boolean logged;
+    /** {@link System#nanoTime()} at creation: a series not logged yet is only idle once it is old (see Head). */
+    final long createdNanos = System.nanoTime();
     /**
      * Whether the head dropped this series as idle; an append still holding it must find the key's series again.
      * Written and read by the WAL writer thread only.

@@ -86,7 +86,9 @@ class HeadTest {
         assertThat(head.metricAtLimit("other0")).isFalse();
 
         // Idle series leave the head and give their slot back.
-        assertThat(head.remove(List.copyOf(admitted).subList(0, 10))).isEqualTo(10);
+        List<MemSeries> idle = List.copyOf(admitted).subList(0, 10);
+        idle.forEach(s -> s.logged = true); // their definitions are in the WAL: idle, not just created
+        assertThat(head.remove(idle)).isEqualTo(10);
         assertThat(head.metricAtLimit("runaway")).isFalse();
         int again = 0;
         for (int k = 0; k < 50; k++) {
@@ -95,6 +97,20 @@ class HeadTest {
             }
         }
         assertThat(again).isEqualTo(10);
+    }
+
+    @Test
+    void aSeriesJustCreatedForAQueuedAppendIsNotRemovedAsIdle() {
+        Head head = new Head(0, 1, 0, XorChunk.MAX_SPAN_MILLIS);
+        MemSeries fresh = head.getOrCreate(SeriesKey.of("m", "k:1"), MetricKind.GAUGE);
+        MemSeries old = head.getOrCreate(SeriesKey.of("n", "k:1"), MetricKind.GAUGE);
+        old.logged = true; // its definition is in the WAL and it has no samples: idle
+        assertThat(head.remove(head.truncateBefore(Long.MAX_VALUE))).isEqualTo(1);
+        assertThat(old.removed).isTrue();
+        assertThat(fresh.removed).as("still waiting for its first points").isFalse();
+        assertThat(head.getOrCreate(SeriesKey.of("m", "k:1"), MetricKind.GAUGE)).isSameAs(fresh);
+        assertThat(head.getOrCreate(SeriesKey.of("m", "k:2"), MetricKind.GAUGE)).as("per-metric limit of 1 held")
+                .isNull();
     }
 
     @Test
@@ -120,7 +136,9 @@ class HeadTest {
             List<Future<?>> readers = new ArrayList<>();
             for (int r = 0; r < 2; r++) {
                 readers.add(pool.submit(() -> {
-                    while (!done.get()) {
+                    boolean last = false;
+                    while (!last) {
+                        last = done.get(); // one more read after the writers finish, however late this starts
                         try (Querier q = new HeadQuerier(head, Long.MIN_VALUE, Long.MAX_VALUE)) {
                             q.select("m", List.of()).forEach(d -> {
                                 for (int i = 0; i < d.size(); i++) {

@@ -182,6 +182,7 @@ class TsdbBlocksTest {
         FaultyDisk disk = new FaultyDisk();
         try (Tsdb tsdb = open(options, disk)) {
             MemSeries stale = tsdb.head().getOrCreate(IDLE, MetricKind.GAUGE); // empty: a removal candidate
+            stale.logged = true; // as a series whose samples went to a block: idle, not freshly created
             CountDownLatch writerHeld = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             tsdb.wal().between(w -> {

@@ -96,7 +96,7 @@ class TsdbTest {
             batch.add(SeriesKey.of("api.latency", "request_id:r1"), MetricKind.GAUGE, T0 + 15_000, 7);
             AppendResult result = tsdb.append(batch);
 
-            assertThat(result.accepted()).isEqualTo(5); // r0..r2, api.errors, and r1 again
+            assertThat(result.accepted()).as("%s", result.rejections()).isEqualTo(5); // r0..r2, errors, r1 again
             assertThat(result.rejections()).hasSize(7).allSatisfy(r -> {
                 assertThat(r.cause()).isEqualTo(Rejection.Cause.LIMIT);
                 assertThat(r.reason()).startsWith("series limit per metric of 3 reached for api.latency;")
