@@ -230,7 +230,8 @@ public final class Server implements AutoCloseable {
                             new PromQueryRoutes(PromApi.over(metricSource, config.clock())).register(routes);
                             // PagerDuty REST: the on-call directory (users, teams, schedules) and its iCal feeds
                             new tocsin.server.pagerduty.DirectoryApi(state.peopleStore(), state.scheduleStore(),
-                                    () -> self[0] == null ? provisionalUrl : self[0].publicUrl(), config.clock())
+                                    () -> self[0] == null ? provisionalUrl : self[0].publicUrl(), config.clock(),
+                                    tocsin.server.pagerduty.PolicyReferences.of(state.pagingConfigStore()))
                                     .register(routes);
                             paging.register(routes, provisionalUrl);
                             extraRoutes.accept(routes);

@@ -62,6 +62,17 @@ class MonitorPagesOnCallIT {
             assertThat(service.status()).as(service.body()).isEqualTo(201);
             String serviceId = service.json().at("/service/id").asText();
 
+            // The directory knows the policy pages the schedule and Alice, and will not let them be deleted.
+            String scheduleId = schedule.json().at("/schedule/id").asText();
+            String policyId = policy.json().at("/escalation_policy/id").asText();
+            assertThat(rest(tocsin, "GET", "/schedules/" + scheduleId, null).json()
+                    .at("/schedule/escalation_policies/0/id").asText()).isEqualTo(policyId);
+            TestServer.Reply deleteSchedule = rest(tocsin, "DELETE", "/schedules/" + scheduleId, null);
+            assertThat(deleteSchedule.status()).isEqualTo(400);
+            assertThat(deleteSchedule.json().at("/error/errors/0").asText())
+                    .contains("used by escalation policy 'Checkout' (" + policyId + ")");
+            assertThat(rest(tocsin, "DELETE", "/users/" + alice, null).status()).isEqualTo(400);
+
             ApiClient client = new ApiClient();
             client.setServerIndex(1);
             client.setServerVariables(Map.of("protocol", "http", "name", "127.0.0.1:" + tocsin.port()));

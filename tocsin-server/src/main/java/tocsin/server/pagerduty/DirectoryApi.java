@@ -36,16 +36,23 @@ public final class DirectoryApi {
     private final ScheduleStore schedules;
     private final Supplier<String> publicUrl;
     private final InstantSource clock;
+    private final PolicyReferences policies;
 
     /**
      * @param publicUrl where people reach Tocsin, read per request (it may be known only once the port is bound)
+     * @param policies  the escalation policies that page users and schedules
      */
     public DirectoryApi(PeopleStore people, ScheduleStore schedules, Supplier<String> publicUrl,
-                        InstantSource clock) {
+                        InstantSource clock, PolicyReferences policies) {
         this.people = people;
         this.schedules = schedules;
         this.publicUrl = publicUrl;
         this.clock = clock;
+        this.policies = policies;
+    }
+
+    PolicyReferences policies() {
+        return policies;
     }
 
     public void register(RouteTable routes) {

@@ -84,8 +84,10 @@ final class SchedulesRoutes {
         page.items().forEach(s -> ids.addAll(ScheduleJson.userIds(s.schedule(), null)));
         List<Map<String, Object>> items = new ArrayList<>();
         for (StoredSchedule s : page.items()) {
-            items.add(new ScheduleJson(api.json(), names(ids), s.schedule().timeZone())
-                    .summary(s.schedule(), s.description()));
+            Map<String, Object> item = new ScheduleJson(api.json(), names(ids), s.schedule().timeZone())
+                    .summary(s.schedule(), s.description());
+            item.put("escalation_policies", policyRefs(s.id()));
+            items.add(item);
         }
         ex.json(200, paging.envelope("schedules", items, page.more(paging.offset()), page.total()));
     }
@@ -111,7 +113,13 @@ final class SchedulesRoutes {
         answer(ex, 200, updated);
     }
 
+    private List<Map<String, Object>> policyRefs(String scheduleId) {
+        return api.policies().refs(tocsin.oncall.paging.Target.schedule(scheduleId), api.json().refs());
+    }
+
     private void delete(Exchange ex) {
+        api.policies().requireUnused(tocsin.oncall.paging.Target.schedule(ex.pathParam("id")), "schedule",
+                "The schedule");
         if (!api.schedules().deleteSchedule(ex.pathParam("id"))) {
             throw notFound(ex.pathParam("id"));
         }
@@ -259,8 +267,10 @@ final class SchedulesRoutes {
             ids.addAll(ScheduleJson.userIds(outerSchedule, wide));
         }
         ScheduleJson json = new ScheduleJson(api.json(), names(ids), zone);
-        ex.json(status, Map.of("schedule", json.full(schedule, s.description(), r, wide,
-                ICalRoutes.feedUrls(api, ScheduleStore.Feed.Kind.SCHEDULE, s.id()))));
+        Map<String, Object> full = json.full(schedule, s.description(), r, wide,
+                ICalRoutes.feedUrls(api, ScheduleStore.Feed.Kind.SCHEDULE, s.id()));
+        full.put("escalation_policies", policyRefs(s.id()));
+        ex.json(status, Map.of("schedule", full));
     }
 
     /** The stored schedule with the overrides that fall into the window. */

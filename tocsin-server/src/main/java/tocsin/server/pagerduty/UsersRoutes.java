@@ -112,6 +112,7 @@ final class UsersRoutes {
         if (p.role() == Role.OWNER) {
             throw ApiProblem.badRequest("The account owner cannot be deleted", List.of("user.role: owner"));
         }
+        api.policies().requireUnused(tocsin.oncall.paging.Target.user(p.id()), "user", "The user");
         if (!api.people().deletePerson(p.id())) {
             throw ApiProblem.notFound("User Not Found: no user with id " + p.id());
         }
