@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Concurrency: every field below is guarded by {@link #lock}, except {@link #statuses}, a concurrent view of the
  * group statuses that composites read without taking this monitor's lock.
  */
-abstract sealed class CompiledMonitor permits MetricMonitor, ServiceCheckMonitor, CompositeMonitor {
+abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, ServiceCheckMonitor, CompositeMonitor {
     /** The most groups one monitor tracks; further groups are ignored (and logged once). */
     static final int MAX_GROUPS = 10_000;
 
@@ -166,6 +166,26 @@ abstract sealed class CompiledMonitor permits MetricMonitor, ServiceCheckMonitor
         }
         out.saves.add(new Effects.Save(g.snapshot(id()), new Transition(id(), g.name, from, to, value,
                 windowStart, windowEnd, now, rendered, handles.stream().map(Handle::text).toList())));
+    }
+
+    /**
+     * Applies {@code notify_no_data} / {@code on_missing_data} to groups whose newest point is older than the
+     * no-data timeframe ({@code no_data_timeframe}, else {@code defaultTimeframeMillis}) before {@code end}.
+     */
+    void noData(Instant now, long end, long defaultTimeframeMillis, Effects out) {
+        tocsin.monitor.OnMissingData mode = options.onMissingData();
+        if (mode == tocsin.monitor.OnMissingData.DEFAULT && !options.notifyNoData()) {
+            return;
+        }
+        long timeframe = options.noDataTimeframe() != null ? options.noDataTimeframe() * 60_000
+                : defaultTimeframeMillis;
+        for (GroupRuntime g : groups.values()) {
+            if (g.lastDataAt == null || g.lastDataAt.toEpochMilli() >= end - timeframe) {
+                continue;
+            }
+            MonitorStatus to = mode == tocsin.monitor.OnMissingData.RESOLVE ? MonitorStatus.OK : MonitorStatus.NO_DATA;
+            transition(g, to, null, null, null, now, mode != tocsin.monitor.OnMissingData.SHOW_NO_DATA, out);
+        }
     }
 
     /** Sends reminders for groups that stay in a {@code renotify_statuses} state. */

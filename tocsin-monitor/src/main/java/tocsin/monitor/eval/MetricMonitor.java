@@ -3,7 +3,6 @@ package tocsin.monitor.eval;
 import tocsin.core.metric.SeriesKey;
 import tocsin.monitor.Monitor;
 import tocsin.monitor.MonitorStatus;
-import tocsin.monitor.OnMissingData;
 import tocsin.monitor.Thresholds;
 import tocsin.monitor.query.Comparator;
 import tocsin.monitor.query.MetricAlertQuery;
@@ -103,14 +102,15 @@ final class MetricMonitor extends CompiledMonitor {
             return;
         }
         g.value = v;
-        MonitorStatus to = classify(v, g.status);
+        MonitorStatus to = classify(query, thresholds, v, g.status);
         if (to.triggered() && !g.status.triggered() && inNewGroupDelay(g, now)) {
             return;
         }
         transition(g, to, v, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), now, true, out);
     }
 
-    MonitorStatus classify(double v, MonitorStatus current) {
+    /** The status for value {@code v}, with recovery hysteresis from {@code current}. */
+    static MonitorStatus classify(MetricAlertQuery query, Thresholds thresholds, double v, MonitorStatus current) {
         Comparator cmp = query.comparator();
         double critical = thresholds.critical() == null ? query.threshold() : thresholds.critical();
         boolean alert = current == MonitorStatus.ALERT
@@ -144,29 +144,16 @@ final class MetricMonitor extends CompiledMonitor {
                 evaluate(e.getKey(), now, out);
             }
         }
-        noData(now, end, out);
+        noData(now, end, Math.max(2 * windowMillis, 120_000), out);
         renotify(now, out);
-    }
-
-    private void noData(Instant now, long end, Effects out) {
-        OnMissingData mode = options.onMissingData();
-        if (mode == OnMissingData.DEFAULT && !options.notifyNoData()) {
-            return;
-        }
-        long timeframe = options.noDataTimeframe() != null ? options.noDataTimeframe() * 60_000
-                : Math.max(2 * windowMillis, 120_000);
-        for (GroupRuntime g : groups.values()) {
-            if (g.lastDataAt == null || g.lastDataAt.toEpochMilli() >= end - timeframe) {
-                continue;
-            }
-            MonitorStatus to = mode == OnMissingData.RESOLVE ? MonitorStatus.OK : MonitorStatus.NO_DATA;
-            boolean notify = mode != OnMissingData.SHOW_NO_DATA;
-            transition(g, to, null, null, null, now, notify, out);
-        }
     }
 
     @Override
     Double[] thresholdsForTemplates() {
+        return templateThresholds(query, thresholds);
+    }
+
+    static Double[] templateThresholds(MetricAlertQuery query, Thresholds thresholds) {
         return new Double[]{thresholds.critical() == null ? query.threshold() : thresholds.critical(),
                 thresholds.warning(), thresholds.ok()};
     }

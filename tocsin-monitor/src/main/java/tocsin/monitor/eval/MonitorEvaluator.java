@@ -66,6 +66,7 @@ public final class MonitorEvaluator implements MonitorListener {
     private final InstantSource clock;
     private final MonitorNotifier notifier;
     private final IncidentSink incidents;
+    private final tocsin.query.datadog.DatadogQueryEngine engine;
     private final Map<Long, CompiledMonitor> monitors = new ConcurrentHashMap<>();
     private final Map<String, List<CompiledMonitor>> byMetric = new ConcurrentHashMap<>();
     private final Map<Long, String> notEvaluated = new ConcurrentHashMap<>();
@@ -73,6 +74,16 @@ public final class MonitorEvaluator implements MonitorListener {
 
     public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier,
                             IncidentSink incidents) {
+        this(store, clock, notifier, incidents, null);
+    }
+
+    /**
+     * @param engine evaluates, on the tick, metric monitors whose query the streaming path cannot compute
+     *               (arithmetic, functions); null to leave them unevaluated
+     */
+    public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier,
+                            IncidentSink incidents, tocsin.query.datadog.DatadogQueryEngine engine) {
+        this.engine = engine;
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
@@ -148,12 +159,15 @@ public final class MonitorEvaluator implements MonitorListener {
         }
     }
 
-    private static CompiledMonitor compile(Monitor m) {
+    private CompiledMonitor compile(Monitor m) {
         MonitorQuery q = MonitorValidator.parse(m.definition().type(), m.definition().query());
         return switch (q) {
             case MetricAlertQuery mq -> {
                 MetricSelector selector = mq.parsedMetric().singleMetric().orElse(null);
-                yield selector == null ? null : new MetricMonitor(m, mq, selector);
+                if (selector != null) {
+                    yield new MetricMonitor(m, mq, selector);
+                }
+                yield engine == null ? null : new QueryMonitor(m, mq, engine);
             }
             case ServiceCheckQuery sq -> new ServiceCheckMonitor(m, sq);
             case CompositeQuery cq -> new CompositeMonitor(m, cq);
