@@ -35,8 +35,9 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
     final Map<String, MonitorStatus> statuses = new ConcurrentHashMap<>();
     private final MessageTemplate message;
     private final MessageTemplate escalation;
-    /** Whether a downtime mutes a group at an instant; set by the evaluator. */
-    volatile java.util.function.BiPredicate<GroupRuntime, Instant> downtimes = (g, now) -> false;
+    /** The downtime that mutes a group at an instant, or null; set by the evaluator. */
+    volatile java.util.function.BiFunction<GroupRuntime, Instant, tocsin.monitor.downtime.Downtime> downtimes =
+            (g, now) -> null;
 
     CompiledMonitor(Monitor monitor) {
         this.monitor = monitor;
@@ -103,7 +104,7 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
 
     /** Whether notifications for the group are silenced ({@code options.silenced}) or in a downtime at {@code now}. */
     boolean muted(GroupRuntime g, Instant now) {
-        if (downtimes.test(g, now)) {
+        if (downtimes.apply(g, now) != null) {
             return true;
         }
         for (Map.Entry<String, Long> e : options.silenced().entrySet()) {
@@ -148,7 +149,17 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
         g.modifiedAt = now;
         statuses.put(g.name, to);
         out.changedMonitors.add(id());
-        boolean sends = notify && (to != MonitorStatus.OK || from != MonitorStatus.OK) && !muted(g, now);
+        boolean muted = muted(g, now);
+        if (to.triggered()) {
+            // A group that triggers inside a downtime with mute_first_recovery_notification stays quiet when it
+            // recovers, even after the downtime ended.
+            tocsin.monitor.downtime.Downtime d = downtimes.apply(g, now);
+            g.muteNextRecovery = d != null && d.muteFirstRecoveryNotification();
+        } else if (to == MonitorStatus.OK && g.muteNextRecovery) {
+            g.muteNextRecovery = false;
+            muted = true;
+        }
+        boolean sends = notify && (to != MonitorStatus.OK || from != MonitorStatus.OK) && !muted;
         String rendered = "";
         List<Handle> handles = List.of();
         if (sends) {

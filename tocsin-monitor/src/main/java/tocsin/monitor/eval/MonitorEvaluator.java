@@ -128,10 +128,10 @@ public final class MonitorEvaluator implements MonitorListener {
         compiled.downtimes = (g, now) -> {
             for (tocsin.monitor.downtime.Downtime d : downtimes) {
                 if (d.mutes(monitor, g.tags, now)) {
-                    return true;
+                    return d;
                 }
             }
-            return false;
+            return null;
         };
         compiled.restore(store.groupStates(monitor.id()), clock.instant());
         CompiledMonitor old = monitors.put(monitor.id(), compiled);

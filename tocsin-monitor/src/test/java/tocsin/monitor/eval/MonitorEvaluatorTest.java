@@ -379,9 +379,27 @@ class MonitorEvaluatorTest {
 
         assertThat(sent).extracting(MonitorNotification::group).containsExactly("host:b", "host:a");
         assertThat(sent.getLast().to()).isEqualTo(MonitorStatus.OK);
-        // As Datadog does, the recovery after the downtime is sent (mute_first_recovery_notification is not honoured
-        // yet); resolving a dedup key that was never triggered is a no-op for the incident side.
+        // Without mute_first_recovery_notification the recovery after the downtime is sent, as Datadog does;
+        // resolving a dedup key that was never triggered is a no-op for the incident side.
         assertThat(incidents).containsExactly("trigger Web tocsin-monitor-" + m.id() + "-host:b [Alert] CPU on host:b",
                 "resolve Web tocsin-monitor-" + m.id() + "-host:a");
+    }
+
+    @Test
+    void muteFirstRecoveryNotificationSilencesTheRecoveryAfterTheDowntime() {
+        Monitor m = cpu(options());
+        eval.downtimesChanged(List.of(new tocsin.monitor.downtime.Downtime("d", "*", m.id(), List.of(),
+                new tocsin.monitor.downtime.Downtime.OneTime(T0, T0.plusSeconds(60)), "", "UTC", true,
+                List.of("alert"), List.of("expired"), T0, T0, null)));
+
+        push("cpu", 95, T0, "env:prod", "host:a");
+        clock.advance(Duration.ofSeconds(61));
+        push("cpu", 10, clock.instant(), "env:prod", "host:a");
+        clock.advance(Duration.ofSeconds(61));
+        push("cpu", 95, clock.instant(), "env:prod", "host:a");
+
+        assertThat(path(m)).containsExactly(MonitorStatus.ALERT, MonitorStatus.OK, MonitorStatus.ALERT);
+        assertThat(sent).extracting(MonitorNotification::to).containsExactly(MonitorStatus.ALERT);
+        assertThat(incidents).hasSize(1);
     }
 }
