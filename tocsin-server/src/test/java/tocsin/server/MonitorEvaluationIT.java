@@ -65,6 +65,31 @@ class MonitorEvaluationIT {
         }
     }
 
+    @Test
+    void groupStatesSurviveARestartAndEvaluationResumesFromThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        long id;
+        try (TestServer tocsin = TestServer.startOn(dir, c -> c)) {
+            ApiClient client = DatadogClients.forServer(tocsin);
+            id = new MonitorsApi(client).createMonitor(new Monitor().name("Queue").type(MonitorType.METRIC_ALERT)
+                    .query("min(last_1m):avg:it.queue.depth{env:it} by {host} > 80").message("queue")).getId();
+            submit(new MetricsApi(client), 95.0);
+        }
+        try (TestServer tocsin = TestServer.startOn(dir, c -> c)) {
+            ApiClient client = DatadogClients.forServer(tocsin);
+            MonitorsApi monitors = new MonitorsApi(client);
+            assertThat(monitors.getMonitor(id).getOverallState()).isEqualTo(MonitorOverallStates.ALERT);
+
+            submit(new MetricsApi(client), 12.0);
+
+            assertThat(monitors.getMonitor(id).getOverallState()).isEqualTo(MonitorOverallStates.OK);
+            JsonNode transitions = tocsin.adminGet("/api/tocsin/monitors/" + id + "/history").json()
+                    .get("transitions");
+            assertThat(transitions).extracting(t -> t.get("from").asText() + "->" + t.get("to").asText())
+                    .containsExactly("Alert->OK", "OK->Alert");
+        }
+    }
+
     private static void submit(MetricsApi metrics, double value) throws Exception {
         metrics.submitMetrics(new MetricPayload().series(List.of(new MetricSeries().metric("it.queue.depth")
                 .type(MetricIntakeType.GAUGE).tags(List.of("env:it"))
