@@ -93,13 +93,25 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
 
     abstract String comparator();
 
-    /** Whether the group may not alert yet ({@code new_group_delay}, {@code new_host_delay}). */
+    /** When Tocsin first saw data from a host (any metric), or null; set by the evaluator. */
+    volatile java.util.function.Function<String, Instant> hostFirstSeen = host -> null;
+
+    /**
+     * Whether the group may not alert yet: {@code new_group_delay} counts from the group's first point, and
+     * {@code new_host_delay} from the first point Tocsin saw from the group's host on any metric (Datadog counts
+     * from the host's start, which Tocsin approximates so).
+     */
     boolean inNewGroupDelay(GroupRuntime g, Instant now) {
-        long delay = options.newGroupDelay();
-        if (options.newHostDelay() != null && g.tags.containsKey("host")) {
-            delay = Math.max(delay, options.newHostDelay());
+        if (options.newGroupDelay() > 0 && now.isBefore(g.firstSeenAt.plusSeconds(options.newGroupDelay()))) {
+            return true;
         }
-        return delay > 0 && now.isBefore(g.firstSeenAt.plusSeconds(delay));
+        String host = g.tags.get("host");
+        if (options.newHostDelay() == null || options.newHostDelay() == 0 || host == null) {
+            return false;
+        }
+        Instant seen = hostFirstSeen.apply(host);
+        return seen != null && g.firstSeenAt.isAfter(Instant.EPOCH)
+                && now.isBefore(seen.plusSeconds(options.newHostDelay()));
     }
 
     /** Whether notifications for the group are silenced ({@code options.silenced}) or in a downtime at {@code now}. */

@@ -61,6 +61,8 @@ public final class MonitorEvaluator implements MonitorListener {
     /** The metric the intake stores service check runs under, valued with the status code (0 to 3). */
     public static final String SERVICE_CHECK_METRIC = "service_check.status";
     private static final int COMPOSITE_ROUNDS = 8;
+    /** Hosts remembered for {@code new_host_delay}; beyond this, new hosts are not delayed. */
+    private static final int MAX_HOSTS = 1_000_000;
 
     private final MonitorStore store;
     private final InstantSource clock;
@@ -71,6 +73,8 @@ public final class MonitorEvaluator implements MonitorListener {
     private final Map<String, List<CompiledMonitor>> byMetric = new ConcurrentHashMap<>();
     private final Map<Long, String> notEvaluated = new ConcurrentHashMap<>();
     private volatile List<tocsin.monitor.downtime.Downtime> downtimes = List.of();
+    /** When each host first sent data since this evaluator started, for {@code new_host_delay}. */
+    private final Map<String, Instant> hostsFirstSeen = new ConcurrentHashMap<>();
 
     public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier,
                             IncidentSink incidents) {
@@ -133,6 +137,7 @@ public final class MonitorEvaluator implements MonitorListener {
             }
             return null;
         };
+        compiled.hostFirstSeen = hostsFirstSeen::get;
         compiled.restore(store.groupStates(monitor.id()), clock.instant());
         CompiledMonitor old = monitors.put(monitor.id(), compiled);
         unindex(old);
@@ -185,7 +190,14 @@ public final class MonitorEvaluator implements MonitorListener {
         }
         Instant now = clock.instant();
         Map<CompiledMonitor, List<Integer>> routed = new IdentityHashMap<>();
+        SeriesKey previous = null;
         for (int i = 0; i < batch.size(); i++) {
+            if (batch.key(i) != previous) {
+                previous = batch.key(i);
+                if (hostsFirstSeen.size() < MAX_HOSTS) {
+                    previous.tagValue("host").ifPresent(h -> hostsFirstSeen.putIfAbsent(h, now));
+                }
+            }
             List<CompiledMonitor> candidates = byMetric.get(batch.key(i).name());
             if (candidates == null || rejected.test(i)) {
                 continue;

@@ -402,4 +402,24 @@ class MonitorEvaluatorTest {
         assertThat(sent).extracting(MonitorNotification::to).containsExactly(MonitorStatus.ALERT);
         assertThat(incidents).hasSize(1);
     }
+
+    @Test
+    void newHostDelayCountsFromTheHostsFirstDataOnAnyMetric() {
+        MonitorOptions o = new MonitorOptions(Thresholds.NONE, 0, 0, 300L, false, false, null, OnMissingData.DEFAULT,
+                null, null, Set.of(), "", true, List.of(), null, false, Map.of());
+        Monitor m = cpu(o);
+        push("cpu", 1, T0, "env:prod", "host:old");
+        push("disk", 1, T0, "host:other");
+        clock.advance(Duration.ofSeconds(301));
+
+        push("cpu", 95, clock.instant(), "env:prod", "host:old");
+        push("cpu", 95, clock.instant(), "env:prod", "host:other");
+        push("cpu", 95, clock.instant(), "env:prod", "host:new");
+
+        assertThat(eval.statuses(m.id())).containsEntry("host:old", MonitorStatus.ALERT)
+                .containsEntry("host:other", MonitorStatus.ALERT).containsEntry("host:new", MonitorStatus.OK);
+        clock.advance(Duration.ofSeconds(301));
+        push("cpu", 95, clock.instant(), "env:prod", "host:new");
+        assertThat(eval.statuses(m.id())).containsEntry("host:new", MonitorStatus.ALERT);
+    }
 }
