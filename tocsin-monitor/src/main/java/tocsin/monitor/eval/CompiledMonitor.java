@@ -238,6 +238,17 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
         }
     }
 
+    /**
+     * Notifies the group's current status again, as when a downtime that muted it ends
+     * ({@code notify_end_states}, {@code notify_end_types}).
+     */
+    void notifyCurrent(GroupRuntime g, Instant now, Effects out) {
+        String rendered = message.render(context(g, g.status, g.status, false, now));
+        g.lastNotifiedAt = now;
+        out.notifications.add(notification(g, g.status, g.status, false, rendered, Handle.find(rendered), now));
+        out.saves.add(new Effects.Save(g.snapshot(id()), null));
+    }
+
     private TemplateContext context(GroupRuntime g, MonitorStatus from, MonitorStatus to, boolean renotify,
                                     Instant now) {
         Double[] t = thresholdsForTemplates();

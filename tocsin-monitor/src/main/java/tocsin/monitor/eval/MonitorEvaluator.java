@@ -61,6 +61,8 @@ public final class MonitorEvaluator implements MonitorListener {
     /** The metric the intake stores service check runs under, valued with the status code (0 to 3). */
     public static final String SERVICE_CHECK_METRIC = "service_check.status";
     private static final int COMPOSITE_ROUNDS = 8;
+    /** The previous tick, for noticing downtimes that ended since. Only the ticker thread touches it. */
+    private Instant lastTick;
     /** Hosts remembered for {@code new_host_delay}; beyond this, new hosts are not delayed. */
     private static final int MAX_HOSTS = 1_000_000;
 
@@ -246,6 +248,11 @@ public final class MonitorEvaluator implements MonitorListener {
     /** Time-driven evaluation of every monitor. Call about once a second from one thread. */
     public void tick() {
         Instant now = clock.instant();
+        Instant previous = lastTick;
+        lastTick = now;
+        if (previous != null) {
+            downtimesEnded(previous, now);
+        }
         for (CompiledMonitor m : monitors.values()) {
             Effects out = new Effects();
             m.lock.lock();
@@ -260,6 +267,39 @@ public final class MonitorEvaluator implements MonitorListener {
             send(out);
         }
         composites(new HashSet<>(monitors.keySet()), now);
+    }
+
+    /**
+     * For each downtime that was in force at {@code previous} and is not at {@code now}: when it ended the way its
+     * {@code notify_end_types} name (expired or canceled), notifies every group it muted whose status is one of its
+     * {@code notify_end_states}, unless something else still mutes the group.
+     */
+    private void downtimesEnded(Instant previous, Instant now) {
+        for (tocsin.monitor.downtime.Downtime d : downtimes) {
+            if (d.activeAt(previous).isEmpty() || d.activeAt(now).isPresent()) {
+                continue;
+            }
+            String how = d.canceled() != null && !now.isBefore(d.canceled()) ? "canceled" : "expired";
+            if (!d.notifyEndTypes().contains(how)) {
+                continue;
+            }
+            for (CompiledMonitor m : monitors.values()) {
+                Effects out = new Effects();
+                m.lock.lock();
+                try {
+                    for (GroupRuntime g : m.groups.values()) {
+                        if (d.notifyEndStates().contains(g.status.renotifyName())
+                                && d.mutes(m.monitor, g.tags, previous) && !m.muted(g, now)) {
+                            m.notifyCurrent(g, now, out);
+                        }
+                    }
+                    save(out);
+                } finally {
+                    m.lock.unlock();
+                }
+                send(out);
+            }
+        }
     }
 
     /** Re-evaluates composites over {@code changed} monitors, repeatedly for composites of composites. */

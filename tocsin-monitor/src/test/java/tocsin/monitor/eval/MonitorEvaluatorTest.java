@@ -422,4 +422,53 @@ class MonitorEvaluatorTest {
         push("cpu", 95, clock.instant(), "env:prod", "host:new");
         assertThat(eval.statuses(m.id())).containsEntry("host:new", MonitorStatus.ALERT);
     }
+
+    tocsin.monitor.downtime.Downtime downtime(Monitor m, List<String> endTypes, Instant canceled) {
+        return new tocsin.monitor.downtime.Downtime("d", "*", m.id(), List.of(),
+                new tocsin.monitor.downtime.Downtime.OneTime(T0, T0.plusSeconds(60)), "", "UTC", false,
+                List.of("alert"), endTypes, T0, T0, canceled);
+    }
+
+    @Test
+    void anExpiringDowntimeNotifiesGroupsStillInItsEndStates() {
+        Monitor m = cpu(options());
+        eval.downtimesChanged(List.of(downtime(m, List.of("expired"), null)));
+        push("cpu", 95, T0, "env:prod", "host:a");
+        eval.tick();
+        assertThat(sent).isEmpty();
+
+        clock.advance(Duration.ofSeconds(61));
+        push("cpu", 95, clock.instant(), "env:prod", "host:a");
+        eval.tick();
+
+        assertThat(sent).singleElement().satisfies(n -> {
+            assertThat(n.to()).isEqualTo(MonitorStatus.ALERT);
+            assertThat(n.message()).isEqualTo("CPU 95 on a @pagerduty-Web");
+        });
+        eval.tick();
+        assertThat(sent).hasSize(1);
+    }
+
+    @Test
+    void aCanceledDowntimeNotifiesOnlyWhenCancelIsAnEndType() {
+        Monitor m = cpu(options());
+        eval.downtimesChanged(List.of(downtime(m, List.of("expired"), null)));
+        push("cpu", 95, T0, "env:prod", "host:a");
+        eval.tick();
+        clock.advance(Duration.ofSeconds(10));
+        eval.downtimesChanged(List.of(downtime(m, List.of("expired"), clock.instant())));
+        eval.tick();
+        assertThat(sent).isEmpty();
+
+        Monitor other = cpu(options());
+        eval.downtimesChanged(List.of(downtime(other, List.of("canceled"), null)));
+        push("cpu", 95, clock.instant(), "env:prod", "host:b");
+        eval.tick();
+        int before = sent.size();
+        clock.advance(Duration.ofSeconds(10));
+        eval.downtimesChanged(List.of(downtime(other, List.of("canceled"), clock.instant())));
+        eval.tick();
+        assertThat(sent.subList(before, sent.size())).extracting(MonitorNotification::monitorId, MonitorNotification::group)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(other.id(), "host:b"));
+    }
 }
