@@ -159,7 +159,7 @@ public final class Server implements AutoCloseable {
             // until then every intended notification is kept in the monitor's history.
             tocsin.monitor.eval.MonitorEvaluator evaluator = new tocsin.monitor.eval.MonitorEvaluator(
                     state.monitorStore(), config.clock(), tocsin.monitor.eval.MonitorNotifier.RECORD_ONLY,
-                    tocsin.monitor.eval.IncidentSink.RECORD_ONLY, queries);
+                    tocsin.monitor.eval.IncidentSink.RECORD_ONLY, metricSource);
             evaluator.start();
             monitorService.listener(evaluator);
             intake.onAccepted(evaluator::accept);

@@ -64,6 +64,25 @@ final class MetricMonitor extends CompiledMonitor {
         return selector.filter().matches(key);
     }
 
+    /**
+     * Reads the recent points of the monitor's series from {@code source} into the windows, so that a monitor
+     * created, changed or resumed after a restart evaluates at once instead of waiting for its windows to refill.
+     *
+     * @return how many points were read
+     */
+    long backfill(tocsin.query.MetricSource source, Instant now, long maxPoints) {
+        long end = now.toEpochMilli();
+        long from = end - options.evaluationDelay() * 1000 - windowMillis - shiftMillis - bucketMillis;
+        long read = 0;
+        for (tocsin.query.SourceSeries series : source.select(selector.metric(), selector.filter(), from, end)) {
+            tocsin.query.Points points = source.read(series, from, end);
+            for (int i = 0; i < points.size() && read < maxPoints; i++, read++) {
+                add(series.key(), points.timestamp(i), points.value(i), now);
+            }
+        }
+        return read;
+    }
+
     /** Adds a point; returns its group's name when the group should be evaluated, else null. */
     String add(SeriesKey key, long timestampMillis, double value, Instant now) {
         long end = now.toEpochMilli() - options.evaluationDelay() * 1000;

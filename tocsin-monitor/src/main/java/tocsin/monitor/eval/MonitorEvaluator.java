@@ -63,6 +63,8 @@ public final class MonitorEvaluator implements MonitorListener {
     private static final int COMPOSITE_ROUNDS = 8;
     /** The previous tick, for noticing downtimes that ended since. Only the ticker thread touches it. */
     private Instant lastTick;
+    /** The most points one monitor reads from the store when compiled. */
+    private static final long MAX_BACKFILL_POINTS = 2_000_000;
     /** Hosts remembered for {@code new_host_delay}; beyond this, new hosts are not delayed. */
     private static final int MAX_HOSTS = 1_000_000;
 
@@ -71,6 +73,7 @@ public final class MonitorEvaluator implements MonitorListener {
     private final MonitorNotifier notifier;
     private final IncidentSink incidents;
     private final tocsin.query.datadog.DatadogQueryEngine engine;
+    private final tocsin.query.MetricSource source;
     private final Map<Long, CompiledMonitor> monitors = new ConcurrentHashMap<>();
     private final Map<String, List<CompiledMonitor>> byMetric = new ConcurrentHashMap<>();
     private final Map<Long, String> notEvaluated = new ConcurrentHashMap<>();
@@ -84,12 +87,15 @@ public final class MonitorEvaluator implements MonitorListener {
     }
 
     /**
-     * @param engine evaluates, on the tick, metric monitors whose query the streaming path cannot compute
-     *               (arithmetic, functions); null to leave them unevaluated
+     * @param source the stored metrics: windows are filled from it when a monitor is compiled (created, changed,
+     *               resumed after a restart), and metric monitors whose query the streaming path cannot compute
+     *               (arithmetic, functions) are evaluated on the tick through the query engine over it; null for
+     *               neither
      */
     public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier,
-                            IncidentSink incidents, tocsin.query.datadog.DatadogQueryEngine engine) {
-        this.engine = engine;
+                            IncidentSink incidents, tocsin.query.MetricSource source) {
+        this.source = source;
+        this.engine = source == null ? null : tocsin.query.datadog.DatadogQueryEngine.over(source);
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
@@ -140,13 +146,28 @@ public final class MonitorEvaluator implements MonitorListener {
             return null;
         };
         compiled.hostFirstSeen = hostsFirstSeen::get;
-        compiled.restore(store.groupStates(monitor.id()), clock.instant());
-        CompiledMonitor old = monitors.put(monitor.id(), compiled);
-        unindex(old);
-        if (compiled instanceof MetricMonitor mm) {
-            byMetric.computeIfAbsent(mm.selector.metric(), k -> new CopyOnWriteArrayList<>()).add(compiled);
-        } else if (compiled instanceof ServiceCheckMonitor) {
-            byMetric.computeIfAbsent(ServiceCheckMonitor.METRIC, k -> new CopyOnWriteArrayList<>()).add(compiled);
+        Instant now = clock.instant();
+        compiled.restore(store.groupStates(monitor.id()), now);
+        // Indexed with its lock held: points arriving during the backfill wait, then count once (a point at a
+        // series' existing timestamp replaces it).
+        compiled.lock.lock();
+        try {
+            CompiledMonitor old = monitors.put(monitor.id(), compiled);
+            unindex(old);
+            if (compiled instanceof MetricMonitor mm) {
+                byMetric.computeIfAbsent(mm.selector.metric(), k -> new CopyOnWriteArrayList<>()).add(compiled);
+                if (source != null) {
+                    long read = mm.backfill(source, now, MAX_BACKFILL_POINTS);
+                    LOG.debug("Monitor {}: {} recent points read into its windows", monitor.id(), read);
+                }
+            } else if (compiled instanceof ServiceCheckMonitor) {
+                byMetric.computeIfAbsent(ServiceCheckMonitor.METRIC, k -> new CopyOnWriteArrayList<>()).add(compiled);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Monitor {}: could not read its recent points; its windows fill from new points", monitor.id(),
+                    e);
+        } finally {
+            compiled.lock.unlock();
         }
     }
 

@@ -471,4 +471,17 @@ class MonitorEvaluatorTest {
         assertThat(sent.subList(before, sent.size())).extracting(MonitorNotification::monitorId, MonitorNotification::group)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(other.id(), "host:b"));
     }
+
+    @Test
+    void aRewriteAtTheSameTimestampReplacesThePointAsTheStoreDoes() {
+        Monitor m = monitor(MonitorType.METRIC_ALERT, "sum(last_5m):sum:errors{*}.as_count() > 10", "", options());
+
+        push("errors", 8, T0, "host:a");
+        push("errors", 8, T0, "host:a"); // a retried request
+        push("errors", 9, T0, "host:a"); // last write wins
+        assertThat(store.transitions()).isEmpty();
+        push("errors", 2, T0.minusSeconds(30), "host:a"); // late, slotted in order
+        assertThat(eval.statuses(m.id())).containsEntry("*", MonitorStatus.ALERT);
+        assertThat(store.transitions().getFirst().value()).isEqualTo(11.0);
+    }
 }

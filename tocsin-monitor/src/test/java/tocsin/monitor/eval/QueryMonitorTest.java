@@ -11,7 +11,6 @@ import tocsin.monitor.MonitorStatus;
 import tocsin.monitor.MonitorType;
 import tocsin.monitor.Transition;
 import tocsin.query.InMemoryMetricSource;
-import tocsin.query.datadog.DatadogQueryEngine;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +26,7 @@ class QueryMonitorTest {
     final InMemoryMonitorStore store = new InMemoryMonitorStore(clock);
     final InMemoryMetricSource source = new InMemoryMetricSource();
     final MonitorEvaluator eval = new MonitorEvaluator(store, clock, MonitorNotifier.RECORD_ONLY,
-            IncidentSink.RECORD_ONLY, DatadogQueryEngine.over(source));
+            IncidentSink.RECORD_ONLY, source);
 
     void point(String metric, String host, Instant at, double v) {
         source.add(SeriesKey.of(metric, "host:" + host), MetricKind.GAUGE, at.toEpochMilli(), v);
@@ -82,5 +81,27 @@ class QueryMonitorTest {
         clock.advance(QueryMonitor.POLL);
         eval.tick();
         assertThat(eval.statuses(m.id())).containsEntry("*", MonitorStatus.ALERT);
+    }
+
+    @Test
+    void aNewMonitorFillsItsWindowsFromStoredPointsAndCountsRepeatsOnce() {
+        for (int s = 300; s >= 10; s -= 10) {
+            source.add(SeriesKey.of("errors", "host:a"), MetricKind.COUNT, T0.minusSeconds(s).toEpochMilli(), 1);
+        }
+        MonitorOptions fullWindow = new MonitorOptions(tocsin.monitor.Thresholds.NONE, 0, 0, null, true, false, null,
+                tocsin.monitor.OnMissingData.DEFAULT, null, null, java.util.Set.of(), "", true, List.of(), null,
+                false, java.util.Map.of());
+        Monitor m = store.create(new MonitorDefinition("errors", MonitorType.METRIC_ALERT,
+                "sum(last_5m):sum:errors{*} by {host}.as_count() > 29", "", List.of(), null, fullWindow),
+                new Creator("", "", ""));
+        eval.monitorChanged(m);
+
+        tocsin.core.metric.MetricBatch b = new tocsin.core.metric.MetricBatch();
+        b.add(SeriesKey.of("errors", "host:a"), MetricKind.COUNT, T0.minusSeconds(20).toEpochMilli(), 1); // a retry
+        b.add(SeriesKey.of("errors", "host:a"), MetricKind.COUNT, T0.toEpochMilli(), 1);
+        eval.accept(b, i -> false);
+
+        assertThat(eval.statuses(m.id())).containsEntry("host:a", MonitorStatus.ALERT);
+        assertThat(store.transitions().getFirst().value()).isEqualTo(30.0); // 29 in the window (T0-290s..T0) + 1
     }
 }
