@@ -81,9 +81,8 @@ public final class MonitorValidator {
             }
             checkOrder(m.comparator(), t, errors);
             if (m.parsedMetric().singleMetric().isEmpty()) {
-                warnings.add("query: Tocsin evaluates metric monitors over one metric (with a space aggregation and "
-                        + "by-clause) as data arrives; this query combines metrics or applies functions, so the "
-                        + "monitor is stored but not evaluated yet");
+                warnings.add("query: this query combines metrics or applies functions, so Tocsin evaluates it every "
+                        + "10 s over the stored data rather than as each point arrives");
             }
         } else if (query instanceof CompositeQuery c) {
             checkComposite(c, selfId, errors);

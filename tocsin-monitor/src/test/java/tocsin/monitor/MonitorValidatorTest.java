@@ -35,7 +35,7 @@ class MonitorValidatorTest {
         assertThat(r.warnings()).isEmpty();
         assertThat(r.definition().options().thresholds().critical()).isEqualTo(80.0);
         assertThat(validator.validate(def(MonitorType.QUERY_ALERT, "avg(last_5m):a{*} / b{*} > 1", Thresholds.NONE,
-                ""), 0).warnings()).singleElement().asString().contains("not evaluated yet");
+                ""), 0).warnings()).singleElement().asString().contains("every 10 s");
     }
 
     @Test

@@ -182,7 +182,7 @@ public final class Server implements AutoCloseable {
             // intended notification is kept in the monitor's history.
             tocsin.monitor.eval.MonitorEvaluator evaluator = new tocsin.monitor.eval.MonitorEvaluator(
                     state.monitorStore(), config.clock(), tocsin.monitor.eval.MonitorNotifier.RECORD_ONLY,
-                    monitorIncidents);
+                    monitorIncidents, metricSource);
             evaluator.start();
             monitorService.listener(evaluator);
             intake.onAccepted(evaluator::accept);

@@ -65,6 +65,59 @@ class MonitorEvaluationIT {
         }
     }
 
+    @Test
+    void groupStatesSurviveARestartAndEvaluationResumesFromThem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        long id;
+        try (TestServer tocsin = TestServer.startOn(dir, c -> c)) {
+            ApiClient client = DatadogClients.forServer(tocsin);
+            id = new MonitorsApi(client).createMonitor(new Monitor().name("Queue").type(MonitorType.METRIC_ALERT)
+                    .query("min(last_1m):avg:it.queue.depth{env:it} by {host} > 80").message("queue")).getId();
+            submit(new MetricsApi(client), 95.0);
+        }
+        try (TestServer tocsin = TestServer.startOn(dir, c -> c)) {
+            ApiClient client = DatadogClients.forServer(tocsin);
+            MonitorsApi monitors = new MonitorsApi(client);
+            assertThat(monitors.getMonitor(id).getOverallState()).isEqualTo(MonitorOverallStates.ALERT);
+
+            submit(new MetricsApi(client), 12.0);
+
+            assertThat(monitors.getMonitor(id).getOverallState()).isEqualTo(MonitorOverallStates.OK);
+            JsonNode transitions = tocsin.adminGet("/api/tocsin/monitors/" + id + "/history").json()
+                    .get("transitions");
+            assertThat(transitions).extracting(t -> t.get("from").asText() + "->" + t.get("to").asText())
+                    .containsExactly("Alert->OK", "OK->Alert");
+        }
+    }
+
+    @Test
+    void checkRunsDriveAServiceCheckMonitor() throws Exception {
+        try (TestServer tocsin = TestServer.start()) {
+            ApiClient client = DatadogClients.forServer(tocsin);
+            MonitorsApi monitors = new MonitorsApi(client);
+            Monitor m = monitors.createMonitor(new Monitor().name("HTTP").type(MonitorType.SERVICE_CHECK)
+                    .query("\"it.http.ok\".over(\"env:it\").by(\"host\").last(2).count_by_status()")
+                    .message("{{#is_alert}}{{host.name}} is down{{/is_alert}}")
+                    .options(new com.datadog.api.client.v1.model.MonitorOptions().thresholds(
+                            new com.datadog.api.client.v1.model.MonitorThresholds().critical(2.0).ok(1.0))
+                            // The client's default new_host_delay (300 s) would hold back this brand-new host.
+                            .newHostDelay(0L)));
+            var checks = new com.datadog.api.client.v1.api.ServiceChecksApi(client);
+            long now = System.currentTimeMillis() / 1000;
+            for (int i = 0; i < 2; i++) {
+                checks.submitServiceCheck(List.of(new com.datadog.api.client.v1.model.ServiceCheck()
+                        .check("it.http.ok").hostName("web-1").tags(List.of("env:it")).timestamp(now - 2 + i)
+                        .status(com.datadog.api.client.v1.model.ServiceCheckStatus.CRITICAL).message("refused")));
+            }
+
+            assertThat(monitors.getMonitor(m.getId()).getOverallState()).isEqualTo(MonitorOverallStates.ALERT);
+            JsonNode t = tocsin.adminGet("/api/tocsin/monitors/" + m.getId() + "/history").json()
+                    .get("transitions").get(0);
+            assertThat(t.get("group").asText()).isEqualTo("host:web-1");
+            assertThat(t.get("notification").asText()).isEqualTo("web-1 is down");
+        }
+    }
+
     private static void submit(MetricsApi metrics, double value) throws Exception {
         metrics.submitMetrics(new MetricPayload().series(List.of(new MetricSeries().metric("it.queue.depth")
                 .type(MetricIntakeType.GAUGE).tags(List.of("env:it"))

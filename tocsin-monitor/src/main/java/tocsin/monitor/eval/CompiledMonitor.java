@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Concurrency: every field below is guarded by {@link #lock}, except {@link #statuses}, a concurrent view of the
  * group statuses that composites read without taking this monitor's lock.
  */
-abstract sealed class CompiledMonitor permits MetricMonitor, ServiceCheckMonitor, CompositeMonitor {
+abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, ServiceCheckMonitor, CompositeMonitor {
     /** The most groups one monitor tracks; further groups are ignored (and logged once). */
     static final int MAX_GROUPS = 10_000;
 
@@ -35,8 +35,9 @@ abstract sealed class CompiledMonitor permits MetricMonitor, ServiceCheckMonitor
     final Map<String, MonitorStatus> statuses = new ConcurrentHashMap<>();
     private final MessageTemplate message;
     private final MessageTemplate escalation;
-    /** Whether a downtime mutes a group at an instant; set by the evaluator. */
-    volatile java.util.function.BiPredicate<GroupRuntime, Instant> downtimes = (g, now) -> false;
+    /** The downtime that mutes a group at an instant, or null; set by the evaluator. */
+    volatile java.util.function.BiFunction<GroupRuntime, Instant, tocsin.monitor.downtime.Downtime> downtimes =
+            (g, now) -> null;
 
     CompiledMonitor(Monitor monitor) {
         this.monitor = monitor;
@@ -92,18 +93,30 @@ abstract sealed class CompiledMonitor permits MetricMonitor, ServiceCheckMonitor
 
     abstract String comparator();
 
-    /** Whether the group may not alert yet ({@code new_group_delay}, {@code new_host_delay}). */
+    /** When Tocsin first saw data from a host (any metric), or null; set by the evaluator. */
+    volatile java.util.function.Function<String, Instant> hostFirstSeen = host -> null;
+
+    /**
+     * Whether the group may not alert yet: {@code new_group_delay} counts from the group's first point, and
+     * {@code new_host_delay} from the first point Tocsin saw from the group's host on any metric (Datadog counts
+     * from the host's start, which Tocsin approximates so).
+     */
     boolean inNewGroupDelay(GroupRuntime g, Instant now) {
-        long delay = options.newGroupDelay();
-        if (options.newHostDelay() != null && g.tags.containsKey("host")) {
-            delay = Math.max(delay, options.newHostDelay());
+        if (options.newGroupDelay() > 0 && now.isBefore(g.firstSeenAt.plusSeconds(options.newGroupDelay()))) {
+            return true;
         }
-        return delay > 0 && now.isBefore(g.firstSeenAt.plusSeconds(delay));
+        String host = g.tags.get("host");
+        if (options.newHostDelay() == null || options.newHostDelay() == 0 || host == null) {
+            return false;
+        }
+        Instant seen = hostFirstSeen.apply(host);
+        return seen != null && g.firstSeenAt.isAfter(Instant.EPOCH)
+                && now.isBefore(seen.plusSeconds(options.newHostDelay()));
     }
 
     /** Whether notifications for the group are silenced ({@code options.silenced}) or in a downtime at {@code now}. */
     boolean muted(GroupRuntime g, Instant now) {
-        if (downtimes.test(g, now)) {
+        if (downtimes.apply(g, now) != null) {
             return true;
         }
         for (Map.Entry<String, Long> e : options.silenced().entrySet()) {
@@ -148,7 +161,17 @@ abstract sealed class CompiledMonitor permits MetricMonitor, ServiceCheckMonitor
         g.modifiedAt = now;
         statuses.put(g.name, to);
         out.changedMonitors.add(id());
-        boolean sends = notify && (to != MonitorStatus.OK || from != MonitorStatus.OK) && !muted(g, now);
+        boolean muted = muted(g, now);
+        if (to.triggered()) {
+            // A group that triggers inside a downtime with mute_first_recovery_notification stays quiet when it
+            // recovers, even after the downtime ended.
+            tocsin.monitor.downtime.Downtime d = downtimes.apply(g, now);
+            g.muteNextRecovery = d != null && d.muteFirstRecoveryNotification();
+        } else if (to == MonitorStatus.OK && g.muteNextRecovery) {
+            g.muteNextRecovery = false;
+            muted = true;
+        }
+        boolean sends = notify && (to != MonitorStatus.OK || from != MonitorStatus.OK) && !muted;
         String rendered = "";
         List<Handle> handles = List.of();
         if (sends) {
@@ -166,6 +189,26 @@ abstract sealed class CompiledMonitor permits MetricMonitor, ServiceCheckMonitor
         }
         out.saves.add(new Effects.Save(g.snapshot(id()), new Transition(id(), g.name, from, to, value,
                 windowStart, windowEnd, now, rendered, handles.stream().map(Handle::text).toList())));
+    }
+
+    /**
+     * Applies {@code notify_no_data} / {@code on_missing_data} to groups whose newest point is older than the
+     * no-data timeframe ({@code no_data_timeframe}, else {@code defaultTimeframeMillis}) before {@code end}.
+     */
+    void noData(Instant now, long end, long defaultTimeframeMillis, Effects out) {
+        tocsin.monitor.OnMissingData mode = options.onMissingData();
+        if (mode == tocsin.monitor.OnMissingData.DEFAULT && !options.notifyNoData()) {
+            return;
+        }
+        long timeframe = options.noDataTimeframe() != null ? options.noDataTimeframe() * 60_000
+                : defaultTimeframeMillis;
+        for (GroupRuntime g : groups.values()) {
+            if (g.lastDataAt == null || g.lastDataAt.toEpochMilli() >= end - timeframe) {
+                continue;
+            }
+            MonitorStatus to = mode == tocsin.monitor.OnMissingData.RESOLVE ? MonitorStatus.OK : MonitorStatus.NO_DATA;
+            transition(g, to, null, null, null, now, mode != tocsin.monitor.OnMissingData.SHOW_NO_DATA, out);
+        }
     }
 
     /** Sends reminders for groups that stay in a {@code renotify_statuses} state. */
@@ -193,6 +236,17 @@ abstract sealed class CompiledMonitor permits MetricMonitor, ServiceCheckMonitor
             out.notifications.add(notification(g, g.status, g.status, true, rendered, Handle.find(rendered), now));
             out.saves.add(new Effects.Save(g.snapshot(id()), null));
         }
+    }
+
+    /**
+     * Notifies the group's current status again, as when a downtime that muted it ends
+     * ({@code notify_end_states}, {@code notify_end_types}).
+     */
+    void notifyCurrent(GroupRuntime g, Instant now, Effects out) {
+        String rendered = message.render(context(g, g.status, g.status, false, now));
+        g.lastNotifiedAt = now;
+        out.notifications.add(notification(g, g.status, g.status, false, rendered, Handle.find(rendered), now));
+        out.saves.add(new Effects.Save(g.snapshot(id()), null));
     }
 
     private TemplateContext context(GroupRuntime g, MonitorStatus from, MonitorStatus to, boolean renotify,

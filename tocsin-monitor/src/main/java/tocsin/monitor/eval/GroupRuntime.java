@@ -23,6 +23,8 @@ final class GroupRuntime {
     Instant lastNoDataAt;
     Instant lastNotifiedAt;
     int renotifyCount;
+    /** Whether the next recovery is muted ({@code mute_first_recovery_notification} of a downtime). */
+    boolean muteNextRecovery;
     /** Timestamp of the newest data point. */
     Instant lastDataAt;
     Instant modifiedAt;

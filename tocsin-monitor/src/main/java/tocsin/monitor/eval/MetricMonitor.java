@@ -3,7 +3,6 @@ package tocsin.monitor.eval;
 import tocsin.core.metric.SeriesKey;
 import tocsin.monitor.Monitor;
 import tocsin.monitor.MonitorStatus;
-import tocsin.monitor.OnMissingData;
 import tocsin.monitor.Thresholds;
 import tocsin.monitor.query.Comparator;
 import tocsin.monitor.query.MetricAlertQuery;
@@ -65,6 +64,25 @@ final class MetricMonitor extends CompiledMonitor {
         return selector.filter().matches(key);
     }
 
+    /**
+     * Reads the recent points of the monitor's series from {@code source} into the windows, so that a monitor
+     * created, changed or resumed after a restart evaluates at once instead of waiting for its windows to refill.
+     *
+     * @return how many points were read
+     */
+    long backfill(tocsin.query.MetricSource source, Instant now, long maxPoints) {
+        long end = now.toEpochMilli();
+        long from = end - options.evaluationDelay() * 1000 - windowMillis - shiftMillis - bucketMillis;
+        long read = 0;
+        for (tocsin.query.SourceSeries series : source.select(selector.metric(), selector.filter(), from, end)) {
+            tocsin.query.Points points = source.read(series, from, end);
+            for (int i = 0; i < points.size() && read < maxPoints; i++, read++) {
+                add(series.key(), points.timestamp(i), points.value(i), now);
+            }
+        }
+        return read;
+    }
+
     /** Adds a point; returns its group's name when the group should be evaluated, else null. */
     String add(SeriesKey key, long timestampMillis, double value, Instant now) {
         long end = now.toEpochMilli() - options.evaluationDelay() * 1000;
@@ -103,14 +121,15 @@ final class MetricMonitor extends CompiledMonitor {
             return;
         }
         g.value = v;
-        MonitorStatus to = classify(v, g.status);
+        MonitorStatus to = classify(query, thresholds, v, g.status);
         if (to.triggered() && !g.status.triggered() && inNewGroupDelay(g, now)) {
             return;
         }
         transition(g, to, v, Instant.ofEpochMilli(start), Instant.ofEpochMilli(end), now, true, out);
     }
 
-    MonitorStatus classify(double v, MonitorStatus current) {
+    /** The status for value {@code v}, with recovery hysteresis from {@code current}. */
+    static MonitorStatus classify(MetricAlertQuery query, Thresholds thresholds, double v, MonitorStatus current) {
         Comparator cmp = query.comparator();
         double critical = thresholds.critical() == null ? query.threshold() : thresholds.critical();
         boolean alert = current == MonitorStatus.ALERT
@@ -144,29 +163,16 @@ final class MetricMonitor extends CompiledMonitor {
                 evaluate(e.getKey(), now, out);
             }
         }
-        noData(now, end, out);
+        noData(now, end, Math.max(2 * windowMillis, 120_000), out);
         renotify(now, out);
-    }
-
-    private void noData(Instant now, long end, Effects out) {
-        OnMissingData mode = options.onMissingData();
-        if (mode == OnMissingData.DEFAULT && !options.notifyNoData()) {
-            return;
-        }
-        long timeframe = options.noDataTimeframe() != null ? options.noDataTimeframe() * 60_000
-                : Math.max(2 * windowMillis, 120_000);
-        for (GroupRuntime g : groups.values()) {
-            if (g.lastDataAt == null || g.lastDataAt.toEpochMilli() >= end - timeframe) {
-                continue;
-            }
-            MonitorStatus to = mode == OnMissingData.RESOLVE ? MonitorStatus.OK : MonitorStatus.NO_DATA;
-            boolean notify = mode != OnMissingData.SHOW_NO_DATA;
-            transition(g, to, null, null, null, now, notify, out);
-        }
     }
 
     @Override
     Double[] thresholdsForTemplates() {
+        return templateThresholds(query, thresholds);
+    }
+
+    static Double[] templateThresholds(MetricAlertQuery query, Thresholds thresholds) {
         return new Double[]{thresholds.critical() == null ? query.threshold() : thresholds.critical(),
                 thresholds.warning(), thresholds.ok()};
     }

@@ -61,18 +61,41 @@ public final class MonitorEvaluator implements MonitorListener {
     /** The metric the intake stores service check runs under, valued with the status code (0 to 3). */
     public static final String SERVICE_CHECK_METRIC = "service_check.status";
     private static final int COMPOSITE_ROUNDS = 8;
+    /** The previous tick, for noticing downtimes that ended since. Only the ticker thread touches it. */
+    private Instant lastTick;
+    /** The most points one monitor reads from the store when compiled. */
+    private static final long MAX_BACKFILL_POINTS = 2_000_000;
+    /** Hosts remembered for {@code new_host_delay}; beyond this, new hosts are not delayed. */
+    private static final int MAX_HOSTS = 1_000_000;
 
     private final MonitorStore store;
     private final InstantSource clock;
     private final MonitorNotifier notifier;
     private final IncidentSink incidents;
+    private final tocsin.query.datadog.DatadogQueryEngine engine;
+    private final tocsin.query.MetricSource source;
     private final Map<Long, CompiledMonitor> monitors = new ConcurrentHashMap<>();
     private final Map<String, List<CompiledMonitor>> byMetric = new ConcurrentHashMap<>();
     private final Map<Long, String> notEvaluated = new ConcurrentHashMap<>();
     private volatile List<tocsin.monitor.downtime.Downtime> downtimes = List.of();
+    /** When each host first sent data since this evaluator started, for {@code new_host_delay}. */
+    private final Map<String, Instant> hostsFirstSeen = new ConcurrentHashMap<>();
 
     public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier,
                             IncidentSink incidents) {
+        this(store, clock, notifier, incidents, null);
+    }
+
+    /**
+     * @param source the stored metrics: windows are filled from it when a monitor is compiled (created, changed,
+     *               resumed after a restart), and metric monitors whose query the streaming path cannot compute
+     *               (arithmetic, functions) are evaluated on the tick through the query engine over it; null for
+     *               neither
+     */
+    public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier,
+                            IncidentSink incidents, tocsin.query.MetricSource source) {
+        this.source = source;
+        this.engine = source == null ? null : tocsin.query.datadog.DatadogQueryEngine.over(source);
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
@@ -117,18 +140,34 @@ public final class MonitorEvaluator implements MonitorListener {
         compiled.downtimes = (g, now) -> {
             for (tocsin.monitor.downtime.Downtime d : downtimes) {
                 if (d.mutes(monitor, g.tags, now)) {
-                    return true;
+                    return d;
                 }
             }
-            return false;
+            return null;
         };
-        compiled.restore(store.groupStates(monitor.id()), clock.instant());
-        CompiledMonitor old = monitors.put(monitor.id(), compiled);
-        unindex(old);
-        if (compiled instanceof MetricMonitor mm) {
-            byMetric.computeIfAbsent(mm.selector.metric(), k -> new CopyOnWriteArrayList<>()).add(compiled);
-        } else if (compiled instanceof ServiceCheckMonitor) {
-            byMetric.computeIfAbsent(ServiceCheckMonitor.METRIC, k -> new CopyOnWriteArrayList<>()).add(compiled);
+        compiled.hostFirstSeen = hostsFirstSeen::get;
+        Instant now = clock.instant();
+        compiled.restore(store.groupStates(monitor.id()), now);
+        // Indexed with its lock held: points arriving during the backfill wait, then count once (a point at a
+        // series' existing timestamp replaces it).
+        compiled.lock.lock();
+        try {
+            CompiledMonitor old = monitors.put(monitor.id(), compiled);
+            unindex(old);
+            if (compiled instanceof MetricMonitor mm) {
+                byMetric.computeIfAbsent(mm.selector.metric(), k -> new CopyOnWriteArrayList<>()).add(compiled);
+                if (source != null) {
+                    long read = mm.backfill(source, now, MAX_BACKFILL_POINTS);
+                    LOG.debug("Monitor {}: {} recent points read into its windows", monitor.id(), read);
+                }
+            } else if (compiled instanceof ServiceCheckMonitor) {
+                byMetric.computeIfAbsent(ServiceCheckMonitor.METRIC, k -> new CopyOnWriteArrayList<>()).add(compiled);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Monitor {}: could not read its recent points; its windows fill from new points", monitor.id(),
+                    e);
+        } finally {
+            compiled.lock.unlock();
         }
     }
 
@@ -148,12 +187,15 @@ public final class MonitorEvaluator implements MonitorListener {
         }
     }
 
-    private static CompiledMonitor compile(Monitor m) {
+    private CompiledMonitor compile(Monitor m) {
         MonitorQuery q = MonitorValidator.parse(m.definition().type(), m.definition().query());
         return switch (q) {
             case MetricAlertQuery mq -> {
                 MetricSelector selector = mq.parsedMetric().singleMetric().orElse(null);
-                yield selector == null ? null : new MetricMonitor(m, mq, selector);
+                if (selector != null) {
+                    yield new MetricMonitor(m, mq, selector);
+                }
+                yield engine == null ? null : new QueryMonitor(m, mq, engine);
             }
             case ServiceCheckQuery sq -> new ServiceCheckMonitor(m, sq);
             case CompositeQuery cq -> new CompositeMonitor(m, cq);
@@ -171,7 +213,14 @@ public final class MonitorEvaluator implements MonitorListener {
         }
         Instant now = clock.instant();
         Map<CompiledMonitor, List<Integer>> routed = new IdentityHashMap<>();
+        SeriesKey previous = null;
         for (int i = 0; i < batch.size(); i++) {
+            if (batch.key(i) != previous) {
+                previous = batch.key(i);
+                if (hostsFirstSeen.size() < MAX_HOSTS) {
+                    previous.tagValue("host").ifPresent(h -> hostsFirstSeen.putIfAbsent(h, now));
+                }
+            }
             List<CompiledMonitor> candidates = byMetric.get(batch.key(i).name());
             if (candidates == null || rejected.test(i)) {
                 continue;
@@ -220,6 +269,11 @@ public final class MonitorEvaluator implements MonitorListener {
     /** Time-driven evaluation of every monitor. Call about once a second from one thread. */
     public void tick() {
         Instant now = clock.instant();
+        Instant previous = lastTick;
+        lastTick = now;
+        if (previous != null) {
+            downtimesEnded(previous, now);
+        }
         for (CompiledMonitor m : monitors.values()) {
             Effects out = new Effects();
             m.lock.lock();
@@ -234,6 +288,39 @@ public final class MonitorEvaluator implements MonitorListener {
             send(out);
         }
         composites(new HashSet<>(monitors.keySet()), now);
+    }
+
+    /**
+     * For each downtime that was in force at {@code previous} and is not at {@code now}: when it ended the way its
+     * {@code notify_end_types} name (expired or canceled), notifies every group it muted whose status is one of its
+     * {@code notify_end_states}, unless something else still mutes the group.
+     */
+    private void downtimesEnded(Instant previous, Instant now) {
+        for (tocsin.monitor.downtime.Downtime d : downtimes) {
+            if (d.activeAt(previous).isEmpty() || d.activeAt(now).isPresent()) {
+                continue;
+            }
+            String how = d.canceled() != null && !now.isBefore(d.canceled()) ? "canceled" : "expired";
+            if (!d.notifyEndTypes().contains(how)) {
+                continue;
+            }
+            for (CompiledMonitor m : monitors.values()) {
+                Effects out = new Effects();
+                m.lock.lock();
+                try {
+                    for (GroupRuntime g : m.groups.values()) {
+                        if (d.notifyEndStates().contains(g.status.renotifyName())
+                                && d.mutes(m.monitor, g.tags, previous) && !m.muted(g, now)) {
+                            m.notifyCurrent(g, now, out);
+                        }
+                    }
+                    save(out);
+                } finally {
+                    m.lock.unlock();
+                }
+                send(out);
+            }
+        }
     }
 
     /** Re-evaluates composites over {@code changed} monitors, repeatedly for composites of composites. */

@@ -3,7 +3,6 @@ package tocsin.monitor.eval;
 import tocsin.core.metric.SeriesKey;
 import tocsin.monitor.Monitor;
 import tocsin.monitor.MonitorStatus;
-import tocsin.monitor.OnMissingData;
 import tocsin.monitor.Thresholds;
 import tocsin.monitor.query.ServiceCheckQuery;
 
@@ -104,17 +103,7 @@ final class ServiceCheckMonitor extends CompiledMonitor {
 
     @Override
     void tick(Instant now, Effects out) {
-        OnMissingData mode = options.onMissingData();
-        if (mode != OnMissingData.DEFAULT || options.notifyNoData()) {
-            long timeframe = options.noDataTimeframe() != null ? options.noDataTimeframe() * 60_000
-                    : NO_DATA_DEFAULT_MILLIS;
-            for (GroupRuntime g : groups.values()) {
-                if (g.lastDataAt != null && g.lastDataAt.toEpochMilli() < now.toEpochMilli() - timeframe) {
-                    transition(g, mode == OnMissingData.RESOLVE ? MonitorStatus.OK : MonitorStatus.NO_DATA, null, null,
-                            null, now, mode != OnMissingData.SHOW_NO_DATA, out);
-                }
-            }
-        }
+        noData(now, now.toEpochMilli(), NO_DATA_DEFAULT_MILLIS, out);
         renotify(now, out);
     }
 

@@ -379,9 +379,109 @@ class MonitorEvaluatorTest {
 
         assertThat(sent).extracting(MonitorNotification::group).containsExactly("host:b", "host:a");
         assertThat(sent.getLast().to()).isEqualTo(MonitorStatus.OK);
-        // As Datadog does, the recovery after the downtime is sent (mute_first_recovery_notification is not honoured
-        // yet); resolving a dedup key that was never triggered is a no-op for the incident side.
+        // Without mute_first_recovery_notification the recovery after the downtime is sent, as Datadog does;
+        // resolving a dedup key that was never triggered is a no-op for the incident side.
         assertThat(incidents).containsExactly("trigger Web tocsin-monitor-" + m.id() + "-host:b [Alert] CPU on host:b",
                 "resolve Web tocsin-monitor-" + m.id() + "-host:a");
+    }
+
+    @Test
+    void muteFirstRecoveryNotificationSilencesTheRecoveryAfterTheDowntime() {
+        Monitor m = cpu(options());
+        eval.downtimesChanged(List.of(new tocsin.monitor.downtime.Downtime("d", "*", m.id(), List.of(),
+                new tocsin.monitor.downtime.Downtime.OneTime(T0, T0.plusSeconds(60)), "", "UTC", true,
+                List.of("alert"), List.of("expired"), T0, T0, null)));
+
+        push("cpu", 95, T0, "env:prod", "host:a");
+        clock.advance(Duration.ofSeconds(61));
+        push("cpu", 10, clock.instant(), "env:prod", "host:a");
+        clock.advance(Duration.ofSeconds(61));
+        push("cpu", 95, clock.instant(), "env:prod", "host:a");
+
+        assertThat(path(m)).containsExactly(MonitorStatus.ALERT, MonitorStatus.OK, MonitorStatus.ALERT);
+        assertThat(sent).extracting(MonitorNotification::to).containsExactly(MonitorStatus.ALERT);
+        assertThat(incidents).hasSize(1);
+    }
+
+    @Test
+    void newHostDelayCountsFromTheHostsFirstDataOnAnyMetric() {
+        MonitorOptions o = new MonitorOptions(Thresholds.NONE, 0, 0, 300L, false, false, null, OnMissingData.DEFAULT,
+                null, null, Set.of(), "", true, List.of(), null, false, Map.of());
+        Monitor m = cpu(o);
+        push("cpu", 1, T0, "env:prod", "host:old");
+        push("disk", 1, T0, "host:other");
+        clock.advance(Duration.ofSeconds(301));
+
+        push("cpu", 95, clock.instant(), "env:prod", "host:old");
+        push("cpu", 95, clock.instant(), "env:prod", "host:other");
+        push("cpu", 95, clock.instant(), "env:prod", "host:new");
+
+        assertThat(eval.statuses(m.id())).containsEntry("host:old", MonitorStatus.ALERT)
+                .containsEntry("host:other", MonitorStatus.ALERT).containsEntry("host:new", MonitorStatus.OK);
+        clock.advance(Duration.ofSeconds(301));
+        push("cpu", 95, clock.instant(), "env:prod", "host:new");
+        assertThat(eval.statuses(m.id())).containsEntry("host:new", MonitorStatus.ALERT);
+    }
+
+    tocsin.monitor.downtime.Downtime downtime(Monitor m, List<String> endTypes, Instant canceled) {
+        return new tocsin.monitor.downtime.Downtime("d", "*", m.id(), List.of(),
+                new tocsin.monitor.downtime.Downtime.OneTime(T0, T0.plusSeconds(60)), "", "UTC", false,
+                List.of("alert"), endTypes, T0, T0, canceled);
+    }
+
+    @Test
+    void anExpiringDowntimeNotifiesGroupsStillInItsEndStates() {
+        Monitor m = cpu(options());
+        eval.downtimesChanged(List.of(downtime(m, List.of("expired"), null)));
+        push("cpu", 95, T0, "env:prod", "host:a");
+        eval.tick();
+        assertThat(sent).isEmpty();
+
+        clock.advance(Duration.ofSeconds(61));
+        push("cpu", 95, clock.instant(), "env:prod", "host:a");
+        eval.tick();
+
+        assertThat(sent).singleElement().satisfies(n -> {
+            assertThat(n.to()).isEqualTo(MonitorStatus.ALERT);
+            assertThat(n.message()).isEqualTo("CPU 95 on a @pagerduty-Web");
+        });
+        eval.tick();
+        assertThat(sent).hasSize(1);
+    }
+
+    @Test
+    void aCanceledDowntimeNotifiesOnlyWhenCancelIsAnEndType() {
+        Monitor m = cpu(options());
+        eval.downtimesChanged(List.of(downtime(m, List.of("expired"), null)));
+        push("cpu", 95, T0, "env:prod", "host:a");
+        eval.tick();
+        clock.advance(Duration.ofSeconds(10));
+        eval.downtimesChanged(List.of(downtime(m, List.of("expired"), clock.instant())));
+        eval.tick();
+        assertThat(sent).isEmpty();
+
+        Monitor other = cpu(options());
+        eval.downtimesChanged(List.of(downtime(other, List.of("canceled"), null)));
+        push("cpu", 95, clock.instant(), "env:prod", "host:b");
+        eval.tick();
+        int before = sent.size();
+        clock.advance(Duration.ofSeconds(10));
+        eval.downtimesChanged(List.of(downtime(other, List.of("canceled"), clock.instant())));
+        eval.tick();
+        assertThat(sent.subList(before, sent.size())).extracting(MonitorNotification::monitorId, MonitorNotification::group)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(other.id(), "host:b"));
+    }
+
+    @Test
+    void aRewriteAtTheSameTimestampReplacesThePointAsTheStoreDoes() {
+        Monitor m = monitor(MonitorType.METRIC_ALERT, "sum(last_5m):sum:errors{*}.as_count() > 10", "", options());
+
+        push("errors", 8, T0, "host:a");
+        push("errors", 8, T0, "host:a"); // a retried request
+        push("errors", 9, T0, "host:a"); // last write wins
+        assertThat(store.transitions()).isEmpty();
+        push("errors", 2, T0.minusSeconds(30), "host:a"); // late, slotted in order
+        assertThat(eval.statuses(m.id())).containsEntry("*", MonitorStatus.ALERT);
+        assertThat(store.transitions().getFirst().value()).isEqualTo(11.0);
     }
 }

@@ -1,0 +1,2 @@
+/** Datadog's monitor message templates and {@code @}-handles. */
+package tocsin.monitor.template;
