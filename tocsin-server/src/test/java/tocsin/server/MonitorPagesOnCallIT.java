@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,10 +72,7 @@ class MonitorPagesOnCallIT {
                     .contains("used by escalation policy 'Checkout' (" + policyId + ")");
             assertThat(rest(tocsin, "DELETE", "/users/" + alice, null).status()).isEqualTo(400);
 
-            ApiClient client = new ApiClient();
-            client.setServerIndex(1);
-            client.setServerVariables(Map.of("protocol", "http", "name", "127.0.0.1:" + tocsin.port()));
-            client.configureApiKeys(Map.of("apiKeyAuth", TestServer.ADMIN_KEY, "appKeyAuth", TestServer.ADMIN_KEY));
+            ApiClient client = DatadogClients.forServer(tocsin);
             MonitorsApi monitors = new MonitorsApi(client);
             MetricsApi metrics = new MetricsApi(client);
 
