@@ -106,7 +106,7 @@ class RemoteWriteIT {
         assertThat(garbage.json().get("errorType").asText()).isEqualTo("bad_data");
 
         TestServer.Reply stale = write(writeRequest(List.<String[]>of(new String[]{"__name__", "rw_old"}), 1,
-                System.currentTimeMillis() - 3 * 3600_000L));
+                System.currentTimeMillis() - 4 * 3600_000L)); // beyond the 3 h remote write accepts
         assertThat(stale.status()).isEqualTo(400);
         assertThat(stale.json().get("error").asText()).contains("refused");
 
