@@ -23,12 +23,14 @@ import java.util.Map;
  */
 public final class TestProtos {
     private static final Descriptor METRIC_PAYLOAD;
+    private static final Descriptor SKETCH_PAYLOAD;
     private static final Descriptor WRITE_REQUEST;
 
     static {
         try {
-            METRIC_PAYLOAD = FileDescriptor.buildFrom(agentPayload(), new FileDescriptor[0])
-                    .findMessageTypeByName("MetricPayload");
+            FileDescriptor agent = FileDescriptor.buildFrom(agentPayload(), new FileDescriptor[0]);
+            METRIC_PAYLOAD = agent.findMessageTypeByName("MetricPayload");
+            SKETCH_PAYLOAD = agent.findMessageTypeByName("SketchPayload");
             WRITE_REQUEST = FileDescriptor.buildFrom(remote(), new FileDescriptor[0])
                     .findMessageTypeByName("WriteRequest");
         } catch (DescriptorValidationException e) {
@@ -83,6 +85,48 @@ public final class TestProtos {
             b.setField(seriesType.findFieldByName("source_type_name"), "System");
             b.setField(seriesType.findFieldByName("future_field"), "ignored by the decoder");
             payload.addRepeatedField(METRIC_PAYLOAD.findFieldByName("series"), b.build());
+        }
+        return payload.build().toByteArray();
+    }
+
+    /** One Agent {@code Dogsketch}: keys and counts as the Agent's {@code pkg/quantile} makes them. */
+    public record Dogsketch(long ts, long cnt, double min, double max, double sum, List<Integer> k, List<Integer> n) {
+    }
+
+    /** One {@code SketchPayload.Sketch}. */
+    public record AgentSketch(String metric, String host, List<String> tags, List<Dogsketch> dogsketches,
+                              int legacyDistributions) {
+    }
+
+    public static byte[] sketchPayload(List<AgentSketch> sketches) {
+        Descriptor sketchType = SKETCH_PAYLOAD.findNestedTypeByName("Sketch");
+        Descriptor dogType = sketchType.findNestedTypeByName("Dogsketch");
+        Descriptor distType = sketchType.findNestedTypeByName("Distribution");
+        DynamicMessage.Builder payload = DynamicMessage.newBuilder(SKETCH_PAYLOAD);
+        for (AgentSketch s : sketches) {
+            DynamicMessage.Builder b = DynamicMessage.newBuilder(sketchType);
+            b.setField(sketchType.findFieldByName("metric"), s.metric());
+            b.setField(sketchType.findFieldByName("host"), s.host());
+            for (String t : s.tags()) {
+                b.addRepeatedField(sketchType.findFieldByName("tags"), t);
+            }
+            for (Dogsketch d : s.dogsketches()) {
+                DynamicMessage.Builder dog = DynamicMessage.newBuilder(dogType)
+                        .setField(dogType.findFieldByName("ts"), d.ts())
+                        .setField(dogType.findFieldByName("cnt"), d.cnt())
+                        .setField(dogType.findFieldByName("min"), d.min())
+                        .setField(dogType.findFieldByName("max"), d.max())
+                        .setField(dogType.findFieldByName("avg"), d.cnt() == 0 ? 0 : d.sum() / d.cnt())
+                        .setField(dogType.findFieldByName("sum"), d.sum());
+                d.k().forEach(k -> dog.addRepeatedField(dogType.findFieldByName("k"), k));
+                d.n().forEach(n -> dog.addRepeatedField(dogType.findFieldByName("n"), n));
+                b.addRepeatedField(sketchType.findFieldByName("dogsketches"), dog.build());
+            }
+            for (int i = 0; i < s.legacyDistributions(); i++) {
+                b.addRepeatedField(sketchType.findFieldByName("distributions"), DynamicMessage.newBuilder(distType)
+                        .setField(distType.findFieldByName("ts"), 1L).build());
+            }
+            payload.addRepeatedField(SKETCH_PAYLOAD.findFieldByName("sketches"), b.build());
         }
         return payload.build().toByteArray();
     }
@@ -149,8 +193,27 @@ public final class TestProtos {
         DescriptorProto payload = message("MetricPayload",
                 repeated(ref("series", 1, ".datadog.agentpayload.MetricPayload.MetricSeries"))).toBuilder()
                 .addNestedType(point).addNestedType(resource).addNestedType(series).addEnumType(metricType).build();
+        DescriptorProto distribution = message("Distribution",
+                field("ts", 1, Type.TYPE_INT64), field("cnt", 2, Type.TYPE_INT64),
+                repeated(field("v", 7, Type.TYPE_DOUBLE)));
+        DescriptorProto dogsketch = message("Dogsketch",
+                field("ts", 1, Type.TYPE_INT64), field("cnt", 2, Type.TYPE_INT64),
+                field("min", 3, Type.TYPE_DOUBLE), field("max", 4, Type.TYPE_DOUBLE),
+                field("avg", 5, Type.TYPE_DOUBLE), field("sum", 6, Type.TYPE_DOUBLE),
+                repeated(field("k", 7, Type.TYPE_SINT32)), repeated(field("n", 8, Type.TYPE_UINT32)));
+        DescriptorProto sketch = message("Sketch",
+                field("metric", 1, Type.TYPE_STRING), field("host", 2, Type.TYPE_STRING),
+                repeated(ref("distributions", 3, ".datadog.agentpayload.SketchPayload.Sketch.Distribution")),
+                repeated(field("tags", 4, Type.TYPE_STRING)),
+                repeated(ref("dogsketches", 7, ".datadog.agentpayload.SketchPayload.Sketch.Dogsketch")))
+                .toBuilder().addNestedType(distribution).addNestedType(dogsketch).build();
+        DescriptorProto common = message("CommonMetadata", field("agent_version", 1, Type.TYPE_STRING));
+        DescriptorProto sketchPayload = message("SketchPayload",
+                repeated(ref("sketches", 1, ".datadog.agentpayload.SketchPayload.Sketch")),
+                ref("metadata", 2, ".datadog.agentpayload.CommonMetadata")).toBuilder().addNestedType(sketch).build();
         return FileDescriptorProto.newBuilder().setName("agent_payload.proto").setPackage("datadog.agentpayload")
-                .setSyntax("proto3").addMessageType(payload).build();
+                .setSyntax("proto3").addMessageType(payload).addMessageType(common).addMessageType(sketchPayload)
+                .build();
     }
 
     private static FileDescriptorProto remote() {

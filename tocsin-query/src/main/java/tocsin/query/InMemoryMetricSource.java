@@ -3,6 +3,8 @@ package tocsin.query;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.Sketch;
+import tocsin.core.metric.SketchBatch;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,7 +18,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * A {@link MetricSource} held in memory, for tests and for modules that evaluate queries without a store (the monitor
  * module's tests, the server's query route tests). A point written twice at the same timestamp keeps the last value;
- * a series written with a different kind takes the latest kind, as a store would after a type change.
+ * a series written with a different kind takes the latest kind, as a store would after a type change. Distribution
+ * sketches added at the same series and timestamp merge, as the store merges them per bucket (alignment to buckets is
+ * the caller's: this source keeps the timestamps it is given).
  *
  * <p>Thread-safe: one read-write lock guards all series. Not meant for large data.
  */
@@ -27,6 +31,57 @@ public final class InMemoryMetricSource implements MetricSource {
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Map<SeriesKey, Stored>> byMetric = new HashMap<>();
+    private final Map<String, Map<SeriesKey, NavigableMap<Long, Sketch>>> sketches = new HashMap<>();
+
+    /** Adds a distribution point: the sketch of the values observed at {@code timestampMillis}. */
+    public InMemoryMetricSource addSketch(SeriesKey key, long timestampMillis, Sketch sketch) {
+        lock.writeLock().lock();
+        try {
+            putSketch(key, timestampMillis, sketch);
+        } finally {
+            lock.writeLock().unlock();
+        }
+        return this;
+    }
+
+    /** Adds every distribution point of a batch. */
+    public InMemoryMetricSource add(SketchBatch batch) {
+        lock.writeLock().lock();
+        try {
+            for (SketchBatch.Entry e : batch.entries()) {
+                putSketch(e.key(), e.timestampMillis(), e.sketch());
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        return this;
+    }
+
+    private void putSketch(SeriesKey key, long timestampMillis, Sketch sketch) {
+        sketches.computeIfAbsent(key.name(), n -> new HashMap<>()).computeIfAbsent(key, k -> new TreeMap<>())
+                .merge(timestampMillis, sketch, Sketch::merge);
+    }
+
+    @Override
+    public List<SourceSketches> selectSketches(String metric, TagFilter filter, long fromMillis, long toMillis) {
+        lock.readLock().lock();
+        try {
+            List<SourceSketches> out = new ArrayList<>();
+            if (fromMillis > toMillis) {
+                return out;
+            }
+            for (var e : sketches.getOrDefault(metric, Map.of()).entrySet()) {
+                NavigableMap<Long, Sketch> range = e.getValue().subMap(fromMillis, true, toMillis, true);
+                if (filter.matches(e.getKey()) && !range.isEmpty()) {
+                    out.add(SourceSketches.of(e.getKey(), range.keySet().stream().mapToLong(Long::longValue)
+                            .toArray(), range.values().toArray(Sketch[]::new)));
+                }
+            }
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
 
     /** Adds one point. */
     public InMemoryMetricSource add(SeriesKey key, MetricKind kind, long timestampMillis, double value) {
@@ -88,6 +143,14 @@ public final class InMemoryMetricSource implements MetricSource {
             for (var metric : byMetric.entrySet()) {
                 for (Stored s : metric.getValue().values()) {
                     if (!s.points().subMap(fromMillis, true, toMillis, true).isEmpty()) {
+                        out.add(metric.getKey());
+                        break;
+                    }
+                }
+            }
+            for (var metric : sketches.entrySet()) {
+                for (NavigableMap<Long, Sketch> s : metric.getValue().values()) {
+                    if (!s.subMap(fromMillis, true, toMillis, true).isEmpty() && !out.contains(metric.getKey())) {
                         out.add(metric.getKey());
                         break;
                     }

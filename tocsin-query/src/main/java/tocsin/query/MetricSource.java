@@ -22,7 +22,18 @@ public interface MetricSource {
     Points read(SourceSeries series, long fromMillis, long toMillis);
 
     /**
-     * The names of the metrics with at least one point in {@code [fromMillis, toMillis]}, for languages whose
+     * The distribution series of this metric whose tags satisfy the filter, each with its sketches of the buckets
+     * in {@code [fromMillis, toMillis]} (series without any are left out). Distributions are what percentile queries
+     * ({@code p95:}) read; order does not matter.
+     *
+     * <p>The default knows no distributions; a source over a store that keeps them should override it.
+     */
+    default List<SourceSketches> selectSketches(String metric, TagFilter filter, long fromMillis, long toMillis) {
+        return List.of();
+    }
+
+    /**
+     * The names of the metrics (distributions included) with at least one point in {@code [fromMillis, toMillis]}, for languages whose
      * selectors need not name their metric: PromQL's {@code {job="api"}} and {@code {__name__=~"http_.*"}}, and its
      * {@code /api/v1/label/__name__/values}. A source may answer a superset (names with no point in the range); the
      * engine reads the points anyway.

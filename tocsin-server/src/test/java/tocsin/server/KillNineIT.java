@@ -66,6 +66,13 @@ class KillNineIT {
                                 + "/api/v2/series")).header("DD-API-KEY", KEY).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+                String dist = "{\"series\":[{\"metric\":\"it.kill9.dist\",\"points\":[[" + ts + ",[" + i + ","
+                        + (i + 1) + "]]],\"tags\":[\"batch:" + i + "\"]}]}";
+                r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port[0]
+                                + "/api/v1/distribution_points")).header("DD-API-KEY", KEY)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(dist))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
             }
         } finally {
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
@@ -84,6 +91,17 @@ class KillNineIT {
                 sum += point.get(1).isNull() ? 0 : point.get(1).asDouble();
             }
             assertThat(sum).as(r.body()).isEqualTo(50.0);
+            // distributions (sketches) too: 50 points of 2 values each, 0..50
+            String d = "/api/v1/query?from=" + (ts - 300) + "&to=" + (ts + 300) + "&query="
+                    + URLEncoder.encode("count:it.kill9.dist{*}.rollup(600)", StandardCharsets.UTF_8);
+            r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port[0] + d))
+                    .header("DD-API-KEY", KEY).build(), HttpResponse.BodyHandlers.ofString());
+            double count = 0;
+            for (var point : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body())
+                    .at("/series/0/pointlist")) {
+                count += point.get(1).isNull() ? 0 : point.get(1).asDouble();
+            }
+            assertThat(count).as(r.body()).isEqualTo(100.0);
         } finally {
             second.destroy();
             second.waitFor(20, TimeUnit.SECONDS);

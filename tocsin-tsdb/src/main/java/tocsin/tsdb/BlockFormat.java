@@ -154,6 +154,40 @@ final class BlockFormat {
         }
     }
 
+    /** What {@link #writeDurably} puts in a file. */
+    @FunctionalInterface
+    interface Content {
+        void write(Writer out) throws IOException;
+    }
+
+    /**
+     * Writes {@code dir/name} so that a crash leaves either nothing or the whole file: the content goes to
+     * {@code name.tmp} (one a crash left behind is deleted first), which is synced, renamed to {@code name}, and the
+     * directory synced. If writing fails the temporary file is deleted and the exception rethrown.
+     *
+     * @return the bytes written
+     */
+    static long writeDurably(Disk disk, String dir, String name, Content content) throws IOException {
+        String tmp = dir + "/" + name + TEMPORARY_SUFFIX;
+        disk.delete(tmp);
+        long written;
+        try (Writer out = new Writer(disk, tmp)) {
+            content.write(out);
+            out.sync();
+            written = out.position();
+        } catch (IOException | RuntimeException e) {
+            try {
+                disk.delete(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        disk.move(tmp, dir + "/" + name);
+        disk.syncDirectory(dir);
+        return written;
+    }
+
     /**
      * Writes a file sequentially through a 1 MiB buffer, counting its position and its CRC32C from the start.
      * Not thread-safe.

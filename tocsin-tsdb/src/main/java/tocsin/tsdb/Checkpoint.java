@@ -65,39 +65,24 @@ final class Checkpoint {
                 sources.add(name);
             }
         }
-        String name = WalFormat.checkpointName(upTo);
-        String tmp = dir + "/" + name + TEMPORARY_SUFFIX;
-        disk.delete(tmp);
         RoaringBitmap live = new RoaringBitmap();
-        int series;
+        int[] series = new int[1];
         Filter filter = new Filter(floor, live);
-        long written;
-        try (BlockFormat.Writer out = new BlockFormat.Writer(disk, tmp)) {
+        long written = BlockFormat.writeDurably(disk, dir, WalFormat.checkpointName(upTo), out -> {
             out.bytes(WalFormat.segmentHeader());
             out.bytes(WalFormat.floorRecord(floor));
-            series = writeDefinitions(out, head, live);
+            series[0] = writeDefinitions(out, head, live);
             for (String source : sources) {
                 filter.copy(disk.readAll(dir + "/" + source), dir + "/" + source, out);
             }
-            out.sync();
-            written = out.position();
-        } catch (IOException | RuntimeException e) {
-            try {
-                disk.delete(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        disk.move(tmp, dir + "/" + name);
-        disk.syncDirectory(dir);
+        });
         long bytesRemoved = 0;
         for (String source : sources) {
             bytesRemoved += disk.size(dir + "/" + source);
             disk.delete(dir + "/" + source);
         }
         disk.syncDirectory(dir);
-        return new Result(upTo, series, filter.kept, filter.dropped, sources.size(), bytesRemoved, written);
+        return new Result(upTo, series[0], filter.kept, filter.dropped, sources.size(), bytesRemoved, written);
     }
 
     /** Series records for every series of the head: canonical ids first, so that aliases find their key taken. */

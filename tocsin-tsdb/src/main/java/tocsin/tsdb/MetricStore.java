@@ -2,6 +2,7 @@ package tocsin.tsdb;
 
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.SketchBatch;
 
 /**
  * Where metrics are kept: the interface the intake and the query engine are written against, owned by them and
@@ -29,4 +30,15 @@ public interface MetricStore {
 
     /** A querier over the closed range {@code [minMillis, maxMillis]}. */
     Querier querier(long minMillis, long maxMillis);
+
+    /**
+     * Appends distribution points (sketches), durable when it returns, with per-point problems in the result as
+     * for {@link #append}.
+     *
+     * @throws TsdbWriteException when the batch could not be made durable (answer with a retryable error)
+     */
+    AppendResult appendSketches(SketchBatch batch);
+
+    /** A reader of distribution sketches over the closed range {@code [minMillis, maxMillis]}. */
+    SketchQuerier sketchQuerier(long minMillis, long maxMillis);
 }

@@ -48,6 +48,11 @@ final class PendingAppend implements Wal.Entry {
 
     /** The result once every point has been decided. */
     AppendResult toResult(int accepted) {
+        return result(accepted, refused);
+    }
+
+    /** The result of {@code accepted} points and these refusals, listed in batch order. */
+    static AppendResult result(int accepted, List<Refused> refused) {
         if (refused.isEmpty()) {
             return new AppendResult(accepted, List.of());
         }

@@ -6,6 +6,7 @@ import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.SketchBatch;
 
 import java.io.IOException;
 import java.time.InstantSource;
@@ -44,6 +45,11 @@ import java.util.concurrent.CompletionException;
  * between groups, finds such points in its next group ({@link MemSeries#removed}) and moves them to the key's
  * series, created again under a new id, before logging. The limit and kind checks are made again for them.
  *
+ * <h2>Distributions</h2>
+ * Distribution metrics are kept as mergeable sketches, one per series per 10-second bucket, in a store of their own
+ * under {@code sketches/} with its own log, blocks, compaction and retention ({@link SketchStore}):
+ * {@link #appendSketches} and {@link #sketchQuerier}.
+ *
  * <p>Thread-safe: any number of threads may append and query at once.
  *
  * <p>On open: leftovers of an interrupted maintenance step are removed, the blocks are opened, the head's floor is
@@ -63,12 +69,14 @@ public final class Tsdb implements MetricStore, AutoCloseable {
     private final Wal wal;
     private final BlockSet blocks;
     private final Maintenance maintenance;
+    private final SketchStore sketches;
     private volatile boolean closed;
 
     private Tsdb(TsdbOptions options, Disk disk, Head head, WalReader.Report recovery, List<Block> blocks,
-                 List<String> blockProblems, boolean automaticMaintenance, long chunkSegmentBytes)
-            throws IOException {
+                 List<String> blockProblems, boolean automaticMaintenance, long chunkSegmentBytes,
+                 SketchStore sketches) throws IOException {
         this.disk = disk;
+        this.sketches = sketches;
         this.head = head;
         this.clock = options.clock();
         this.maxFutureSkewMillis = options.maxFutureSkew().toMillis();
@@ -106,6 +114,7 @@ public final class Tsdb implements MetricStore, AutoCloseable {
      */
     static Tsdb open(TsdbOptions options, Disk disk, boolean automaticMaintenance, long chunkSegmentBytes) {
         List<Block> blocks = new ArrayList<>();
+        SketchStore sketches = null;
         try {
             long started = System.nanoTime();
             disk.createDirectories(WAL_DIR);
@@ -130,8 +139,9 @@ public final class Tsdb implements MetricStore, AutoCloseable {
                     report.checkpoint() >= 0 ? "checkpoint " + report.checkpoint() + " and " : "",
                     report.segments(), report.records(), (System.nanoTime() - blocksOpened) / 1_000_000,
                     head.seriesCount(), replay.points, replay.inBlocks, replay.refused);
+            sketches = SketchStore.open(disk, options, automaticMaintenance);
             Tsdb tsdb = new Tsdb(options, disk, head, report, blocks, blockProblems, automaticMaintenance,
-                    chunkSegmentBytes);
+                    chunkSegmentBytes, sketches);
             if (replay.inBlocks > replay.points / 10) {
                 // A crash came between a block and its checkpoint (a few late samples refused live do not count):
                 // checkpoint what was replayed, so that the WAL does not carry the block's samples to the next cut.
@@ -140,6 +150,9 @@ public final class Tsdb implements MetricStore, AutoCloseable {
             return tsdb;
         } catch (IOException | RuntimeException e) {
             blocks.forEach(Block::release);
+            if (sketches != null) {
+                sketches.close();
+            }
             try {
                 disk.close();
             } catch (IOException suppressed) {
@@ -257,6 +270,34 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         return new StoreQuerier(blocks, blocks.pin(), head, minMillis, maxMillis);
     }
 
+    /**
+     * Appends distribution points and returns only once the accepted ones are durable. Each point's sketch is merged
+     * into its series' 10-second bucket ({@value SketchStore#BUCKET_MILLIS} ms, aligned to the epoch); a point is
+     * refused when it is too far in the future, when its bucket is already in an on-disk block, or when it would
+     * create a distribution series beyond {@link TsdbOptions#maxSeries()} (counted apart from sample series).
+     *
+     * @throws TsdbWriteException when the batch could not be made durable; nothing in it may be assumed stored
+     */
+    @Override
+    public AppendResult appendSketches(SketchBatch batch) {
+        if (closed) {
+            throw new TsdbWriteException("the store is closed", null);
+        }
+        return sketches.append(batch);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public SketchQuerier sketchQuerier(long minMillis, long maxMillis) {
+        if (minMillis > maxMillis) {
+            throw new IllegalArgumentException("minMillis " + minMillis + " is after maxMillis " + maxMillis);
+        }
+        if (closed) {
+            throw new IllegalStateException("the store is closed");
+        }
+        return sketches.querier(minMillis, maxMillis);
+    }
+
     /** The store's state now, for the server's metrics. Thread-safe; walks the head (see {@link TsdbStats}). */
     public TsdbStats stats() {
         BlockSet.View view = blocks.current();
@@ -284,6 +325,11 @@ public final class Tsdb implements MetricStore, AutoCloseable {
                 maintenance.seriesRemoved(), corrupt, blocks.readers(), maintenance.lastError());
     }
 
+    /** The state of the distribution sketches now, for the server's metrics. Thread-safe. */
+    public SketchStats sketchStats() {
+        return sketches.stats();
+    }
+
     /**
      * Logs what was appended before this call, stops maintenance (a block being written is abandoned, to be written
      * again from the WAL next time) and releases the files. Later appends fail. Queriers still open keep their
@@ -296,6 +342,7 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         }
         closed = true;
         maintenance.close();
+        sketches.close();
         wal.close();
         blocks.close();
         try {
@@ -307,7 +354,13 @@ public final class Tsdb implements MetricStore, AutoCloseable {
 
     /** Runs maintenance now (cut, checkpoint, truncate, retention, compaction) and waits; returns its errors. */
     List<String> maintain() {
-        return maintenance.runNow();
+        List<String> errors = new ArrayList<>(maintenance.runNow());
+        errors.addAll(sketches.maintain());
+        return errors;
+    }
+
+    SketchStore sketches() {
+        return sketches;
     }
 
     /** What the WAL replay found when this store opened. */

@@ -25,6 +25,8 @@ final class WalFormat {
     static final byte SERIES = 1;
     static final byte SAMPLES = 2;
     static final byte FLOOR = 3;
+    /** Distribution sketches: only in the sketch log and sketch blocks ({@link SketchFormat}). */
+    static final byte SKETCHES = 4;
     static final int FLOOR_RECORD_BYTES = RECORD_HEADER_BYTES + 8;
     static final String CHECKPOINT_PREFIX = "checkpoint.";
 
@@ -177,6 +179,12 @@ final class WalFormat {
                 }
             }
             case FLOOR -> visitor.floor(d.int64());
+            case SKETCHES -> {
+                if (!(visitor instanceof SketchFormat.SketchVisitor sketches)) {
+                    throw new MalformedRecordException("sketch record in a samples log");
+                }
+                SketchFormat.decodeSketches(d, sketches);
+            }
             default -> throw new MalformedRecordException("unknown record type " + type
                     + " (written by a newer version?)");
         }
@@ -212,9 +220,28 @@ final class WalFormat {
     }
 
     /** Builds one framed record: room for the header first, the payload after, header and CRC filled last. */
-    private static final class Encoder {
+    static final class Encoder {
         private byte[] buf;
         private int pos = RECORD_HEADER_BYTES;
+
+        /** The payload written so far, unframed. */
+        byte[] payload() {
+            return Arrays.copyOfRange(buf, RECORD_HEADER_BYTES, pos);
+        }
+
+        /** Appends bytes as they are (an encoded part of a payload). */
+        void raw(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
+        void bytes(byte[] b) {
+            uvarint(b.length);
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
 
         Encoder(int capacity) {
             buf = new byte[RECORD_HEADER_BYTES + capacity];
@@ -268,7 +295,7 @@ final class WalFormat {
         }
     }
 
-    private static final class Decoder {
+    static final class Decoder {
         private final byte[] buf;
         private int pos;
         private final int limit;
@@ -277,6 +304,25 @@ final class WalFormat {
             this.buf = buf;
             this.pos = pos;
             this.limit = limit;
+        }
+
+        boolean atEnd() {
+            return pos == limit;
+        }
+
+        /** A length-prefixed byte string: where it starts in the buffer; {@link #pos} moves past it. */
+        int bytesLength() throws MalformedRecordException {
+            return count();
+        }
+
+        int skip(int n) {
+            int at = pos;
+            pos += n;
+            return at;
+        }
+
+        byte[] buffer() {
+            return buf;
         }
 
         int u8() throws MalformedRecordException {

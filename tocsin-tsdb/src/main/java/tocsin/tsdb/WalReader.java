@@ -211,13 +211,14 @@ final class WalReader {
     }
 
     /** Null when the record at {@code pos} has a good CRC and parses completely; else what is wrong. */
-    private static String check(byte[] b, int pos, int length) {
+    private String check(byte[] b, int pos, int length) {
         int stored = WalFormat.getInt(b, pos + 5);
         if (stored != WalFormat.crc(b, pos, length)) {
             return "a CRC mismatch";
         }
         try {
-            WalFormat.decode(b[pos], b, pos + WalFormat.RECORD_HEADER_BYTES, length, NO_OP);
+            WalFormat.decode(b[pos], b, pos + WalFormat.RECORD_HEADER_BYTES, length,
+                    visitor instanceof SketchFormat.SketchVisitor ? SKETCH_NO_OP : NO_OP);
             return null;
         } catch (WalFormat.MalformedRecordException e) {
             return "a payload that does not parse: " + e.getMessage();
@@ -291,6 +292,21 @@ final class WalReader {
         problems.add(message);
         log.error(message);
     }
+
+    /** Checks sketch records in the sketch log, where the visitor takes them. */
+    private static final SketchFormat.SketchVisitor SKETCH_NO_OP = new SketchFormat.SketchVisitor() {
+        @Override
+        public void sketches(SketchSeries series) {
+        }
+
+        @Override
+        public void foreign() {
+        }
+
+        @Override
+        public void floor(long floor) {
+        }
+    };
 
     private static final WalFormat.RecordVisitor NO_OP = new WalFormat.RecordVisitor() {
         @Override

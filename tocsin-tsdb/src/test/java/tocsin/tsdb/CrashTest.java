@@ -1,20 +1,17 @@
 package tocsin.tsdb;
 
 import org.junit.jupiter.api.Test;
+import tocsin.tsdb.CrashRound.Fate;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,8 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CrashTest {
     static final long T0 = 1_700_000_000_000L;
     static final int SERIES_PER_THREAD = 4;
-
-    enum Fate { IN_FLIGHT, ACKNOWLEDGED, GONE }
 
     /** A point; its timestamp is taken from the shared clock when its batch is sent (MIN_VALUE until then). */
     static final class Point {
@@ -63,36 +58,22 @@ class CrashTest {
 
     @Test
     void everyAcknowledgedBatchSurvivesRandomCrashesAndNoBatchIsHalfApplied() throws Exception {
-        long seed = Seeds.seed("CrashTest");
-        Random master = new Random(seed);
-        int scenarios = 25;
-        for (int i = 0; i < scenarios; i++) {
-            long scenarioSeed = master.nextLong();
-            try {
-                runScenario(new Random(scenarioSeed));
-            } catch (AssertionError | Exception e) {
-                throw new AssertionError("scenario " + i + " failed; replay with -Dtests.seed=" + Seeds.hex(seed), e);
-            }
-        }
+        CrashRound.runScenarios("CrashTest", 25, T0 + 365 * 86_400_000L, Tsdb::open, () -> new Scenario());
         assertThat(blocksSeen).as("blocks were cut while crashing").isPositive();
     }
 
-    private void runScenario(Random random) throws Exception {
-        FaultyDisk disk = new FaultyDisk();
-        TsdbOptions options = TsdbOptions.of(Path.of("in-memory"))
-                .withClock(() -> Instant.ofEpochMilli(T0 + 365 * 86_400_000L))
-                .withWalSegmentBytes(4096 + random.nextInt(16_384))
-                .withBlockRange(Duration.ofMinutes(20));
-        List<Batch> batches = new ArrayList<>();
-        int rounds = 1 + random.nextInt(3);
-        for (int round = 0; round < rounds; round++) {
-            Tsdb tsdb = Tsdb.open(options, disk);
-            verify(tsdb, batches);
-            disk = crashWhileAppending(tsdb, disk, random, batches);
-            tsdb.close();
+    /** One scenario's batches. */
+    private final class Scenario implements CrashRound.Scenario {
+        private final List<Batch> batches = new ArrayList<>();
+
+        @Override
+        public void verify(Tsdb tsdb) {
+            CrashTest.this.verify(tsdb, batches);
         }
-        try (Tsdb tsdb = Tsdb.open(options, disk)) {
-            verify(tsdb, batches);
+
+        @Override
+        public FaultyDisk crashWhileAppending(Tsdb tsdb, FaultyDisk disk, Random random) throws InterruptedException {
+            return CrashTest.this.crashWhileAppending(tsdb, disk, random, batches);
         }
     }
 
@@ -101,11 +82,7 @@ class CrashTest {
             throws InterruptedException {
         int threads = 1 + random.nextInt(3);
         int crashAfter = random.nextInt(150);
-        switch (random.nextInt(5)) {
-            case 0 -> disk.failSyncs(1 + random.nextInt(crashAfter + 1));
-            case 1 -> disk.failWritesAfter(random.nextInt(20_000));
-            default -> { } // a plain power loss
-        }
+        CrashRound.injectFault(disk, random, crashAfter, 20_000);
         // Batch shapes are drawn up front, so that the seed fixes them whatever the interleaving.
         List<List<Batch>> planned = new ArrayList<>();
         for (int th = 0; th < threads; th++) {
@@ -125,35 +102,16 @@ class CrashTest {
         for (List<Batch> mine : planned) {
             batches.addAll(mine);
         }
-        AtomicInteger acknowledged = new AtomicInteger();
-        List<Thread> appenders = new ArrayList<>();
-        for (List<Batch> mine : planned) {
-            appenders.add(Thread.ofPlatform().start(() -> {
-                for (Batch batch : mine) {
-                    MetricBatch metricBatch = new MetricBatch();
-                    for (Point p : batch.points) {
-                        p.t = pointClock.addAndGet(p.step);
-                        metricBatch.add(p.key, MetricKind.GAUGE, p.t, p.v);
-                    }
-                    try {
-                        AppendResult result = tsdb.append(metricBatch);
-                        assertThat(result.rejections()).isEmpty();
-                        batch.fate = Fate.ACKNOWLEDGED;
-                        acknowledged.incrementAndGet();
-                    } catch (TsdbWriteException e) {
-                        return; // the store is down; this batch and the rest stay unacknowledged
-                    }
-                }
-            }));
-        }
-        while (acknowledged.get() < crashAfter && appenders.stream().anyMatch(Thread::isAlive)) {
-            Thread.onSpinWait();
-        }
-        FaultyDisk after = disk.crash(random, random.nextBoolean());
-        for (Thread t : appenders) {
-            t.join();
-        }
-        return after;
+        return CrashRound.appendUntilCrash(disk, random, planned, crashAfter, batch -> {
+            MetricBatch metricBatch = new MetricBatch();
+            for (Point p : batch.points) {
+                p.t = pointClock.addAndGet(p.step);
+                metricBatch.add(p.key, MetricKind.GAUGE, p.t, p.v);
+            }
+            AppendResult result = tsdb.append(metricBatch);
+            assertThat(result.rejections()).isEmpty();
+            batch.fate = Fate.ACKNOWLEDGED;
+        });
     }
 
     /** Checks the store against the batches' fates, then settles the fate of those that were in flight. */

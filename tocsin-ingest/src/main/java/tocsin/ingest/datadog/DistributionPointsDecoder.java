@@ -2,8 +2,9 @@ package tocsin.ingest.datadog;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.Sketch;
+import tocsin.core.metric.SketchBatch;
 import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
@@ -11,9 +12,7 @@ import tocsin.ingest.MalformedPayloadException;
 
 import java.io.IOException;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 import static tocsin.ingest.JsonParsing.expected;
 import static tocsin.ingest.JsonParsing.isNumber;
@@ -23,23 +22,22 @@ import static tocsin.ingest.datadog.JsonReading.INVALID_TIME;
  * Decodes Datadog's {@code POST /api/v1/distribution_points} body:
  * {@code {"series":[{"metric","points":[[ts,[v1,v2,...]],...],"tags":[...],"host","type":"distribution"}]}}.
  *
- * <p>Until distributions are stored as sketches, each accepted point becomes five summary points at its timestamp:
- * {@code <metric>.count} and {@code <metric>.sum} as {@link MetricKind#COUNT}, {@code <metric>.min},
- * {@code <metric>.max} and {@code <metric>.avg} as {@link MetricKind#GAUGE}. The raw values come back alongside as
- * {@link DistributionPoint}s, so a sketch stage can be added without changing the decoder. {@code host} becomes the
- * tag {@code host:<host>}; names and tags are normalised per {@link tocsin.ingest.DatadogNames}; a point is refused
- * whole when any of its values is not a finite number.
+ * <p>Each accepted point becomes one {@link Sketch} of its values at its timestamp, in a {@link SketchBatch}: a
+ * distribution is stored as sketches only, as Datadog does; no {@code .count/.sum/...} summary series are written
+ * (queries answer {@code count:}, {@code sum:}, {@code avg:}, {@code min:}, {@code max:} and percentiles from the
+ * sketches). {@code host} becomes the tag {@code host:<host>}; names and tags are normalised per
+ * {@link tocsin.ingest.DatadogNames}; a point is refused whole when any of its values is not a finite number, when it
+ * has no values, or more than {@value #MAX_VALUES_PER_POINT}.
  *
  * <p>Thread-safe (stateless); each call allocates its own state.
  */
 public final class DistributionPointsDecoder {
-    static final String[] SUFFIXES = {".count", ".sum", ".min", ".max", ".avg"};
-    private static final MetricKind[] KINDS = {
-            MetricKind.COUNT, MetricKind.COUNT, MetricKind.GAUGE, MetricKind.GAUGE, MetricKind.GAUGE};
+    /** Values one point may carry (Tocsin's limit; the body limit bounds a request anyway). */
+    public static final int MAX_VALUES_PER_POINT = 100_000;
 
     private final IngestResult.Builder out;
     private final SeriesReader series;
-    private final List<DistributionPoint> raw = new ArrayList<>();
+    private final SketchBatch sketches = new SketchBatch();
     private final SeriesReader.FieldReader fieldReader = this::readField;
     private final JsonReading.ElementReader pointReader = this::readPoint;
 
@@ -63,12 +61,13 @@ public final class DistributionPointsDecoder {
      */
     public static DistributionResult decode(byte[] json, InstantSource clock, IngestLimits limits)
             throws IngestException {
-        IngestResult.Builder out = IngestResult.builder(Math.max(16, json.length / 8));
+        IngestResult.Builder out = IngestResult.builder(0);
         DistributionPointsDecoder d = new DistributionPointsDecoder(limits, clock.millis(), out);
         if (!JsonReading.readArrayBody(json, "series", d::readSeries)) {
-            return new DistributionResult(IngestResult.empty(), List.of());
+            return DistributionResult.EMPTY;
         }
-        return new DistributionResult(out.build(), d.raw);
+        IngestResult rejections = out.build();
+        return new DistributionResult(d.sketches, rejections.rejections(), rejections.rejectedItems());
     }
 
     private void readSeries(JsonParser p, int index) throws IOException {
@@ -129,7 +128,9 @@ public final class DistributionPointsDecoder {
             int k = 0;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (isNumber(t) && Double.isFinite(p.getDoubleValue())) {
-                    value(p.getDoubleValue());
+                    if (k < MAX_VALUES_PER_POINT) {
+                        value(p.getDoubleValue());
+                    }
                 } else if (problem == null) {
                     problem = isNumber(t) ? "value " + p.getText() + " is not a finite number"
                             : expected("a number", p);
@@ -142,6 +143,10 @@ public final class DistributionPointsDecoder {
             }
             if (k == 0 && problem == null) {
                 problem = "no values";
+                problemItem = item + "[1]";
+            }
+            if (k > MAX_VALUES_PER_POINT && problem == null) {
+                problem = k + " values; at most " + MAX_VALUES_PER_POINT + " per point";
                 problemItem = item + "[1]";
             }
         }
@@ -191,34 +196,16 @@ public final class DistributionPointsDecoder {
     }
 
     private void end() {
-        SeriesKey base = series.endKey(SUFFIXES[0]);
-        if (base == null || points == 0) {
+        SeriesKey key = series.endKey(null);
+        if (key == null || points == 0) {
             return;
         }
-        String[] tags = base.tags().toArray(String[]::new);
-        SeriesKey[] summary = new SeriesKey[SUFFIXES.length];
-        for (int s = 0; s < SUFFIXES.length; s++) {
-            summary[s] = SeriesKey.of(base.name() + SUFFIXES[s], tags);
-        }
         for (int i = 0; i < points; i++) {
-            int from = starts[i];
-            int n = counts[i];
-            double sum = 0;
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int k = from; k < from + n; k++) {
-                double v = values[k];
-                sum += v;
-                min = Math.min(min, v);
-                max = Math.max(max, v);
+            Sketch.Builder b = Sketch.builder();
+            for (int k = starts[i]; k < starts[i] + counts[i]; k++) {
+                b.add(values[k]);
             }
-            long ts = timestamps[i];
-            out.add(summary[0], KINDS[0], ts, n);
-            out.add(summary[1], KINDS[1], ts, sum);
-            out.add(summary[2], KINDS[2], ts, min);
-            out.add(summary[3], KINDS[3], ts, max);
-            out.add(summary[4], KINDS[4], ts, sum / n);
-            raw.add(new DistributionPoint(base, ts, Arrays.copyOfRange(values, from, from + n)));
+            sketches.add(key, timestamps[i], b.build());
         }
     }
 }

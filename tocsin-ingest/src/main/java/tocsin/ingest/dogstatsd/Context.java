@@ -3,6 +3,8 @@ package tocsin.ingest.dogstatsd;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.Sketch;
+import tocsin.core.metric.SketchBatch;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -14,7 +16,8 @@ import java.util.SplittableRandom;
  * What one series accumulates during one flush interval, per DogStatsD type, with the Datadog Agent's arithmetic
  * ({@code pkg/metrics}: count.go, gauge.go, histogram.go, set.go). Not thread-safe: the aggregator guards it.
  */
-abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samples, Context.Members {
+abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samples, Context.Members,
+        Context.Distribution {
     final DogStatsdType type;
 
     Context(DogStatsdType type) {
@@ -25,7 +28,8 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         return switch (type) {
             case GAUGE -> new Gauge();
             case COUNT -> new Count();
-            case HISTOGRAM, TIMING, DISTRIBUTION -> new Samples(type);
+            case HISTOGRAM, TIMING -> new Samples(type);
+            case DISTRIBUTION -> new Distribution();
             case SET -> new Members();
         };
     }
@@ -37,8 +41,8 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         throw new IllegalStateException("not a set");
     }
 
-    /** Appends this interval's points, all stamped {@code timestamp}. */
-    abstract void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out);
+    /** Appends this interval's points, all stamped {@code timestamp}: distributions to {@code sketches}. */
+    abstract void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches);
 
     static SeriesKey suffixed(SeriesKey key, String suffix) {
         String[] tags = new String[key.tagCount()];
@@ -63,7 +67,7 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         }
 
         @Override
-        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out) {
+        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches) {
             out.add(key, MetricKind.GAUGE, timestamp, last);
         }
     }
@@ -83,9 +87,38 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         }
 
         @Override
-        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out) {
+        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches) {
             if (Double.isFinite(sum)) {
                 out.add(key, MetricKind.COUNT, timestamp, sum);
+            }
+        }
+    }
+
+    /**
+     * Distribution values, sketched: the Agent never aggregates distributions itself, it keeps a sketch per context
+     * per interval and sends that. Each value weighs {@code 1 / rate} (at least 1, at most 2^32, as histograms);
+     * the interval emits one {@link Sketch} into the sketch batch, no summary series.
+     */
+    static final class Distribution extends Context {
+        private final Sketch.Builder sketch = Sketch.builder();
+
+        Distribution() {
+            super(DogStatsdType.DISTRIBUTION);
+        }
+
+        @Override
+        boolean add(double value, double sampleRate, AggregatorConfig config, SplittableRandom random) {
+            if (!Double.isFinite(value)) {
+                return false; // the parser refuses these; kept out of the sketch whatever the caller
+            }
+            sketch.add(value, Math.clamp(1 / sampleRate, 1.0, 0x1p32));
+            return true;
+        }
+
+        @Override
+        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches) {
+            if (!sketch.isEmpty()) {
+                sketches.add(key, timestamp, sketch.build());
             }
         }
     }
@@ -113,13 +146,13 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         }
 
         @Override
-        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out) {
+        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches) {
             out.add(key, MetricKind.GAUGE, timestamp, members.size());
         }
     }
 
     /**
-     * Histogram, timer and distribution values. Each value carries the weight {@code (long) (1 / rate)}, as in the
+     * Histogram and timer values. Each value carries the weight {@code (long) (1 / rate)}, as in the
      * Agent's histogram: {@code count} sums the weights, {@code sum} adds {@code value / rate}, and the median and
      * percentiles walk the weight-sorted values with the Agent's targets ({@code (count - 1) / 2} and
      * {@code (p * count - 1) / 100}, integer division). Past {@code maxSamplesPerContext} values, a uniform reservoir
@@ -177,16 +210,8 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         }
 
         @Override
-        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out) {
+        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches) {
             if (size == 0 || !Double.isFinite(sum)) {
-                return;
-            }
-            if (type == DogStatsdType.DISTRIBUTION) {
-                out.add(suffixed(key, ".count"), MetricKind.COUNT, timestamp, count);
-                out.add(suffixed(key, ".sum"), MetricKind.COUNT, timestamp, sum);
-                out.add(suffixed(key, ".min"), MetricKind.GAUGE, timestamp, min);
-                out.add(suffixed(key, ".max"), MetricKind.GAUGE, timestamp, max);
-                out.add(suffixed(key, ".avg"), MetricKind.GAUGE, timestamp, sum / count);
                 return;
             }
             sortByValue();

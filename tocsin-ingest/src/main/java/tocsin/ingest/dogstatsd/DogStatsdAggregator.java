@@ -3,6 +3,7 @@ package tocsin.ingest.dogstatsd;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.SketchBatch;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -22,7 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the epoch; a sample joins the interval in which the injected clock reads when it arrives, and each series gets one
  * {@link Context} per interval: gauges keep the last value, counts sum {@code value / rate} (emitted as
  * {@link MetricKind#COUNT}), histograms and timers keep their values for {@code .max .median .avg .count} and
- * percentiles, distributions emit {@code .count .sum .min .max .avg} for now, sets count distinct members. Points are
+ * percentiles, distributions keep one mergeable {@link tocsin.core.metric.Sketch} (handed over in a
+ * {@link SketchBatch}, as the Agent sends sketches rather than summaries), sets count distinct members. Points are
  * stamped with their interval's start, as the Agent stamps them. {@link #flush(Instant)} hands over every interval
  * that has ended by {@code now}; an interval is flushed once: a sample that arrives, by the clock, in an interval
  * already flushed joins the oldest open one instead, so no series ever gets two points for one timestamp. Samples with
@@ -101,10 +103,22 @@ public final class DogStatsdAggregator {
     }
 
     /**
-     * The points of every interval that has ended by {@code now}, plus the held {@code |T} points. Intervals still
-     * open stay. Returns an empty batch when nothing closed.
+     * What a flush hands over: the points, and one sketch per distribution series and interval.
+     *
+     * @param metrics  gauges, counts, histogram aggregates, set sizes and the held {@code |T} points
+     * @param sketches distribution points
      */
-    public MetricBatch flush(Instant now) {
+    public record Flush(MetricBatch metrics, SketchBatch sketches) {
+        public boolean isEmpty() {
+            return metrics.isEmpty() && sketches.isEmpty();
+        }
+    }
+
+    /**
+     * The points of every interval that has ended by {@code now}, plus the held {@code |T} points. Intervals still
+     * open stay. Returns empty batches when nothing closed.
+     */
+    public Flush flush(Instant now) {
         long cutoff = Math.floorDiv(now.toEpochMilli(), intervalMillis) * intervalMillis;
         return flushBefore(cutoff);
     }
@@ -113,7 +127,7 @@ public final class DogStatsdAggregator {
      * The points of every interval, open ones included, and the held {@code |T} points: for shutdown. Samples added
      * afterwards go to the interval after the last one flushed.
      */
-    public MetricBatch flushAll() {
+    public Flush flushAll() {
         return flushBefore(Long.MAX_VALUE);
     }
 
@@ -151,7 +165,7 @@ public final class DogStatsdAggregator {
         }
     }
 
-    private MetricBatch flushBefore(long cutoff) {
+    private Flush flushBefore(long cutoff) {
         List<Map.Entry<Long, Map<SeriesKey, Context>>> closed = new ArrayList<>();
         Map<TimestampedKey, double[]> held;
         lock.lock();
@@ -180,10 +194,11 @@ public final class DogStatsdAggregator {
             expected += e.getValue().size();
         }
         MetricBatch out = new MetricBatch(expected);
+        SketchBatch sketches = new SketchBatch();
         for (var e : closed) {
             long ts = e.getKey();
             for (var c : e.getValue().entrySet()) {
-                c.getValue().emit(c.getKey(), ts, config, out);
+                c.getValue().emit(c.getKey(), ts, config, out, sketches);
             }
         }
         for (var e : held.entrySet()) {
@@ -193,7 +208,7 @@ public final class DogStatsdAggregator {
                 out.add(k.key, k.type == DogStatsdType.COUNT ? MetricKind.COUNT : MetricKind.GAUGE, k.timestamp, v);
             }
         }
-        return out;
+        return new Flush(out, sketches);
     }
 
     /** The context for the key in the interval the clock reads now; null (and counted) when it cannot be had. */

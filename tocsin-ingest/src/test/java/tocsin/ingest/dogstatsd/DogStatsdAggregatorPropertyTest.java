@@ -10,6 +10,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.SketchBatch;
 import tocsin.ingest.ManualClock;
 
 import java.time.Instant;
@@ -37,7 +38,7 @@ class DogStatsdAggregatorPropertyTest {
             agg.sample(KEY, DogStatsdType.COUNT, s.value(), s.rate(), NO_TIMESTAMP);
             expected += s.value() / s.rate();
         }
-        MetricBatch b = agg.flushAll();
+        MetricBatch b = agg.flushAll().metrics();
         assertThat(b.size()).isEqualTo(1);
         assertThat(b.value(0)).isCloseTo(expected, within(1e-6 * Math.max(1, Math.abs(expected))));
     }
@@ -54,7 +55,7 @@ class DogStatsdAggregatorPropertyTest {
         for (int v : values) {
             agg.sample(KEY, DogStatsdType.HISTOGRAM, v, 1, NO_TIMESTAMP);
         }
-        MetricBatch b = agg.flushAll();
+        MetricBatch b = agg.flushAll().metrics();
         // the value at a weight target t is the (t + 1)-th smallest, i.e. t + 1 for the range 1..n
         assertThat(value(b, "m.count")).isEqualTo(n);
         assertThat(value(b, "m.max")).isEqualTo(n);
@@ -72,7 +73,7 @@ class DogStatsdAggregatorPropertyTest {
         for (int v : values) {
             agg.sample(KEY, DogStatsdType.HISTOGRAM, v, rate, NO_TIMESTAMP);
         }
-        MetricBatch b = agg.flushAll();
+        MetricBatch b = agg.flushAll().metrics();
         long w = (long) (1 / rate);
         long count = w * values.size();
         List<Integer> sorted = values.stream().sorted().toList();
@@ -85,24 +86,29 @@ class DogStatsdAggregatorPropertyTest {
     }
 
     @Property
-    void distributionsSummariseExactly(@ForAll("sampled") List<Sampled> samples) {
+    void distributionsBecomeOneSketchPerSeriesAndIntervalWithExactSummary(@ForAll("sampled") List<Sampled> samples) {
         DogStatsdAggregator agg = new DogStatsdAggregator(new ManualClock(Instant.EPOCH), AggregatorConfig.defaults());
-        long count = 0;
+        double count = 0;
         double sum = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (Sampled s : samples) {
             agg.sample(KEY, DogStatsdType.DISTRIBUTION, s.value(), s.rate(), NO_TIMESTAMP);
-            count += (long) (1 / s.rate());
+            count += 1 / s.rate();
             sum += s.value() / s.rate();
             min = Math.min(min, s.value());
             max = Math.max(max, s.value());
         }
-        MetricBatch b = agg.flushAll();
-        assertThat(value(b, "m.count")).isEqualTo(count);
-        assertThat(value(b, "m.sum")).isCloseTo(sum, within(1e-6 * Math.max(1, Math.abs(sum))));
-        assertThat(value(b, "m.min")).isEqualTo(min);
-        assertThat(value(b, "m.max")).isEqualTo(max);
+        DogStatsdAggregator.Flush flush = agg.flushAll();
+        assertThat(flush.metrics().isEmpty()).as("no summary series").isTrue();
+        assertThat(flush.sketches().size()).isEqualTo(1);
+        SketchBatch.Entry e = flush.sketches().get(0);
+        assertThat(e.key()).isEqualTo(KEY);
+        assertThat(e.timestampMillis()).isZero();
+        assertThat(e.sketch().count()).isCloseTo(count, within(1e-9 * count));
+        assertThat(e.sketch().sum()).isCloseTo(sum, within(1e-6 * Math.max(1, Math.abs(sum))));
+        assertThat(e.sketch().min()).isEqualTo(min);
+        assertThat(e.sketch().max()).isEqualTo(max);
     }
 
     @Provide

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.Sketch;
 import tocsin.ingest.Event;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.ManualClock;
@@ -61,8 +62,9 @@ class DogStatsdAggregatorTest {
         DogStatsdAggregator agg = new DogStatsdAggregator(clock, AggregatorConfig.defaults());
         feed(parser, agg, bytes("dogstatsd/java-dogstatsd-client-4.4.5.datagram"));
         feed(parser, agg, bytes("dogstatsd/java-dogstatsd-client-4.4.5.datagram"));
-        assertThat(agg.flush(T0.plusSeconds(9)).size()).isZero();   // the interval is still open
-        MetricBatch b = agg.flush(T0.plusSeconds(10));
+        assertThat(agg.flush(T0.plusSeconds(9)).metrics().size()).isZero();   // the interval is still open
+        DogStatsdAggregator.Flush flush = agg.flush(T0.plusSeconds(10));
+        MetricBatch b = flush.metrics();
         long ts = T0_MS;
         assertThat(points(b)).containsExactlyInAnyOrder(
                 "smoke.g{a:b,env:test} GAUGE " + ts + " 42.5",
@@ -71,13 +73,14 @@ class DogStatsdAggregatorTest {
                 "smoke.h.median{env:test} GAUGE " + ts + " 12.0",
                 "smoke.h.avg{env:test} GAUGE " + ts + " 12.0",
                 "smoke.h.count{env:test} COUNT " + ts + " 2.0",
-                "smoke.h.95percentile{env:test} GAUGE " + ts + " 12.0",
-                "smoke.d.count{env:test} COUNT " + ts + " 2.0",
-                "smoke.d.sum{env:test} COUNT " + ts + " 2.5",
-                "smoke.d.min{env:test} GAUGE " + ts + " 1.25",
-                "smoke.d.max{env:test} GAUGE " + ts + " 1.25",
-                "smoke.d.avg{env:test} GAUGE " + ts + " 1.25");
-        assertThat(agg.flush(T0.plusSeconds(30)).size()).isZero();
+                "smoke.h.95percentile{env:test} GAUGE " + ts + " 12.0");
+        // the distribution is one sketch for the interval, not summary series
+        assertThat(flush.sketches().entries()).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo(SeriesKey.of("smoke.d", "env:test"));
+            assertThat(e.timestampMillis()).isEqualTo(ts);
+            assertThat(e.sketch()).isEqualTo(Sketch.of(1.25, 1.25));
+        });
+        assertThat(agg.flush(T0.plusSeconds(30)).metrics().size()).isZero();
     }
 
     @Test
@@ -86,9 +89,9 @@ class DogStatsdAggregatorTest {
         feed(parser, agg, utf8("c:1|c\ng:1|g"));
         clock.set(T0.plusSeconds(12));
         feed(parser, agg, utf8("c:2|c\ng:2|g\ng:3|g"));
-        assertThat(points(agg.flush(T0.plusSeconds(15)))).containsExactlyInAnyOrder(
+        assertThat(points(agg.flush(T0.plusSeconds(15)).metrics())).containsExactlyInAnyOrder(
                 "c{} COUNT " + T0_MS + " 1.0", "g{} GAUGE " + T0_MS + " 1.0");
-        assertThat(points(agg.flush(T0.plusSeconds(20)))).containsExactlyInAnyOrder(
+        assertThat(points(agg.flush(T0.plusSeconds(20)).metrics())).containsExactlyInAnyOrder(
                 "c{} COUNT " + (T0_MS + 10_000) + " 2.0", "g{} GAUGE " + (T0_MS + 10_000) + " 3.0");
     }
 
@@ -96,9 +99,9 @@ class DogStatsdAggregatorTest {
     void aSampleForAnIntervalAlreadyFlushedJoinsTheNextOne() {
         DogStatsdAggregator agg = new DogStatsdAggregator(clock, AggregatorConfig.defaults());
         feed(parser, agg, utf8("c:1|c"));
-        agg.flush(T0.plusSeconds(10));          // the scheduler ran a little early by this clock
+        agg.flush(T0.plusSeconds(10)).metrics();          // the scheduler ran a little early by this clock
         feed(parser, agg, utf8("c:5|c"));       // the clock still reads T0 + 3 s
-        assertThat(points(agg.flush(T0.plusSeconds(20)))).containsExactly("c{} COUNT " + (T0_MS + 10_000) + " 5.0");
+        assertThat(points(agg.flush(T0.plusSeconds(20)).metrics())).containsExactly("c{} COUNT " + (T0_MS + 10_000) + " 5.0");
     }
 
     @Test
@@ -106,9 +109,9 @@ class DogStatsdAggregatorTest {
         DogStatsdAggregator agg = new DogStatsdAggregator(clock, AggregatorConfig.defaults());
         long ts = T0.getEpochSecond() - 30;
         feed(parser, agg, utf8("c:1:2|c|@0.5|T" + ts + "\nc:3|c|@0.5|T" + ts + "\ng:1|g|T" + ts + "\ng:7|g|T" + ts));
-        assertThat(points(agg.flush(T0.plusSeconds(4)))).containsExactly(
+        assertThat(points(agg.flush(T0.plusSeconds(4)).metrics())).containsExactly(
                 "c{} COUNT " + ts * 1000 + " 12.0", "g{} GAUGE " + ts * 1000 + " 7.0");
-        assertThat(agg.flush(T0.plusSeconds(5)).size()).isZero();
+        assertThat(agg.flush(T0.plusSeconds(5)).metrics().size()).isZero();
     }
 
     @Test
@@ -116,7 +119,7 @@ class DogStatsdAggregatorTest {
         DogStatsdAggregator agg = new DogStatsdAggregator(clock,
                 AggregatorConfig.defaults().withMaxSamplesPerContext(3));
         feed(parser, agg, utf8("u:alice|s\nu:bob|s\nu:alice|s\nu:carol|s\nu:dave|s\nu:bob|s"));
-        assertThat(points(agg.flushAll())).containsExactly("u{} GAUGE " + T0_MS + " 3.0");
+        assertThat(points(agg.flushAll().metrics())).containsExactly("u{} GAUGE " + T0_MS + " 3.0");
         assertThat(agg.droppedSamples()).isEqualTo(1);
     }
 
@@ -127,7 +130,7 @@ class DogStatsdAggregatorTest {
         feed(parser, agg, utf8("a:1|c\nb:1|c\nc:1|c\na:1|c\nd:1|g"));
         assertThat(agg.openContexts()).isEqualTo(2);
         assertThat(agg.droppedSamples()).isEqualTo(2);
-        assertThat(points(agg.flushAll())).containsExactlyInAnyOrder(
+        assertThat(points(agg.flushAll().metrics())).containsExactlyInAnyOrder(
                 "a{} COUNT " + T0_MS + " 2.0", "b{} COUNT " + T0_MS + " 1.0");
         clock.advance(Duration.ofSeconds(10));
         feed(parser, agg, utf8("c:1|c"));         // a new interval has room again
@@ -139,7 +142,7 @@ class DogStatsdAggregatorTest {
         DogStatsdAggregator agg = new DogStatsdAggregator(clock, AggregatorConfig.defaults());
         feed(parser, agg, utf8("x:1|c\nx:5|g"));
         assertThat(agg.typeConflicts()).isEqualTo(1);
-        assertThat(points(agg.flushAll())).containsExactly("x{} COUNT " + T0_MS + " 1.0");
+        assertThat(points(agg.flushAll().metrics())).containsExactly("x{} COUNT " + T0_MS + " 1.0");
     }
 
     @Test
@@ -153,7 +156,7 @@ class DogStatsdAggregatorTest {
             d.append("lat:").append(i).append("|ms\n");
         }
         feed(parser, agg, utf8(d.toString()));
-        assertThat(points(agg.flushAll())).containsExactly(
+        assertThat(points(agg.flushAll().metrics())).containsExactly(
                 "lat.min{} GAUGE " + T0_MS + " 1.0",
                 "lat.sum{} COUNT " + T0_MS + " 5050.0",
                 "lat.50percentile{} GAUGE " + T0_MS + " 50.0",
@@ -168,7 +171,7 @@ class DogStatsdAggregatorTest {
         for (int i = 1; i <= 100_000; i++) {
             agg.sample(key, DogStatsdType.HISTOGRAM, i, 1, DogStatsdParser.NO_TIMESTAMP);
         }
-        MetricBatch b = agg.flushAll();
+        MetricBatch b = agg.flushAll().metrics();
         assertThat(value(b, "lat.count")).isEqualTo(100_000);
         assertThat(value(b, "lat.avg")).isEqualTo(50_000.5);
         assertThat(value(b, "lat.max")).isEqualTo(100_000);
@@ -186,7 +189,7 @@ class DogStatsdAggregatorTest {
         double[] total = new double[1];
         Thread flusher = Thread.ofPlatform().start(() -> {
             while (!done.get()) {
-                agg.flush(moving.instant()).forEach((k, kind, ts, v) -> total[0] += v);
+                agg.flush(moving.instant()).metrics().forEach((k, kind, ts, v) -> total[0] += v);
             }
         });
         for (int i = 0; i < 200_000; i++) {
@@ -197,7 +200,7 @@ class DogStatsdAggregatorTest {
         }
         done.set(true);
         flusher.join();
-        agg.flushAll().forEach((k, kind, ts, v) -> total[0] += v);
+        agg.flushAll().metrics().forEach((k, kind, ts, v) -> total[0] += v);
         assertThat(total[0]).isEqualTo(200_000);
     }
 

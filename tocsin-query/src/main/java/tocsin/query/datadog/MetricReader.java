@@ -1,9 +1,11 @@
 package tocsin.query.datadog;
 
 import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SeriesKey;
 import tocsin.query.MetricSource;
 import tocsin.query.Points;
 import tocsin.query.SourceSeries;
+import tocsin.query.SourceSketches;
 import tocsin.query.UnsupportedQueryException;
 import tocsin.query.datadog.Expr.Aggregator;
 import tocsin.query.datadog.Expr.FillMode;
@@ -18,7 +20,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Evaluates a leaf, {@code space_agg:metric{scope} by {keys}.modifiers}, on a grid. Design note, in evaluation order:
+ * Evaluates a leaf, {@code space_agg:metric{scope} by {keys}.modifiers}, on a grid. A metric that has distribution
+ * sketches in the range is a distribution and is answered from them by {@link DistributionReader} (any space
+ * aggregator, percentiles included); {@code count:} and {@code pNN:} on any other metric are refused. Design note for
+ * the other metrics, in evaluation order:
  *
  * <ol>
  *   <li><b>Select and read</b> the series the scope picks over the grid's span (shifted for {@code timeshift}),
@@ -44,8 +49,8 @@ import java.util.TreeMap;
  */
 final class MetricReader {
     private static final long DEFAULT_FILL_LIMIT_SECONDS = 300;
-    private static final long MAX_FILL_LIMIT_SECONDS = 600;
-    private static final Comparator<List<String>> BY_TAGS = (a, b) -> {
+    static final long MAX_FILL_LIMIT_SECONDS = 600;
+    static final Comparator<List<String>> BY_TAGS = (a, b) -> {
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
             int c = a.get(i).compareTo(b.get(i));
             if (c != 0) {
@@ -67,16 +72,25 @@ final class MetricReader {
      */
     List<Series> read(MetricQuery q, Grid grid, long readToMillis, long shiftMillis) {
         String agg = q.spaceAggregator() == null ? "avg" : q.spaceAggregator();
-        if (!agg.equals("avg") && !agg.equals("sum") && !agg.equals("min") && !agg.equals("max")) {
-            throw new UnsupportedQueryException("the '" + agg + ":' aggregator applies to distribution metrics, "
-                    + "whose percentiles and counts Tocsin does not evaluate yet; query avg, sum, min or max");
-        }
+        boolean distributionOnly = !agg.equals("avg") && !agg.equals("sum") && !agg.equals("min")
+                && !agg.equals("max");
         if (grid.length() == 0) {
             return List.of();
         }
         long from = grid.startMillis() + shiftMillis;
         long to = Math.min(grid.endMillis() - 1, readToMillis) + shiftMillis;
         if (to < from) {
+            return List.of();
+        }
+        List<SourceSketches> sketches = source.selectSketches(q.metric(), q.filter(), from, to);
+        if (!sketches.isEmpty()) {
+            return DistributionReader.read(q, agg, sketches, grid, shiftMillis);
+        }
+        if (distributionOnly) {
+            if (!source.select(q.metric(), q.filter(), from, to).isEmpty()) {
+                throw new UnsupportedQueryException("the '" + agg + ":' aggregator applies to distribution metrics "
+                        + "and " + q.metric() + " is not one; query it with avg, sum, min or max");
+            }
             return List.of();
         }
         // one bucket of look-back, so that a COUNTER's first increment has the total before it; other kinds skip
@@ -95,10 +109,7 @@ final class MetricReader {
             boolean typed = q.modifier() != Modifier.NONE && kind != MetricKind.GAUGE;
             double[] buckets = timeAggregate(points, counter, kind, q, grid, from, shiftMillis);
             fill(buckets, q, typed, interpolateByDefault, grid.intervalSeconds());
-            List<String> group = new ArrayList<>(q.groupBy().size());
-            for (String key : q.groupBy()) {
-                group.add(key + ":" + s.key().tagValue(key).orElse("N/A"));
-            }
+            List<String> group = group(q, s.key());
             groups.computeIfAbsent(group, g -> new ArrayList<>()).add(buckets);
             gaugeInGroup.merge(group, !typed, Boolean::logicalOr);
         }
@@ -108,6 +119,15 @@ final class MetricReader {
             out.add(new Series(g.getKey(), values, !gaugeInGroup.get(g.getKey()), Series.leafTags(q, g.getKey())));
         }
         return out;
+    }
+
+    /** The group a series falls in: {@code key:value} per {@code by} key, {@code key:N/A} when it lacks the key. */
+    static List<String> group(MetricQuery q, SeriesKey key) {
+        List<String> group = new ArrayList<>(q.groupBy().size());
+        for (String k : q.groupBy()) {
+            group.add(k + ":" + key.tagValue(k).orElse("N/A"));
+        }
+        return group;
     }
 
     /** One value per bucket, NaN where the series has no point. */

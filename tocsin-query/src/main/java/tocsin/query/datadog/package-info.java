@@ -8,10 +8,12 @@
  * scopes in the symbolic syntax ({@code env:prod,!host:a}, wildcards {@code host:web-*}) or the boolean one
  * ({@code AND}, {@code OR}, {@code NOT}, {@code IN}, {@code NOT IN}, parentheses; never mixed, as Datadog refuses);
  * {@code + - * /} between queries and numbers with parentheses; the functions of {@link tocsin.query.datadog.Function};
- * several comma-separated queries, each answering with its own {@code query_index}. Percentile and count aggregators
- * of distribution metrics ({@code p95:latency{*}}) parse but answer {@link tocsin.query.UnsupportedQueryException}:
- * they need the distribution sketches, which the engine does not read yet. Datadog functions Tocsin lacks
- * ({@code anomalies}, {@code forecast}, ...) answer the same way.
+ * several comma-separated queries, each answering with its own {@code query_index}. Distribution metrics are read from
+ * their sketches ({@link tocsin.query.datadog.DistributionReader}): percentiles ({@code p50}, {@code p95},
+ * {@code p99.9}, any {@code pNN}) and {@code count}, {@code sum}, {@code avg}, {@code min}, {@code max}, merged across
+ * the series of a group and the buckets of a rollup interval; {@code count:} and {@code pNN:} on other metrics answer
+ * {@link tocsin.query.UnsupportedQueryException}. Datadog functions Tocsin lacks ({@code anomalies},
+ * {@code forecast}, ...) answer the same way.
  *
  * <h2>Evaluation, and where each rule comes from</h2>
  * <ul>

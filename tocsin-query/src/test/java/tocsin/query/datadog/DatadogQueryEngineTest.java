@@ -294,12 +294,13 @@ class DatadogQueryEngineTest {
     }
 
     @Test
-    void distributionAggregatorsAreNotSupportedYet() {
+    void distributionAggregatorsOnPlainMetricsAreRefused() {
         f.gauge("latency{host:a}", 0, 1);
         assertThatThrownBy(() -> f.hour("p95:latency{*}"))
                 .isInstanceOf(UnsupportedQueryException.class)
-                .hasMessageContaining("'p95:' aggregator applies to distribution metrics");
+                .hasMessageContaining("'p95:' aggregator applies to distribution metrics and latency is not one");
         assertThatThrownBy(() -> f.hour("count:latency{*}")).isInstanceOf(UnsupportedQueryException.class);
+        assertThat(f.hour("p95:nothing.here{*}").series()).isEmpty();
     }
 
     @Test

@@ -7,6 +7,8 @@ import tocsin.ingest.ServiceCheck;
 import tocsin.ingest.datadog.CheckRunDecoder;
 import tocsin.ingest.datadog.CheckRunResult;
 import tocsin.ingest.datadog.DistributionPointsDecoder;
+import tocsin.ingest.datadog.DistributionResult;
+import tocsin.ingest.datadog.SketchPayloadDecoder;
 import tocsin.server.http.Access;
 import tocsin.server.http.Dialect;
 import tocsin.server.http.Exchange;
@@ -20,8 +22,9 @@ import java.util.Map;
 
 /**
  * Datadog's {@code POST /api/v1/check_run} (service checks, stored as {@link ServiceCheckSeries}) and
- * {@code POST /api/v1/distribution_points} (stored, for now, as per-point summary series: count, sum, min, max,
- * avg; percentiles need the sketches that arrive later). Both answer 202 {@code {"status":"ok"}} once durable.
+ * {@code POST /api/v1/distribution_points} (each point stored as the sketch of its values; no summary series, as
+ * Datadog), and the Datadog Agent's {@code POST /api/beta/sketches} (protobuf {@code SketchPayload}, its sketches
+ * converted to Tocsin's). All answer 202 {@code {"status":"ok"}} once durable.
  */
 public final class CheckRoutes {
     static final long MAX_DECODED = 62_914_560;
@@ -38,7 +41,8 @@ public final class CheckRoutes {
     public void register(RouteTable routes) {
         routes.family(Dialect.DATADOG)
                 .post("/api/v1/check_run", Access.intake(), MAX_DECODED, this::checkRun)
-                .post("/api/v1/distribution_points", Access.intake(), MAX_DECODED, this::distributionPoints);
+                .post("/api/v1/distribution_points", Access.intake(), MAX_DECODED, this::distributionPoints)
+                .post("/api/beta/sketches", Access.intake(), MAX_DECODED, this::agentSketches);
     }
 
     private void checkRun(Exchange ex) {
@@ -53,9 +57,17 @@ public final class CheckRoutes {
 
     private void distributionPoints(Exchange ex) {
         byte[] body = ex.body();
-        IngestResult decoded = MetricIntake.decode(() -> DistributionPointsDecoder.decode(body, clock, limits)
-                .summaries());
-        respond(ex, intake.store("datadog_distribution_points", decoded));
+        DistributionResult decoded = MetricIntake.decode(() -> DistributionPointsDecoder.decode(body, clock, limits));
+        respond(ex, intake.storeSketches("datadog_distribution_points", decoded.sketches(), decoded.rejections(),
+                decoded.rejectedItems()));
+    }
+
+    /** The Datadog Agent's distributions: a protobuf {@code SketchPayload} of its own sketches. */
+    private void agentSketches(Exchange ex) {
+        byte[] body = ex.body();
+        DistributionResult decoded = MetricIntake.decode(() -> SketchPayloadDecoder.decode(body, clock, limits));
+        respond(ex, intake.storeSketches("datadog_sketches", decoded.sketches(), decoded.rejections(),
+                decoded.rejectedItems()));
     }
 
     private static void respond(Exchange ex, MetricIntake.Outcome outcome) {

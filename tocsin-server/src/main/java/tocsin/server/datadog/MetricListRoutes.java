@@ -8,6 +8,7 @@ import tocsin.server.http.Exchange;
 import tocsin.server.http.RouteTable;
 import tocsin.tsdb.MetricStore;
 import tocsin.tsdb.Querier;
+import tocsin.tsdb.SketchQuerier;
 
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
 
 /**
  * Datadog's {@code GET /api/v1/metrics?from=<unix seconds>[&host=][&tag_filter=]}: the metrics that received points
- * since {@code from}, as {@code {"metrics":[...],"from":"<from>"}}. ({@code host} and {@code tag_filter} narrow by
+ * since {@code from}, distribution metrics included, as {@code {"metrics":[...],"from":"<from>"}}. ({@code host} and {@code tag_filter} narrow by
  * tag presence, as Datadog does.)
  */
 public final class MetricListRoutes {
@@ -54,13 +55,19 @@ public final class MetricListRoutes {
                 }
             }
         }
-        List<String> names;
-        try (Querier q = store.querier(from * 1000, clock.millis())) {
-            names = q.metricNames().stream()
-                    .filter(n -> matchers.isEmpty() || !q.series(n, matchers).isEmpty()).toList();
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        long fromMillis = from * 1000;
+        long toMillis = Math.max(fromMillis, clock.millis());
+        try (Querier q = store.querier(fromMillis, toMillis)) {
+            q.metricNames().stream().filter(n -> matchers.isEmpty() || !q.series(n, matchers).isEmpty())
+                    .forEach(names::add);
+        }
+        try (SketchQuerier q = store.sketchQuerier(fromMillis, toMillis)) { // distribution metrics
+            q.metricNames().stream().filter(n -> matchers.isEmpty() || !q.select(n, matchers).isEmpty())
+                    .forEach(names::add);
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("metrics", names);
+        body.put("metrics", List.copyOf(names));
         body.put("from", Long.toString(from));
         ex.json(200, body);
     }

@@ -107,13 +107,14 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
         return listener == null ? -1 : ((InetSocketAddress) listener.address()).getPort();
     }
 
-    private MetricBatch withPendingChecks(MetricBatch batch) {
+    private DogStatsdAggregator.Flush withPendingChecks(DogStatsdAggregator.Flush flush) {
+        MetricBatch batch = flush.metrics();
         ServiceCheck check;
         while ((check = pendingChecks.poll()) != null) {
             pendingCount.decrementAndGet();
             ServiceCheckSeries.add(batch, check);
         }
-        return batch;
+        return flush;
     }
 
     private void flush() {
@@ -124,9 +125,12 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
         }
     }
 
-    private void store(MetricBatch batch) {
-        if (!batch.isEmpty()) {
-            intake.store("dogstatsd", new IngestResult(batch, List.of()));
+    private void store(DogStatsdAggregator.Flush flush) {
+        if (!flush.metrics().isEmpty()) {
+            intake.store("dogstatsd", new IngestResult(flush.metrics(), List.of()));
+        }
+        if (!flush.sketches().isEmpty()) {
+            intake.storeSketches("dogstatsd", flush.sketches(), List.of(), 0);
         }
     }
 

@@ -5,6 +5,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tocsin.core.metric.Rejection;
+import tocsin.core.metric.SketchBatch;
 import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.MalformedPayloadException;
@@ -99,23 +100,40 @@ public final class MetricIntake {
      * @throws ApiProblem 503 when the store cannot make the batch durable (the client should retry)
      */
     public Outcome store(String protocol, IngestResult decoded) {
-        AppendResult appended;
-        if (decoded.batch().isEmpty()) {
-            appended = new AppendResult(0, List.of());
-        } else {
-            try {
-                appended = store.append(decoded.batch());
-            } catch (TsdbWriteException e) {
-                LOG.error("Metric store failed to append {} points from {}", decoded.batch().size(), protocol, e);
-                throw new ApiProblem(ApiProblem.Kind.UNAVAILABLE,
-                        "The metric store could not persist this payload; retry later");
-            }
+        AppendResult appended = decoded.batch().isEmpty() ? new AppendResult(0, List.of())
+                : append(protocol, decoded.batch().size(), () -> store.append(decoded.batch()));
+        return outcome(protocol, decoded.rejections(), decoded.rejectedItems(), appended);
+    }
+
+    /**
+     * Stores decoded distribution points (sketches), as {@link #store} stores points.
+     *
+     * @throws ApiProblem 503 when the store cannot make the batch durable (the client should retry)
+     */
+    public Outcome storeSketches(String protocol, SketchBatch sketches, List<Rejection> rejections,
+                                 int rejectedItems) {
+        AppendResult appended = sketches.isEmpty() ? new AppendResult(0, List.of())
+                : append(protocol, sketches.size(), () -> store.appendSketches(sketches));
+        return outcome(protocol, rejections, rejectedItems, appended);
+    }
+
+    private static AppendResult append(String protocol, int size, java.util.function.Supplier<AppendResult> append) {
+        try {
+            return append.get();
+        } catch (TsdbWriteException e) {
+            LOG.error("Metric store failed to append {} points from {}", size, protocol, e);
+            throw new ApiProblem(ApiProblem.Kind.UNAVAILABLE,
+                    "The metric store could not persist this payload; retry later");
         }
-        List<Rejection> listed = new ArrayList<>(Math.min(LISTED, decoded.rejections().size()
+    }
+
+    private Outcome outcome(String protocol, List<Rejection> decodedRejections, int decodedRejected,
+                            AppendResult appended) {
+        List<Rejection> listed = new ArrayList<>(Math.min(LISTED, decodedRejections.size()
                 + appended.rejections().size()));
         int[] byCause = new int[Rejection.Cause.values().length];
         boolean onlyLimits = true;
-        for (List<Rejection> rs : List.of(decoded.rejections(), appended.rejections())) {
+        for (List<Rejection> rs : List.of(decodedRejections, appended.rejections())) {
             for (Rejection r : rs) {
                 byCause[r.cause().ordinal()]++;
                 onlyLimits &= r.cause() == Rejection.Cause.LIMIT;
@@ -125,10 +143,10 @@ public final class MetricIntake {
             }
         }
         // Decoders list only their first rejections; the unlisted rest were refused for what they are.
-        int unlisted = decoded.rejectedItems() - decoded.rejections().size();
+        int unlisted = decodedRejected - decodedRejections.size();
         byCause[Rejection.Cause.INVALID.ordinal()] += unlisted;
         onlyLimits &= unlisted == 0;
-        int rejected = decoded.rejectedItems() + appended.rejections().size();
+        int rejected = decodedRejected + appended.rejections().size();
         points.labelValues(protocol, "accepted").inc(appended.accepted());
         points.labelValues(protocol, "rejected").inc(rejected);
         for (Rejection.Cause cause : Rejection.Cause.values()) {

@@ -1,13 +1,17 @@
 package tocsin.server.query;
 
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.Sketch;
 import tocsin.query.MetricSource;
 import tocsin.query.Points;
 import tocsin.query.SourceSeries;
+import tocsin.query.SourceSketches;
 import tocsin.query.TagFilter;
 import tocsin.tsdb.MetricStore;
 import tocsin.tsdb.Querier;
 import tocsin.tsdb.SeriesData;
+import tocsin.tsdb.SketchQuerier;
+import tocsin.tsdb.SketchSeries;
 import tocsin.tsdb.TagMatcher;
 
 import java.util.ArrayList;
@@ -68,10 +72,34 @@ public final class TsdbMetricSource implements MetricSource {
     }
 
     @Override
-    public List<String> metricNames(long fromMillis, long toMillis) {
-        try (Querier q = store.querier(fromMillis, toMillis)) {
-            return List.copyOf(q.metricNames());
+    public List<SourceSketches> selectSketches(String metric, TagFilter filter, long fromMillis, long toMillis) {
+        List<SourceSketches> out = new ArrayList<>();
+        try (SketchQuerier q = store.sketchQuerier(fromMillis, toMillis)) {
+            for (SketchSeries s : q.select(metric, pushdown(filter))) {
+                if (filter.matches(s.key())) {
+                    long[] ts = new long[s.size()];
+                    Sketch[] sketches = new Sketch[s.size()];
+                    for (int i = 0; i < ts.length; i++) {
+                        ts[i] = s.timestamp(i);
+                        sketches[i] = s.sketch(i);
+                    }
+                    out.add(SourceSketches.of(s.key(), ts, sketches));
+                }
+            }
         }
+        return out;
+    }
+
+    @Override
+    public List<String> metricNames(long fromMillis, long toMillis) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        try (Querier q = store.querier(fromMillis, toMillis)) {
+            names.addAll(q.metricNames());
+        }
+        try (SketchQuerier q = store.sketchQuerier(fromMillis, toMillis)) {
+            names.addAll(q.metricNames());
+        }
+        return List.copyOf(names);
     }
 
     /** The index-answerable part of a scope: its top-level conjunction of plain, wildcard and negated terms. */
