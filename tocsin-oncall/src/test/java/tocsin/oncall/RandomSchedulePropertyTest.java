@@ -187,7 +187,9 @@ class RandomSchedulePropertyTest {
         Duration window = Duration.between(since, until);
         double exact = 100.0 * covered.toNanos() / window.toNanos();
         double shown = sub.renderedCoveragePercentage();
-        assertThat(shown).isCloseTo(exact, within(0.0051));
+        // Coverage shows a window with a gap as at most 99.99 and one with any cover as at least 0.01
+        double visible = covered.equals(window) || covered.isZero() ? exact : Math.min(99.99, Math.max(0.01, exact));
+        assertThat(shown).isCloseTo(visible, within(0.0051));
         assertThat(shown == 100.0).isEqualTo(covered.equals(window));
         assertThat(shown == 0.0).isEqualTo(covered.isZero());
         assertThat(shown * 100).isCloseTo(Math.rint(shown * 100), within(1e-6)); // two decimals at most

@@ -200,6 +200,10 @@ public final class Server implements AutoCloseable {
                             new RemoteWriteRoutes(intake, config.clock(), remoteWriteKeys).register(routes);
                             new OtlpRoutes(intake, config.clock()).register(routes);
                             new PromQueryRoutes(PromApi.over(metricSource, config.clock())).register(routes);
+                            // PagerDuty REST: the on-call directory (users, teams, schedules) and its iCal feeds
+                            new tocsin.server.pagerduty.DirectoryApi(state.peopleStore(), state.scheduleStore(),
+                                    () -> self[0] == null ? provisionalUrl : self[0].publicUrl(), config.clock())
+                                    .register(routes);
                             extraRoutes.accept(routes);
                             routes.fallback();
                         })

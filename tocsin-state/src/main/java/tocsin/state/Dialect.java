@@ -30,4 +30,13 @@ public enum Dialect {
                     || se.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
         };
     }
+
+    /** True when {@code e} reports a violated foreign-key constraint (a row still referenced, or a missing one). */
+    boolean isForeignKeyViolation(SQLException e) {
+        return switch (this) {
+            case POSTGRES -> "23503".equals(e.getSQLState());
+            case SQLITE -> e instanceof SQLiteException se
+                    && se.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY;
+        };
+    }
 }

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -51,13 +50,13 @@ final class SqlAccessStore implements AccessStore {
     private static final String USER_COLUMNS = "id, email, name, role, time_zone, password_hash, created_at";
     private static final int HINT_LENGTH = 4;
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final Dialect dialect;
     private final InstantSource clock;
     private final PasswordHasher passwords;
 
     SqlAccessStore(DataSource dataSource, Dialect dialect, InstantSource clock, PasswordHasher passwords) {
-        this.dataSource = dataSource;
+        this.jdbc = new Jdbc(dataSource, dialect);
         this.dialect = dialect;
         this.clock = clock;
         this.passwords = passwords;
@@ -378,79 +377,26 @@ final class SqlAccessStore implements AccessStore {
         return Instant.ofEpochMilli(clock.millis());
     }
 
-    // ---- JDBC plumbing
+    // ---- JDBC plumbing (shared with the directory stores)
 
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T apply(Connection c) throws SQLException;
+    private <T> T run(String what, Jdbc.Work<T> work) {
+        return jdbc.run(what, work);
     }
 
-    @FunctionalInterface
-    private interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException;
+    private <T> T transaction(String what, Jdbc.Work<T> work) {
+        return jdbc.transaction(what, work);
     }
 
-    private <T> T run(String what, SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.apply(c);
-        } catch (SQLException e) {
-            throw new StateException("Could not " + what + ": " + e.getMessage(), e);
-        }
+    private <T> Optional<T> queryOne(String what, String sql, Jdbc.RowReader<T> reader, Object... params) {
+        return jdbc.queryOne(what, sql, reader, params);
     }
 
-    private <T> T transaction(String what, SqlWork<T> work) {
-        return run(what, c -> {
-            c.setAutoCommit(false);
-            try {
-                T result = work.apply(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        });
-    }
-
-    private <T> Optional<T> queryOne(String what, String sql, RowReader<T> reader, Object... params) {
-        List<T> rows = query(what, sql, reader, params);
-        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
-    }
-
-    private <T> List<T> query(String what, String sql, RowReader<T> reader, Object... params) {
-        return run(what, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                bind(ps, params);
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<T> rows = new ArrayList<>();
-                    while (rs.next()) {
-                        rows.add(reader.read(rs));
-                    }
-                    return List.copyOf(rows);
-                }
-            }
-        });
+    private <T> List<T> query(String what, String sql, Jdbc.RowReader<T> reader, Object... params) {
+        return jdbc.query(what, sql, reader, params);
     }
 
     private int update(String what, String sql, Object... params) {
-        return run(what, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                bind(ps, params);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    private static void bind(PreparedStatement ps, Object... params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            ps.setObject(i + 1, params[i]);
-        }
+        return jdbc.update(what, sql, params);
     }
 
     private static int deleteSession(Connection c, String tokenHash) throws SQLException {

@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import tocsin.core.access.AccessStore;
+import tocsin.oncall.directory.PeopleStore;
+import tocsin.oncall.directory.ScheduleStore;
 
 /**
  * The front door of Tocsin's SQL state: configuration, people, keys and incident state, on the embedded SQLite file
@@ -31,12 +33,18 @@ public final class StateStore implements AutoCloseable {
     private final HikariDataSource pool;
     private final int schemaVersion;
     private final AccessStore accessStore;
+    private final PeopleStore peopleStore;
+    private final ScheduleStore scheduleStore;
 
-    private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore) {
+    private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore,
+                       StateConfig config) {
         this.database = database;
         this.pool = pool;
         this.schemaVersion = schemaVersion;
         this.accessStore = accessStore;
+        Jdbc jdbc = new Jdbc(pool, database.dialect());
+        this.peopleStore = new SqlPeopleStore(jdbc, config.clock());
+        this.scheduleStore = new SqlScheduleStore(jdbc, config.clock());
     }
 
     /**
@@ -56,7 +64,7 @@ public final class StateStore implements AutoCloseable {
             int version = migrations.migrate(pool);
             AccessStore access = new SqlAccessStore(pool, database.dialect(), config.clock(), new PasswordHasher());
             log.info("State in {}, schema version {}", database.describe(), version);
-            return new StateStore(database, pool, version, access);
+            return new StateStore(database, pool, version, access, config);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -65,6 +73,16 @@ public final class StateStore implements AutoCloseable {
 
     public AccessStore accessStore() {
         return accessStore;
+    }
+
+    /** People's PagerDuty profiles, contact methods, notification rules and teams. */
+    public PeopleStore peopleStore() {
+        return peopleStore;
+    }
+
+    /** Schedules, their overrides and calendar feeds. */
+    public ScheduleStore scheduleStore() {
+        return scheduleStore;
     }
 
     public Dialect dialect() {

@@ -43,6 +43,17 @@ public final class PdFields {
         return new PdFields(inner, wrapper, new ArrayList<>());
     }
 
+    /**
+     * A request body that is itself the object, not wrapped ({@code {"role": "manager"}}); fields are named without a
+     * prefix. A 400 when the body is not a JSON object.
+     */
+    public static PdFields unwrapped(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiProblem.badRequest("Invalid Input Provided", List.of("body: must be a JSON object"));
+        }
+        return new PdFields(body, "", new ArrayList<>());
+    }
+
     /** Fields of an object not wrapped (e.g. one element of a list), sharing this reader's error list. */
     public PdFields nested(JsonNode inner, String innerPath) {
         return new PdFields(inner, innerPath, errors);
@@ -260,6 +271,11 @@ public final class PdFields {
 
     public List<String> errors() {
         return List.copyOf(errors);
+    }
+
+    /** Whether a problem with {@code field} of this object has been recorded. */
+    public boolean hasErrorOn(String field) {
+        return hasError(field);
     }
 
     private boolean hasError(String field) {

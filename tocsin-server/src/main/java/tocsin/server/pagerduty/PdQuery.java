@@ -93,6 +93,15 @@ public final class PdQuery {
         }
     }
 
+    /** A free-text parameter such as {@code query}: trimmed, blank as absent, a 400 when longer than the limit. */
+    public static Optional<String> text(Exchange ex, String name, int maxLength) {
+        Optional<String> raw = ex.query(name).map(String::trim).filter(s -> !s.isEmpty());
+        if (raw.isPresent() && raw.get().length() > maxLength) {
+            throw ApiProblem.invalidField(name, "is longer than " + maxLength + " characters");
+        }
+        return raw;
+    }
+
     /** A boolean parameter ({@code true}/{@code false}). */
     public static Optional<Boolean> bool(Exchange ex, String name) {
         Optional<String> raw = ex.query(name).map(String::trim).filter(s -> !s.isEmpty());

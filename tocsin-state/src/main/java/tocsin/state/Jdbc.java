@@ -1,0 +1,175 @@
+package tocsin.state;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/**
+ * The JDBC plumbing of the directory stores: a connection per call, transactions that roll back on any failure,
+ * parameters bound in order, rows read into immutable lists. SQL failures become {@link StateException}s naming what
+ * was being done; {@link RuntimeException}s thrown by the work (a store's own refusals) pass through after the
+ * rollback. Thread-safe: no state besides the pool.
+ */
+final class Jdbc {
+
+    @FunctionalInterface
+    interface Work<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+
+    Jdbc(DataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    <T> T run(String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw new StateException("Could not " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction: all of it commits, or none. */
+    <T> T transaction(String what, Work<T> work) {
+        return transaction(what, false, work);
+    }
+
+    /**
+     * Runs reads that must see one state of the database, though they are several statements (a schedule, then its
+     * layers, then their users): on PostgreSQL in a {@code REPEATABLE READ} transaction, whose snapshot is taken at
+     * its first statement; on SQLite in a transaction, which holds the database still while it runs.
+     */
+    <T> T snapshot(String what, Work<T> work) {
+        return transaction(what, true, work);
+    }
+
+    private <T> T transaction(String what, boolean snapshot, Work<T> work) {
+        return run(what, c -> {
+            int isolation = c.getTransactionIsolation();
+            boolean repeatable = snapshot && dialect == Dialect.POSTGRES;
+            if (repeatable) {
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            }
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+                if (repeatable) {
+                    c.setTransactionIsolation(isolation);
+                }
+            }
+        });
+    }
+
+    <T> List<T> query(String what, String sql, RowReader<T> reader, Object... params) {
+        return run(what, c -> query(c, sql, reader, params));
+    }
+
+    <T> Optional<T> queryOne(String what, String sql, RowReader<T> reader, Object... params) {
+        List<T> rows = query(what, sql, reader, params);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    }
+
+    int update(String what, String sql, Object... params) {
+        return run(what, c -> update(c, sql, params));
+    }
+
+    static <T> List<T> query(Connection c, String sql, RowReader<T> reader, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(reader.read(rs));
+                }
+                return List.copyOf(rows);
+            }
+        }
+    }
+
+    static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            return ps.executeUpdate();
+        }
+    }
+
+    static long count(Connection c, String sql, Object... params) throws SQLException {
+        return query(c, sql, rs -> rs.getLong(1), params).getFirst();
+    }
+
+    /** Binds in order; a null binds as SQL NULL of a type both databases accept for any column. */
+    static void bind(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (p == null) {
+                ps.setNull(i + 1, java.sql.Types.NULL);
+            } else {
+                ps.setObject(i + 1, p);
+            }
+        }
+    }
+
+    /**
+     * A {@code WHERE} clause that keeps the rows where {@code query} is a case-insensitive substring of any of the
+     * columns (LIKE's wildcards in the query taken literally), or no clause when the query is null or blank.
+     */
+    record Filter(String where, Object[] params) {
+        static Filter contains(String query, String... columns) {
+            if (query == null || query.isBlank()) {
+                return new Filter("", new Object[0]);
+            }
+            String q = query.strip().toLowerCase(java.util.Locale.ROOT);
+            String pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            List<String> terms = new ArrayList<>();
+            Object[] params = new Object[columns.length];
+            for (int i = 0; i < columns.length; i++) {
+                terms.add("LOWER(" + columns[i] + ") LIKE ? ESCAPE '\\'");
+                params[i] = pattern;
+            }
+            return new Filter(" WHERE " + String.join(" OR ", terms), params);
+        }
+
+        /** The parameters followed by {@code LIMIT ? OFFSET ?}'s. */
+        Object[] paged(int limit, int offset) {
+            Object[] all = java.util.Arrays.copyOf(params, params.length + 2);
+            all[params.length] = limit;
+            all[params.length + 1] = offset;
+            return all;
+        }
+    }
+
+    /** A trailing {@code ? , ?, ...} list of {@code n} placeholders, n ≥ 1. */
+    static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+}
