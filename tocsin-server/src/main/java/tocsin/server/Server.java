@@ -160,6 +160,14 @@ public final class Server implements AutoCloseable {
                 }
                 opened.push(statsd);
             }
+            // Paging (PagerDuty-compatible on-call): users from the access store, schedules (with their overrides)
+            // from the directory; the engine's ticker fires durable escalation timers.
+            tocsin.server.pagerduty.IncidentApi paging = tocsin.server.pagerduty.IncidentApi.start(
+                    state.pagingConfigStore(), state.incidentStore(),
+                    tocsin.server.pagerduty.IncidentApi.usersOf(state.accessStore()),
+                    tocsin.server.pagerduty.DirectorySchedules.over(state.scheduleStore(), config.clock()),
+                    metrics.registry(), config.clock(), Duration.ofSeconds(1));
+            opened.push(paging);
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             Authenticator authenticator = new Authenticator(state.accessStore(), config.clock());
             ErrorMapper errors = new ErrorMapper(json);
@@ -204,6 +212,7 @@ public final class Server implements AutoCloseable {
                             new tocsin.server.pagerduty.DirectoryApi(state.peopleStore(), state.scheduleStore(),
                                     () -> self[0] == null ? provisionalUrl : self[0].publicUrl(), config.clock())
                                     .register(routes);
+                            paging.register(routes, provisionalUrl);
                             extraRoutes.accept(routes);
                             routes.fallback();
                         })

@@ -11,10 +11,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The JDBC plumbing of the directory stores: a connection per call, transactions that roll back on any failure,
- * parameters bound in order, rows read into immutable lists. SQL failures become {@link StateException}s naming what
- * was being done; {@link RuntimeException}s thrown by the work (a store's own refusals) pass through after the
- * rollback. Thread-safe: no state besides the pool.
+ * The JDBC plumbing of every SQL store (access, directory, paging): a connection per call or per transaction,
+ * transactions that roll back on any failure, positional parameters bound by type, rows read by a reader. SQL
+ * failures become {@link StateException}s naming what was being done; {@link RuntimeException}s thrown by the work
+ * (a store's own refusals) pass through after the rollback. Thread-safe: no state besides the pool.
  */
 final class Jdbc {
 
@@ -111,7 +111,7 @@ final class Jdbc {
                 while (rs.next()) {
                     rows.add(reader.read(rs));
                 }
-                return List.copyOf(rows);
+                return rows;
             }
         }
     }
@@ -123,20 +123,47 @@ final class Jdbc {
         }
     }
 
+    static <T> Optional<T> one(Connection c, String sql, RowReader<T> reader, Object... params) throws SQLException {
+        List<T> rows = query(c, sql, reader, params);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+    }
+
     static long count(Connection c, String sql, Object... params) throws SQLException {
         return query(c, sql, rs -> rs.getLong(1), params).getFirst();
     }
 
-    /** Binds in order; a null binds as SQL NULL of a type both databases accept for any column. */
+    /**
+     * Binds in order, by type, so that both databases store the same thing: a null as SQL NULL of a type both accept
+     * for any column; integers, booleans and doubles as themselves; anything else as its string form.
+     */
     static void bind(PreparedStatement ps, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             Object p = params[i];
-            if (p == null) {
-                ps.setNull(i + 1, java.sql.Types.NULL);
-            } else {
-                ps.setObject(i + 1, p);
+            switch (p) {
+                case null -> ps.setNull(i + 1, java.sql.Types.NULL);
+                case Long l -> ps.setLong(i + 1, l);
+                case Integer n -> ps.setInt(i + 1, n);
+                case Boolean b -> ps.setBoolean(i + 1, b);
+                case Double d -> ps.setDouble(i + 1, d);
+                case String s -> ps.setString(i + 1, s);
+                default -> ps.setString(i + 1, p.toString());
             }
         }
+    }
+
+    /** A nullable BIGINT column. */
+    static Long optLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    /** Takes the next value of a named counter in {@code paging_counter}; the row lock serialises takers. */
+    static long nextCounter(Connection c, String name) throws SQLException {
+        if (update(c, "UPDATE paging_counter SET value = value + 1 WHERE name = ?", name) == 0) {
+            update(c, "INSERT INTO paging_counter (name, value) VALUES (?, 1)", name);
+            return 1;
+        }
+        return one(c, "SELECT value FROM paging_counter WHERE name = ?", rs -> rs.getLong(1), name).orElseThrow();
     }
 
     /**

@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 import tocsin.core.access.AccessStore;
 import tocsin.oncall.directory.PeopleStore;
 import tocsin.oncall.directory.ScheduleStore;
+import tocsin.oncall.paging.IncidentStore;
+import tocsin.oncall.paging.PagingConfigStore;
 
 /**
  * The front door of Tocsin's SQL state: configuration, people, keys and incident state, on the embedded SQLite file
@@ -35,6 +37,8 @@ public final class StateStore implements AutoCloseable {
     private final AccessStore accessStore;
     private final PeopleStore peopleStore;
     private final ScheduleStore scheduleStore;
+    private final PagingConfigStore pagingConfigStore;
+    private final IncidentStore incidentStore;
 
     private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore,
                        StateConfig config) {
@@ -45,6 +49,8 @@ public final class StateStore implements AutoCloseable {
         Jdbc jdbc = new Jdbc(pool, database.dialect());
         this.peopleStore = new SqlPeopleStore(jdbc, config.clock());
         this.scheduleStore = new SqlScheduleStore(jdbc, config.clock());
+        this.pagingConfigStore = new SqlPagingConfigStore(jdbc, database.dialect(), config.clock());
+        this.incidentStore = new SqlIncidentStore(jdbc, database.dialect(), config.maxPoolSize() / 2);
     }
 
     /**
@@ -83,6 +89,16 @@ public final class StateStore implements AutoCloseable {
     /** Schedules, their overrides and calendar feeds. */
     public ScheduleStore scheduleStore() {
         return scheduleStore;
+    }
+
+    /** Escalation policies, services, integrations and maintenance windows. */
+    public PagingConfigStore pagingConfigStore() {
+        return pagingConfigStore;
+    }
+
+    /** Incidents, alerts, timelines, the notification outbox and escalation timers. */
+    public IncidentStore incidentStore() {
+        return incidentStore;
     }
 
     public Dialect dialect() {

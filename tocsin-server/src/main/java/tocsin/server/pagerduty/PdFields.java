@@ -242,6 +242,11 @@ public final class PdFields {
         return out;
     }
 
+    /** Whether the field is in the object at all, even as an explicit {@code null} (which clears it on update). */
+    public boolean present(String field) {
+        return node.has(field);
+    }
+
     /** Whether the field is present and not null. */
     public boolean has(String field) {
         return value(field) != null;
