@@ -172,6 +172,18 @@ public final class Server implements AutoCloseable {
             Authenticator authenticator = new Authenticator(state.accessStore(), config.clock());
             ErrorMapper errors = new ErrorMapper(json);
             Server[] self = new Server[1];
+            // Seam: the lead wires a HandleResolver that knows services, teams, channels and webhooks.
+            tocsin.monitor.MonitorService monitorService = new tocsin.monitor.MonitorService(state.monitorStore(),
+                    tocsin.monitor.template.HandleResolver.wellFormed());
+            // Seams: the lead wires the notifier and incident sink to the notification and incident pipelines;
+            // until then every intended notification is kept in the monitor's history.
+            tocsin.monitor.eval.MonitorEvaluator evaluator = new tocsin.monitor.eval.MonitorEvaluator(
+                    state.monitorStore(), config.clock(), tocsin.monitor.eval.MonitorNotifier.RECORD_ONLY,
+                    tocsin.monitor.eval.IncidentSink.RECORD_ONLY);
+            evaluator.start();
+            monitorService.listener(evaluator);
+            intake.onAccepted(evaluator::accept);
+            opened.push(tocsin.monitor.eval.MonitorTicker.start(evaluator, java.time.Duration.ofSeconds(1)));
 
             // The public URL may depend on the bound port; routes read it lazily through the context.
             int requestedPort = config.httpAddr().getPort();
@@ -205,6 +217,7 @@ public final class Server implements AutoCloseable {
                             new CheckRoutes(intake, config.clock()).register(routes);
                             new MetricListRoutes(tsdb, config.clock()).register(routes);
                             new QueryRoutes(queries, config.clock()).register(routes);
+                            new tocsin.server.datadog.MonitorRoutes(monitorService, config.clock()).register(routes);
                             new RemoteWriteRoutes(intake, config.clock(), remoteWriteKeys).register(routes);
                             new OtlpRoutes(intake, config.clock()).register(routes);
                             new PromQueryRoutes(PromApi.over(metricSource, config.clock())).register(routes);

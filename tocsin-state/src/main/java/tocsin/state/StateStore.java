@@ -13,6 +13,7 @@ import tocsin.oncall.directory.PeopleStore;
 import tocsin.oncall.directory.ScheduleStore;
 import tocsin.oncall.paging.IncidentStore;
 import tocsin.oncall.paging.PagingConfigStore;
+import tocsin.monitor.MonitorStore;
 
 /**
  * The front door of Tocsin's SQL state: configuration, people, keys and incident state, on the embedded SQLite file
@@ -40,6 +41,8 @@ public final class StateStore implements AutoCloseable {
     private final PagingConfigStore pagingConfigStore;
     private final IncidentStore incidentStore;
 
+    private final MonitorStore monitorStore;
+
     private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore,
                        StateConfig config) {
         this.database = database;
@@ -51,6 +54,7 @@ public final class StateStore implements AutoCloseable {
         this.scheduleStore = new SqlScheduleStore(jdbc, config.clock());
         this.pagingConfigStore = new SqlPagingConfigStore(jdbc, database.dialect(), config.clock());
         this.incidentStore = new SqlIncidentStore(jdbc, database.dialect(), config.maxPoolSize() / 2);
+        this.monitorStore = new SqlMonitorStore(pool, config.clock());
     }
 
     /**
@@ -99,6 +103,11 @@ public final class StateStore implements AutoCloseable {
     /** Incidents, alerts, timelines, the notification outbox and escalation timers. */
     public IncidentStore incidentStore() {
         return incidentStore;
+    }
+
+    /** Monitors, their group states and history. */
+    public MonitorStore monitorStore() {
+        return monitorStore;
     }
 
     public Dialect dialect() {

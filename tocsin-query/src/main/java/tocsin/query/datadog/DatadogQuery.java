@@ -55,6 +55,26 @@ public final class DatadogQuery {
         return List.copyOf(names);
     }
 
+    /**
+     * The metric read when the text is exactly one metric query, possibly in parentheses, without arithmetic,
+     * functions, {@code .rollup()} or {@code .fill()}; empty otherwise.
+     */
+    public java.util.Optional<MetricSelector> singleMetric() {
+        if (expressions.size() != 1) {
+            return java.util.Optional.empty();
+        }
+        Expr e = expressions.getFirst();
+        while (e instanceof Expr.Paren p) {
+            e = p.inner();
+        }
+        if (!(e instanceof Expr.MetricQuery m) || m.rollup() != null || m.fill() != null
+                || m.modifier() == Expr.Modifier.AS_RATE) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new MetricSelector(m.spaceAggregator() == null ? "avg" : m.spaceAggregator(),
+                m.metric(), m.filter(), m.groupBy(), m.modifier() == Expr.Modifier.AS_COUNT));
+    }
+
     List<Expr> expressions() {
         return expressions;
     }

@@ -31,6 +31,8 @@ public final class MetricIntake {
     private final MetricStore store;
     private final Counter points;
     private final Counter rejectionsByCause;
+    private volatile AcceptedPoints acceptedPoints = (batch, rejected) -> {
+    };
 
     public MetricIntake(MetricStore store, PrometheusRegistry registry) {
         this.store = store;
@@ -72,6 +74,20 @@ public final class MetricIntake {
         }
     }
 
+    /** Hears about the points of each batch once they are durable (the monitor evaluator). */
+    @FunctionalInterface
+    public interface AcceptedPoints {
+        /**
+         * @param rejected which points (by index in the batch) the store refused
+         */
+        void accepted(tocsin.core.metric.MetricBatch batch, java.util.function.IntPredicate rejected);
+    }
+
+    /** Sets who hears about durable points; set once during startup. Its failures never fail the ingest. */
+    public void onAccepted(AcceptedPoints listener) {
+        this.acceptedPoints = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
     /** A decoder call that may find the payload unreadable as a whole. */
     @FunctionalInterface
     public interface Decoding<T> {
@@ -102,6 +118,9 @@ public final class MetricIntake {
     public Outcome store(String protocol, IngestResult decoded) {
         AppendResult appended = decoded.batch().isEmpty() ? new AppendResult(0, List.of())
                 : append(protocol, decoded.batch().size(), () -> store.append(decoded.batch()));
+        if (appended.accepted() > 0) {
+            notifyAccepted(decoded.batch(), appended.rejections());
+        }
         return outcome(protocol, decoded.rejections(), decoded.rejectedItems(), appended);
     }
 
@@ -155,5 +174,25 @@ public final class MetricIntake {
             }
         }
         return new Outcome(appended.accepted(), rejected, listed, onlyLimits && rejected > 0);
+    }
+
+    private void notifyAccepted(tocsin.core.metric.MetricBatch batch, List<Rejection> refused) {
+        java.util.BitSet rejected = new java.util.BitSet();
+        for (Rejection r : refused) {
+            // The store names a refused point by its index: points[i] (see AppendResult).
+            String item = r.item();
+            if (item.startsWith("points[") && item.endsWith("]")) {
+                try {
+                    rejected.set(Integer.parseInt(item, 7, item.length() - 1, 10));
+                } catch (NumberFormatException e) {
+                    LOG.debug("Unexpected rejection item {}", item);
+                }
+            }
+        }
+        try {
+            acceptedPoints.accepted(batch, rejected::get);
+        } catch (RuntimeException e) {
+            LOG.error("A listener failed on {} accepted points", batch.size(), e);
+        }
     }
 }

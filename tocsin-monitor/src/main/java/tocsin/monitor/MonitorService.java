@@ -1,0 +1,103 @@
+package tocsin.monitor;
+
+import tocsin.monitor.query.CompositeQuery;
+import tocsin.monitor.query.MonitorQueryException;
+import tocsin.monitor.query.MonitorQueryParser;
+import tocsin.monitor.template.HandleResolver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The monitor operations behind the API: validate, then store, then tell the evaluator. Thread-safe when its store and
+ * listener are.
+ */
+public final class MonitorService {
+    private final MonitorStore store;
+    private final MonitorValidator validator;
+    private volatile MonitorListener listener = MonitorListener.NONE;
+
+    public MonitorService(MonitorStore store, HandleResolver handles) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.validator = new MonitorValidator(store::find, handles);
+    }
+
+    /** Sets who hears about changes (the evaluator); set once during startup. */
+    public void listener(MonitorListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    public MonitorStore store() {
+        return store;
+    }
+
+    /** Validates without storing. */
+    public MonitorValidator.Result validate(MonitorDefinition definition, long selfId) {
+        return validator.validate(definition, selfId);
+    }
+
+    /** @throws InvalidMonitorException naming every problem */
+    public Monitor create(MonitorDefinition definition, Creator creator) {
+        MonitorValidator.Result r = checked(definition, 0);
+        Monitor m = store.create(r.definition(), creator);
+        listener.monitorChanged(m);
+        return m;
+    }
+
+    /**
+     * @return empty when there is no such monitor
+     * @throws InvalidMonitorException naming every problem
+     */
+    public Optional<Monitor> update(long id, MonitorDefinition definition) {
+        if (store.find(id).isEmpty()) {
+            return Optional.empty();
+        }
+        MonitorValidator.Result r = checked(definition, id);
+        Optional<Monitor> m = store.update(id, r.definition());
+        m.ifPresent(listener::monitorChanged);
+        return m;
+    }
+
+    /**
+     * Deletes a monitor that no composite references.
+     *
+     * @return false when there was none
+     * @throws InvalidMonitorException when composites reference it
+     */
+    public boolean delete(long id) {
+        List<Long> referencing = new ArrayList<>();
+        for (Monitor m : store.list(MonitorStore.MonitorFilter.ALL)) {
+            if (m.definition().type() == MonitorType.COMPOSITE && m.id() != id && references(m, id)) {
+                referencing.add(m.id());
+            }
+        }
+        if (!referencing.isEmpty()) {
+            throw new InvalidMonitorException(List.of("monitor [" + id + "] is referenced in composite monitors with"
+                    + " ids " + referencing));
+        }
+        boolean deleted = store.delete(id);
+        if (deleted) {
+            listener.monitorDeleted(id);
+        }
+        return deleted;
+    }
+
+    private static boolean references(Monitor composite, long id) {
+        try {
+            CompositeQuery q = MonitorQueryParser.composite(composite.definition().query());
+            return q.ids().contains(id);
+        } catch (MonitorQueryException e) {
+            return false;
+        }
+    }
+
+    private MonitorValidator.Result checked(MonitorDefinition definition, long selfId) {
+        MonitorValidator.Result r = validator.validate(definition, selfId);
+        if (!r.valid()) {
+            throw new InvalidMonitorException(r.errors());
+        }
+        return r;
+    }
+}

@@ -1,0 +1,60 @@
+package tocsin.monitor;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where monitors, their group states and their history live. Owned by this module; the SQL implementation is in
+ * {@code tocsin-state}, and every implementation passes the same contract suite. Implementations are thread-safe.
+ */
+public interface MonitorStore {
+
+    /** Stores a new monitor and assigns it the next id. */
+    Monitor create(MonitorDefinition definition, Creator creator);
+
+    Optional<Monitor> find(long id);
+
+    /** Monitors matching {@code filter}, by id. */
+    List<Monitor> list(MonitorFilter filter);
+
+    /** Replaces a monitor's definition; empty when there is no such monitor. */
+    Optional<Monitor> update(long id, MonitorDefinition definition);
+
+    /** Deletes a monitor with its states and history; false when there was none. */
+    boolean delete(long id);
+
+    /** The monitor's group states, by group name. */
+    List<GroupState> groupStates(long monitorId);
+
+    /** Every group state of every monitor, for an evaluator resuming after a restart. */
+    List<GroupState> allGroupStates();
+
+    /**
+     * Writes a group's new state, and the transition that led to it when there is one, in one transaction. A state
+     * for a monitor that no longer exists is dropped.
+     */
+    void save(GroupState state, Transition transition);
+
+    /** Removes group states (for groups gone for good). */
+    void removeGroups(long monitorId, List<String> groups);
+
+    /** A monitor's transitions in {@code [from, to)}, newest first, at most {@code limit}. */
+    List<Transition> history(long monitorId, Instant from, Instant to, int limit);
+
+    /**
+     * Which monitors to list. Every part is optional (null or empty).
+     *
+     * @param name    case-insensitive substring of the name
+     * @param tags    tags every listed monitor carries
+     * @param idAfter list only ids greater than this ({@code id_offset}); 0 for all
+     * @param limit   the most to return
+     */
+    record MonitorFilter(String name, List<String> tags, long idAfter, int limit) {
+        public static final MonitorFilter ALL = new MonitorFilter(null, List.of(), 0, Integer.MAX_VALUE);
+
+        public MonitorFilter {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package tocsin.monitor.eval;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tocsin.core.metric.MetricBatch;
+import tocsin.core.metric.SeriesKey;
+import tocsin.monitor.Monitor;
+import tocsin.monitor.MonitorListener;
+import tocsin.monitor.MonitorStatus;
+import tocsin.monitor.MonitorStore;
+import tocsin.monitor.MonitorValidator;
+import tocsin.monitor.query.CompositeQuery;
+import tocsin.monitor.query.MetricAlertQuery;
+import tocsin.monitor.query.MonitorQuery;
+import tocsin.monitor.query.MonitorQueryException;
+import tocsin.monitor.query.ServiceCheckQuery;
+import tocsin.monitor.template.Handle;
+import tocsin.monitor.template.TemplateException;
+import tocsin.query.datadog.MetricSelector;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntPredicate;
+
+/**
+ * The streaming monitor evaluator: the front door of monitor evaluation.
+ *
+ * <pre>{@code
+ * MonitorEvaluator eval = new MonitorEvaluator(store, clock, notifier, incidents);
+ * eval.start();                          // compile every stored monitor, resume group states
+ * service.listener(eval);                // hear about created, updated, deleted monitors
+ * eval.accept(batch, i -> false);        // after each durable ingest batch
+ * eval.tick();                           // about once a second, from one scheduler thread
+ * }</pre>
+ *
+ * <p>Design note. Monitors are compiled into {@link CompiledMonitor}s indexed by the metric they read; a point is
+ * offered only to the monitors of its metric, matched against their scope, and added to its group's window; every
+ * group a batch touched is evaluated at once, so a threshold crossing is seen on arrival, not at the next tick. The
+ * tick handles what time alone changes: windows sliding past old points, {@code evaluation_delay} bringing buffered
+ * points into view, no data, renotification, and composites. Every status change is stored (state and transition in
+ * one transaction) before its notification is handed to the {@link MonitorNotifier} or {@link IncidentSink}.
+ *
+ * <p>Concurrency: thread-safe. Each compiled monitor has its own lock, held while its windows change and while its
+ * transitions are stored (so a group's history is written in order); notifications are sent after the lock is
+ * released. Ingest threads contend only when they feed the same monitor. Definition changes swap compiled monitors
+ * atomically in the index. On a crash, windows (in memory) are lost and refill from new points; stored group states
+ * resume, their no-data clocks restarted, so a restart alone never reports No Data.
+ */
+public final class MonitorEvaluator implements MonitorListener {
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorEvaluator.class);
+    /** The metric the intake stores service check runs under, valued with the status code (0 to 3). */
+    public static final String SERVICE_CHECK_METRIC = "service_check.status";
+    private static final int COMPOSITE_ROUNDS = 8;
+
+    private final MonitorStore store;
+    private final InstantSource clock;
+    private final MonitorNotifier notifier;
+    private final IncidentSink incidents;
+    private final Map<Long, CompiledMonitor> monitors = new ConcurrentHashMap<>();
+    private final Map<String, List<CompiledMonitor>> byMetric = new ConcurrentHashMap<>();
+    private final Map<Long, String> notEvaluated = new ConcurrentHashMap<>();
+
+    public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier,
+                            IncidentSink incidents) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.notifier = Objects.requireNonNull(notifier, "notifier");
+        this.incidents = Objects.requireNonNull(incidents, "incidents");
+    }
+
+    /** Compiles every stored monitor and resumes its group states. */
+    public void start() {
+        for (Monitor m : store.list(MonitorStore.MonitorFilter.ALL)) {
+            monitorChanged(m);
+        }
+        LOG.info("Monitor evaluator: {} monitors evaluated, {} not evaluated", monitors.size(), notEvaluated.size());
+    }
+
+    /** Monitors that cannot be evaluated as data arrives, with the reason. */
+    public Map<Long, String> notEvaluated() {
+        return Map.copyOf(notEvaluated);
+    }
+
+    @Override
+    public void monitorChanged(Monitor monitor) {
+        CompiledMonitor compiled;
+        try {
+            compiled = compile(monitor);
+        } catch (MonitorQueryException | TemplateException | IllegalArgumentException e) {
+            compiled = null;
+            notEvaluated.put(monitor.id(), e.getMessage());
+        }
+        if (compiled == null) {
+            remove(monitor.id());
+            notEvaluated.putIfAbsent(monitor.id(), "the query is not a single metric query; Tocsin evaluates "
+                    + "metric monitors over one metric with an optional space aggregation and by-clause");
+            LOG.warn("Monitor {} is not evaluated: {}", monitor.id(), notEvaluated.get(monitor.id()));
+            return;
+        }
+        notEvaluated.remove(monitor.id());
+        compiled.restore(store.groupStates(monitor.id()), clock.instant());
+        CompiledMonitor old = monitors.put(monitor.id(), compiled);
+        unindex(old);
+        if (compiled instanceof MetricMonitor mm) {
+            byMetric.computeIfAbsent(mm.selector.metric(), k -> new CopyOnWriteArrayList<>()).add(compiled);
+        } else if (compiled instanceof ServiceCheckMonitor) {
+            byMetric.computeIfAbsent(ServiceCheckMonitor.METRIC, k -> new CopyOnWriteArrayList<>()).add(compiled);
+        }
+    }
+
+    @Override
+    public void monitorDeleted(long id) {
+        remove(id);
+        notEvaluated.remove(id);
+    }
+
+    private void remove(long id) {
+        unindex(monitors.remove(id));
+    }
+
+    private void unindex(CompiledMonitor old) {
+        if (old != null) {
+            byMetric.values().forEach(list -> list.remove(old));
+        }
+    }
+
+    private static CompiledMonitor compile(Monitor m) {
+        MonitorQuery q = MonitorValidator.parse(m.definition().type(), m.definition().query());
+        return switch (q) {
+            case MetricAlertQuery mq -> {
+                MetricSelector selector = mq.parsedMetric().singleMetric().orElse(null);
+                yield selector == null ? null : new MetricMonitor(m, mq, selector);
+            }
+            case ServiceCheckQuery sq -> new ServiceCheckMonitor(m, sq);
+            case CompositeQuery cq -> new CompositeMonitor(m, cq);
+        };
+    }
+
+    /**
+     * Offers the points of a durable batch to the monitors. Call after the batch is stored.
+     *
+     * @param rejected which points (by index) the store refused; they are skipped
+     */
+    public void accept(MetricBatch batch, IntPredicate rejected) {
+        if (byMetric.isEmpty() || batch.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Map<CompiledMonitor, List<Integer>> routed = new IdentityHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            List<CompiledMonitor> candidates = byMetric.get(batch.key(i).name());
+            if (candidates == null || rejected.test(i)) {
+                continue;
+            }
+            SeriesKey key = batch.key(i);
+            for (CompiledMonitor m : candidates) {
+                boolean match = m instanceof MetricMonitor mm ? mm.matches(key)
+                        : m instanceof ServiceCheckMonitor sc && sc.matches(key);
+                if (match) {
+                    routed.computeIfAbsent(m, x -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        Set<Long> changed = new HashSet<>();
+        for (Map.Entry<CompiledMonitor, List<Integer>> e : routed.entrySet()) {
+            CompiledMonitor m = e.getKey();
+            Effects out = new Effects();
+            m.lock.lock();
+            try {
+                Set<String> touched = new HashSet<>();
+                for (int i : e.getValue()) {
+                    String group = m instanceof MetricMonitor mm
+                            ? mm.add(batch.key(i), batch.timestamp(i), batch.value(i), now)
+                            : ((ServiceCheckMonitor) m).add(batch.key(i), batch.timestamp(i), batch.value(i), now);
+                    if (group != null) {
+                        touched.add(group);
+                    }
+                }
+                for (String group : touched) {
+                    if (m instanceof MetricMonitor mm) {
+                        mm.evaluate(group, now, out);
+                    } else {
+                        ((ServiceCheckMonitor) m).evaluate(group, now, out);
+                    }
+                }
+                save(out);
+            } finally {
+                m.lock.unlock();
+            }
+            send(out);
+            changed.addAll(out.changedMonitors);
+        }
+        composites(changed, now);
+    }
+
+    /** Time-driven evaluation of every monitor. Call about once a second from one thread. */
+    public void tick() {
+        Instant now = clock.instant();
+        Set<Long> changed = new HashSet<>();
+        for (CompiledMonitor m : monitors.values()) {
+            Effects out = new Effects();
+            m.lock.lock();
+            try {
+                m.tick(now, out);
+                save(out);
+            } catch (RuntimeException e) {
+                LOG.error("Monitor {} failed to evaluate", m.id(), e);
+            } finally {
+                m.lock.unlock();
+            }
+            send(out);
+            changed.addAll(out.changedMonitors);
+        }
+        Set<Long> all = new HashSet<>(monitors.keySet());
+        composites(all, now);
+    }
+
+    /** Re-evaluates composites over {@code changed} monitors, repeatedly for composites of composites. */
+    private void composites(Set<Long> changed, Instant now) {
+        Set<Long> pending = changed;
+        for (int round = 0; round < COMPOSITE_ROUNDS && !pending.isEmpty(); round++) {
+            Set<Long> next = new HashSet<>();
+            for (CompiledMonitor m : monitors.values()) {
+                if (!(m instanceof CompositeMonitor c) || c.query.ids().stream().noneMatch(pending::contains)) {
+                    continue;
+                }
+                Effects out = new Effects();
+                c.lock.lock();
+                try {
+                    c.evaluate(id -> {
+                        CompiledMonitor ref = monitors.get(id);
+                        return ref == null ? null : ref.statuses;
+                    }, now, out);
+                    save(out);
+                } finally {
+                    c.lock.unlock();
+                }
+                send(out);
+                next.addAll(out.changedMonitors);
+            }
+            pending = next;
+        }
+    }
+
+    /** The live group statuses of a monitor (empty when it is not evaluated). */
+    public Map<String, MonitorStatus> statuses(long monitorId) {
+        CompiledMonitor m = monitors.get(monitorId);
+        return m == null ? Map.of() : new LinkedHashMap<>(m.statuses);
+    }
+
+    private void save(Effects out) {
+        for (Effects.Save s : out.saves) {
+            store.save(s.state(), s.transition());
+        }
+    }
+
+    private void send(Effects out) {
+        for (MonitorNotification n : out.notifications) {
+            try {
+                notifier.notify(n);
+                for (Handle h : n.handles()) {
+                    if (!h.kind().opensIncidents()) {
+                        continue;
+                    }
+                    if (n.to() == MonitorStatus.OK) {
+                        incidents.resolve(h, n.dedupKey());
+                    } else if (!n.renotify()) {
+                        incidents.trigger(h, n.dedupKey(), n.summary(), Map.of("monitor_id",
+                                Long.toString(n.monitorId()), "group", n.group(), "status", n.to().wireName(),
+                                "value", n.value() == null ? "" : Double.toString(n.value()), "message",
+                                n.message()));
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Monitor {} group {}: notification failed", n.monitorId(), n.group(), e);
+            }
+        }
+    }
+}

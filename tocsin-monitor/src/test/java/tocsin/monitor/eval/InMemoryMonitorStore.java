@@ -1,0 +1,102 @@
+package tocsin.monitor.eval;
+
+import tocsin.monitor.Creator;
+import tocsin.monitor.GroupState;
+import tocsin.monitor.Monitor;
+import tocsin.monitor.MonitorDefinition;
+import tocsin.monitor.MonitorStore;
+import tocsin.monitor.Transition;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A {@link MonitorStore} in memory, for evaluator tests. Thread-safe by one lock. */
+final class InMemoryMonitorStore implements MonitorStore {
+    private final InstantSource clock;
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Monitor> monitors = new TreeMap<>();
+    private final Map<String, GroupState> states = new TreeMap<>();
+    private final List<Transition> transitions = new ArrayList<>();
+
+    InMemoryMonitorStore(InstantSource clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized Monitor create(MonitorDefinition d, Creator creator) {
+        Monitor m = new Monitor(ids.incrementAndGet(), d, creator, clock.instant(), clock.instant());
+        monitors.put(m.id(), m);
+        return m;
+    }
+
+    @Override
+    public synchronized Optional<Monitor> find(long id) {
+        return Optional.ofNullable(monitors.get(id));
+    }
+
+    @Override
+    public synchronized List<Monitor> list(MonitorFilter filter) {
+        return List.copyOf(monitors.values());
+    }
+
+    @Override
+    public synchronized Optional<Monitor> update(long id, MonitorDefinition d) {
+        Monitor old = monitors.get(id);
+        if (old == null) {
+            return Optional.empty();
+        }
+        Monitor m = new Monitor(id, d, old.creator(), old.created(), clock.instant());
+        monitors.put(id, m);
+        return Optional.of(m);
+    }
+
+    @Override
+    public synchronized boolean delete(long id) {
+        states.keySet().removeIf(k -> k.startsWith(id + "/"));
+        transitions.removeIf(t -> t.monitorId() == id);
+        return monitors.remove(id) != null;
+    }
+
+    @Override
+    public synchronized List<GroupState> groupStates(long monitorId) {
+        return states.values().stream().filter(s -> s.monitorId() == monitorId).toList();
+    }
+
+    @Override
+    public synchronized List<GroupState> allGroupStates() {
+        return List.copyOf(states.values());
+    }
+
+    @Override
+    public synchronized void save(GroupState state, Transition transition) {
+        if (!monitors.containsKey(state.monitorId())) {
+            return;
+        }
+        states.put(state.monitorId() + "/" + state.group(), state);
+        if (transition != null) {
+            transitions.add(transition);
+        }
+    }
+
+    @Override
+    public synchronized void removeGroups(long monitorId, List<String> groups) {
+        groups.forEach(g -> states.remove(monitorId + "/" + g));
+    }
+
+    @Override
+    public synchronized List<Transition> history(long monitorId, Instant from, Instant to, int limit) {
+        return transitions.stream().filter(t -> t.monitorId() == monitorId && !t.at().isBefore(from)
+                && t.at().isBefore(to)).sorted(Comparator.comparing(Transition::at).reversed()).limit(limit).toList();
+    }
+
+    synchronized List<Transition> transitions() {
+        return List.copyOf(transitions);
+    }
+}

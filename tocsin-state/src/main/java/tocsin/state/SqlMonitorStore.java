@@ -1,0 +1,383 @@
+package tocsin.state;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import tocsin.monitor.Creator;
+import tocsin.monitor.GroupState;
+import tocsin.monitor.Monitor;
+import tocsin.monitor.MonitorDefinition;
+import tocsin.monitor.MonitorStatus;
+import tocsin.monitor.MonitorStore;
+import tocsin.monitor.MonitorType;
+import tocsin.monitor.Transition;
+import tocsin.monitor.json.MonitorJson;
+
+/**
+ * {@link MonitorStore} on the tables of migration V004 ({@code monitor}, {@code monitor_tag},
+ * {@code monitor_group_state}, {@code monitor_transition}), in portable SQL; ids come from the database's identity
+ * column, so they are integers as Datadog's and never reused on SQLite ({@code AUTOINCREMENT}) or PostgreSQL.
+ *
+ * <p>Thread-safe: no mutable state besides the pool. Writes that touch several tables (a monitor and its tags; a
+ * group state and its transition) run in one transaction; a group state for a deleted monitor is dropped by the
+ * {@code WHERE EXISTS} of its insert rather than by a check-then-write.
+ */
+final class SqlMonitorStore implements MonitorStore {
+
+    private static final String MONITOR_COLUMNS = "id, name, type, query, message, priority, options, creator_email, "
+            + "creator_handle, creator_name, created_at, modified_at";
+    private static final String STATE_COLUMNS = "monitor_id, group_name, status, value, last_triggered_at, "
+            + "last_resolved_at, last_nodata_at, last_notified_at, renotify_count, last_data_at, modified_at";
+
+    private final DataSource dataSource;
+    private final InstantSource clock;
+
+    SqlMonitorStore(DataSource dataSource, InstantSource clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    @Override
+    public Monitor create(MonitorDefinition d, Creator creator) {
+        long now = clock.millis();
+        long id = transaction("create monitor", c -> {
+            long newId;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor (name, type, query, message, priority, "
+                    + "options, creator_email, creator_handle, creator_name, created_at, modified_at) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                bindDefinition(ps, d);
+                ps.setString(7, creator.email());
+                ps.setString(8, creator.handle());
+                ps.setString(9, creator.name());
+                ps.setLong(10, now);
+                ps.setLong(11, now);
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    newId = keys.getLong(1);
+                }
+            }
+            writeTags(c, newId, d.tags());
+            return newId;
+        });
+        return new Monitor(id, d, creator, Instant.ofEpochMilli(now), Instant.ofEpochMilli(now));
+    }
+
+    @Override
+    public Optional<Monitor> find(long id) {
+        List<Monitor> found = select("find monitor", "WHERE id = ?", List.of(id));
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
+    }
+
+    @Override
+    public List<Monitor> list(MonitorFilter filter) {
+        StringBuilder where = new StringBuilder("WHERE id > ?");
+        List<Object> params = new ArrayList<>(List.of(filter.idAfter()));
+        if (filter.name() != null && !filter.name().isEmpty()) {
+            where.append(" AND LOWER(name) LIKE ? ESCAPE '\\'");
+            params.add("%" + likeEscape(filter.name().toLowerCase(java.util.Locale.ROOT)) + "%");
+        }
+        for (String tag : filter.tags()) {
+            where.append(" AND EXISTS (SELECT 1 FROM monitor_tag t WHERE t.monitor_id = monitor.id AND t.tag = ?)");
+            params.add(tag);
+        }
+        where.append(" ORDER BY id");
+        if (filter.limit() < Integer.MAX_VALUE) {
+            where.append(" LIMIT ").append(Math.max(0, filter.limit()));
+        }
+        return select("list monitors", where.toString(), params);
+    }
+
+    @Override
+    public Optional<Monitor> update(long id, MonitorDefinition d) {
+        long now = clock.millis();
+        boolean updated = transaction("update monitor", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE monitor SET name = ?, type = ?, query = ?, "
+                    + "message = ?, priority = ?, options = ?, modified_at = ? WHERE id = ?")) {
+                bindDefinition(ps, d);
+                ps.setLong(7, now);
+                ps.setLong(8, id);
+                if (ps.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM monitor_tag WHERE monitor_id = ?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+            }
+            writeTags(c, id, d.tags());
+            return true;
+        });
+        return updated ? find(id) : Optional.empty();
+    }
+
+    @Override
+    public boolean delete(long id) {
+        return transaction("delete monitor", c -> {
+            for (String table : List.of("monitor_transition", "monitor_group_state", "monitor_tag")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE monitor_id = ?")) {
+                    ps.setLong(1, id);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM monitor WHERE id = ?")) {
+                ps.setLong(1, id);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public List<GroupState> groupStates(long monitorId) {
+        return query("read monitor group states", "SELECT " + STATE_COLUMNS
+                + " FROM monitor_group_state WHERE monitor_id = ? ORDER BY group_name", List.of(monitorId),
+                SqlMonitorStore::readState);
+    }
+
+    @Override
+    public List<GroupState> allGroupStates() {
+        return query("read monitor group states", "SELECT " + STATE_COLUMNS
+                + " FROM monitor_group_state ORDER BY monitor_id, group_name", List.of(), SqlMonitorStore::readState);
+    }
+
+    @Override
+    public void save(GroupState s, Transition t) {
+        transaction("save monitor group state", c -> {
+            int written;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_group_state (" + STATE_COLUMNS
+                    + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM monitor WHERE id = ?) "
+                    + "ON CONFLICT (monitor_id, group_name) DO UPDATE SET status = excluded.status, "
+                    + "value = excluded.value, last_triggered_at = excluded.last_triggered_at, "
+                    + "last_resolved_at = excluded.last_resolved_at, last_nodata_at = excluded.last_nodata_at, "
+                    + "last_notified_at = excluded.last_notified_at, renotify_count = excluded.renotify_count, "
+                    + "last_data_at = excluded.last_data_at, modified_at = excluded.modified_at")) {
+                ps.setLong(1, s.monitorId());
+                ps.setString(2, s.group());
+                ps.setString(3, s.status().name());
+                setDouble(ps, 4, s.value());
+                setInstant(ps, 5, s.lastTriggeredAt());
+                setInstant(ps, 6, s.lastResolvedAt());
+                setInstant(ps, 7, s.lastNoDataAt());
+                setInstant(ps, 8, s.lastNotifiedAt());
+                ps.setInt(9, s.renotifyCount());
+                setInstant(ps, 10, s.lastDataAt());
+                ps.setLong(11, s.modifiedAt().toEpochMilli());
+                ps.setLong(12, s.monitorId());
+                written = ps.executeUpdate();
+            }
+            if (t != null && written > 0) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_transition (monitor_id, "
+                        + "group_name, from_status, to_status, value, window_start, window_end, at, notification, "
+                        + "handles) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    ps.setLong(1, t.monitorId());
+                    ps.setString(2, t.group());
+                    ps.setString(3, t.from().name());
+                    ps.setString(4, t.to().name());
+                    setDouble(ps, 5, t.value());
+                    setInstant(ps, 6, t.windowStart());
+                    setInstant(ps, 7, t.windowEnd());
+                    ps.setLong(8, t.at().toEpochMilli());
+                    ps.setString(9, t.notification());
+                    ps.setString(10, String.join("\n", t.handles()));
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void removeGroups(long monitorId, List<String> groups) {
+        transaction("remove monitor groups", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM monitor_group_state WHERE monitor_id = ? "
+                    + "AND group_name = ?")) {
+                for (String g : groups) {
+                    ps.setLong(1, monitorId);
+                    ps.setString(2, g);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<Transition> history(long monitorId, Instant from, Instant to, int limit) {
+        return query("read monitor history", "SELECT monitor_id, group_name, from_status, to_status, value, "
+                + "window_start, window_end, at, notification, handles FROM monitor_transition WHERE monitor_id = ? "
+                + "AND at >= ? AND at < ? ORDER BY at DESC, id DESC LIMIT " + Math.max(0, limit),
+                List.of(monitorId, from.toEpochMilli(), to.toEpochMilli()), rs -> new Transition(rs.getLong(1),
+                        rs.getString(2), MonitorStatus.valueOf(rs.getString(3)),
+                        MonitorStatus.valueOf(rs.getString(4)), getDouble(rs, 5), getInstant(rs, 6),
+                        getInstant(rs, 7), Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9),
+                        rs.getString(10).isEmpty() ? List.of() : List.of(rs.getString(10).split("\n"))));
+    }
+
+    // ---- rows
+
+    private List<Monitor> select(String what, String where, List<Object> params) {
+        List<Monitor> monitors = query(what, "SELECT " + MONITOR_COLUMNS + " FROM monitor " + where, params,
+                SqlMonitorStore::readMonitor);
+        if (monitors.isEmpty()) {
+            return monitors;
+        }
+        Map<Long, List<String>> tags = new LinkedHashMap<>();
+        StringBuilder in = new StringBuilder();
+        for (Monitor m : monitors) {
+            tags.put(m.id(), new ArrayList<>());
+            in.append(in.isEmpty() ? "?" : ", ?");
+        }
+        query(what, "SELECT monitor_id, tag FROM monitor_tag WHERE monitor_id IN (" + in
+                + ") ORDER BY monitor_id, position", List.copyOf(tags.keySet()), rs -> {
+                    tags.get(rs.getLong(1)).add(rs.getString(2));
+                    return null;
+                });
+        List<Monitor> out = new ArrayList<>(monitors.size());
+        for (Monitor m : monitors) {
+            MonitorDefinition d = m.definition();
+            out.add(new Monitor(m.id(), new MonitorDefinition(d.name(), d.type(), d.query(), d.message(),
+                    tags.get(m.id()), d.priority(), d.options()), m.creator(), m.created(), m.modified()));
+        }
+        return List.copyOf(out);
+    }
+
+    private static Monitor readMonitor(ResultSet rs) throws SQLException {
+        long priority = rs.getLong(6);
+        Long p = rs.wasNull() ? null : priority;
+        MonitorType type = MonitorType.ofWireName(rs.getString(3))
+                .orElseThrow(() -> new IllegalStateException("unknown stored monitor type"));
+        MonitorDefinition d = new MonitorDefinition(rs.getString(2), type, rs.getString(4), rs.getString(5),
+                List.of(), p, MonitorJson.optionsFromText(rs.getString(7)));
+        return new Monitor(rs.getLong(1), d, new Creator(rs.getString(8), rs.getString(9), rs.getString(10)),
+                Instant.ofEpochMilli(rs.getLong(11)), Instant.ofEpochMilli(rs.getLong(12)));
+    }
+
+    private static GroupState readState(ResultSet rs) throws SQLException {
+        return new GroupState(rs.getLong(1), rs.getString(2), MonitorStatus.valueOf(rs.getString(3)),
+                getDouble(rs, 4), getInstant(rs, 5), getInstant(rs, 6), getInstant(rs, 7), getInstant(rs, 8),
+                rs.getInt(9), getInstant(rs, 10), Instant.ofEpochMilli(rs.getLong(11)));
+    }
+
+    private static void bindDefinition(PreparedStatement ps, MonitorDefinition d) throws SQLException {
+        ps.setString(1, d.name());
+        ps.setString(2, d.type().wireName());
+        ps.setString(3, d.query());
+        ps.setString(4, d.message());
+        if (d.priority() == null) {
+            ps.setNull(5, Types.INTEGER);
+        } else {
+            ps.setInt(5, d.priority().intValue());
+        }
+        ps.setString(6, MonitorJson.optionsText(d.options()));
+    }
+
+    private static void writeTags(Connection c, long id, List<String> tags) throws SQLException {
+        if (tags.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_tag (monitor_id, position, tag) "
+                + "VALUES (?, ?, ?)")) {
+            for (int i = 0; i < tags.size(); i++) {
+                ps.setLong(1, id);
+                ps.setInt(2, i);
+                ps.setString(3, tags.get(i));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static String likeEscape(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.DOUBLE);
+        } else {
+            ps.setDouble(i, v);
+        }
+    }
+
+    private static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (t == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, t.toEpochMilli());
+        }
+    }
+
+    private static Double getDouble(ResultSet rs, int i) throws SQLException {
+        double v = rs.getDouble(i);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Instant getInstant(ResultSet rs, int i) throws SQLException {
+        long v = rs.getLong(i);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    // ---- JDBC plumbing
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T transaction(String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StateException("Could not " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private <T> List<T> query(String what, String sql, List<?> params, Row<T> row) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    T r = row.read(rs);
+                    if (r != null) {
+                        rows.add(r);
+                    }
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new StateException("Could not " + what + ": " + e.getMessage(), e);
+        }
+    }
+}

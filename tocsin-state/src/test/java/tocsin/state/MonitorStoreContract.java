@@ -1,0 +1,207 @@
+package tocsin.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import tocsin.monitor.Creator;
+import tocsin.monitor.GroupState;
+import tocsin.monitor.Monitor;
+import tocsin.monitor.MonitorDefinition;
+import tocsin.monitor.MonitorOptions;
+import tocsin.monitor.MonitorStatus;
+import tocsin.monitor.MonitorStore;
+import tocsin.monitor.MonitorStore.MonitorFilter;
+import tocsin.monitor.MonitorType;
+import tocsin.monitor.OnMissingData;
+import tocsin.monitor.Thresholds;
+import tocsin.monitor.Transition;
+
+/**
+ * What every backend's {@link MonitorStore} owes: integer ids, round trips of every option, filters, updates that
+ * replace tags, deletes that take states and history along, group states that survive a reopen, history in order,
+ * and no state for a deleted monitor. A backend's test extends this class; public for other modules' test-jars.
+ */
+public abstract class MonitorStoreContract {
+
+    protected static final Instant START = Instant.parse("2026-03-01T09:00:00Z");
+    protected static final Creator ALICE = new Creator("alice@example.com", "alice@example.com", "Alice");
+
+    protected final ManualClock clock = new ManualClock(START);
+    private final List<StateStore> opened = new CopyOnWriteArrayList<>();
+    protected StateConfig config;
+    protected StateStore state;
+    protected MonitorStore store;
+
+    protected abstract StateConfig newStateConfig(InstantSource clock);
+
+    @BeforeEach
+    final void openFreshStore() {
+        config = newStateConfig(clock);
+        state = StateStore.open(config);
+        opened.add(state);
+        store = state.monitorStore();
+    }
+
+    @AfterEach
+    final void closeStores() {
+        opened.forEach(StateStore::close);
+    }
+
+    private void reopen() {
+        state.close();
+        state = StateStore.open(config);
+        opened.add(state);
+        store = state.monitorStore();
+    }
+
+    static MonitorDefinition cpu(String name, String... tags) {
+        return new MonitorDefinition(name, MonitorType.METRIC_ALERT, "avg(last_5m):avg:system.cpu.user{*} by {host} > 80",
+                "CPU high @pagerduty-Web", List.of(tags), 2L, MonitorOptions.defaults()
+                .withThresholds(new Thresholds(80.0, 70.0, null, null, null, null)));
+    }
+
+    @Test
+    void idsAreIncreasingIntegersAndEveryFieldRoundTrips() {
+        MonitorOptions options = new MonitorOptions(new Thresholds(90.0, 80.5, 85.0, 75.0, null, null), 60, 300, 600L,
+                true, true, 10L, OnMissingData.SHOW_AND_NOTIFY_NO_DATA, 30L, 3L,
+                Set.of(MonitorStatus.ALERT, MonitorStatus.NO_DATA), "still bad", false, List.of("host"), 24L, true,
+                Map.of("host:a", 1_800_000_000L, "*", 0L));
+        MonitorDefinition d = new MonitorDefinition("CPU é 🚨", MonitorType.QUERY_ALERT,
+                "avg(last_5m):avg:system.cpu.user{*} > 90", "{{#is_alert}}hi{{/is_alert}}", List.of("team:web", "a"),
+                null, options);
+
+        Monitor first = store.create(d, ALICE);
+        Monitor second = store.create(cpu("other"), ALICE);
+
+        assertThat(first.id()).isPositive();
+        assertThat(second.id()).isGreaterThan(first.id());
+        assertThat(first.created()).isEqualTo(START);
+        assertThat(store.find(first.id())).contains(first);
+        assertThat(store.find(first.id()).orElseThrow().definition().options()).isEqualTo(options);
+        assertThat(store.find(999_999)).isEmpty();
+    }
+
+    @Test
+    void idsAreNotReusedAfterADelete() {
+        Monitor a = store.create(cpu("a"), ALICE);
+        store.delete(a.id());
+
+        assertThat(store.create(cpu("b"), ALICE).id()).isGreaterThan(a.id());
+    }
+
+    @Test
+    void listFiltersByNameTagsAndIdOffset() {
+        Monitor a = store.create(cpu("Web CPU", "team:web", "env:prod"), ALICE);
+        Monitor b = store.create(cpu("DB cpu", "team:db", "env:prod"), ALICE);
+        Monitor c = store.create(cpu("100%_literal", "team:web"), ALICE);
+
+        assertThat(store.list(MonitorFilter.ALL)).extracting(Monitor::id).containsExactly(a.id(), b.id(), c.id());
+        assertThat(store.list(new MonitorFilter("cpu", List.of(), 0, 100))).extracting(Monitor::id)
+                .containsExactly(a.id(), b.id());
+        assertThat(store.list(new MonitorFilter(null, List.of("env:prod", "team:web"), 0, 100)))
+                .extracting(Monitor::id).containsExactly(a.id());
+        assertThat(store.list(new MonitorFilter("%_", List.of(), 0, 100))).extracting(Monitor::id)
+                .containsExactly(c.id());
+        assertThat(store.list(new MonitorFilter(null, List.of(), a.id(), 1))).extracting(Monitor::id)
+                .containsExactly(b.id());
+        assertThat(store.list(MonitorFilter.ALL).getFirst().definition().tags()).containsExactly("team:web",
+                "env:prod");
+    }
+
+    @Test
+    void updateReplacesTheDefinitionAndTagsAndKeepsCreation() {
+        Monitor a = store.create(cpu("a", "x", "y"), ALICE);
+        clock.advance(Duration.ofMinutes(5));
+
+        Monitor updated = store.update(a.id(), cpu("renamed", "z")).orElseThrow();
+
+        assertThat(updated.definition().name()).isEqualTo("renamed");
+        assertThat(updated.definition().tags()).containsExactly("z");
+        assertThat(updated.created()).isEqualTo(START);
+        assertThat(updated.modified()).isEqualTo(START.plus(Duration.ofMinutes(5)));
+        assertThat(store.update(a.id() + 1000, cpu("x"))).isEmpty();
+    }
+
+    @Test
+    void groupStatesAndHistorySurviveAReopenAndGoWithTheMonitor() {
+        Monitor m = store.create(cpu("a"), ALICE);
+        Instant t1 = START.plusSeconds(60);
+        GroupState alert = new GroupState(m.id(), "host:a", MonitorStatus.ALERT, 91.5, t1, null, null, t1, 0, t1, t1);
+        store.save(alert, new Transition(m.id(), "host:a", MonitorStatus.OK, MonitorStatus.ALERT, 91.5,
+                t1.minusSeconds(300), t1, t1, "CPU high on host:a", List.of("@pagerduty-Web", "@ops@example.com")));
+        Instant t2 = t1.plusSeconds(60);
+        GroupState ok = new GroupState(m.id(), "host:a", MonitorStatus.OK, 12.0, t1, t2, null, t2, 0, t2, t2);
+        store.save(ok, new Transition(m.id(), "host:a", MonitorStatus.ALERT, MonitorStatus.OK, 12.0, null, null, t2,
+                "", List.of()));
+        store.save(new GroupState(m.id(), "host:b", MonitorStatus.NO_DATA, null, null, null, t2, null, 2, null, t2),
+                null);
+
+        reopen();
+
+        assertThat(store.groupStates(m.id())).containsExactly(ok, new GroupState(m.id(), "host:b",
+                MonitorStatus.NO_DATA, null, null, null, t2, null, 2, null, t2));
+        List<Transition> history = store.history(m.id(), START, t2.plusMillis(1), 10);
+        assertThat(history).extracting(Transition::to).containsExactly(MonitorStatus.OK, MonitorStatus.ALERT);
+        assertThat(history.get(1).handles()).containsExactly("@pagerduty-Web", "@ops@example.com");
+        assertThat(history.get(1).windowStart()).isEqualTo(t1.minusSeconds(300));
+        assertThat(history.get(0).handles()).isEmpty();
+        assertThat(store.history(m.id(), START, t2, 10)).hasSize(1);
+        assertThat(store.history(m.id(), START, t2.plusMillis(1), 1)).hasSize(1);
+        assertThat(store.allGroupStates()).hasSize(2);
+
+        store.removeGroups(m.id(), List.of("host:b"));
+        assertThat(store.groupStates(m.id())).extracting(GroupState::group).containsExactly("host:a");
+
+        assertThat(store.delete(m.id())).isTrue();
+        assertThat(store.delete(m.id())).isFalse();
+        assertThat(store.groupStates(m.id())).isEmpty();
+        assertThat(store.history(m.id(), START, t2.plusMillis(1), 10)).isEmpty();
+    }
+
+    @Test
+    void aStateForADeletedMonitorIsDropped() {
+        Monitor m = store.create(cpu("a"), ALICE);
+        store.delete(m.id());
+
+        store.save(new GroupState(m.id(), "*", MonitorStatus.ALERT, 1.0, START, null, null, null, 0, START, START),
+                new Transition(m.id(), "*", MonitorStatus.OK, MonitorStatus.ALERT, 1.0, null, null, START, "",
+                        List.of()));
+
+        assertThat(store.groupStates(m.id())).isEmpty();
+        assertThat(store.history(m.id(), START, START.plusSeconds(1), 10)).isEmpty();
+    }
+
+    @Test
+    void concurrentCreatesGetDistinctIds() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Monitor>> futures = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> store.create(cpu("m" + n), ALICE)));
+            }
+            List<Long> ids = new ArrayList<>();
+            for (Future<Monitor> f : futures) {
+                ids.add(f.get().id());
+            }
+            assertThat(ids).doesNotHaveDuplicates().hasSize(20);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
