@@ -78,7 +78,7 @@ final class SqlDeliveryQueue implements DeliveryQueue {
                         p.dueAt().toEpochMilli(), now.toEpochMilli());
             }
             if (plans.isEmpty()) {
-                log(c, r.notificationId(), now, "auto", r.userId(), problem);
+                log(c, r.notificationId(), LogEntry.NOBODY_PAGED, now, "auto", r.userId(), problem);
             }
             return true;
         });
@@ -154,8 +154,9 @@ final class SqlDeliveryQueue implements DeliveryQueue {
             };
             String notificationId = Jdbc.one(c, "SELECT notification_id FROM notification_delivery WHERE id = ?",
                     rs -> rs.getString(1), claim.deliveryId()).orElseThrow();
-            log(c, notificationId, a.at(), a.channel(), claim.key().userId(), "Notified by " + a.channel() + " at "
-                    + a.target() + ", attempt " + claim.attempts() + ": " + outcome + ". " + a.detail());
+            log(c, notificationId, LogEntry.NOTIFY, a.at(), a.channel(), claim.key().userId(), "Notified by "
+                    + a.channel() + " at " + a.target() + ", attempt " + claim.attempts() + ": " + outcome + ". "
+                    + a.detail());
             return null;
         });
     }
@@ -177,7 +178,8 @@ final class SqlDeliveryQueue implements DeliveryQueue {
     @Override
     public Optional<Instant> nextDue() {
         return jdbc.queryOne("find the next delivery", "SELECT next_attempt_at FROM notification_delivery "
-                + "WHERE state = 'pending' ORDER BY next_attempt_at LIMIT 1", rs -> Instant.ofEpochMilli(rs.getLong(1)));
+                        + "WHERE state = 'pending' ORDER BY next_attempt_at LIMIT 1",
+                rs -> Instant.ofEpochMilli(rs.getLong(1)));
     }
 
     @Override
@@ -190,15 +192,19 @@ final class SqlDeliveryQueue implements DeliveryQueue {
                 Optional.ofNullable(rs.getString(11))), incidentId);
     }
 
-    /** A {@code notify_log_entry} on the incident of the outbox row {@code notificationId}, at the level it paged. */
-    private static void log(Connection c, String notificationId, Instant at, String channel, String userId,
-                            String summary) throws SQLException {
+    /**
+     * A timeline entry on the incident of the outbox row {@code notificationId}, at the level it paged: a
+     * {@code notify_log_entry} per attempt, or Tocsin's loud {@code nobody_paged_log_entry} for a person without a
+     * notification rule.
+     */
+    private static void log(Connection c, String notificationId, String type, Instant at, String channel,
+                            String userId, String summary) throws SQLException {
         Object[] incident = Jdbc.one(c, "SELECT i.id, i.service_id, o.level FROM notification_outbox o JOIN incident i "
                 + "ON i.id = o.incident_id WHERE o.id = ?", SqlDeliveryQueue::row, notificationId).orElseThrow();
         Jdbc.update(c, "INSERT INTO log_entry (seq, id, incident_id, service_id, type, created_at, channel, "
                         + "agent_type, agent_id, user_id, level, summary) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, "
                         + "?, ?)", Jdbc.nextCounter(c, "seq"), Ids.newObjectId(), incident[0], incident[1],
-                LogEntry.NOTIFY, at.toEpochMilli(), truncate(channel, 32), userId, incident[2],
+                type, at.toEpochMilli(), truncate(channel, 32), userId, incident[2],
                 truncate(summary, 2048));
     }
 

@@ -45,6 +45,7 @@ public final class StateStore implements AutoCloseable {
 
     private final MonitorStore monitorStore;
     private final DeliveryQueue deliveryQueue;
+    private final SqlServerSecrets serverSecrets;
 
     private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore,
                        StateConfig config) {
@@ -59,6 +60,7 @@ public final class StateStore implements AutoCloseable {
         this.incidentStore = new SqlIncidentStore(jdbc, database.dialect(), config.maxPoolSize() / 2);
         this.monitorStore = new SqlMonitorStore(pool, config.clock());
         this.deliveryQueue = new SqlDeliveryQueue(jdbc);
+        this.serverSecrets = new SqlServerSecrets(jdbc, config.clock());
     }
 
     /**
@@ -112,6 +114,14 @@ public final class StateStore implements AutoCloseable {
     /** Monitors, their group states and history. */
     public MonitorStore monitorStore() {
         return monitorStore;
+    }
+
+    /**
+     * A named server-wide secret (32 random bytes), created on first use and the same for every node on this
+     * database and across restarts: e.g. {@code link-signing} for acknowledge links.
+     */
+    public byte[] serverSecret(String name) {
+        return serverSecrets.secret(name);
     }
 
     /** People's notification rules and contact methods, as the notification dispatcher asks for them. */

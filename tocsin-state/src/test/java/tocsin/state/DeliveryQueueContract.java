@@ -243,8 +243,10 @@ public abstract class DeliveryQueueContract {
         String id = trigger();
         dispatcher.runOnce();
 
-        assertThat(notifyLog(id)).anyMatch(s -> s.contains("Could not notify user " + alice
-                + ": no notification rule for high-urgency incidents"));
+        assertThat(state.incidentStore().logEntries(id, null, null, 0, 100).items())
+                .filteredOn(e -> e.type().equals(LogEntry.NOBODY_PAGED)).extracting(LogEntry::summary)
+                .singleElement().asString().contains("Could not notify user " + alice
+                        + ": no notification rule for high-urgency incidents");
         assertThat(observed).containsExactly("unreachable:" + alice);
         assertThat(queue.deliveries(id)).isEmpty();
         dispatcher.runOnce();
@@ -405,6 +407,14 @@ public abstract class DeliveryQueueContract {
             pool.shutdownNow();
         }
         assertThat(queue.claim("late", clock.instant(), OPTIONS.lease(), 100)).isEmpty();
+    }
+
+    @Test
+    void aServerSecretIsCreatedOnceAndKept() {
+        byte[] first = state.serverSecret("link-signing");
+        assertThat(first).hasSize(32);
+        assertThat(state.serverSecret("link-signing")).isEqualTo(first);
+        assertThat(state.serverSecret("other")).isNotEqualTo(first);
     }
 
     /** A channel that fails as scripted, then succeeds; records what it delivered. Thread-safe. */

@@ -28,3 +28,11 @@ CREATE TABLE notification_delivery (
 CREATE INDEX notification_delivery_due ON notification_delivery (state, next_attempt_at);
 CREATE INDEX notification_delivery_lease ON notification_delivery (state, lease_expires_at);
 CREATE INDEX notification_delivery_incident ON notification_delivery (incident_id, seq);
+
+-- Server-wide secrets shared by every node on this database, created on first use: e.g. link-signing, the key of
+-- the HMAC on acknowledge links (tocsin.notify.links.LinkSigner). value: base64 of 32 random bytes.
+CREATE TABLE server_secret (
+    name       VARCHAR(64)  NOT NULL PRIMARY KEY,
+    value      VARCHAR(256) NOT NULL,
+    created_at BIGINT       NOT NULL
+);
