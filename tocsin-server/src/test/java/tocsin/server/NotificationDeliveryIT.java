@@ -35,7 +35,6 @@ import tocsin.state.ManualClock;
  * cancelled. Forged and expired links are refused with a page.
  */
 class NotificationDeliveryIT {
-    private static final String TOKEN = "Token token=" + TestServer.ADMIN_KEY;
     private static final Pattern ACK = Pattern.compile("Acknowledge:\\s+(\\S+)");
 
     @RegisterExtension
@@ -68,12 +67,7 @@ class NotificationDeliveryIT {
     }
 
     private TestServer.Reply rest(String method, String path, String json) {
-        HttpRequest.Builder b = server.request(path).header("Authorization", TOKEN)
-                .header("Accept", "application/vnd.pagerduty+json;version=2")
-                .header("From", "alice@example.com").header("Content-Type", "application/json");
-        b.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json));
-        return server.send(b.build());
+        return new PagerDutyRest(server).send(method, path, json);
     }
 
     private String created(TestServer.Reply r, String pointer) {
