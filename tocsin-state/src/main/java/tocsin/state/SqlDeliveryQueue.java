@@ -101,8 +101,9 @@ final class SqlDeliveryQueue implements DeliveryQueue {
                 if (Jdbc.update(c, "UPDATE notification_delivery SET state = 'sending', lease_owner = ?, "
                                 + "lease_expires_at = ?, attempts = attempts + 1, first_attempt_at = "
                                 + "COALESCE(first_attempt_at, ?), updated_at = ? WHERE id = ? AND "
-                                + CLAIMABLE.replace("d.", ""), owner, now.plus(lease).toEpochMilli(), t, t,
-                        cl.deliveryId(), t, t) == 1) {
+                                + CLAIMABLE.replace("d.", "") + " AND EXISTS (SELECT 1 FROM incident i WHERE "
+                                + "i.id = notification_delivery.incident_id AND i.status = 'triggered')", owner,
+                        now.plus(lease).toEpochMilli(), t, t, cl.deliveryId(), t, t) == 1) {
                     won.add(cl);
                 }
             }
