@@ -208,6 +208,22 @@ class NotificationDeliveryIT {
     }
 
     @Test
+    void malformedAndHostileLinksAreRefusedWithAPageAndChangeNothing() {
+        String id = trigger(integrationKey());
+        for (String path : List.of("/l/garbage", "/l/" + "A".repeat(1500), "/l/%3Cscript%3Ealert(1)%3C",
+                "/l/x.y.z")) {
+            for (TestServer.Reply r : List.of(server.get(path), postLink(server.uri(path).toString()))) {
+                assertThat(r.status()).as(path).isEqualTo(404);
+                assertThat(r.header("Content-Type")).startsWith("text/html");
+                assertThat(r.body()).contains("This link cannot be used").doesNotContain("<script>");
+            }
+        }
+        // a token never holds a slash: such a path is no link route at all
+        assertThat(server.get("/l/..%2F..%2Fetc%2Fpasswd").status()).isEqualTo(404);
+        assertThat(status(id)).isEqualTo("triggered");
+    }
+
+    @Test
     void aPersonWithoutNotificationRulesIsCountedAndLoggedOnTheIncident() {
         String id = trigger(integrationKey());
 
