@@ -101,6 +101,21 @@ class DispatcherTest {
         }
     };
 
+    /** An e-mail channel that sends with {@code send}. */
+    private static Channel email(java.util.function.Function<Notification, Delivery> send) {
+        return new Channel() {
+            @Override
+            public Target.Kind kind() {
+                return Target.Kind.EMAIL;
+            }
+
+            @Override
+            public Delivery send(Notification n) {
+                return send.apply(n);
+            }
+        };
+    }
+
     private static Dispatcher dispatcher(MemoryQueue queue, Channel channel, int perChannel) {
         return new Dispatcher(queue, EVERYONE_BY_EMAIL, Channels.of(List.of(channel)),
                 (incident, user) -> Links.incidentOnly(java.net.URI.create("https://t.example/i")),
@@ -116,24 +131,16 @@ class DispatcherTest {
         }
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        Channel slow = new Channel() {
-            @Override
-            public Target.Kind kind() {
-                return Target.Kind.EMAIL;
+        Channel slow = email(n -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public Delivery send(Notification n) {
-                most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                try {
-                    Thread.sleep(30);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                inFlight.decrementAndGet();
-                return new Delivery("<" + n.key().digest() + "@t>", "250 ok");
-            }
-        };
+            inFlight.decrementAndGet();
+            return new Delivery("<" + n.key().digest() + "@t>", "250 ok");
+        });
         try (Dispatcher d = dispatcher(queue, slow, 2)) {
             assertThat(d.runOnce()).isEqualTo(8);
         }
@@ -147,20 +154,12 @@ class DispatcherTest {
         MemoryQueue queue = new MemoryQueue();
         queue.due.add(claim(1));
         queue.due.add(claim(2));
-        Channel flaky = new Channel() {
-            @Override
-            public Target.Kind kind() {
-                return Target.Kind.EMAIL;
+        Channel flaky = email(n -> {
+            if (n.key().userId().equals("U1")) {
+                throw new IllegalStateException("bug");
             }
-
-            @Override
-            public Delivery send(Notification n) {
-                if (n.key().userId().equals("U1")) {
-                    throw new IllegalStateException("bug");
-                }
-                return new Delivery("id", "ok");
-            }
-        };
+            return new Delivery("id", "ok");
+        });
         try (Dispatcher d = dispatcher(queue, flaky, 1)) {
             assertThat(d.runOnce()).isEqualTo(2);
         }
@@ -172,18 +171,10 @@ class DispatcherTest {
     void backgroundRoundsDeliverUntilClosed() throws Exception {
         MemoryQueue queue = new MemoryQueue();
         CountDownLatch sent = new CountDownLatch(1);
-        Channel channel = new Channel() {
-            @Override
-            public Target.Kind kind() {
-                return Target.Kind.EMAIL;
-            }
-
-            @Override
-            public Delivery send(Notification n) {
-                sent.countDown();
-                return new Delivery("id", "ok");
-            }
-        };
+        Channel channel = email(n -> {
+            sent.countDown();
+            return new Delivery("id", "ok");
+        });
         Dispatcher d = dispatcher(queue, channel, 1).start();
         try {
             queue.due.add(claim(1));
