@@ -168,6 +168,12 @@ public final class Server implements AutoCloseable {
                     tocsin.server.pagerduty.DirectorySchedules.over(state.scheduleStore(), config.clock()),
                     metrics.registry(), config.clock(), Duration.ofSeconds(1));
             opened.push(paging);
+            // Notification delivery: the dispatcher starts once the public URL (for links) is known.
+            tocsin.server.notify.Notifications notifications = new tocsin.server.notify.Notifications(
+                    config.config().notifications(), state.deliveryQueue(), state.recipients(),
+                    state.serverSecret("link-signing"), metrics.registry(), config.clock(),
+                    tocsin.notify.dispatch.Dispatcher.Options.defaults());
+            opened.push(notifications);
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             Authenticator authenticator = new Authenticator(state.accessStore(), config.clock());
             ErrorMapper errors = new ErrorMapper(json);
@@ -234,6 +240,9 @@ public final class Server implements AutoCloseable {
                                     tocsin.server.pagerduty.PolicyReferences.of(state.pagingConfigStore()))
                                     .register(routes);
                             paging.register(routes, provisionalUrl);
+                            new tocsin.server.notify.LinkRoutes(notifications::signer, state.incidentStore(),
+                                    state.pagingConfigStore(), paging.incidents(),
+                                    () -> self[0] == null ? provisionalUrl : self[0].publicUrl()).register(routes);
                             extraRoutes.accept(routes);
                             routes.fallback();
                         })
@@ -246,6 +255,7 @@ public final class Server implements AutoCloseable {
             Server server = new Server(config, web, state, metrics, generated, config.publicUrlOr(web.port()),
                     opened, statsd);
             self[0] = server;
+            notifications.start(java.net.URI.create(server.publicUrl));
             LOG.info("Tocsin listening on http://{}:{} (public URL {})", config.httpAddr().getHostString(),
                     web.port(), server.publicUrl);
             return server;

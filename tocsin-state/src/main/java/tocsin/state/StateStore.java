@@ -14,6 +14,8 @@ import tocsin.oncall.directory.ScheduleStore;
 import tocsin.oncall.paging.IncidentStore;
 import tocsin.oncall.paging.PagingConfigStore;
 import tocsin.monitor.MonitorStore;
+import tocsin.notify.dispatch.DeliveryQueue;
+import tocsin.notify.dispatch.Recipients;
 
 /**
  * The front door of Tocsin's SQL state: configuration, people, keys and incident state, on the embedded SQLite file
@@ -42,6 +44,8 @@ public final class StateStore implements AutoCloseable {
     private final IncidentStore incidentStore;
 
     private final MonitorStore monitorStore;
+    private final DeliveryQueue deliveryQueue;
+    private final SqlServerSecrets serverSecrets;
 
     private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore,
                        StateConfig config) {
@@ -55,6 +59,8 @@ public final class StateStore implements AutoCloseable {
         this.pagingConfigStore = new SqlPagingConfigStore(jdbc, database.dialect(), config.clock());
         this.incidentStore = new SqlIncidentStore(jdbc, database.dialect(), config.maxPoolSize() / 2);
         this.monitorStore = new SqlMonitorStore(pool, config.clock());
+        this.deliveryQueue = new SqlDeliveryQueue(jdbc);
+        this.serverSecrets = new SqlServerSecrets(jdbc, config.clock());
     }
 
     /**
@@ -113,6 +119,24 @@ public final class StateStore implements AutoCloseable {
     /** Monitors, their group states and history. */
     public MonitorStore monitorStore() {
         return monitorStore;
+    }
+
+    /**
+     * A named server-wide secret (32 random bytes), created on first use and the same for every node on this
+     * database and across restarts: e.g. {@code link-signing} for acknowledge links.
+     */
+    public byte[] serverSecret(String name) {
+        return serverSecrets.secret(name);
+    }
+
+    /** People's notification rules and contact methods, as the notification dispatcher asks for them. */
+    public Recipients recipients() {
+        return new DirectoryRecipients(peopleStore);
+    }
+
+    /** The notification delivery log between the outbox and the channels. */
+    public DeliveryQueue deliveryQueue() {
+        return deliveryQueue;
     }
 
     public Dialect dialect() {

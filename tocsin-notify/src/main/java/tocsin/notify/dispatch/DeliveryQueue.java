@@ -1,0 +1,156 @@
+package tocsin.notify.dispatch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import tocsin.notify.IdempotencyKey;
+import tocsin.notify.IncidentSnapshot;
+import tocsin.notify.Notification;
+
+/**
+ * The persistent delivery log between the notification outbox and the channels, owned by the {@link Dispatcher}.
+ *
+ * <p>Lifecycle of a delivery: {@link #expand} turns one outbox {@link Request} into one {@code PENDING} delivery per
+ * notification rule, due at the request time plus the rule's delay; {@link #claim} hands due deliveries to one
+ * dispatcher under a lease ({@code SENDING}); {@link #record} stores the attempt and the next state
+ * ({@code DELIVERED}, {@code PENDING} again at a later time, or {@code FAILED}). A lease that expires (the dispatcher
+ * died mid-send) makes the delivery claimable again; the channel's idempotency key lets providers drop the repeat.
+ *
+ * <p>Guarantees an implementation must keep, each proven by the contract test of every backend:
+ * <ul>
+ *   <li>{@link #expand} is idempotent: a request is expanded at most once, whatever crashes or races;</li>
+ *   <li>a delivery is held by at most one unexpired lease;</li>
+ *   <li>{@link #claim} reads the incident in the same transaction: deliveries of an incident that is no longer
+ *       triggered (acknowledged, resolved, merged) are {@code CANCELLED} instead of claimed, so nothing is sent
+ *       after an acknowledgement commits;</li>
+ *   <li>every attempt is recorded in the incident's timeline as a {@code notify_log_entry}.</li>
+ * </ul>
+ * Implementations are thread-safe and safe to use from several processes on one database.
+ */
+public interface DeliveryQueue {
+
+    /** Outbox requests not yet expanded, oldest first. */
+    List<Request> pending(int limit);
+
+    /**
+     * Expands {@code request} into one delivery per plan, and marks it expanded, in one transaction. With no plans,
+     * writes a loud timeline entry saying why nobody was notified ({@code problem}).
+     *
+     * @return false when the request had already been expanded (nothing written)
+     */
+    boolean expand(Request request, List<Plan> plans, String problem, Instant now);
+
+    /**
+     * Cancels the pending deliveries of incidents that are no longer triggered, then leases up to {@code limit}
+     * due deliveries (pending and due, or sending with an expired lease) to {@code owner} until
+     * {@code now + lease}, counting the attempt.
+     */
+    List<Claim> claim(String owner, Instant now, Duration lease, int limit);
+
+    /**
+     * Records one attempt of a claimed delivery in the incident's timeline and moves the delivery to its next
+     * state. When the lease was lost meanwhile the attempt is still recorded but the state is left to the new
+     * holder.
+     */
+    void record(Claim claim, Attempt attempt);
+
+    /** Cancels every pending delivery of the incident; returns how many. */
+    int cancel(String incidentId, Instant now);
+
+    /** When the earliest pending delivery falls due, if any. */
+    Optional<Instant> nextDue();
+
+    /** The deliveries of an incident, in the order they were planned: for the timeline and tests. */
+    List<Delivery> deliveries(String incidentId);
+
+    /** The state of one delivery. */
+    enum State {
+        PENDING, SENDING, DELIVERED, FAILED, CANCELLED
+    }
+
+    /** How an attempt ended. */
+    enum Outcome {
+        DELIVERED, RETRY, FAILED
+    }
+
+    /** An outbox row: notify {@code userId} of step {@code step} of the incident. */
+    record Request(String notificationId, String incidentId, String userId, int step,
+                   IncidentSnapshot.Urgency urgency, String reason, Instant createdAt) {
+        public Request {
+            Objects.requireNonNull(notificationId, "notificationId");
+            Objects.requireNonNull(incidentId, "incidentId");
+            Objects.requireNonNull(userId, "userId");
+            Objects.requireNonNull(urgency, "urgency");
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(createdAt, "createdAt");
+        }
+    }
+
+    /** One delivery to plan: through {@code contactMethodId} at {@code dueAt}, by rule {@code ruleId}. */
+    record Plan(String ruleId, String contactMethodId, Instant dueAt) {
+        public Plan {
+            Objects.requireNonNull(ruleId, "ruleId");
+            Objects.requireNonNull(contactMethodId, "contactMethodId");
+            Objects.requireNonNull(dueAt, "dueAt");
+        }
+    }
+
+    /**
+     * A delivery leased to a dispatcher.
+     *
+     * @param attempts       attempts made including this one (at least 1)
+     * @param firstAttemptAt when the first attempt was claimed
+     * @param event          what the request announces ({@code trigger} → triggered, a re-page → escalated)
+     */
+    record Claim(String deliveryId, String owner, IdempotencyKey key, int attempts, Instant firstAttemptAt,
+                 Optional<String> providerMessageId, IncidentSnapshot incident, Notification.Event event,
+                 Instant requestedAt) {
+        public Claim {
+            Objects.requireNonNull(deliveryId, "deliveryId");
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(firstAttemptAt, "firstAttemptAt");
+            Objects.requireNonNull(providerMessageId, "providerMessageId");
+            Objects.requireNonNull(incident, "incident");
+            Objects.requireNonNull(event, "event");
+            Objects.requireNonNull(requestedAt, "requestedAt");
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be at least 1: " + attempts);
+            }
+        }
+    }
+
+    /**
+     * One attempt, as recorded.
+     *
+     * @param channel           the target kind in lower case, or {@code none} when there was nothing to send to
+     * @param target            the address, for people (e-mail address, number, webhook host)
+     * @param providerMessageId the provider's id of the message, when it gave one
+     * @param detail            what happened, for people
+     * @param retryAt           for {@link Outcome#RETRY}: when to try again
+     */
+    record Attempt(Instant at, String channel, String target, Outcome outcome, Optional<String> providerMessageId,
+                   String detail, Optional<Instant> retryAt) {
+        public Attempt {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(channel, "channel");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(outcome, "outcome");
+            Objects.requireNonNull(providerMessageId, "providerMessageId");
+            Objects.requireNonNull(detail, "detail");
+            Objects.requireNonNull(retryAt, "retryAt");
+            if ((outcome == Outcome.RETRY) != retryAt.isPresent()) {
+                throw new IllegalArgumentException("retryAt is required for RETRY and only for it");
+            }
+        }
+    }
+
+    /** A delivery as stored. */
+    record Delivery(String id, String notificationId, String ruleId, String contactMethodId, String userId,
+                    int step, State state, int attempts, Instant dueAt, Optional<String> providerMessageId,
+                    Optional<String> lastError) {
+    }
+}

@@ -1,0 +1,28 @@
+package tocsin.notify.dispatch;
+
+/**
+ * What the dispatcher reports for metrics. Implementations must be thread-safe and must not block.
+ */
+public interface DispatchObserver {
+
+    /**
+     * One attempt ended.
+     *
+     * @param channel the target kind in lower case ({@code email}, {@code sms}, ...), or {@code none}
+     * @param outcome {@link DeliveryQueue.Outcome} in lower case
+     */
+    void attempt(String channel, String outcome);
+
+    /** A person had no notification rule for the urgency: nobody heard of that step through them. */
+    void unreachable(String userId);
+
+    DispatchObserver NONE = new DispatchObserver() {
+        @Override
+        public void attempt(String channel, String outcome) {
+        }
+
+        @Override
+        public void unreachable(String userId) {
+        }
+    };
+}

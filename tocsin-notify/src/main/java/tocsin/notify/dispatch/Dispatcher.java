@@ -1,0 +1,265 @@
+package tocsin.notify.dispatch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tocsin.notify.Channels;
+import tocsin.notify.Delivery;
+import tocsin.notify.DeliveryException;
+import tocsin.notify.Notification;
+import tocsin.notify.RetryPolicy;
+import tocsin.notify.Target;
+import tocsin.notify.dispatch.DeliveryQueue.Attempt;
+import tocsin.notify.dispatch.DeliveryQueue.Claim;
+import tocsin.notify.dispatch.DeliveryQueue.Outcome;
+import tocsin.notify.dispatch.DeliveryQueue.Plan;
+import tocsin.notify.dispatch.DeliveryQueue.Request;
+
+/**
+ * Delivers the notification outbox to people.
+ *
+ * <h2>Design note</h2>
+ * One {@link #runOnce() round}: (1) <b>expand</b> every pending outbox request into one delivery per notification
+ * rule of the person for the incident's urgency, due at the request time plus the rule's delay (idempotent in the
+ * queue, so a crash between two rounds never plans twice; a person without a rule is logged on the incident and
+ * counted, never silently skipped); (2) <b>claim</b> the due deliveries under a lease; the queue cancels, in the same
+ * transaction, deliveries of incidents that are no longer triggered, so nothing goes out after an acknowledgement;
+ * (3) <b>send</b> each claim on a virtual thread through {@link Channels}, at most {@code perChannel} at once per
+ * channel kind; (4) <b>record</b> the attempt in the incident's timeline and move the delivery on: delivered; again
+ * at a time the {@link RetryPolicy} picks (backoff with full jitter); or failed, for a permanent failure or when
+ * the policy gives up.
+ *
+ * <p><b>Crash.</b> A dispatcher killed mid-send leaves its claims {@code SENDING}; when their lease expires another
+ * round (here or on another node) claims them again and sends with the same {@link tocsin.notify.IdempotencyKey},
+ * from which channels derive the e-mail {@code Message-ID} and webhook idempotency headers that providers dedupe
+ * on. The lease must therefore be longer than any channel's timeout.
+ *
+ * <p>Thread-safe. Time comes from the injected clock only; {@link #start} runs rounds on one virtual thread every
+ * {@code poll}, {@link #close()} stops it and waits for the sends in flight.
+ */
+public final class Dispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    /**
+     * @param poll       how often a background round runs
+     * @param lease      how long a claim is held before another dispatcher may retry it
+     * @param batch      deliveries claimed per round
+     * @param perChannel concurrent sends per channel kind
+     * @param retry      when to retry a failed attempt
+     */
+    public record Options(Duration poll, Duration lease, int batch, int perChannel, RetryPolicy retry) {
+        public Options {
+            Objects.requireNonNull(poll, "poll");
+            Objects.requireNonNull(lease, "lease");
+            Objects.requireNonNull(retry, "retry");
+            if (poll.isNegative() || poll.isZero() || lease.isNegative() || lease.isZero()) {
+                throw new IllegalArgumentException("poll and lease must be positive");
+            }
+            if (batch < 1 || perChannel < 1) {
+                throw new IllegalArgumentException("batch and perChannel must be at least 1");
+            }
+        }
+
+        /** Half-second rounds, two-minute leases (above every channel's timeout), 4 sends per channel at once. */
+        public static Options defaults() {
+            return new Options(Duration.ofMillis(500), Duration.ofMinutes(2), 64, 4, RetryPolicy.PAGING);
+        }
+    }
+
+    private final DeliveryQueue queue;
+    private final Recipients recipients;
+    private final Channels channels;
+    private final Linker linker;
+    private final DispatchObserver observer;
+    private final InstantSource clock;
+    private final String owner;
+    private final Options options;
+    private final RandomGenerator random;
+    private final Map<Target.Kind, Semaphore> perChannel = new EnumMap<>(Target.Kind.class);
+    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile Thread loop;
+
+    /**
+     * @param owner  this dispatcher's name in leases (e.g. host and process id): unique per process
+     * @param random the jitter source; null for {@link ThreadLocalRandom}
+     */
+    public Dispatcher(DeliveryQueue queue, Recipients recipients, Channels channels, Linker linker,
+                      DispatchObserver observer, InstantSource clock, String owner, Options options,
+                      RandomGenerator random) {
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.recipients = Objects.requireNonNull(recipients, "recipients");
+        this.channels = Objects.requireNonNull(channels, "channels");
+        this.linker = Objects.requireNonNull(linker, "linker");
+        this.observer = Objects.requireNonNull(observer, "observer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.options = Objects.requireNonNull(options, "options");
+        this.random = random;
+        for (Target.Kind kind : Target.Kind.values()) {
+            perChannel.put(kind, new Semaphore(options.perChannel()));
+        }
+    }
+
+    /** Starts rounds in the background, every {@code options.poll()}. */
+    public Dispatcher start() {
+        loop = Thread.ofVirtual().name("tocsin-dispatcher").start(this::loop);
+        return this;
+    }
+
+    private void loop() {
+        while (!closed.get()) {
+            try {
+                while (runOnce() > 0 && !closed.get()) {
+                    // drain: a full batch may mean more are due
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Notification dispatch round failed; retrying in {}", options.poll(), e);
+            }
+            try {
+                if (stop.await(options.poll().toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * One round: expand pending requests, claim what is due, send it, record it. Returns when every claimed delivery
+     * has been attempted.
+     *
+     * @return the number of deliveries attempted
+     */
+    public int runOnce() {
+        expandPending();
+        List<Claim> claims = queue.claim(owner, clock.instant(), options.lease(), options.batch());
+        List<Future<?>> inFlight = new ArrayList<>(claims.size());
+        for (Claim c : claims) {
+            inFlight.add(senders.submit(() -> deliver(c)));
+        }
+        for (Future<?> f : inFlight) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                LOG.error("Delivery crashed; it is retried when its lease expires", e.getCause());
+            }
+        }
+        return claims.size();
+    }
+
+    private void expandPending() {
+        for (Request r : queue.pending(options.batch())) {
+            List<Recipients.Rule> rules = recipients.rules(r.userId(), r.urgency());
+            List<Plan> plans = rules.stream()
+                    .map(rule -> new Plan(rule.id(), rule.contactMethodId(), r.createdAt().plus(rule.delay())))
+                    .toList();
+            String problem = "Could not notify user " + r.userId() + ": no notification rule for "
+                    + r.urgency().wireName() + "-urgency incidents (add a contact method and a notification rule)";
+            if (queue.expand(r, plans, problem, clock.instant()) && plans.isEmpty()) {
+                LOG.warn("Incident {} step {}: user {} has no {}-urgency notification rule; nobody was notified "
+                        + "through them", r.incidentId(), r.step(), r.userId(), r.urgency().wireName());
+                observer.unreachable(r.userId());
+            }
+        }
+    }
+
+    private void deliver(Claim c) {
+        Optional<Target> target;
+        try {
+            target = recipients.target(c.key().userId(), c.key().contactMethodId());
+        } catch (IllegalArgumentException e) {
+            record(c, "none", "contact method " + c.key().contactMethodId(), Outcome.FAILED, Optional.empty(),
+                    "cannot deliver: " + e.getMessage(), Optional.empty());
+            return;
+        }
+        if (target.isEmpty()) {
+            record(c, "none", "contact method " + c.key().contactMethodId(), Outcome.FAILED, Optional.empty(),
+                    "the contact method was deleted", Optional.empty());
+            return;
+        }
+        Target t = target.get();
+        String channel = t.kind().name().toLowerCase(Locale.ROOT);
+        Notification n = new Notification(c.key(), t, c.event(), c.incident(),
+                linker.links(c.incident(), c.key().userId()), c.requestedAt(), c.providerMessageId());
+        Semaphore permits = perChannel.get(t.kind());
+        permits.acquireUninterruptibly();
+        try {
+            Delivery d = channels.send(n);
+            record(c, channel, t.address(), Outcome.DELIVERED, Optional.of(d.providerMessageId()), d.detail(),
+                    Optional.empty());
+        } catch (DeliveryException e) {
+            failed(c, channel, t, e);
+        } finally {
+            permits.release();
+        }
+    }
+
+    private void failed(Claim c, String channel, Target t, DeliveryException e) {
+        RandomGenerator jitter = random == null ? ThreadLocalRandom.current() : random;
+        switch (options.retry().next(c.attempts(), c.firstAttemptAt(), clock.instant(), e, jitter)) {
+            case RetryPolicy.RetryAt at -> record(c, channel, t.address(), Outcome.RETRY, Optional.empty(),
+                    e.reason() + ": " + e.getMessage() + "; retrying in " + at.delay().toMillis() + " ms",
+                    Optional.of(at.at()));
+            case RetryPolicy.GiveUp g -> {
+                LOG.warn("Notification {} to {} failed for good: {} ({})", c.key(), t, e.getMessage(), g.reason());
+                record(c, channel, t.address(), Outcome.FAILED, Optional.empty(),
+                        e.reason() + ": " + e.getMessage() + "; " + g.reason(), Optional.empty());
+            }
+        }
+    }
+
+    private void record(Claim c, String channel, String target, Outcome outcome, Optional<String> messageId,
+                        String detail, Optional<Instant> retryAt) {
+        queue.record(c, new Attempt(clock.instant(), channel, target, outcome, messageId, detail, retryAt));
+        observer.attempt(channel, outcome.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** Stops the background rounds and waits up to 30 s for sends in flight; unfinished claims are retried later. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stop.countDown();
+        Thread t = loop;
+        try {
+            if (t != null && !t.join(Duration.ofSeconds(30))) {
+                LOG.warn("The dispatcher round did not finish within 30 s; its claims are retried after their lease");
+            }
+            senders.shutdown();
+            if (!senders.awaitTermination(30, TimeUnit.SECONDS)) {
+                senders.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            senders.shutdownNow();
+        }
+    }
+}

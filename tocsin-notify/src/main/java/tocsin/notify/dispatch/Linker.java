@@ -1,0 +1,34 @@
+package tocsin.notify.dispatch;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+import tocsin.notify.IncidentSnapshot;
+import tocsin.notify.Links;
+import tocsin.notify.links.LinkAction;
+import tocsin.notify.links.LinkSigner;
+
+/**
+ * The links a notification carries for its recipient. Implementations are thread-safe.
+ */
+@FunctionalInterface
+public interface Linker {
+
+    Links links(IncidentSnapshot incident, String userId);
+
+    /**
+     * The incident page under {@code publicUrl} ({@code /incidents/{id}}) and signed acknowledge and resolve links,
+     * good for {@code ttl}.
+     */
+    static Linker signed(LinkSigner signer, URI publicUrl, Duration ttl) {
+        Objects.requireNonNull(signer, "signer");
+        Objects.requireNonNull(ttl, "ttl");
+        String base = publicUrl.toString().endsWith("/") ? publicUrl.toString().substring(0,
+                publicUrl.toString().length() - 1) : publicUrl.toString();
+        return (incident, userId) -> new Links(URI.create(base + "/incidents/" + incident.id()),
+                Optional.of(signer.sign(LinkAction.ACKNOWLEDGE, incident.id(), userId, ttl)),
+                Optional.of(signer.sign(LinkAction.RESOLVE, incident.id(), userId, ttl)), Optional.empty());
+    }
+}

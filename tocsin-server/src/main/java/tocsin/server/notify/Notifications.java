@@ -1,0 +1,164 @@
+package tocsin.server.notify;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tocsin.notify.Channel;
+import tocsin.notify.Channels;
+import tocsin.notify.dispatch.DeliveryQueue;
+import tocsin.notify.dispatch.DispatchObserver;
+import tocsin.notify.dispatch.Dispatcher;
+import tocsin.notify.dispatch.Linker;
+import tocsin.notify.dispatch.Recipients;
+import tocsin.notify.email.SmtpChannel;
+import tocsin.notify.email.SmtpSettings;
+import tocsin.notify.links.LinkSigner;
+import tocsin.notify.slack.SlackSettings;
+import tocsin.notify.slack.SlackWebApiChannel;
+import tocsin.notify.slack.SlackWebhookChannel;
+import tocsin.notify.sns.SnsSettings;
+import tocsin.notify.sns.SnsSmsChannel;
+import tocsin.notify.teams.TeamsWebhookChannel;
+import tocsin.notify.twilio.TwilioSettings;
+import tocsin.notify.twilio.TwilioSmsChannel;
+import tocsin.notify.twilio.TwilioVoiceChannel;
+import tocsin.notify.webhook.GenericWebhookChannel;
+import tocsin.notify.webhook.PagerDutyWebhookChannel;
+import tocsin.server.config.NotifyConfig;
+
+/**
+ * The notification side of the server: builds the {@link Channels} of the configured providers, the
+ * {@link LinkSigner} (its key is the {@code link-signing} server secret, kept in the state database so every node
+ * and every restart verifies the same links), and runs the {@link Dispatcher} that delivers the outbox.
+ *
+ * <p>Only configured providers get a channel: e-mail needs {@code notify.email}, SMS and voice {@code notify.twilio}
+ * (SMS falls back to {@code notify.sns}), Slack's Web API {@code notify.slack}. Slack and Teams incoming webhooks,
+ * generic and PagerDuty-style webhooks need no provider settings: their URLs come with each target.
+ *
+ * <p>Metrics: {@code tocsin_notifications_total{channel,outcome}} (every attempt: delivered, retry, failed) and
+ * {@code tocsin_notifications_unreachable_total} (a person paged with no notification rule for the urgency).
+ *
+ * <p>Thread-safe. {@link #start} once, after the public URL is known; {@link #close()} stops the dispatcher.
+ */
+public final class Notifications implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
+    /** How long acknowledge and resolve links stay good. */
+    public static final Duration LINK_TTL = Duration.ofHours(24);
+    static final String SECRET_NAME = "link-signing";
+
+    private final NotifyConfig config;
+    private final DeliveryQueue queue;
+    private final Recipients recipients;
+    private final byte[] linkSecret;
+    private final InstantSource clock;
+    private final Dispatcher.Options options;
+    private final DispatchObserver observer;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private volatile LinkSigner signer;
+    private volatile Dispatcher dispatcher;
+
+    public Notifications(NotifyConfig config, DeliveryQueue queue, Recipients recipients, byte[] linkSecret,
+                         PrometheusRegistry registry, InstantSource clock, Dispatcher.Options options) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.recipients = Objects.requireNonNull(recipients, "recipients");
+        this.linkSecret = linkSecret.clone();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.options = Objects.requireNonNull(options, "options");
+        this.observer = observer(registry);
+    }
+
+    /** Builds the channels and the signer for {@code publicUrl} and starts delivering. */
+    public void start(URI publicUrl) {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started");
+        }
+        Channels channels = Channels.of(channels(publicUrl));
+        signer = new LinkSigner(List.of(linkSecret), publicUrl, clock);
+        String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        dispatcher = new Dispatcher(queue, recipients, channels, Linker.signed(signer, publicUrl, LINK_TTL),
+                observer, clock, owner, options, null).start();
+        LOG.info("Notifications: delivering through {} (dispatcher {})", channels.kinds(), owner);
+    }
+
+    /** The link signer, once {@link #start started}. */
+    public Optional<LinkSigner> signer() {
+        return Optional.ofNullable(signer);
+    }
+
+    private List<Channel> channels(URI publicUrl) {
+        List<Channel> channels = new ArrayList<>();
+        config.email().ifPresent(e -> channels.add(new SmtpChannel(new SmtpSettings(e.smtpHost(), e.smtpPort(),
+                e.starttls(), e.tls(), e.username(), e.password(), e.from(), Duration.ofSeconds(e.timeoutSeconds())),
+                clock)));
+        Duration timeout = Duration.ofSeconds(10);
+        config.twilio().ifPresent(t -> {
+            TwilioSettings s = new TwilioSettings(t.accountSid(), t.authToken(), t.fromNumber(),
+                    URI.create(t.baseUrl()), timeout);
+            channels.add(new TwilioSmsChannel(s, clock));
+            channels.add(new TwilioVoiceChannel(s, clock));
+        });
+        if (config.twilio().isEmpty()) {
+            config.sns().ifPresent(s -> {
+                SnsSmsChannel sns = new SnsSmsChannel(new SnsSettings(s.region(),
+                        Optional.ofNullable(s.endpoint()).map(URI::create), timeout));
+                closeables.add(sns);
+                channels.add(sns);
+            });
+        }
+        config.slack().filter(s -> s.botToken() != null).ifPresent(s -> channels.add(new SlackWebApiChannel(
+                new SlackSettings(s.botToken(), URI.create(s.baseUrl()), timeout), clock)));
+        channels.add(new SlackWebhookChannel(timeout, clock));
+        channels.add(new TeamsWebhookChannel(timeout, clock));
+        channels.add(new GenericWebhookChannel(publicUrl, timeout, clock));
+        channels.add(new PagerDutyWebhookChannel(publicUrl, timeout, clock));
+        return channels;
+    }
+
+    private static DispatchObserver observer(PrometheusRegistry registry) {
+        Counter attempts = Counter.builder().name("tocsin_notifications_total")
+                .help("Notification delivery attempts, by channel and outcome (delivered, retry, failed)")
+                .labelNames("channel", "outcome").register(registry);
+        Counter unreachable = Counter.builder().name("tocsin_notifications_unreachable_total")
+                .help("People paged who have no notification rule for the incident's urgency").register(registry);
+        unreachable.inc(0);
+        return new DispatchObserver() {
+            @Override
+            public void attempt(String channel, String outcome) {
+                attempts.labelValues(channel, outcome).inc();
+            }
+
+            @Override
+            public void unreachable(String userId) {
+                unreachable.inc();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed", c, e);
+            }
+        }
+    }
+}

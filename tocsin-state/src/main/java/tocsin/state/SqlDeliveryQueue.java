@@ -1,0 +1,219 @@
+package tocsin.state;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import tocsin.core.Ids;
+import tocsin.notify.IdempotencyKey;
+import tocsin.notify.IncidentSnapshot;
+import tocsin.notify.Notification;
+import tocsin.notify.dispatch.DeliveryQueue;
+import tocsin.oncall.paging.LogEntry;
+
+/**
+ * {@link DeliveryQueue} on the outbox of migration V003 and the {@code notification_delivery} table of V005, in
+ * portable SQL.
+ *
+ * <p>Design note. Correctness under concurrency rests on the database, as in {@link SqlIncidentStore}:
+ * <ul>
+ *   <li>expanding starts with {@code UPDATE notification_outbox SET dispatched_at = ? WHERE dispatched_at IS NULL}:
+ *       of two expanders exactly one updates the row (PostgreSQL's row lock, SQLite's write lock), and the unique
+ *       {@code (notification_id, rule_id)} key backs it up;</li>
+ *   <li>a claim is an {@code UPDATE ... WHERE} repeating the claimable condition, so of two claimers exactly one
+ *       wins a row; the lease owner and expiry fence later writes;</li>
+ *   <li>the claim transaction first cancels the pending deliveries of incidents that are no longer triggered, and
+ *       joins the incident's status for what it claims, so an acknowledgement that committed before the claim
+ *       always wins.</li>
+ * </ul>
+ * Thread-safe: no state besides the pool.
+ */
+final class SqlDeliveryQueue implements DeliveryQueue {
+
+    private static final String DELIVERY_COLUMNS = "id, notification_id, rule_id, contact_method_id, user_id, step, "
+            + "state, attempts, due_at, provider_message_id, last_error";
+    private static final String CLAIMABLE = "((d.state = 'pending' AND d.next_attempt_at <= ?) "
+            + "OR (d.state = 'sending' AND d.lease_expires_at <= ?))";
+
+    private final Jdbc jdbc;
+
+    SqlDeliveryQueue(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public List<Request> pending(int limit) {
+        return jdbc.query("list pending notifications", "SELECT id, incident_id, user_id, step, urgency, reason, "
+                + "created_at FROM notification_outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?", rs -> {
+                    IncidentSnapshot.Urgency urgency = "low".equals(rs.getString(5)) ? IncidentSnapshot.Urgency.LOW
+                            : IncidentSnapshot.Urgency.HIGH;
+                    return new Request(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), urgency,
+                            rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)));
+                }, limit);
+    }
+
+    @Override
+    public boolean expand(Request r, List<Plan> plans, String problem, Instant now) {
+        return jdbc.transaction("expand a notification", c -> {
+            if (Jdbc.update(c, "UPDATE notification_outbox SET dispatched_at = ? WHERE id = ? AND dispatched_at IS "
+                    + "NULL", now.toEpochMilli(), r.notificationId()) == 0) {
+                return false;
+            }
+            for (Plan p : plans) {
+                if (Jdbc.one(c, "SELECT 1 FROM notification_delivery WHERE notification_id = ? AND rule_id = ?",
+                        rs -> 1, r.notificationId(), p.ruleId()).isPresent()) {
+                    continue;
+                }
+                Jdbc.update(c, "INSERT INTO notification_delivery (id, seq, notification_id, rule_id, incident_id, "
+                                + "user_id, step, contact_method_id, state, due_at, next_attempt_at, attempts, "
+                                + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, 0, ?)",
+                        Ids.newObjectId(), Jdbc.nextCounter(c, "seq"), r.notificationId(), p.ruleId(),
+                        r.incidentId(), r.userId(), r.step(), p.contactMethodId(), p.dueAt().toEpochMilli(),
+                        p.dueAt().toEpochMilli(), now.toEpochMilli());
+            }
+            if (plans.isEmpty()) {
+                log(c, r.notificationId(), LogEntry.NOBODY_PAGED, now, "auto", r.userId(), problem);
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public List<Claim> claim(String owner, Instant now, Duration lease, int limit) {
+        long t = now.toEpochMilli();
+        return jdbc.transaction("claim deliveries", c -> {
+            cancelClosed(c, t);
+            List<Claim> candidates = Jdbc.query(c, "SELECT d.id, d.incident_id, d.step, d.user_id, "
+                    + "d.contact_method_id, d.attempts, d.first_attempt_at, d.provider_message_id, o.reason, "
+                    + "o.created_at, i.number, i.title, i.service_id, s.name, i.urgency, i.status, i.created_at "
+                    + "FROM notification_delivery d JOIN notification_outbox o ON o.id = d.notification_id "
+                    + "JOIN incident i ON i.id = d.incident_id LEFT JOIN paging_service s ON s.id = i.service_id "
+                    + "WHERE " + CLAIMABLE + " AND i.status = 'triggered' ORDER BY d.next_attempt_at, d.seq LIMIT ?",
+                    rs -> claim(rs, owner, t), t, t, limit);
+            List<Claim> won = new ArrayList<>(candidates.size());
+            for (Claim cl : candidates) {
+                if (Jdbc.update(c, "UPDATE notification_delivery SET state = 'sending', lease_owner = ?, "
+                                + "lease_expires_at = ?, attempts = attempts + 1, first_attempt_at = "
+                                + "COALESCE(first_attempt_at, ?), updated_at = ? WHERE id = ? AND "
+                                + CLAIMABLE.replace("d.", "") + " AND EXISTS (SELECT 1 FROM incident i WHERE "
+                                + "i.id = notification_delivery.incident_id AND i.status = 'triggered')", owner,
+                        now.plus(lease).toEpochMilli(), t, t, cl.deliveryId(), t, t) == 1) {
+                    won.add(cl);
+                }
+            }
+            return won;
+        });
+    }
+
+    private static Claim claim(ResultSet rs, String owner, long now) throws SQLException {
+        String incidentId = rs.getString(2);
+        Long first = Jdbc.optLong(rs, 7);
+        String reason = rs.getString(9);
+        Notification.Event event = switch (reason) {
+            case "trigger" -> Notification.Event.TRIGGERED;
+            case "reassign" -> Notification.Event.REASSIGNED;
+            case "ack_timeout", "snooze_end" -> Notification.Event.UNACKNOWLEDGED;
+            default -> Notification.Event.ESCALATED;
+        };
+        String serviceName = rs.getString(14);
+        IncidentSnapshot incident = new IncidentSnapshot(incidentId, rs.getLong(11), rs.getString(12),
+                rs.getString(12), rs.getString(13), serviceName == null ? rs.getString(13) : serviceName,
+                "low".equals(rs.getString(15)) ? IncidentSnapshot.Urgency.LOW : IncidentSnapshot.Urgency.HIGH,
+                IncidentSnapshot.Status.valueOf(rs.getString(16).toUpperCase(Locale.ROOT)), Optional.empty(),
+                Instant.ofEpochMilli(rs.getLong(17)));
+        return new Claim(rs.getString(1), owner, new IdempotencyKey(incidentId, rs.getInt(3), rs.getString(4),
+                rs.getString(5)), rs.getInt(6) + 1, Instant.ofEpochMilli(first == null ? now : first),
+                Optional.ofNullable(rs.getString(8)), incident, event, Instant.ofEpochMilli(rs.getLong(10)));
+    }
+
+    @Override
+    public void record(Claim claim, Attempt a) {
+        long t = a.at().toEpochMilli();
+        jdbc.transaction("record a delivery attempt", c -> {
+            String error = a.outcome() == Outcome.DELIVERED ? null : truncate(a.detail(), 1024);
+            String next = switch (a.outcome()) {
+                case DELIVERED -> "delivered";
+                case RETRY -> "pending";
+                case FAILED -> "failed";
+            };
+            Jdbc.update(c, "UPDATE notification_delivery SET state = ?, next_attempt_at = ?, lease_owner = NULL, "
+                            + "lease_expires_at = NULL, provider_message_id = COALESCE(?, provider_message_id), "
+                            + "last_error = ?, updated_at = ? WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+                    next, a.retryAt().map(Instant::toEpochMilli).orElse(t), a.providerMessageId().orElse(null),
+                    error, t, claim.deliveryId(), claim.owner());
+            String outcome = switch (a.outcome()) {
+                case DELIVERED -> "delivered" + a.providerMessageId().map(id -> " (message id " + id + ")")
+                        .orElse("");
+                case RETRY -> "failed, will retry";
+                case FAILED -> "failed";
+            };
+            String notificationId = Jdbc.one(c, "SELECT notification_id FROM notification_delivery WHERE id = ?",
+                    rs -> rs.getString(1), claim.deliveryId()).orElseThrow();
+            log(c, notificationId, LogEntry.NOTIFY, a.at(), a.channel(), claim.key().userId(), "Notified by "
+                    + a.channel() + " at " + a.target() + ", attempt " + claim.attempts() + ": " + outcome + ". "
+                    + a.detail());
+            return null;
+        });
+    }
+
+    @Override
+    public int cancel(String incidentId, Instant now) {
+        return jdbc.transaction("cancel deliveries", c -> Jdbc.update(c, "UPDATE notification_delivery SET state = "
+                + "'cancelled', updated_at = ? WHERE incident_id = ? AND state = 'pending'", now.toEpochMilli(),
+                incidentId));
+    }
+
+    /** Cancels the pending (and lease-expired) deliveries of incidents that are no longer triggered. */
+    private static void cancelClosed(Connection c, long now) throws SQLException {
+        Jdbc.update(c, "UPDATE notification_delivery SET state = 'cancelled', lease_owner = NULL, lease_expires_at = "
+                + "NULL, updated_at = ? WHERE (state = 'pending' OR (state = 'sending' AND lease_expires_at <= ?)) "
+                + "AND incident_id IN (SELECT id FROM incident WHERE status <> 'triggered')", now, now);
+    }
+
+    @Override
+    public Optional<Instant> nextDue() {
+        return jdbc.queryOne("find the next delivery", "SELECT next_attempt_at FROM notification_delivery "
+                        + "WHERE state = 'pending' ORDER BY next_attempt_at LIMIT 1",
+                rs -> Instant.ofEpochMilli(rs.getLong(1)));
+    }
+
+    @Override
+    public List<Delivery> deliveries(String incidentId) {
+        return jdbc.query("list deliveries", "SELECT " + DELIVERY_COLUMNS + " FROM notification_delivery WHERE "
+                + "incident_id = ? ORDER BY seq", rs -> new Delivery(rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
+                State.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)), rs.getInt(8),
+                Instant.ofEpochMilli(rs.getLong(9)), Optional.ofNullable(rs.getString(10)),
+                Optional.ofNullable(rs.getString(11))), incidentId);
+    }
+
+    /**
+     * A timeline entry on the incident of the outbox row {@code notificationId}, at the level it paged: a
+     * {@code notify_log_entry} per attempt, or Tocsin's loud {@code nobody_paged_log_entry} for a person without a
+     * notification rule.
+     */
+    private static void log(Connection c, String notificationId, String type, Instant at, String channel,
+                            String userId, String summary) throws SQLException {
+        Object[] incident = Jdbc.one(c, "SELECT i.id, i.service_id, o.level FROM notification_outbox o JOIN incident i "
+                + "ON i.id = o.incident_id WHERE o.id = ?", SqlDeliveryQueue::row, notificationId).orElseThrow();
+        Jdbc.update(c, "INSERT INTO log_entry (seq, id, incident_id, service_id, type, created_at, channel, "
+                        + "agent_type, agent_id, user_id, level, summary) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, "
+                        + "?, ?)", Jdbc.nextCounter(c, "seq"), Ids.newObjectId(), incident[0], incident[1],
+                type, at.toEpochMilli(), truncate(channel, 32), userId, incident[2],
+                truncate(summary, 2048));
+    }
+
+    private static Object[] row(ResultSet rs) throws SQLException {
+        return new Object[]{rs.getString(1), rs.getString(2), rs.getInt(3)};
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}
