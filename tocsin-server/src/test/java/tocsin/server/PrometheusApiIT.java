@@ -94,6 +94,16 @@ class PrometheusApiIT {
     }
 
     @Test
+    void whatGrafanaAsksBesidesQueriesIsAnsweredNot404() {
+        assertThat(get("/prometheus/api/v1/metadata").get("data").isObject()).isTrue();
+        assertThat(get("/prometheus/api/v1/query_exemplars?query=" + enc("api_requests_total")).get("data").isArray())
+                .isTrue();
+        assertThat(get("/prometheus/api/v1/rules").at("/data/groups").isArray()).isTrue();
+        assertThat(get("/prometheus/api/v1/alerts").at("/data/alerts").isArray()).isTrue();
+        assertThat(get("/prometheus/api/v1/status/buildinfo").at("/data/version").asText()).isNotEmpty();
+    }
+
+    @Test
     void badQueriesAreAnsweredInPrometheusErrorShape() {
         TestServer.Reply r = tocsin.get("/prometheus/api/v1/query?query=" + enc("sum(rate(x[5m])"), "Authorization",
                 "Bearer " + TestServer.ADMIN_KEY);

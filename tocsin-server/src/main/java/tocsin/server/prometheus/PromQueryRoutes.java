@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * The Prometheus HTTP query API under {@code /prometheus/api/v1/}, so Grafana can use Tocsin as a Prometheus data
  * source: {@code query}, {@code query_range}, {@code series}, {@code labels} (GET, or POST with a form body as
- * Grafana sends them), {@code label/<name>/values}, and {@code status/buildinfo}. Parameters go to
+ * Grafana sends them), {@code label/<name>/values}, {@code status/buildinfo}, and the empty answers Grafana expects from {@code metadata},
+ * {@code query_exemplars}, {@code rules} and {@code alerts}. Parameters go to
  * {@link PromApi} as the strings Prometheus accepts; its answers and errors are already in Prometheus's shape.
  */
 public final class PromQueryRoutes {
@@ -52,6 +53,20 @@ public final class PromQueryRoutes {
         f.get("/prometheus/api/v1/status/buildinfo", Access.scope(Scope.READ), ex -> ex.text(200, "application/json",
                 "{\"status\":\"success\",\"data\":{\"version\":\"2.45.0\",\"revision\":\"tocsin\",\"branch\":\"\","
                         + "\"buildUser\":\"\",\"buildDate\":\"\",\"goVersion\":\"\"}}"));
+        // What Grafana's Prometheus data source asks besides queries, answered as a Prometheus that holds only
+        // remote-written data answers: no metric metadata (that comes from scrapes), no exemplars, and no recording
+        // or alerting rule groups (Tocsin's alerting is its monitors, under /api/v1/monitor).
+        f.get("/prometheus/api/v1/metadata", Access.scope(Scope.READ), ex -> empty(ex, "{}"));
+        for (Method m : List.of(Method.GET, Method.POST)) {
+            f.route(m, "/prometheus/api/v1/query_exemplars", Access.scope(Scope.READ), MAX_FORM,
+                    ex -> empty(ex, "[]"));
+        }
+        f.get("/prometheus/api/v1/rules", Access.scope(Scope.READ), ex -> empty(ex, "{\"groups\":[]}"));
+        f.get("/prometheus/api/v1/alerts", Access.scope(Scope.READ), ex -> empty(ex, "{\"alerts\":[]}"));
+    }
+
+    private static void empty(Exchange ex, String data) {
+        ex.text(200, "application/json", "{\"status\":\"success\",\"data\":" + data + "}");
     }
 
     private interface Call {
