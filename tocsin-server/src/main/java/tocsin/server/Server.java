@@ -190,6 +190,7 @@ public final class Server implements AutoCloseable {
                     state.monitorStore(), config.clock(), tocsin.monitor.eval.MonitorNotifier.RECORD_ONLY,
                     monitorIncidents, metricSource);
             evaluator.start();
+            tocsin.server.metrics.MonitorMetrics.register(metrics.registry(), evaluator::stats);
             monitorService.listener(evaluator);
             intake.onAccepted(evaluator::accept);
             tocsin.monitor.downtime.DowntimeService downtimeService = new tocsin.monitor.downtime.DowntimeService(

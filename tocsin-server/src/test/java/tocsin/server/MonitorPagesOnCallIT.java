@@ -100,6 +100,12 @@ class MonitorPagesOnCallIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> rest(tocsin, "GET", "/incidents/" + incident, null)
                     .json().at("/incident/status").asText().equals("resolved"));
             assertThat(notified(tocsin, incident)).as("recovery pages nobody").containsExactly(alice);
+
+            String exported = tocsin.adminGet("/metrics").body();
+            assertThat(exported).contains("tocsin_monitors 1.0")
+                    .contains("tocsin_monitor_transitions_total{to=\"Alert\"} 1.0")
+                    .contains("tocsin_monitor_transitions_total{to=\"OK\"} 1.0")
+                    .contains("tocsin_monitor_points_evaluated_total 2.0");
         }
     }
 

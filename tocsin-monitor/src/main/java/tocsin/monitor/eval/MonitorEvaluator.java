@@ -80,6 +80,13 @@ public final class MonitorEvaluator implements MonitorListener {
     private volatile List<tocsin.monitor.downtime.Downtime> downtimes = List.of();
     /** When each host first sent data since this evaluator started, for {@code new_host_delay}. */
     private final Map<String, Instant> hostsFirstSeen = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder pointsEvaluated = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder notificationsFailed =
+            new java.util.concurrent.atomic.LongAdder();
+    private final Map<MonitorStatus, java.util.concurrent.atomic.LongAdder> transitions =
+            new java.util.EnumMap<>(MonitorStatus.class);
+    private final java.util.concurrent.atomic.AtomicLong maxLagMillis = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastTickNanos = -1;
 
     public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier,
                             IncidentSink incidents) {
@@ -100,6 +107,17 @@ public final class MonitorEvaluator implements MonitorListener {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
         this.incidents = Objects.requireNonNull(incidents, "incidents");
+        for (MonitorStatus st : MonitorStatus.values()) {
+            transitions.put(st, new java.util.concurrent.atomic.LongAdder());
+        }
+    }
+
+    /** The evaluator's figures now (cheap: counters and map sizes). */
+    public EvaluatorStats stats() {
+        Map<MonitorStatus, Long> byStatus = new java.util.EnumMap<>(MonitorStatus.class);
+        transitions.forEach((st, n) -> byStatus.put(st, n.sum()));
+        return new EvaluatorStats(monitors.size(), notEvaluated.size(), pointsEvaluated.sum(), byStatus,
+                notificationsFailed.sum(), lastTickNanos, maxLagMillis.get());
     }
 
     /** Compiles every stored monitor and resumes its group states. */
@@ -241,7 +259,12 @@ public final class MonitorEvaluator implements MonitorListener {
             m.lock.lock();
             try {
                 Set<String> touched = new HashSet<>();
+                pointsEvaluated.add(e.getValue().size());
                 for (int i : e.getValue()) {
+                    long lag = now.toEpochMilli() - batch.timestamp(i);
+                    if (lag > maxLagMillis.get()) {
+                        maxLagMillis.accumulateAndGet(lag, Math::max);
+                    }
                     String group = m instanceof MetricMonitor mm
                             ? mm.add(batch.key(i), batch.timestamp(i), batch.value(i), now)
                             : ((ServiceCheckMonitor) m).add(batch.key(i), batch.timestamp(i), batch.value(i), now);
@@ -268,7 +291,15 @@ public final class MonitorEvaluator implements MonitorListener {
 
     /** Time-driven evaluation of every monitor. Call about once a second from one thread. */
     public void tick() {
-        Instant now = clock.instant();
+        long started = System.nanoTime();
+        try {
+            tickAt(clock.instant());
+        } finally {
+            lastTickNanos = System.nanoTime() - started;
+        }
+    }
+
+    private void tickAt(Instant now) {
         Instant previous = lastTick;
         lastTick = now;
         if (previous != null) {
@@ -359,6 +390,9 @@ public final class MonitorEvaluator implements MonitorListener {
     private void save(Effects out) {
         for (Effects.Save s : out.saves) {
             store.save(s.state(), s.transition());
+            if (s.transition() != null) {
+                transitions.get(s.transition().to()).increment();
+            }
         }
     }
 
@@ -380,6 +414,7 @@ public final class MonitorEvaluator implements MonitorListener {
                     }
                 }
             } catch (RuntimeException e) {
+                notificationsFailed.increment();
                 LOG.error("Monitor {} group {}: notification failed", n.monitorId(), n.group(), e);
             }
         }

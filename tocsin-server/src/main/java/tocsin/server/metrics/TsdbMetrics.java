@@ -104,13 +104,13 @@ public final class TsdbMetrics implements MultiCollector {
         return NAMES;
     }
 
-    private static GaugeSnapshot gauge(String name, String help, double value) {
+    static GaugeSnapshot gauge(String name, String help, double value) {
         return GaugeSnapshot.builder().name(name).help(help)
                 .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.EMPTY).value(value).build())
                 .build();
     }
 
-    private static CounterSnapshot counter(String name, String help, double value) {
+    static CounterSnapshot counter(String name, String help, double value) {
         return CounterSnapshot.builder().name(name).help(help)
                 .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.EMPTY).value(value)
                         .build())
