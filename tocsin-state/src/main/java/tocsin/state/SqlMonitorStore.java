@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import tocsin.monitor.Creator;
 import tocsin.monitor.GroupState;
 import tocsin.monitor.Monitor;
@@ -42,18 +40,18 @@ final class SqlMonitorStore implements MonitorStore {
     private static final String STATE_COLUMNS = "monitor_id, group_name, status, value, last_triggered_at, "
             + "last_resolved_at, last_nodata_at, last_notified_at, renotify_count, last_data_at, modified_at";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
     private final InstantSource clock;
 
-    SqlMonitorStore(DataSource dataSource, InstantSource clock) {
-        this.dataSource = dataSource;
+    SqlMonitorStore(Jdbc jdbc, InstantSource clock) {
+        this.jdbc = jdbc;
         this.clock = clock;
     }
 
     @Override
     public Monitor create(MonitorDefinition d, Creator creator) {
         long now = clock.millis();
-        long id = transaction("create monitor", c -> {
+        long id = jdbc.transaction("create monitor", c -> {
             long newId;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor (name, type, query, message, priority, "
                     + "options, creator_email, creator_handle, creator_name, created_at, modified_at) "
@@ -104,7 +102,7 @@ final class SqlMonitorStore implements MonitorStore {
     @Override
     public Optional<Monitor> update(long id, MonitorDefinition d) {
         long now = clock.millis();
-        boolean updated = transaction("update monitor", c -> {
+        boolean updated = jdbc.transaction("update monitor", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE monitor SET name = ?, type = ?, query = ?, "
                     + "message = ?, priority = ?, options = ?, modified_at = ? WHERE id = ?")) {
                 bindDefinition(ps, d);
@@ -126,7 +124,7 @@ final class SqlMonitorStore implements MonitorStore {
 
     @Override
     public boolean delete(long id) {
-        return transaction("delete monitor", c -> {
+        return jdbc.transaction("delete monitor", c -> {
             for (String table : List.of("monitor_transition", "monitor_group_state", "monitor_tag")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE monitor_id = ?")) {
                     ps.setLong(1, id);
@@ -155,7 +153,7 @@ final class SqlMonitorStore implements MonitorStore {
 
     @Override
     public void save(GroupState s, Transition t) {
-        transaction("save monitor group state", c -> {
+        jdbc.transaction("save monitor group state", c -> {
             int written;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_group_state (" + STATE_COLUMNS
                     + ") SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM monitor WHERE id = ?) "
@@ -201,7 +199,7 @@ final class SqlMonitorStore implements MonitorStore {
 
     @Override
     public void removeGroups(long monitorId, List<String> groups) {
-        transaction("remove monitor groups", c -> {
+        jdbc.transaction("remove monitor groups", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM monitor_group_state WHERE monitor_id = ? "
                     + "AND group_name = ?")) {
                 for (String g : groups) {
@@ -331,53 +329,10 @@ final class SqlMonitorStore implements MonitorStore {
         return rs.wasNull() ? null : Instant.ofEpochMilli(v);
     }
 
-    // ---- JDBC plumbing
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T apply(Connection c) throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface Row<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private <T> T transaction(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.apply(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StateException("Could not " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private <T> List<T> query(String what, String sql, List<?> params, Row<T> row) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<T> rows = new ArrayList<>();
-                while (rs.next()) {
-                    T r = row.read(rs);
-                    if (r != null) {
-                        rows.add(r);
-                    }
-                }
-                return rows;
-            }
-        } catch (SQLException e) {
-            throw new StateException("Could not " + what + ": " + e.getMessage(), e);
-        }
+    /** The rows {@code row} reads; a reader that folds rows elsewhere returns null for them. */
+    private <T> List<T> query(String what, String sql, List<?> params, Jdbc.RowReader<T> row) {
+        List<T> rows = jdbc.query(what, sql, row, params.toArray());
+        rows.removeIf(java.util.Objects::isNull);
+        return rows;
     }
 }

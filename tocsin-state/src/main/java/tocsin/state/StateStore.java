@@ -44,6 +44,7 @@ public final class StateStore implements AutoCloseable {
     private final IncidentStore incidentStore;
 
     private final MonitorStore monitorStore;
+    private final tocsin.monitor.downtime.DowntimeStore downtimeStore;
     private final DeliveryQueue deliveryQueue;
     private final SqlServerSecrets serverSecrets;
 
@@ -58,7 +59,8 @@ public final class StateStore implements AutoCloseable {
         this.scheduleStore = new SqlScheduleStore(jdbc, config.clock());
         this.pagingConfigStore = new SqlPagingConfigStore(jdbc, database.dialect(), config.clock());
         this.incidentStore = new SqlIncidentStore(jdbc, database.dialect(), config.maxPoolSize() / 2);
-        this.monitorStore = new SqlMonitorStore(pool, config.clock());
+        this.monitorStore = new SqlMonitorStore(jdbc, config.clock());
+        this.downtimeStore = new SqlDowntimeStore(jdbc);
         this.deliveryQueue = new SqlDeliveryQueue(jdbc);
         this.serverSecrets = new SqlServerSecrets(jdbc, config.clock());
     }
@@ -113,7 +115,7 @@ public final class StateStore implements AutoCloseable {
 
     /** Downtimes that mute monitor groups. */
     public tocsin.monitor.downtime.DowntimeStore downtimeStore() {
-        return new SqlDowntimeStore(pool);
+        return downtimeStore;
     }
 
     /** Monitors, their group states and history. */
