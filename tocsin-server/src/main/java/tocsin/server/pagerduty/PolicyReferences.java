@@ -15,20 +15,30 @@ import java.util.Map;
 @FunctionalInterface
 public interface PolicyReferences {
 
-    /** The policies whose rules target {@code target}, by name. */
-    List<EscalationPolicy> targeting(Target target);
+    /** Every escalation policy, read once: a list of schedules asks this once, not once per schedule. */
+    List<EscalationPolicy> policies();
 
     /** None: for a directory served without the paging side. */
-    PolicyReferences NONE = t -> List.of();
+    PolicyReferences NONE = List::of;
 
     /** The policies of a paging configuration store. */
     static PolicyReferences of(PagingConfigStore config) {
-        return t -> config.policies().stream().filter(p -> p.allTargets().contains(t)).toList();
+        return config::policies;
     }
 
-    /** PagerDuty references to the policies targeting {@code target}. */
-    default List<Map<String, Object>> refs(Target target, PdRefs refs) {
-        return targeting(target).stream()
+    /** The policies whose rules target {@code target}. */
+    default List<EscalationPolicy> targeting(Target target) {
+        return targeting(policies(), target);
+    }
+
+    /** Those of {@code all} whose rules target {@code target}. */
+    static List<EscalationPolicy> targeting(List<EscalationPolicy> all, Target target) {
+        return all.stream().filter(p -> p.allTargets().contains(target)).toList();
+    }
+
+    /** PagerDuty references to those of {@code all} that target {@code target}. */
+    static List<Map<String, Object>> refs(List<EscalationPolicy> all, Target target, PdRefs refs) {
+        return targeting(all, target).stream()
                 .map(p -> refs.ref("escalation_policy", "escalation_policies", p.id(), p.name())).toList();
     }
 

@@ -83,10 +83,11 @@ final class SchedulesRoutes {
         Set<String> ids = new LinkedHashSet<>();
         page.items().forEach(s -> ids.addAll(ScheduleJson.userIds(s.schedule(), null)));
         List<Map<String, Object>> items = new ArrayList<>();
+        List<tocsin.oncall.paging.EscalationPolicy> policies = api.policies().policies();
         for (StoredSchedule s : page.items()) {
             Map<String, Object> item = new ScheduleJson(api.json(), names(ids), s.schedule().timeZone())
                     .summary(s.schedule(), s.description());
-            item.put("escalation_policies", policyRefs(s.id()));
+            item.put("escalation_policies", policyRefs(policies, s.id()));
             items.add(item);
         }
         ex.json(200, paging.envelope("schedules", items, page.more(paging.offset()), page.total()));
@@ -113,8 +114,9 @@ final class SchedulesRoutes {
         answer(ex, 200, updated);
     }
 
-    private List<Map<String, Object>> policyRefs(String scheduleId) {
-        return api.policies().refs(tocsin.oncall.paging.Target.schedule(scheduleId), api.json().refs());
+    private List<Map<String, Object>> policyRefs(List<tocsin.oncall.paging.EscalationPolicy> policies,
+                                                 String scheduleId) {
+        return PolicyReferences.refs(policies, tocsin.oncall.paging.Target.schedule(scheduleId), api.json().refs());
     }
 
     private void delete(Exchange ex) {
@@ -269,7 +271,7 @@ final class SchedulesRoutes {
         ScheduleJson json = new ScheduleJson(api.json(), names(ids), zone);
         Map<String, Object> full = json.full(schedule, s.description(), r, wide,
                 ICalRoutes.feedUrls(api, ScheduleStore.Feed.Kind.SCHEDULE, s.id()));
-        full.put("escalation_policies", policyRefs(s.id()));
+        full.put("escalation_policies", policyRefs(api.policies().policies(), s.id()));
         ex.json(status, Map.of("schedule", full));
     }
 
