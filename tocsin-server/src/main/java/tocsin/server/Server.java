@@ -164,7 +164,7 @@ public final class Server implements AutoCloseable {
             // from the directory; the engine's ticker fires durable escalation timers.
             tocsin.server.pagerduty.IncidentApi paging = tocsin.server.pagerduty.IncidentApi.start(
                     state.pagingConfigStore(), state.incidentStore(),
-                    tocsin.server.pagerduty.IncidentApi.usersOf(state.accessStore()),
+                    tocsin.oncall.escalation.UserLookup.of(state.accessStore()),
                     tocsin.server.pagerduty.DirectorySchedules.over(state.scheduleStore(), config.clock()),
                     metrics.registry(), config.clock(), Duration.ofSeconds(1));
             opened.push(paging);

@@ -51,7 +51,6 @@ import tocsin.oncall.incident.Incidents;
 import tocsin.oncall.paging.Actor;
 import tocsin.oncall.paging.EscalationPolicy;
 import tocsin.oncall.paging.EscalationRule;
-import tocsin.oncall.paging.EscalationTimer;
 import tocsin.oncall.paging.Incident;
 import tocsin.oncall.paging.Integration;
 import tocsin.oncall.paging.LogEntry;
@@ -88,36 +87,9 @@ public abstract class DeliveryQueueContract {
         queue = state.deliveryQueue();
         alice = state.accessStore().createUser(new NewUser("alice@example.com", "Alice", Role.RESPONDER,
                 ZoneOffset.UTC, null)).id();
-        UserLookup users = new UserLookup() {
-            @Override
-            public boolean exists(String id) {
-                return state.accessStore().findUser(id).isPresent();
-            }
-
-            @Override
-            public Optional<String> name(String id) {
-                return state.accessStore().findUser(id).map(u -> u.name());
-            }
-
-            @Override
-            public Optional<String> idByEmail(String e) {
-                return state.accessStore().findUserByEmail(e).map(u -> u.id());
-            }
-        };
+        UserLookup users = UserLookup.of(state.accessStore());
         EscalationEngine engine = new EscalationEngine(state.incidentStore(), id -> Optional.empty(), users,
-                Outbox.RECORDING, new EscalationObserver() {
-                    @Override
-                    public void nobodyPaged(String incidentId, int level) {
-                    }
-
-                    @Override
-                    public void paged(int people) {
-                    }
-
-                    @Override
-                    public void timerFired(EscalationTimer.Kind kind) {
-                    }
-                }, clock);
+                Outbox.RECORDING, EscalationObserver.NONE, clock);
         incidents = new Incidents(state.pagingConfigStore(), state.incidentStore(), engine, users);
         EscalationPolicy policy = state.pagingConfigStore().savePolicy(new EscalationPolicy(null, "ops", null, 0,
                 null, List.of(new EscalationRule(null, 30, List.of(tocsin.oncall.paging.Target.user(alice)),

@@ -125,22 +125,7 @@ public abstract class PagingStoreContract {
     }
 
     private UserLookup users() {
-        return new UserLookup() {
-            @Override
-            public boolean exists(String id) {
-                return state.accessStore().findUser(id).isPresent();
-            }
-
-            @Override
-            public Optional<String> name(String id) {
-                return state.accessStore().findUser(id).map(u -> u.name());
-            }
-
-            @Override
-            public Optional<String> idByEmail(String email) {
-                return state.accessStore().findUserByEmail(email).map(u -> u.id());
-            }
-        };
+        return UserLookup.of(state.accessStore());
     }
 
     // ---- fixtures

@@ -16,4 +16,24 @@ public interface UserLookup {
 
     /** The id of the user with this e-mail address (PagerDuty's {@code From:} header). */
     Optional<String> idByEmail(String email);
+
+    /** The accounts of an access store: the people paging knows (the directory's people are the same accounts). */
+    static UserLookup of(tocsin.core.access.AccessStore access) {
+        return new UserLookup() {
+            @Override
+            public boolean exists(String id) {
+                return access.findUser(id).isPresent();
+            }
+
+            @Override
+            public Optional<String> name(String id) {
+                return access.findUser(id).map(tocsin.core.access.User::name);
+            }
+
+            @Override
+            public Optional<String> idByEmail(String email) {
+                return access.findUserByEmail(email).map(tocsin.core.access.User::id);
+            }
+        };
+    }
 }

@@ -2,8 +2,6 @@ package tocsin.server.pagerduty;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import tocsin.core.access.AccessStore;
-import tocsin.core.access.User;
 import tocsin.oncall.escalation.EscalationEngine;
 import tocsin.oncall.escalation.EscalationObserver;
 import tocsin.oncall.escalation.EscalationTicker;
@@ -20,7 +18,6 @@ import tocsin.server.http.RouteTable;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The paging side of on-call, wired for the server: the escalation engine, on-call handoff notifications and their
@@ -89,26 +86,6 @@ public final class IncidentApi implements AutoCloseable {
     @Override
     public void close() {
         ticker.close();
-    }
-
-    /** Users from the access store's accounts, until the directory takes over. */
-    public static UserLookup usersOf(AccessStore access) {
-        return new UserLookup() {
-            @Override
-            public boolean exists(String id) {
-                return access.findUser(id).isPresent();
-            }
-
-            @Override
-            public Optional<String> name(String id) {
-                return access.findUser(id).map(User::name);
-            }
-
-            @Override
-            public Optional<String> idByEmail(String email) {
-                return access.findUserByEmail(email).map(User::id);
-            }
-        };
     }
 
     private static EscalationObserver observer(PrometheusRegistry registry) {
