@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,8 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  * what lets a mail system drop it), and each recorded once as delivered in its incident's timeline.
  */
 class DeliveryKillNineIT {
-    private static final Pattern READY = Pattern.compile("HTTP on port (\\d+)");
     private static final String KEY = "delivery-kill-key-0123456789abc";
     private static final int INCIDENTS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,17 +60,8 @@ class DeliveryKillNineIT {
 
     /** Starts the jar on {@code data} and returns it with its port once it listens. */
     private static Map.Entry<Process, Integer> launch(Path dir, Path data, Path config) throws Exception {
-        Process p = LaunchIT.launch(dir, Map.of(), "server", "--data-dir", data.toString(), "--http-addr",
-                "127.0.0.1:0", "--statsd-addr", "off", "--bootstrap-api-key", KEY, "--config", config.toString());
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            Matcher m = READY.matcher(line);
-            if (m.find()) {
-                Thread.ofVirtual().start(() -> out.lines().forEach(l -> { })); // keep the pipe drained
-                return Map.entry(p, Integer.parseInt(m.group(1)));
-            }
-        }
-        throw new AssertionError("server did not start");
+        LaunchIT.Running r = LaunchIT.startServer(dir, data, KEY, "--config", config.toString());
+        return Map.entry(r.process(), r.port());
     }
 
     private JsonNode send(int port, String method, String path, String auth, String json) throws Exception {

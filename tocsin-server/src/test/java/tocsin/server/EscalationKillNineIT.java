@@ -24,8 +24,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,7 +37,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * 2 once, with one escalation and one exhaustion in its timeline: nothing lost, nothing doubled.
  */
 class EscalationKillNineIT {
-    private static final Pattern READY = Pattern.compile("HTTP on port (\\d+)");
     private static final String KEY = "escalation-kill-key-0123456789";
     private static final int INCIDENTS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,19 +54,9 @@ class EscalationKillNineIT {
     }
 
     private static Process start(Path dir, Path data, int[] port) throws Exception {
-        Process p = LaunchIT.launch(dir, Map.of(), "server", "--data-dir", data.toString(), "--http-addr",
-                "127.0.0.1:0", "--statsd-addr", "off", "--bootstrap-api-key", KEY);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            Matcher m = READY.matcher(line);
-            if (m.find()) {
-                port[0] = Integer.parseInt(m.group(1));
-                Thread.ofVirtual().start(() -> out.lines().forEach(l -> { })); // keep the pipe drained
-                return p;
-            }
-        }
-        throw new AssertionError("server did not start");
+        LaunchIT.Running r = LaunchIT.startServer(dir, data, KEY);
+        port[0] = r.port();
+        return r.process();
     }
 
     private JsonNode call(int port, String method, String path, String json) throws Exception {

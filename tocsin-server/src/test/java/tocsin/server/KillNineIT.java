@@ -4,8 +4,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,10 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -27,7 +22,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The intake promise, on the real jar: once Tocsin answers 2xx, the points survive {@code kill -9} of the process.
  */
 class KillNineIT {
-    private static final Pattern READY = Pattern.compile("HTTP on port (\\d+)");
     private static final String KEY = "kill-nine-key-0123456789";
 
     @BeforeAll
@@ -37,18 +31,9 @@ class KillNineIT {
     }
 
     static Process start(Path dir, Path data, int[] port) throws Exception {
-        Process p = LaunchIT.launch(dir, Map.of(), "server", "--data-dir", data.toString(), "--http-addr",
-                "127.0.0.1:0", "--statsd-addr", "off", "--bootstrap-api-key", KEY);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            Matcher m = READY.matcher(line);
-            if (m.find()) {
-                port[0] = Integer.parseInt(m.group(1));
-                return p;
-            }
-        }
-        throw new AssertionError("server did not start");
+        LaunchIT.Running r = LaunchIT.startServer(dir, data, KEY);
+        port[0] = r.port();
+        return r.process();
     }
 
     @Test
@@ -92,7 +77,9 @@ class KillNineIT {
             }
             assertThat(sum).as(r.body()).isEqualTo(50.0);
             // distributions (sketches) too: 50 points of 2 values each, 0..50
-            String d = "/api/v1/query?from=" + (ts - 300) + "&to=" + (ts + 300) + "&query="
+            // from on a 600 s boundary: Datadog's rollup buckets are aligned to Unix time and the grid holds the
+            // bucket starts inside [from, now], so an unaligned from could leave ts's bucket out of the answer
+            String d = "/api/v1/query?from=" + (ts - Math.floorMod(ts, 600)) + "&to=" + (ts + 300) + "&query="
                     + URLEncoder.encode("count:it.kill9.dist{*}.rollup(600)", StandardCharsets.UTF_8);
             r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port[0] + d))
                     .header("DD-API-KEY", KEY).build(), HttpResponse.BodyHandlers.ofString());

@@ -59,6 +59,34 @@ class LaunchIT {
         return pb.start();
     }
 
+    /** A server started from the jar, and the port it listens on. */
+    record Running(Process process, int port) {
+    }
+
+    private static final Pattern LISTENING = Pattern.compile("HTTP on port (\\d+)");
+
+    /**
+     * Starts {@code tocsin server} on {@code data} (HTTP on a free port, no DogStatsD, the given bootstrap key and
+     * any further arguments) and returns once it listens; its output is drained from then on, so a chatty server
+     * never blocks on a full pipe.
+     */
+    static Running startServer(Path dir, Path data, String key, String... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of("server", "--data-dir", data.toString(), "--http-addr",
+                "127.0.0.1:0", "--statsd-addr", "off", "--bootstrap-api-key", key));
+        args.addAll(List.of(more));
+        Process p = launch(dir, Map.of(), args.toArray(String[]::new));
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) {
+                Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
+                return new Running(p, Integer.parseInt(m.group(1)));
+            }
+        }
+        throw new AssertionError("server did not start");
+    }
+
     static Result run(Path dir, Map<String, String> env, String... args) throws Exception {
         Process p = launch(dir, env, args);
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> slurp(p.getInputStream()), PIPES);
