@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
  * pre-encoded data in the same run, and prints each figure with its ratio to Tocsin's.
  *
  * <pre>
- *   java -jar tocsin-bench/target/tocsin-bench.jar remote-write [--series N] [--samples N] [--shards N]
+ *   java -jar tocsin-bench/target/tocsin-bench.jar remote-write [--series N] [--samples N] [--shards N] [--warmup N]
  *        [--tocsin-jar tocsin-server/target/tocsin.jar] [--peers victoria-metrics,prometheus]
  * </pre>
  *
@@ -30,11 +30,17 @@ import java.util.concurrent.Future;
  */
 public final class Bench {
     private static final String KEY = "bench-key-0123456789abcdef";
+    /** At most this many series in the warm-up ({@code --warmup N} samples each). */
+    private static final int WARMUP_SERIES = 5000;
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !List.of("remote-write", "dogstatsd", "datadog").contains(args[0])) {
-            System.err.println("usage: remote-write [--series N] [--samples N] [--shards N] [--tocsin-jar PATH] [--peers a,b]");
-            System.err.println("       datadog [--series N] [--samples N (at most 200: Datadog refuses points over 1 h old)]");
+            System.err.println("usage: remote-write [--series N] [--samples N] [--shards N] [--warmup N] [--tocsin-jar PATH] "
+                    + "[--peers a,b]");
+            System.err.println("       datadog [--series N] [--samples N (at most 200: Datadog refuses points over 1 h old)] "
+                    + "[--warmup N]");
+            System.err.println("  --warmup N: before measuring, send every server up to 5,000 other series x N samples "
+                    + "(a long-running server's JIT is warm; a fresh JVM's is not)");
             System.err.println("       dogstatsd [--lines N] [--rate LINES_PER_SECOND (0 = full speed)] [--tocsin-jar PATH]");
             System.exit(2);
         }
@@ -51,6 +57,7 @@ public final class Bench {
         int samples = Integer.parseInt(opts.getOrDefault("samples", "100"));
         int shards = Integer.parseInt(opts.getOrDefault("shards", "4"));
         int perRequest = Integer.parseInt(opts.getOrDefault("series-per-request", "2000"));
+        int warmupSamples = Integer.parseInt(opts.getOrDefault("warmup", "0"));
         Path jar = Path.of(opts.getOrDefault("tocsin-jar", "tocsin-server/target/tocsin.jar"));
         List<String> peers = List.of(opts.getOrDefault("peers", "victoria-metrics,prometheus").split(","));
 
@@ -58,6 +65,9 @@ public final class Bench {
         start -= start % RemoteWritePayloads.STEP_MS;
         List<RemoteWritePayloads.Shard> payload = RemoteWritePayloads.generate(series, samples, shards, perRequest,
                 start, 42);
+        int warmupSeries = Math.min(series, WARMUP_SERIES);
+        List<RemoteWritePayloads.Shard> warmup = RemoteWritePayloads.generate("bench_warmup_", warmupSeries,
+                warmupSamples, shards, perRequest, start, 7);
         long requests = payload.stream().mapToLong(s -> s.requests().size()).sum();
         long bytes = payload.stream().flatMap(s -> s.requests().stream()).mapToLong(b -> b.length).sum();
         long totalSamples = (long) series * samples;
@@ -66,7 +76,12 @@ public final class Bench {
 
         List<Result> results = new ArrayList<>();
         Workload write = new Workload("/api/v1/write", Map.of("Content-Type", "application/x-protobuf",
-                "Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0"), payload);
+                "Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0"), payload, warmup,
+                (long) warmupSeries * warmupSamples);
+        if (warmupSamples > 0) {
+            System.out.printf(Locale.ROOT, "warm-up before measuring: %,d other series x %,d samples%n", warmupSeries,
+                    warmupSamples);
+        }
         if (Files.exists(jar)) {
             results.add(run("tocsin", tocsinCommand(jar), "/health", write, "/prometheus/api/v1/query_range",
                     Map.of("Authorization", "Bearer " + KEY), totalSamples, start));
@@ -104,18 +119,25 @@ public final class Bench {
                 false);
         List<RemoteWritePayloads.Shard> v2 = DatadogPayloads.generate(series, samples, shards, perRequest, start, 42,
                 true);
+        int warmupSamples = Math.min(samples, Integer.parseInt(opts.getOrDefault("warmup", "0")));
+        int warmupSeries = Math.min(series, WARMUP_SERIES);
+        long warmupTotal = (long) warmupSeries * warmupSamples;
+        List<RemoteWritePayloads.Shard> v1Warmup = DatadogPayloads.generate("bench.warmup.", warmupSeries,
+                warmupSamples, shards, perRequest, start, 7, false);
+        List<RemoteWritePayloads.Shard> v2Warmup = DatadogPayloads.generate("bench.warmup.", warmupSeries,
+                warmupSamples, shards, perRequest, start, 7, true);
         long totalSamples = (long) series * samples;
         System.out.printf(Locale.ROOT, "datadog series: %,d series x %,d points = %,d points; v1 %.1f MiB, v2 %.1f MiB "
                         + "of JSON; %d shards%n", series, samples, totalSamples, mib(v1), mib(v2), shards);
         Map<String, String> json = Map.of("Content-Type", "application/json");
         List<Result> results = new ArrayList<>();
-        results.add(run("tocsin", tocsinCommand(jar), "/health", new Workload("/api/v2/series", json, v2), null,
+        results.add(run("tocsin", tocsinCommand(jar), "/health", new Workload("/api/v2/series", json, v2, v2Warmup, warmupTotal), null,
                 Map.of("DD-API-KEY", KEY), totalSamples, start));
-        results.add(run("tocsin (v1)", tocsinCommand(jar), "/health", new Workload("/api/v1/series", json, v1), null,
+        results.add(run("tocsin (v1)", tocsinCommand(jar), "/health", new Workload("/api/v1/series", json, v1, v1Warmup, warmupTotal), null,
                 Map.of("DD-API-KEY", KEY), totalSamples, start));
         results.add(run("victoria-metrics", List.of("victoria-metrics", "-storageDataPath={DATA}",
                         "-httpListenAddr=127.0.0.1:{PORT}", "-retentionPeriod=100y"), "/health",
-                new Workload("/datadog/api/v1/series", json, v1), null, Map.of(), totalSamples, start));
+                new Workload("/datadog/api/v1/series", json, v1, v1Warmup, warmupTotal), null, Map.of(), totalSamples, start));
         print(results);
     }
 
@@ -124,13 +146,33 @@ public final class Bench {
     }
 
     private static List<String> tocsinCommand(Path jar) {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "server", "--data-dir", "{DATA}",
-                "--http-addr", "127.0.0.1:{PORT}", "--statsd-addr", "off", "--bootstrap-api-key", KEY);
+        return tocsinCommand(jar, "off");
     }
 
-    /** What to send: the write path, the content headers, and the pre-encoded requests per shard. */
-    record Workload(String path, Map<String, String> contentHeaders, List<RemoteWritePayloads.Shard> shards) {
+    /**
+     * The Tocsin server under test, on the JDK running the bench. {@code -Dbench.tocsinJvmArgs="..."} adds JVM
+     * arguments (space-separated), e.g. {@code -XX:StartFlightRecording=filename=rw.jfr,settings=profile} to
+     * profile the server during the run.
+     */
+    private static List<String> tocsinCommand(Path jar, String statsdAddr) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--enable-native-access=ALL-UNNAMED"));
+        String extra = System.getProperty("bench.tocsinJvmArgs", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", "{DATA}", "--http-addr",
+                "127.0.0.1:{PORT}", "--statsd-addr", statsdAddr, "--bootstrap-api-key", KEY));
+        return command;
+    }
+
+    /**
+     * What to send: the write path, the content headers, the pre-encoded requests per shard, and the warm-up requests
+     * sent before measuring (other metric names, so the measured requests still create their series), with the
+     * number of samples they hold.
+     */
+    record Workload(String path, Map<String, String> contentHeaders, List<RemoteWritePayloads.Shard> shards,
+                    List<RemoteWritePayloads.Shard> warmup, long warmupSamples) {
     }
 
     private static void dogstatsd(Map<String, String> opts) throws Exception {
@@ -138,19 +180,16 @@ public final class Bench {
         int lines = Integer.parseInt(opts.getOrDefault("lines", "2000000"));
         int rate = Integer.parseInt(opts.getOrDefault("rate", "0"));
         int statsdPort = Peer.freePort();
-        try (Peer tocsin = Peer.start("tocsin", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "server", "--data-dir", "{DATA}",
-                        "--http-addr", "127.0.0.1:{PORT}", "--statsd-addr", "127.0.0.1:" + statsdPort,
-                        "--bootstrap-api-key", KEY), "/health", "/api/v1/write",
+        try (Peer tocsin = Peer.start("tocsin", tocsinCommand(jar, "127.0.0.1:" + statsdPort), "/health", "/api/v1/write",
                 Map.of("Authorization", "Bearer " + KEY))) {
             DogStatsdBench.run(tocsin, statsdPort, lines, rate, KEY);
         }
     }
 
     record Result(String name, String status, double wallSeconds, double cpuSeconds, long rssBytes, long diskBytes,
-                  long samples, RangeQuery.Timing query) {
+                  long samples, long storedSamples, RangeQuery.Timing query) {
         Result(String name, String status, long samples) {
-            this(name, status, 0, 0, 0, 0, samples, null);
+            this(name, status, 0, 0, 0, 0, samples, samples, null);
         }
 
         double samplesPerSecond() {
@@ -175,11 +214,38 @@ public final class Bench {
             if (probe >= 300) {
                 return new Result(name, "write answered " + probe, samples);
             }
+            if (sendAll(http, peer, workload, workload.warmup()) > 0) {
+                return new Result(name, "warm-up requests failed", samples);
+            }
             double cpu0 = peer.cpuSeconds();
             long t0 = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(payload.size());
+            int failures = sendAll(http, peer, workload, payload);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double cpu = peer.cpuSeconds() - cpu0;
+            long rss = peer.rssBytes();
+            RangeQuery.Timing query = queryPath == null ? null : RangeQuery.measure(http, peer, queryPath, startMs);
+            // On disk once the server has stopped as an operator stops it: whatever it buffers in memory is then
+            // written (VictoriaMetrics flushes its in-memory parts on SIGTERM; Tocsin and Prometheus keep a WAL).
+            peer.stop();
+            long disk = peer.diskBytes();
+            // bytes per sample over everything stored, the warm-up included
+            return new Result(name, failures == 0 ? "ok" : failures + " failed requests", wall, cpu, rss, disk, samples,
+                    samples + workload.warmupSamples(), query);
+        } catch (Exception e) {
+            return new Result(name, "error: " + e.getMessage(), samples);
+        }
+    }
+
+    /** Sends each shard's requests in order, the shards in parallel; returns how many were not answered 2xx. */
+    private static int sendAll(HttpClient http, Peer peer, Workload workload, List<RemoteWritePayloads.Shard> shards)
+            throws Exception {
+        if (shards.isEmpty()) {
+            return 0;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(shards.size());
+        try {
             List<Future<Integer>> futures = new ArrayList<>();
-            for (RemoteWritePayloads.Shard shard : payload) {
+            for (RemoteWritePayloads.Shard shard : shards) {
                 futures.add(pool.submit(() -> {
                     int failures = 0;
                     for (byte[] body : shard.requests()) {
@@ -194,19 +260,9 @@ public final class Bench {
             for (Future<Integer> f : futures) {
                 failures += f.get();
             }
+            return failures;
+        } finally {
             pool.shutdown();
-            double wall = (System.nanoTime() - t0) / 1e9;
-            double cpu = peer.cpuSeconds() - cpu0;
-            long rss = peer.rssBytes();
-            RangeQuery.Timing query = queryPath == null ? null : RangeQuery.measure(http, peer, queryPath, startMs);
-            // On disk once the server has stopped as an operator stops it: whatever it buffers in memory is then
-            // written (VictoriaMetrics flushes its in-memory parts on SIGTERM; Tocsin and Prometheus keep a WAL).
-            peer.stop();
-            long disk = peer.diskBytes();
-            return new Result(name, failures == 0 ? "ok" : failures + " failed requests", wall, cpu, rss, disk, samples,
-                    query);
-        } catch (Exception e) {
-            return new Result(name, "error: " + e.getMessage(), samples);
         }
     }
 
@@ -231,7 +287,7 @@ public final class Bench {
             }
             System.out.printf(Locale.ROOT, "%-17s %-10s %12.2f %14.0f %9.2f %16.0f %9.1f %10.1f %12.2f%n", r.name(),
                     r.status(), r.wallSeconds(), r.samplesPerSecond(), r.cpuSeconds(), r.samplesPerCpuSecond(),
-                    r.rssBytes() / 1048576.0, r.diskBytes() / 1048576.0, r.diskBytes() / (double) r.samples());
+                    r.rssBytes() / 1048576.0, r.diskBytes() / 1048576.0, r.diskBytes() / (double) r.storedSamples());
         }
         if (results.stream().noneMatch(r -> r.query() != null)) {
             printRatios(results);

@@ -19,6 +19,12 @@ final class DatadogPayloads {
 
     static List<RemoteWritePayloads.Shard> generate(int series, int samplesPerSeries, int shards, int seriesPerRequest,
                                                     long startMs, long seed, boolean v2) {
+        return generate("bench.metric.", series, samplesPerSeries, shards, seriesPerRequest, startMs, seed, v2);
+    }
+
+    /** As {@link #generate(int, int, int, int, long, long, boolean)}, with metric names starting with {@code prefix}. */
+    static List<RemoteWritePayloads.Shard> generate(String prefix, int series, int samplesPerSeries, int shards,
+                                                    int seriesPerRequest, long startMs, long seed, boolean v2) {
         SplittableRandom random = new SplittableRandom(seed);
         int metrics = Math.min(10, series);
         double[] value = new double[series];
@@ -44,7 +50,7 @@ final class DatadogPayloads {
                     if (inBody > 0) {
                         body.append(',');
                     }
-                    append(body, "bench.metric." + (s % metrics), "host-" + host,
+                    append(body, prefix + (s % metrics), "host-" + host,
                             host % 3 == 0 ? "prod" : "staging", "region-" + (host % 8), seconds, v, v2);
                     if (++inBody == seriesPerRequest) {
                         byShard.get(shard).add(finish(body));

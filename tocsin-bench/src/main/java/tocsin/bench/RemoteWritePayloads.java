@@ -26,13 +26,19 @@ final class RemoteWritePayloads {
 
     static List<Shard> generate(int series, int samplesPerSeries, int shards, int seriesPerRequest, long startMs,
                                 long seed) throws IOException {
+        return generate("bench_metric_", series, samplesPerSeries, shards, seriesPerRequest, startMs, seed);
+    }
+
+    /** As {@link #generate(int, int, int, int, long, long)}, with metric names starting with {@code prefix}. */
+    static List<Shard> generate(String prefix, int series, int samplesPerSeries, int shards, int seriesPerRequest,
+                                long startMs, long seed) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         int metrics = Math.min(10, series);
         double[] value = new double[series];
         String[][] labels = new String[series][];
         for (int s = 0; s < series; s++) {
             int host = s / metrics;
-            labels[s] = new String[]{"__name__", "bench_metric_" + (s % metrics), "env", host % 3 == 0 ? "prod" : "staging",
+            labels[s] = new String[]{"__name__", prefix + (s % metrics), "env", host % 3 == 0 ? "prod" : "staging",
                     "instance", "host-" + host + ":9100", "job", "node", "region", "region-" + (host % 8)};
             value[s] = Math.round(random.nextDouble() * 10000) / 100.0;
         }

@@ -83,6 +83,9 @@ public final class RemoteWriteDecoder {
     private final byte[] message;
     private final LabelCache labelCache = new LabelCache(4096);
     private final SeriesKeyCache seriesCache;
+    /** This request's series-cache lookups, added to the cache's totals once at the end. */
+    private long cacheHits;
+    private long cacheMisses;
 
     // the series being read
     private LabelCache.Entry[] labelEntries = new LabelCache.Entry[16];
@@ -158,6 +161,7 @@ public final class RemoteWriteDecoder {
                     throw new InvalidProtocolBufferException("unexpected end-group tag");
                 }
             }
+            seriesCache.count(d.cacheHits, d.cacheMisses);
             return d.out.build();
         } catch (InvalidProtocolBufferException e) {
             throw new MalformedPayloadException("malformed protobuf WriteRequest at byte " + in.getTotalBytesRead()
@@ -270,17 +274,20 @@ public final class RemoteWriteDecoder {
         }
         boolean cacheable = seriesCache.enabled() && contiguous && rawLabels > 0;
         int hash = cacheable ? LabelCache.hash(message, labelsFrom, labelsTo) : 0;
-        SeriesKey cached = cacheable ? seriesCache.get(hash, message, labelsFrom, labelsTo) : null;
+        SeriesKeyCache.Entry cached = cacheable ? seriesCache.get(hash, message, labelsFrom, labelsTo) : null;
         if (cached != null) {
-            emitSamples(index, cached);
+            cacheHits++;
+            rejectHistograms(index);
+            addSamples(index, cached.key(), families.isEmpty() ? cached.kindByName() : kindOf(cached.key().name()));
             return;
         }
+        cacheMisses += cacheable ? 1 : 0;
         for (int i = 0; i < rawLabels; i++) {
             decodeLabel(labelOffsets[i], labelLengths[i]);
         }
         SeriesKey key = emit(index);
         if (key != null && cacheable) {
-            seriesCache.put(hash, message, labelsFrom, labelsTo, key);
+            seriesCache.put(hash, message, labelsFrom, labelsTo, key, kindByName(key.name()));
         }
     }
 
@@ -395,14 +402,8 @@ public final class RemoteWriteDecoder {
             reject(index, "." + keys.problemField(), keys.problem());
             return null;
         }
-        addSamples(index, key);
+        addSamples(index, key, kindOf(key.name()));
         return key;
-    }
-
-    /** A series whose key came from the cache: its histograms and samples. */
-    private void emitSamples(int index, SeriesKey key) {
-        rejectHistograms(index);
-        addSamples(index, key);
     }
 
     private void rejectHistograms(int index) {
@@ -412,8 +413,7 @@ public final class RemoteWriteDecoder {
         }
     }
 
-    private void addSamples(int index, SeriesKey key) {
-        MetricKind kind = kindOf(key.name());
+    private void addSamples(int index, SeriesKey key, MetricKind kind) {
         for (int i = 0; i < samples; i++) {
             double v = values[i];
             long ts = timestamps[i];
@@ -456,6 +456,11 @@ public final class RemoteWriteDecoder {
                 }
             }
         }
+        return kindByName(name);
+    }
+
+    /** The kind a name implies without metadata. */
+    static MetricKind kindByName(String name) {
         return name.endsWith("_total") ? MetricKind.COUNTER : MetricKind.GAUGE;
     }
 

@@ -1,5 +1,6 @@
 package tocsin.ingest.promwrite;
 
+import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
 
 import java.util.Arrays;
@@ -24,7 +25,12 @@ public final class SeriesKeyCache {
     /** A cache that remembers nothing. */
     public static final SeriesKeyCache NONE = new SeriesKeyCache(0, UnaryOperator.identity());
 
-    private record Entry(byte[] labels, SeriesKey key, boolean canonical) {
+    /**
+     * A remembered series: its encoded labels, its key, whether the key is the store's instance, and the kind its
+     * name alone implies (see {@link RemoteWriteDecoder#kindOf}), so that a hit touches neither the key's strings nor
+     * the name's bytes.
+     */
+    record Entry(byte[] labels, SeriesKey key, boolean canonical, MetricKind kindByName) {
     }
 
     private final AtomicReferenceArray<Entry> slots;
@@ -48,28 +54,44 @@ public final class SeriesKeyCache {
         return slots.length() > 0;
     }
 
-    /** The key remembered for labels {@code b[from, to)}, or null. */
-    SeriesKey get(int hash, byte[] b, int from, int to) {
+    /**
+     * The entry remembered for labels {@code b[from, to)}, its key the store's instance when the store has one by
+     * now; or null. Not counted: see {@link #count}.
+     */
+    Entry get(int hash, byte[] b, int from, int to) {
         int slot = hash & mask;
         Entry e = slots.get(slot);
         if (e == null || !Arrays.equals(e.labels, 0, e.labels.length, b, from, to)) {
-            misses.increment();
             return null;
         }
-        hits.increment();
         if (e.canonical) {
-            return e.key;
+            return e;
         }
         SeriesKey c = canonical.apply(e.key);
         if (c != e.key) {
-            slots.compareAndSet(slot, e, new Entry(e.labels, c, true));
+            Entry found = new Entry(e.labels, c, true, e.kindByName);
+            slots.compareAndSet(slot, e, found);
+            return found;
         }
-        return c;
+        return e;
     }
 
-    void put(int hash, byte[] b, int from, int to, SeriesKey key) {
+    void put(int hash, byte[] b, int from, int to, SeriesKey key, MetricKind kindByName) {
         SeriesKey c = canonical.apply(key);
-        slots.set(hash & mask, new Entry(Arrays.copyOfRange(b, from, to), c, c != key));
+        slots.set(hash & mask, new Entry(Arrays.copyOfRange(b, from, to), c, c != key, kindByName));
+    }
+
+    /**
+     * Adds one request's lookups to the totals (once per request, not per series: the counters are shared by every
+     * request thread).
+     */
+    void count(long hit, long missed) {
+        if (hit > 0) {
+            hits.add(hit);
+        }
+        if (missed > 0) {
+            misses.add(missed);
+        }
     }
 
     /** Lookups that found their labels since the cache was made. */
