@@ -78,6 +78,11 @@ public record IngestResult(MetricBatch batch, List<Rejection> rejections, int re
             batch.add(key, kind, timestampMillis, value);
         }
 
+        /** Adds a point with the store's hint for its series (see {@link tocsin.core.metric.SeriesHints}). */
+        public void add(SeriesKey key, MetricKind kind, long timestampMillis, double value, Object hint) {
+            batch.add(key, kind, timestampMillis, value, hint);
+        }
+
         public void reject(String item, String reason) {
             if (rejections.size() < MAX_LISTED_REJECTIONS) {
                 rejections.add(new Rejection(item, reason));

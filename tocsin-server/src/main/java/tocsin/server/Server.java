@@ -132,7 +132,7 @@ public final class Server implements AutoCloseable {
             MetricIntake intake = new MetricIntake(tsdb, metrics.registry());
             // ~150 bytes per remembered series; a Prometheus resends the same label bytes for a series every time.
             tocsin.ingest.promwrite.SeriesKeyCache remoteWriteKeys = new tocsin.ingest.promwrite.SeriesKeyCache(
-                    (int) Math.min(1 << 17, config.config().metrics().maxSeries()), tsdb::canonicalKey);
+                    (int) Math.min(1 << 17, config.config().metrics().maxSeries()), tsdb.seriesHints());
             io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
                     .name("tocsin_remote_write_series_cache_lookups_total")
                     .help("Remote-write series looked up by their encoded labels, by result (hit: decoding skipped)")

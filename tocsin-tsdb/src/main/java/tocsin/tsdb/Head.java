@@ -381,7 +381,7 @@ final class Head {
 
     private MemSeries register(int id, SeriesKey key, MetricKind kind) {
         SeriesKey shared = index.add(id, key);
-        MemSeries s = new MemSeries(id, shared, kind);
+        MemSeries s = new MemSeries(id, shared, kind, this);
         setInTable(id, s);
         byKey.put(shared, s);
         return s;

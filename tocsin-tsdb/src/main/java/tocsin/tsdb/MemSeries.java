@@ -55,6 +55,8 @@ final class MemSeries {
     final int id;
     final SeriesKey key;
     final MetricKind kind;
+    /** The head holding this series, so a hint naming it can be checked (see {@link Tsdb#seriesHints()}). */
+    final Object owner;
     /** Whether the WAL holds this series' definition. Written and read by the WAL writer thread only. */
     boolean logged;
     /** {@link System#nanoTime()} at creation: a series not logged yet is only idle once it is old (see Head). */
@@ -72,9 +74,14 @@ final class MemSeries {
     private int windowCount;
 
     MemSeries(int id, SeriesKey key, MetricKind kind) {
+        this(id, key, kind, null);
+    }
+
+    MemSeries(int id, SeriesKey key, MetricKind kind, Object owner) {
         this.id = id;
         this.key = key;
         this.kind = kind;
+        this.owner = owner;
     }
 
     /** Adds a sample under the rules in the class comment, with chunks of at most two hours. */

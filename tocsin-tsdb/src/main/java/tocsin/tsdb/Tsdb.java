@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.Rejection;
+import tocsin.core.metric.SeriesHints;
 import tocsin.core.metric.SeriesKey;
 import tocsin.core.metric.SketchBatch;
 
@@ -195,7 +196,8 @@ public final class Tsdb implements MetricStore, AutoCloseable {
                         + " ms is allowed", Rejection.Cause.STALE));
                 continue;
             }
-            MemSeries s = key.equals(previousKey) ? previous : head.getOrCreate(key, kind);
+            MemSeries s = batch.hint(i) instanceof MemSeries h && h.owner == head && h.key == key && !h.removed ? h
+                    : key.equals(previousKey) ? previous : head.getOrCreate(key, kind);
             previousKey = key;
             previous = s;
             if (s == null) {
@@ -252,6 +254,34 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         MemSeries s = head.get(key);
         return s == null ? key : s.key;
     }
+
+    /**
+     * This store's {@link SeriesHints}: the hint for a key is its series in the head, which {@link #append} uses
+     * instead of looking the key up when the hint is this head's series of that very key instance and has not been
+     * dropped as idle. ({@link MemSeries#removed} is read racily here; the WAL writer checks it again before the
+     * samples are logged, as for any series resolved before it was dropped.)
+     */
+    public SeriesHints seriesHints() {
+        return hints;
+    }
+
+    private final SeriesHints hints = new SeriesHints() {
+        @Override
+        public SeriesKey canonical(SeriesKey key) {
+            return canonicalKey(key);
+        }
+
+        @Override
+        public Object hint(SeriesKey key) {
+            MemSeries s = head.get(key);
+            return s != null && s.key == key ? s : null;
+        }
+
+        @Override
+        public boolean valid(Object hint) {
+            return hint instanceof MemSeries s && s.owner == head && !s.removed;
+        }
+    };
 
     /**
      * {@inheritDoc}

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SeriesHints;
 import tocsin.core.metric.SeriesKey;
 
 import java.nio.file.Files;
@@ -174,6 +175,43 @@ class TsdbBlocksTest {
         try (Tsdb tsdb = open(options, disk); Querier q = tsdb.querier(T0, T0 + 4 * HOUR)) {
             assertThat(q.read(IDLE).orElseThrow().size()).isEqualTo(80 + 4);
             assertThat(tsdb.recovery().problems()).isEmpty();
+        }
+    }
+
+    @Test
+    void hintsSkipTheLookupButAStaleOrForeignHintOnlyCostsOne() {
+        FaultyDisk disk = new FaultyDisk();
+        try (Tsdb tsdb = open(options, disk); Tsdb other = open(options, new FaultyDisk())) {
+            append(tsdb, IDLE, T0, T0 + 20 * 60_000);
+            append(other, IDLE, T0, T0 + 20 * 60_000);
+            SeriesHints hints = tsdb.seriesHints();
+            SeriesKey key = hints.canonical(SeriesKey.of("system.cpu.user", "host:gone", "env:staging"));
+            Object hint = hints.hint(key);
+            assertThat(hint).isSameAs(tsdb.head().get(IDLE));
+            assertThat(hints.valid(hint)).isTrue();
+            assertThat(hints.valid(other.seriesHints().hint(other.seriesHints().canonical(IDLE))))
+                    .as("another store's series").isFalse();
+
+            MetricBatch foreign = new MetricBatch();
+            foreign.add(key, MetricKind.GAUGE, T0 + 20 * 60_000, value(T0 + 20 * 60_000),
+                    other.seriesHints().hint(other.seriesHints().canonical(IDLE)));
+            assertThat(tsdb.append(foreign).rejections()).isEmpty();
+            assertHolds(tsdb, IDLE, T0, T0 + 20 * 60_000 + 1);
+            assertHolds(other, IDLE, T0, T0 + 20 * 60_000);
+
+            now.set(T0 + 3 * HOUR + 30 * 24 * HOUR);
+            append(tsdb, CPU, T0, T0 + 3 * HOUR);
+            assertThat(tsdb.maintain()).isEmpty();
+            assertThat(tsdb.head().get(IDLE)).as("gone from the head").isNull();
+            assertThat(hints.valid(hint)).isFalse();
+            long later = T0 + 3 * HOUR;
+            MetricBatch stale = new MetricBatch();
+            stale.add(key, MetricKind.GAUGE, later, value(later), hint);
+            assertThat(tsdb.append(stale).rejections()).isEmpty();
+            assertThat(tsdb.head().get(IDLE)).isNotSameAs(hint);
+            try (Querier q = tsdb.querier(later, later + 1)) {
+                assertThat(q.read(IDLE).orElseThrow().timestamps()).containsExactly(later);
+            }
         }
     }
 

@@ -22,6 +22,8 @@ public final class MetricBatch {
     private MetricKind[] kinds;
     private long[] timestamps;
     private double[] values;
+    /** The store's hints per point (see {@link SeriesHints}); null until the first point that has one. */
+    private Object[] hints;
     private int size;
 
     public MetricBatch() {
@@ -39,17 +41,45 @@ public final class MetricBatch {
     /** Adds a point. Callers have validated it: finite value, timestamp in range. */
     public void add(SeriesKey key, MetricKind kind, long timestampMillis, double value) {
         if (size == keys.length) {
-            int n = size * 2;
-            keys = Arrays.copyOf(keys, n);
-            kinds = Arrays.copyOf(kinds, n);
-            timestamps = Arrays.copyOf(timestamps, n);
-            values = Arrays.copyOf(values, n);
+            grow();
         }
         keys[size] = Objects.requireNonNull(key, "key");
         kinds[size] = Objects.requireNonNull(kind, "kind");
         timestamps[size] = timestampMillis;
         values[size] = value;
         size++;
+    }
+
+    /**
+     * Adds a point with the store's hint for its series (see {@link SeriesHints}; null for none). Callers have
+     * validated the point.
+     */
+    public void add(SeriesKey key, MetricKind kind, long timestampMillis, double value, Object hint) {
+        if (hint != null && hints == null) {
+            hints = new Object[keys.length];
+        }
+        int i = size;
+        add(key, kind, timestampMillis, value);
+        if (hints != null) {
+            hints[i] = hint;
+        }
+    }
+
+    private void grow() {
+        int n = size * 2;
+        keys = Arrays.copyOf(keys, n);
+        kinds = Arrays.copyOf(kinds, n);
+        timestamps = Arrays.copyOf(timestamps, n);
+        values = Arrays.copyOf(values, n);
+        if (hints != null) {
+            hints = Arrays.copyOf(hints, n);
+        }
+    }
+
+    /** The store's hint for point {@code i}'s series, or null. */
+    public Object hint(int i) {
+        Objects.checkIndex(i, size);
+        return hints == null ? null : hints[i];
     }
 
     public int size() {
@@ -90,6 +120,9 @@ public final class MetricBatch {
     public void clear() {
         Arrays.fill(keys, 0, size, null);
         Arrays.fill(kinds, 0, size, null);
+        if (hints != null) {
+            Arrays.fill(hints, 0, size, null);
+        }
         size = 0;
     }
 }

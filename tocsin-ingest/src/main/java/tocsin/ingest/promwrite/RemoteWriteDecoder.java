@@ -278,7 +278,8 @@ public final class RemoteWriteDecoder {
         if (cached != null) {
             cacheHits++;
             rejectHistograms(index);
-            addSamples(index, cached.key(), families.isEmpty() ? cached.kindByName() : kindOf(cached.key().name()));
+            addSamples(index, cached.key(), families.isEmpty() ? cached.kindByName() : kindOf(cached.key().name()),
+                    cached.hint());
             return;
         }
         cacheMisses += cacheable ? 1 : 0;
@@ -402,7 +403,7 @@ public final class RemoteWriteDecoder {
             reject(index, "." + keys.problemField(), keys.problem());
             return null;
         }
-        addSamples(index, key, kindOf(key.name()));
+        addSamples(index, key, kindOf(key.name()), null);
         return key;
     }
 
@@ -413,7 +414,7 @@ public final class RemoteWriteDecoder {
         }
     }
 
-    private void addSamples(int index, SeriesKey key, MetricKind kind) {
+    private void addSamples(int index, SeriesKey key, MetricKind kind, Object hint) {
         for (int i = 0; i < samples; i++) {
             double v = values[i];
             long ts = timestamps[i];
@@ -425,7 +426,7 @@ public final class RemoteWriteDecoder {
                 reject(index, ".samples[" + i + "]", window.problem(ts, Long.toString(ts))
                         + (Math.abs(ts) < 100_000_000_000L ? " (timestamps are in milliseconds)" : ""));
             } else {
-                out.add(key, kind, ts, v);
+                out.add(key, kind, ts, v, hint);
             }
         }
     }

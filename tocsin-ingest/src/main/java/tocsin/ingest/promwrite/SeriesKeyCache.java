@@ -1,12 +1,12 @@
 package tocsin.ingest.promwrite;
 
 import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SeriesHints;
 import tocsin.core.metric.SeriesKey;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.UnaryOperator;
 
 /**
  * Remembers, across requests, the series key that a time series' encoded labels decode to. A Prometheus sends the
@@ -14,8 +14,10 @@ import java.util.function.UnaryOperator;
  * tags, and building the key — the larger part of decoding a request — for the price of hashing and comparing the
  * bytes.
  *
- * <p>Keys are handed through {@code canonical} (the store's own instance of the key, once it has one) so that the
- * store's lookup by key finds an identical object and compares no strings. Only keys that decoded without a problem
+ * <p>Once the store has the series, an entry holds the store's own instance of the key and the store's hint for it
+ * ({@link SeriesHints}), which the decoder passes on with each point so that the store can skip its lookup by key.
+ * An entry whose hint went stale (the store dropped the idle series) is resolved again. Only keys that decoded
+ * without a problem
  * are remembered; the limits a key was checked against are the decoder's, which do not change while the server runs.
  *
  * <p>Direct-mapped and bounded: a colliding newcomer evicts the old entry. Thread-safe: entries are immutable and
@@ -23,31 +25,31 @@ import java.util.function.UnaryOperator;
  */
 public final class SeriesKeyCache {
     /** A cache that remembers nothing. */
-    public static final SeriesKeyCache NONE = new SeriesKeyCache(0, UnaryOperator.identity());
+    public static final SeriesKeyCache NONE = new SeriesKeyCache(0, SeriesHints.NONE);
 
     /**
-     * A remembered series: its encoded labels, its key, whether the key is the store's instance, and the kind its
-     * name alone implies (see {@link RemoteWriteDecoder#kindOf}), so that a hit touches neither the key's strings nor
-     * the name's bytes.
+     * A remembered series: its encoded labels, its key, the kind its name alone implies (see
+     * {@link RemoteWriteDecoder#kindOf}, so that a hit touches neither the key's strings nor the name's bytes), and
+     * the store's hint, null until the store has the series (its key is then the store's instance).
      */
-    record Entry(byte[] labels, SeriesKey key, boolean canonical, MetricKind kindByName) {
+    record Entry(byte[] labels, SeriesKey key, MetricKind kindByName, Object hint) {
     }
 
     private final AtomicReferenceArray<Entry> slots;
     private final int mask;
-    private final UnaryOperator<SeriesKey> canonical;
+    private final SeriesHints store;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
     /**
      * @param capacity  most series remembered (rounded up to a power of two); 0 remembers nothing
-     * @param canonical the store's instance of a key, or the key itself when the store has none yet
+     * @param store     the store's instances of keys and its hints
      */
-    public SeriesKeyCache(int capacity, UnaryOperator<SeriesKey> canonical) {
+    public SeriesKeyCache(int capacity, SeriesHints store) {
         int n = capacity <= 0 ? 0 : Integer.highestOneBit(Math.max(16, capacity - 1) << 1);
         this.slots = new AtomicReferenceArray<>(n);
         this.mask = n - 1;
-        this.canonical = canonical;
+        this.store = store;
     }
 
     boolean enabled() {
@@ -55,8 +57,8 @@ public final class SeriesKeyCache {
     }
 
     /**
-     * The entry remembered for labels {@code b[from, to)}, its key the store's instance when the store has one by
-     * now; or null. Not counted: see {@link #count}.
+     * The entry remembered for labels {@code b[from, to)}, with the store's key and hint when the store has the
+     * series by now; or null. Not counted: see {@link #count}.
      */
     Entry get(int hash, byte[] b, int from, int to) {
         int slot = hash & mask;
@@ -64,21 +66,22 @@ public final class SeriesKeyCache {
         if (e == null || !Arrays.equals(e.labels, 0, e.labels.length, b, from, to)) {
             return null;
         }
-        if (e.canonical) {
+        if (e.hint != null && store.valid(e.hint)) {
             return e;
         }
-        SeriesKey c = canonical.apply(e.key);
-        if (c != e.key) {
-            Entry found = new Entry(e.labels, c, true, e.kindByName);
-            slots.compareAndSet(slot, e, found);
-            return found;
+        SeriesKey c = store.canonical(e.key);
+        Object hint = store.hint(c);
+        if (hint == null && c == e.key) {
+            return e;
         }
-        return e;
+        Entry found = new Entry(e.labels, c, e.kindByName, hint);
+        slots.compareAndSet(slot, e, found);
+        return found;
     }
 
     void put(int hash, byte[] b, int from, int to, SeriesKey key, MetricKind kindByName) {
-        SeriesKey c = canonical.apply(key);
-        slots.set(hash & mask, new Entry(Arrays.copyOfRange(b, from, to), c, c != key, kindByName));
+        SeriesKey c = store.canonical(key);
+        slots.set(hash & mask, new Entry(Arrays.copyOfRange(b, from, to), c, kindByName, store.hint(c)));
     }
 
     /**

@@ -3,6 +3,8 @@ package tocsin.ingest.promwrite;
 import com.google.protobuf.CodedOutputStream;
 import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
+import tocsin.core.metric.MetricBatch;
+import tocsin.core.metric.SeriesHints;
 import tocsin.core.metric.SeriesKey;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
@@ -41,7 +43,7 @@ class SeriesKeyCacheTest {
     @Test
     void aRequestDecodesTheSameWhetherItsSeriesComeFromTheCacheOrNot() throws Exception {
         IngestResult uncached = decode(MIXED, SeriesKeyCache.NONE);
-        SeriesKeyCache cache = new SeriesKeyCache(1024, k -> k);
+        SeriesKeyCache cache = new SeriesKeyCache(1024, SeriesHints.NONE);
         IngestResult first = decode(MIXED, cache);
         IngestResult second = decode(MIXED, cache);
         for (IngestResult r : List.of(first, second)) {
@@ -54,16 +56,48 @@ class SeriesKeyCacheTest {
                 .isEqualTo(MIXED.size() + 3);
     }
 
+    /** A store of keys whose hints are tokens that can be invalidated, as a head drops idle series. */
+    private static final class TokenStore implements SeriesHints {
+        final Map<SeriesKey, SeriesKey> keys = new ConcurrentHashMap<>();
+        final Map<SeriesKey, Object> tokens = new ConcurrentHashMap<>();
+        final java.util.Set<Object> dropped = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public SeriesKey canonical(SeriesKey key) {
+            return keys.getOrDefault(key, key);
+        }
+
+        @Override
+        public Object hint(SeriesKey key) {
+            return tokens.get(key);
+        }
+
+        @Override
+        public boolean valid(Object hint) {
+            return !dropped.contains(hint);
+        }
+    }
+
     @Test
-    void keysAreHandedOutAsTheStoresOwnInstances() throws Exception {
-        Map<SeriesKey, SeriesKey> store = new ConcurrentHashMap<>();
-        SeriesKeyCache cache = new SeriesKeyCache(1024, k -> store.getOrDefault(k, k));
+    void keysAreHandedOutAsTheStoresOwnInstancesWithTheStoresHints() throws Exception {
+        TokenStore store = new TokenStore();
+        SeriesKeyCache cache = new SeriesKeyCache(1024, store);
         List<PromSeries> one = List.of(PromSeries.of(labels("__name__", "up", "job", "api"), T, 1));
-        SeriesKey decoded = decode(one, cache).batch().key(0);
+        MetricBatch first = decode(one, cache).batch();
+        assertThat(first.hint(0)).as("the store has no series yet").isNull();
         SeriesKey stored = SeriesKey.of("up", "job:api");
-        store.put(stored, stored); // the store admitted the series with its own instance
-        assertThat(decode(one, cache).batch().key(0)).isSameAs(stored).isEqualTo(decoded);
-        assertThat(decode(one, cache).batch().key(0)).isSameAs(stored);
+        Object token = new Object();
+        store.keys.put(stored, stored); // the store admitted the series with its own instance
+        store.tokens.put(stored, token);
+        MetricBatch second = decode(one, cache).batch();
+        assertThat(second.key(0)).isSameAs(stored).isEqualTo(first.key(0));
+        assertThat(second.hint(0)).isSameAs(token);
+        assertThat(decode(one, cache).batch().hint(0)).isSameAs(token);
+
+        store.dropped.add(token); // the store dropped the series and admitted it again
+        Object again = new Object();
+        store.tokens.put(stored, again);
+        assertThat(decode(one, cache).batch().hint(0)).as("a stale hint is resolved again").isSameAs(again);
     }
 
     @Test
@@ -79,7 +113,7 @@ class SeriesKeyCacheTest {
         CodedOutputStream req = CodedOutputStream.newInstance(request);
         req.writeByteArray(1, ts.toByteArray());
         req.flush();
-        SeriesKeyCache cache = new SeriesKeyCache(1024, k -> k);
+        SeriesKeyCache cache = new SeriesKeyCache(1024, SeriesHints.NONE);
         for (int i = 0; i < 2; i++) {
             IngestResult r = RemoteWriteDecoder.decode(Snappy.compress(request.toByteArray()), CLOCK, limits,
                     RemoteWriteDecoder.DEFAULT_MAX_DECOMPRESSED_BYTES, cache);
