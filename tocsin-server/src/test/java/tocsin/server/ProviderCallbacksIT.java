@@ -80,7 +80,8 @@ class ProviderCallbacksIT {
         HttpSink.Request sms = await().atMost(Duration.ofSeconds(20)).until(() -> twilioRequests("/Messages.json"),
                 l -> !l.isEmpty()).getFirst();
         assertThat(sms.formValue("To")).isEqualTo(ALICE_PHONE);
-        assertThat(sms.formValue("Body")).contains("Reply 4 " + number + " to ack");
+        assertThat(sms.formValue("Body")).as("the triggering value from custom_details")
+                .contains("Disk full on disk-db-1 (value 97 %)").contains("Reply 4 " + number + " to ack");
 
         Map<String, String> reply = smsForm(ALICE_PHONE, "4 " + number);
         TestServer.Reply forged = postForm(smsUrl(), reply, "bm90IHRoZSBzaWduYXR1cmU=");
@@ -161,6 +162,7 @@ class ProviderCallbacksIT {
         assertThat(action).startsWith(server.server().publicUrl() + "/api/tocsin/callbacks/twilio/voice?incident="
                 + id + "&user=" + alice);
 
+        assertThat(call.formValue("Twiml")).contains("The value is 97 %.");
         Map<String, String> repeat = voiceForm("9");
         TestServer.Reply again = postTwilio(action, repeat);
         assertThat(again.status()).as(again.body()).isEqualTo(200);

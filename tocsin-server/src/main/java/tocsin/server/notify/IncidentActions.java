@@ -11,6 +11,7 @@ import tocsin.notify.IncidentSnapshot;
 import tocsin.notify.Notification;
 import tocsin.notify.Target;
 import tocsin.notify.dispatch.Linker;
+import tocsin.notify.template.TriggeringValue;
 import tocsin.oncall.incident.IncidentUpdate;
 import tocsin.oncall.incident.Incidents;
 import tocsin.oncall.paging.Actor;
@@ -145,11 +146,13 @@ public final class IncidentActions {
                 snapshot, linker.links(snapshot, userId), incident.statusChangedAt(), Optional.empty());
     }
 
-    /** The incident as notifications describe it, with its service's name. */
+    /** The incident as notifications describe it, with its service's name and its first alert's triggering value. */
     public IncidentSnapshot snapshot(Incident i) {
         String service = config.service(i.serviceId()).map(s -> s.name()).orElse(i.serviceId());
         return new IncidentSnapshot(i.id(), i.number(), i.title(), i.title(), i.serviceId(), service,
                 IncidentSnapshot.Urgency.valueOf(i.urgency().name()),
-                IncidentSnapshot.Status.valueOf(i.status().name()), Optional.empty(), i.createdAt());
+                IncidentSnapshot.Status.valueOf(i.status().name()),
+                store.alerts(i.id()).stream().findFirst().flatMap(a -> TriggeringValue.of(a.customDetails())),
+                i.createdAt());
     }
 }
