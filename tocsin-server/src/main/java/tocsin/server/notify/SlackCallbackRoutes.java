@@ -154,8 +154,13 @@ public final class SlackCallbackRoutes {
 
     private static void later(java.util.function.BooleanSupplier post) {
         Thread.ofVirtual().name("tocsin-slack-response").start(() -> {
-            if (!post.getAsBoolean()) {
-                LOG.warn("Slack did not take the answer to an interaction at its response_url");
+            try {
+                if (!post.getAsBoolean()) {
+                    LOG.warn("Slack did not take the answer to an interaction at its response_url");
+                }
+            } catch (IllegalArgumentException e) {
+                LOG.warn("The interaction's response_url is not a URL; the clicker sees no answer: {}",
+                        e.getMessage());
             }
         });
     }
