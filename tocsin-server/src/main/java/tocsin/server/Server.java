@@ -241,9 +241,15 @@ public final class Server implements AutoCloseable {
                                     tocsin.server.pagerduty.PolicyReferences.of(state.pagingConfigStore()))
                                     .register(routes);
                             paging.register(routes, provisionalUrl);
-                            new tocsin.server.notify.LinkRoutes(notifications::signer, state.incidentStore(),
-                                    state.pagingConfigStore(), paging.incidents(),
-                                    () -> self[0] == null ? provisionalUrl : self[0].publicUrl()).register(routes);
+                            java.util.function.Supplier<String> publicUrl =
+                                    () -> self[0] == null ? provisionalUrl : self[0].publicUrl();
+                            tocsin.server.notify.IncidentActions actions = new tocsin.server.notify.IncidentActions(
+                                    state.incidentStore(), state.pagingConfigStore(), paging.incidents());
+                            new tocsin.server.notify.LinkRoutes(notifications::signer, actions, publicUrl)
+                                    .register(routes);
+                            tocsin.server.notify.Callbacks.register(routes, config.config().notifications(), actions,
+                                    state.peopleStore(), tocsin.oncall.escalation.UserLookup.of(state.accessStore()),
+                                    notifications::linker, publicUrl, metrics.registry(), config.clock());
                             extraRoutes.accept(routes);
                             routes.fallback();
                         })

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import tocsin.server.config.NotifyConfig;
-import tocsin.server.config.TocsinConfig;
 import tocsin.state.ManualClock;
 
 /**
@@ -50,15 +49,8 @@ class NotificationDeliveryIT {
         NotifyConfig notify = new NotifyConfig(Optional.of(new NotifyConfig.Email("127.0.0.1",
                 SMTP.getSmtp().getPort(), false, false, null, null, "Tocsin <pager@example.com>", 5)),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
-        server = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), c.statsdAddr(), c.syslogAddr(),
-                c.publicUrl(), c.databaseUrl(), c.bootstrapApiKey(), c.bootstrapAdminPassword(),
-                new TocsinConfig(c.config().http(), c.config().metrics(), c.config().scrape(), notify), clock),
-                r -> {
-                });
-        TestServer.Reply u = server.adminPost("/api/tocsin/users",
-                "{\"email\":\"alice@example.com\",\"name\":\"Alice\"}");
-        assertThat(u.status()).as(u.body()).isEqualTo(201);
-        alice = u.json().path("user").path("id").asText();
+        server = PagingFixture.start(notify, clock);
+        alice = PagingFixture.user(server, "alice@example.com", "Alice");
     }
 
     @AfterEach
@@ -70,36 +62,15 @@ class NotificationDeliveryIT {
         return new PagerDutyRest(server).send(method, path, json);
     }
 
-    private String created(TestServer.Reply r, String pointer) {
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().at(pointer).asText();
-    }
 
     private void emailRule(String address, int delayMinutes) {
-        String cm = created(rest("POST", "/users/" + alice + "/contact_methods", """
+        String cm = PagingFixture.created(rest("POST", "/users/" + alice + "/contact_methods", """
                 {"contact_method": {"type": "email_contact_method", "label": "%s", "address": "%s"}}"""
                 .formatted(address, address)), "/contact_method/id");
-        created(rest("POST", "/users/" + alice + "/notification_rules", """
+        PagingFixture.created(rest("POST", "/users/" + alice + "/notification_rules", """
                 {"notification_rule": {"type": "assignment_notification_rule", "start_delay_in_minutes": %d,
                  "contact_method": {"id": "%s", "type": "email_contact_method_reference"}, "urgency": "high"}}"""
                 .formatted(delayMinutes, cm)), "/notification_rule/id");
-    }
-
-    /** Alice on a one-level policy of a Checkout service; returns the Events v2 integration key. */
-    private String integrationKey() {
-        String policy = created(rest("POST", "/escalation_policies", """
-                {"escalation_policy": {"type": "escalation_policy", "name": "Ops", "num_loops": 0,
-                 "escalation_rules": [
-                   {"escalation_delay_in_minutes": 30, "targets": [{"id": "%s", "type": "user_reference"}]}]}}
-                """.formatted(alice)), "/escalation_policy/id");
-        String service = created(rest("POST", "/services", """
-                {"service": {"type": "service", "name": "Checkout", "escalation_policy": {"id": "%s",
-                 "type": "escalation_policy_reference"},
-                 "incident_urgency_rule": {"type": "constant", "urgency": "high"}}}
-                """.formatted(policy)), "/service/id");
-        return created(rest("POST", "/services/" + service + "/integrations",
-                "{\"integration\": {\"type\": \"events_api_v2_inbound_integration\", \"name\": \"events\"}}"),
-                "/integration/integration_key");
     }
 
     private String trigger(String key) {
@@ -147,7 +118,7 @@ class NotificationDeliveryIT {
     void aTriggerIsMailedWithASignedLinkWhosePostAcknowledgesAndCancelsTheRest() throws Exception {
         emailRule("alice@example.com", 0);
         emailRule("alice.home@example.com", 2);
-        String id = trigger(integrationKey());
+        String id = trigger(PagingFixture.integrationKey(server, alice));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> SMTP.getReceivedMessages().length == 1);
         MimeMessage mail = SMTP.getReceivedMessages()[0];
@@ -209,7 +180,7 @@ class NotificationDeliveryIT {
 
     @Test
     void malformedAndHostileLinksAreRefusedWithAPageAndChangeNothing() {
-        String id = trigger(integrationKey());
+        String id = trigger(PagingFixture.integrationKey(server, alice));
         for (String path : List.of("/l/garbage", "/l/" + "A".repeat(1500), "/l/%3Cscript%3Ealert(1)%3C",
                 "/l/x.y.z")) {
             for (TestServer.Reply r : List.of(server.get(path), postLink(server.uri(path).toString()))) {
@@ -225,7 +196,7 @@ class NotificationDeliveryIT {
 
     @Test
     void aPersonWithoutNotificationRulesIsCountedAndLoggedOnTheIncident() {
-        String id = trigger(integrationKey());
+        String id = trigger(PagingFixture.integrationKey(server, alice));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> server.adminGet("/metrics").body()
                 .contains("tocsin_notifications_unreachable_total 1.0"));

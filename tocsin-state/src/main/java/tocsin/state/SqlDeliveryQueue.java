@@ -15,6 +15,7 @@ import tocsin.notify.IdempotencyKey;
 import tocsin.notify.IncidentSnapshot;
 import tocsin.notify.Notification;
 import tocsin.notify.dispatch.DeliveryQueue;
+import tocsin.notify.template.TriggeringValue;
 import tocsin.oncall.paging.LogEntry;
 
 /**
@@ -32,6 +33,8 @@ import tocsin.oncall.paging.LogEntry;
  *       joins the incident's status for what it claims, so an acknowledgement that committed before the claim
  *       always wins.</li>
  * </ul>
+ * A claim describes the incident as it is then, with the triggering value of its first alert's
+ * {@code custom_details} ({@link TriggeringValue}).
  * Thread-safe: no state besides the pool.
  */
 final class SqlDeliveryQueue implements DeliveryQueue {
@@ -91,7 +94,9 @@ final class SqlDeliveryQueue implements DeliveryQueue {
             cancelClosed(c, t);
             List<Claim> candidates = Jdbc.query(c, "SELECT d.id, d.incident_id, d.step, d.user_id, "
                     + "d.contact_method_id, d.attempts, d.first_attempt_at, d.provider_message_id, o.reason, "
-                    + "o.created_at, i.number, i.title, i.service_id, s.name, i.urgency, i.status, i.created_at "
+                    + "o.created_at, i.number, i.title, i.service_id, s.name, i.urgency, i.status, i.created_at, "
+                    + "(SELECT a.custom_details FROM alert a WHERE a.incident_id = i.id "
+                    + "ORDER BY a.created_at, a.id LIMIT 1) "
                     + "FROM notification_delivery d JOIN notification_outbox o ON o.id = d.notification_id "
                     + "JOIN incident i ON i.id = d.incident_id LEFT JOIN paging_service s ON s.id = i.service_id "
                     + "WHERE " + CLAIMABLE + " AND i.status = 'triggered' ORDER BY d.next_attempt_at, d.seq LIMIT ?",
@@ -125,7 +130,8 @@ final class SqlDeliveryQueue implements DeliveryQueue {
         IncidentSnapshot incident = new IncidentSnapshot(incidentId, rs.getLong(11), rs.getString(12),
                 rs.getString(12), rs.getString(13), serviceName == null ? rs.getString(13) : serviceName,
                 "low".equals(rs.getString(15)) ? IncidentSnapshot.Urgency.LOW : IncidentSnapshot.Urgency.HIGH,
-                IncidentSnapshot.Status.valueOf(rs.getString(16).toUpperCase(Locale.ROOT)), Optional.empty(),
+                IncidentSnapshot.Status.valueOf(rs.getString(16).toUpperCase(Locale.ROOT)),
+                TriggeringValue.of(rs.getString(18)),
                 Instant.ofEpochMilli(rs.getLong(17)));
         return new Claim(rs.getString(1), owner, new IdempotencyKey(incidentId, rs.getInt(3), rs.getString(4),
                 rs.getString(5)), rs.getInt(6) + 1, Instant.ofEpochMilli(first == null ? now : first),

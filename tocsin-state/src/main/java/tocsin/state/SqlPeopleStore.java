@@ -170,6 +170,26 @@ final class SqlPeopleStore implements PeopleStore {
     }
 
     @Override
+    public List<ContactMethod> phoneContactMethods(String e164) {
+        if (e164 == null || !e164.matches("\\+[1-9][0-9]{1,14}")) {
+            return List.of();
+        }
+        // E.164 does not mark where the country code ends; it is 1 to 3 digits, so try each split.
+        List<Object> args = new ArrayList<>();
+        args.add(ContactMethod.Type.PHONE.wireName());
+        args.add(ContactMethod.Type.SMS.wireName());
+        StringBuilder splits = new StringBuilder();
+        for (int cc = 1; cc <= 3 && cc < e164.length() - 1; cc++) {
+            splits.append(splits.isEmpty() ? "" : " OR ").append("(country_code = ? AND address = ?)");
+            args.add(Integer.parseInt(e164.substring(1, 1 + cc)));
+            args.add(e164.substring(1 + cc));
+        }
+        return jdbc.query("find contact methods by number", "SELECT " + CONTACT_COLUMNS + " FROM contact_method "
+                + "WHERE type IN (?, ?) AND (" + splits + ") ORDER BY created_at, id", SqlPeopleStore::readContact,
+                args.toArray());
+    }
+
+    @Override
     public Optional<ContactMethod> createContactMethod(String userId, ContactMethod.Draft draft) {
         ContactMethod created = new ContactMethod(Ids.newObjectId(), userId, draft.type(), draft.label(),
                 ContactAddresses.normalise(draft.type(), draft.address()), draft.countryCode(), now());

@@ -209,6 +209,28 @@ public abstract class DirectoryStoreContract {
     }
 
     @Test
+    void anInboundNumberFindsThePhoneAndSmsContactMethodsOfEveryoneUsingIt() {
+        Person ada = person("Ada");
+        Person bob = person("Bob");
+        ContactMethod adaSms = people.createContactMethod(ada.id(),
+                new ContactMethod.Draft(ContactMethod.Type.SMS, "Mobile", "15123456789", 49)).orElseThrow();
+        clock.advance(Duration.ofSeconds(1));
+        ContactMethod bobPhone = people.createContactMethod(bob.id(),
+                new ContactMethod.Draft(ContactMethod.Type.PHONE, "Shared", "15123456789", 49)).orElseThrow();
+        ContactMethod usNumber = people.createContactMethod(bob.id(),
+                new ContactMethod.Draft(ContactMethod.Type.SMS, "US", "4155550123", 1)).orElseThrow();
+        people.createContactMethod(ada.id(),
+                new ContactMethod.Draft(ContactMethod.Type.EMAIL, "Work", "4915123456789@example.com", null));
+
+        assertThat(people.phoneContactMethods("+4915123456789")).containsExactly(adaSms, bobPhone);
+        assertThat(people.phoneContactMethods("+14155550123")).containsExactly(usNumber);
+        assertThat(people.phoneContactMethods("+4915123456780")).isEmpty();
+        assertThat(people.phoneContactMethods("4915123456789")).as("not E.164").isEmpty();
+        assertThat(people.phoneContactMethods("+49' OR '1'='1")).isEmpty();
+        assertThat(people.phoneContactMethods(null)).isEmpty();
+    }
+
+    @Test
     void aRuleCannotUseSomeoneElsesContactMethod() {
         Person ada = person("Ada");
         Person bob = person("Bob");

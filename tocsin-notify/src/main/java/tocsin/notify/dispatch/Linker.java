@@ -1,6 +1,8 @@
 package tocsin.notify.dispatch;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,6 +11,7 @@ import tocsin.notify.IncidentSnapshot;
 import tocsin.notify.Links;
 import tocsin.notify.links.LinkAction;
 import tocsin.notify.links.LinkSigner;
+import tocsin.notify.twilio.Twiml;
 
 /**
  * The links a notification carries for its recipient. Implementations are thread-safe.
@@ -19,8 +22,8 @@ public interface Linker {
     Links links(IncidentSnapshot incident, String userId);
 
     /**
-     * The incident page under {@code publicUrl} ({@code /incidents/{id}}) and signed acknowledge and resolve links,
-     * good for {@code ttl}.
+     * The incident page under {@code publicUrl} ({@code /incidents/{id}}), signed acknowledge and resolve links,
+     * good for {@code ttl}, and the voice keypress callback ({@link Twiml#VOICE_CALLBACK_PATH}) for the user.
      */
     static Linker signed(LinkSigner signer, URI publicUrl, Duration ttl) {
         Objects.requireNonNull(signer, "signer");
@@ -29,6 +32,9 @@ public interface Linker {
                 publicUrl.toString().length() - 1) : publicUrl.toString();
         return (incident, userId) -> new Links(URI.create(base + "/incidents/" + incident.id()),
                 Optional.of(signer.sign(LinkAction.ACKNOWLEDGE, incident.id(), userId, ttl)),
-                Optional.of(signer.sign(LinkAction.RESOLVE, incident.id(), userId, ttl)), Optional.empty());
+                Optional.of(signer.sign(LinkAction.RESOLVE, incident.id(), userId, ttl)),
+                Optional.of(URI.create(base + Twiml.VOICE_CALLBACK_PATH + "?incident="
+                        + URLEncoder.encode(incident.id(), StandardCharsets.UTF_8) + "&user="
+                        + URLEncoder.encode(userId, StandardCharsets.UTF_8))));
     }
 }

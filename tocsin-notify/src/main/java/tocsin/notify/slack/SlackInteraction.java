@@ -3,10 +3,9 @@ package tocsin.notify.slack;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import tocsin.notify.http.FormBody;
 import tocsin.notify.template.SlackBlocks;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -42,12 +41,7 @@ public record SlackInteraction(Action action, String incidentId, String slackUse
         if (formBody == null || formBody.length() > MAX_BODY) {
             throw new IllegalArgumentException("body: missing or larger than " + MAX_BODY + " bytes");
         }
-        String payload = null;
-        for (String pair : formBody.split("&")) {
-            if (pair.startsWith("payload=")) {
-                payload = URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8);
-            }
-        }
+        String payload = FormBody.first(FormBody.parse(formBody), "payload");
         if (payload == null) {
             throw new IllegalArgumentException("payload: missing form field");
         }

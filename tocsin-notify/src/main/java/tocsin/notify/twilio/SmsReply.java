@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 /**
  * A reply to a page by SMS, from the {@code Body} of Twilio's inbound-message webhook: {@code 4} acknowledges and
  * {@code 6} resolves (PagerDuty's codes, which the SMS template prints), optionally followed by the incident number
- * ({@code 4 42}, {@code 6 #42}); {@code ack 42} and {@code resolve 42} work too. Without a number the reply means the
- * newest incident paged to that phone. Anything else is not a reply (answer with help). Immutable.
+ * ({@code 4 42}, {@code 6 #42}); {@code ack 42} and {@code resolve 42} work too. Without a number the reply means
+ * the sender's one open incident it can apply to; the server refuses it, listing the numbers, when there are several.
+ * Anything else is not a reply (answer with help). Immutable.
  *
  * @param action         acknowledge or resolve
  * @param incidentNumber the incident number, when given

@@ -16,6 +16,14 @@ import java.util.Optional;
  */
 public final class Twiml {
 
+    /** Where Twilio posts inbound SMS (the Messaging webhook configured on the number), under the public URL. */
+    public static final String SMS_CALLBACK_PATH = "/api/tocsin/callbacks/twilio/sms";
+    /**
+     * Where Twilio posts the keypress of a call ({@code <Gather action>}), under the public URL, with the incident
+     * and the called user as {@code incident} and {@code user} query parameters (covered by Twilio's signature).
+     */
+    public static final String VOICE_CALLBACK_PATH = "/api/tocsin/callbacks/twilio/voice";
+
     /** Seconds Twilio waits for a key after the prompt. */
     static final int GATHER_TIMEOUT = 8;
 

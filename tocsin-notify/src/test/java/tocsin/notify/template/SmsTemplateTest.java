@@ -27,6 +27,20 @@ class SmsTemplateTest {
     }
 
     @Test
+    void aMonitorIncidentCarriesTheValueThatCrossedTheThresholdInOneSegment() {
+        IncidentSnapshot i = sms().incident();
+        String details = "{\"monitor_id\":\"7\",\"group\":\"env:prod\",\"status\":\"Alert\","
+                + "\"value\":\"3.5000000000000004\",\"message\":\"Checkout is slow\"}";
+        IncidentSnapshot monitor = new IncidentSnapshot(i.id(), 1042, "[Alert] Checkout latency", i.summary(),
+                i.serviceId(), "Checkout", IncidentSnapshot.Urgency.HIGH, i.status(), TriggeringValue.of(details),
+                i.createdAt());
+        SmsTemplate.Sms s = SmsTemplate.render(TestNotifications.withIncident(sms(), monitor));
+        assertThat(s.text()).isEqualTo("Tocsin #1042 HIGH Checkout: [Alert] Checkout latency (value 3.5) "
+                + "https://tocsin.example.com/incidents/PINC042 Reply 4 1042 to ack, 6 1042 to resolve");
+        assertThat(s.segments()).isEqualTo(1);
+    }
+
+    @Test
     void aLongTitleIsCutNeverTheLinkOrTheCodes() {
         SmsTemplate.Sms s = SmsTemplate.render(TestNotifications.withTitle(sms(), "Disk usage above 95% on "
                 + "/var/lib/postgresql on db-primary-eu-west-1a, db-replica-eu-west-1b and db-replica-eu-west-1c"));

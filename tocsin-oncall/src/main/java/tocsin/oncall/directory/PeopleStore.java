@@ -57,6 +57,12 @@ public interface PeopleStore {
 
     Optional<ContactMethod> contactMethod(String userId, String id);
 
+    /**
+     * The phone and SMS contact methods, of anyone, whose number is {@code e164} ({@code +15557654321}): who an
+     * inbound text or call is from. Usually one; several when people share a phone.
+     */
+    List<ContactMethod> phoneContactMethods(String e164);
+
     /** Empty when there is no such person. */
     Optional<ContactMethod> createContactMethod(String userId, ContactMethod.Draft draft);
 

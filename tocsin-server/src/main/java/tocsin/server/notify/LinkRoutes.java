@@ -6,18 +6,12 @@ import java.util.function.Supplier;
 
 import io.helidon.http.HeaderNames;
 
-import tocsin.notify.IncidentSnapshot;
 import tocsin.notify.links.ConfirmationPage;
 import tocsin.notify.links.LinkAction;
 import tocsin.notify.links.LinkCheck;
 import tocsin.notify.links.LinkClaims;
 import tocsin.notify.links.LinkSigner;
-import tocsin.oncall.incident.IncidentUpdate;
-import tocsin.oncall.incident.Incidents;
-import tocsin.oncall.paging.Actor;
 import tocsin.oncall.paging.Incident;
-import tocsin.oncall.paging.IncidentStore;
-import tocsin.oncall.paging.PagingConfigStore;
 import tocsin.server.http.Access;
 import tocsin.server.http.Dialect;
 import tocsin.server.http.Exchange;
@@ -25,7 +19,7 @@ import tocsin.server.http.RouteTable;
 
 /**
  * The acknowledge and resolve links of notifications: {@code GET /l/{token}} shows what the link will do and a
- * button; {@code POST /l/{token}} does it through the incidents front door, as the user the link was made for, with
+ * button; {@code POST /l/{token}} does it through {@link IncidentActions}, as the user the link was made for, with
  * channel {@code link} in the timeline. The routes are public: the token's signature is their proof. A GET never
  * changes anything, so mail scanners that prefetch links cannot acknowledge. Acting twice is harmless (an
  * acknowledged incident stays acknowledged; the page says so). Answers are HTML pages, never cached, never leaking
@@ -37,17 +31,12 @@ public final class LinkRoutes {
     private static final String HTML = "text/html; charset=utf-8";
 
     private final Supplier<Optional<LinkSigner>> signer;
-    private final IncidentStore store;
-    private final PagingConfigStore config;
-    private final Incidents incidents;
+    private final IncidentActions actions;
     private final Supplier<String> publicUrl;
 
-    public LinkRoutes(Supplier<Optional<LinkSigner>> signer, IncidentStore store, PagingConfigStore config,
-                      Incidents incidents, Supplier<String> publicUrl) {
+    public LinkRoutes(Supplier<Optional<LinkSigner>> signer, IncidentActions actions, Supplier<String> publicUrl) {
         this.signer = signer;
-        this.store = store;
-        this.config = config;
-        this.incidents = incidents;
+        this.actions = actions;
         this.publicUrl = publicUrl;
     }
 
@@ -60,29 +49,23 @@ public final class LinkRoutes {
     private void confirm(Exchange ex) {
         checked(ex).ifPresent(v -> {
             Incident incident = v.incident();
-            page(ex, 200, ConfirmationPage.confirm(v.claims(), snapshot(incident), link(ex), incidentPage(incident)));
+            page(ex, 200, ConfirmationPage.confirm(v.claims(), actions.snapshot(incident), link(ex), incidentPage(incident)));
         });
     }
 
     private void act(Exchange ex) {
         checked(ex).ifPresent(v -> {
-            Incident incident = v.incident();
             LinkClaims claims = v.claims();
-            Actor actor = new Actor("user_reference", claims.userId(), CHANNEL);
-            String headline;
-            if (incident.status() == Incident.Status.RESOLVED) {
-                headline = "Already resolved";
-            } else if (claims.action() == LinkAction.ACKNOWLEDGE
-                    && incident.status() == Incident.Status.ACKNOWLEDGED) {
-                headline = "Already acknowledged";
-            } else {
-                Incident.Status target = claims.action() == LinkAction.ACKNOWLEDGE ? Incident.Status.ACKNOWLEDGED
-                        : Incident.Status.RESOLVED;
-                incident = incidents.update(incident.id(), new IncidentUpdate(target, null, null, null, null, null,
-                        null, null), actor);
-                headline = claims.action().pastTense();
-            }
-            page(ex, 200, ConfirmationPage.outcome(headline, snapshot(incident), incidentPage(incident)));
+            IncidentActions.Result r = actions.act(v.incident().id(), claims.userId(),
+                    claims.action() == LinkAction.ACKNOWLEDGE ? IncidentActions.Action.ACKNOWLEDGE
+                            : IncidentActions.Action.RESOLVE, CHANNEL);
+            String headline = switch (r.outcome()) {
+                case DONE -> claims.action().pastTense();
+                case ALREADY_ACKNOWLEDGED -> "Already acknowledged";
+                case ALREADY_RESOLVED -> "Already resolved";
+            };
+            page(ex, 200, ConfirmationPage.outcome(headline, actions.snapshot(r.incident()),
+                    incidentPage(r.incident())));
         });
     }
 
@@ -103,7 +86,7 @@ public final class LinkRoutes {
                 return Optional.empty();
             }
             case LinkCheck.Valid v -> {
-                Optional<Incident> incident = store.incident(v.claims().incidentId());
+                Optional<Incident> incident = actions.incident(v.claims().incidentId());
                 if (incident.isEmpty()) {
                     page(ex, 404, ConfirmationPage.refused(new LinkCheck.Refused(LinkCheck.Reason.MALFORMED,
                             "The incident this link is for no longer exists.")));
@@ -112,13 +95,6 @@ public final class LinkRoutes {
                 return Optional.of(new Checked(v.claims(), incident.get()));
             }
         }
-    }
-
-    private IncidentSnapshot snapshot(Incident i) {
-        String service = config.service(i.serviceId()).map(s -> s.name()).orElse(i.serviceId());
-        return new IncidentSnapshot(i.id(), i.number(), i.title(), i.title(), i.serviceId(), service,
-                IncidentSnapshot.Urgency.valueOf(i.urgency().name()),
-                IncidentSnapshot.Status.valueOf(i.status().name()), Optional.empty(), i.createdAt());
     }
 
     private URI link(Exchange ex) {

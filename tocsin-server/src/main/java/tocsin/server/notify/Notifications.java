@@ -68,6 +68,7 @@ public final class Notifications implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile LinkSigner signer;
+    private volatile Linker linker;
     private volatile Dispatcher dispatcher;
 
     public Notifications(NotifyConfig config, DeliveryQueue queue, Recipients recipients, byte[] linkSecret,
@@ -89,7 +90,8 @@ public final class Notifications implements AutoCloseable {
         Channels channels = Channels.of(channels(publicUrl));
         signer = new LinkSigner(List.of(linkSecret), publicUrl, clock);
         String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        dispatcher = new Dispatcher(queue, recipients, channels, Linker.signed(signer, publicUrl, LINK_TTL),
+        linker = Linker.signed(signer, publicUrl, LINK_TTL);
+        dispatcher = new Dispatcher(queue, recipients, channels, linker,
                 observer, clock, owner, options, null).start();
         LOG.info("Notifications: delivering through {} (dispatcher {})", channels.kinds(), owner);
     }
@@ -97,6 +99,11 @@ public final class Notifications implements AutoCloseable {
     /** The link signer, once {@link #start started}. */
     public Optional<LinkSigner> signer() {
         return Optional.ofNullable(signer);
+    }
+
+    /** The links notifications carry, once {@link #start started}: for answers to callbacks. */
+    public Optional<Linker> linker() {
+        return Optional.ofNullable(linker);
     }
 
     private List<Channel> channels(URI publicUrl) {
