@@ -171,8 +171,9 @@ public final class Server implements AutoCloseable {
             // Notification delivery: the dispatcher starts once the public URL (for links) is known.
             tocsin.server.notify.Notifications notifications = new tocsin.server.notify.Notifications(
                     config.config().notifications(), state.deliveryQueue(), state.recipients(),
-                    state.serverSecret("link-signing"), metrics.registry(), config.clock(),
-                    tocsin.notify.dispatch.Dispatcher.Options.defaults());
+                    state.serverSecret("link-signing"), state.eventQueue(), metrics.registry(), config.clock(),
+                    tocsin.notify.dispatch.Dispatcher.Options.defaults(),
+                    tocsin.notify.subscription.EventDispatcher.Options.defaults());
             opened.push(notifications);
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             Authenticator authenticator = new Authenticator(state.accessStore(), config.clock());
@@ -241,6 +242,13 @@ public final class Server implements AutoCloseable {
                                     tocsin.server.pagerduty.PolicyReferences.of(state.pagingConfigStore()))
                                     .register(routes);
                             paging.register(routes, provisionalUrl);
+                            // incident events out: PagerDuty v3 webhook subscriptions and per-service chat
+                            new tocsin.server.pagerduty.WebhookSubscriptionRoutes(state.endpointStore(),
+                                    state.pagingConfigStore(), state.peopleStore(), notifications::ping)
+                                    .register(routes);
+                            new tocsin.server.pagerduty.ExtensionRoutes(state.endpointStore(),
+                                    state.pagingConfigStore(), new tocsin.server.pagerduty.PdRefs(provisionalUrl),
+                                    notifications.slackConfigured()).register(routes);
                             java.util.function.Supplier<String> publicUrl =
                                     () -> self[0] == null ? provisionalUrl : self[0].publicUrl();
                             tocsin.server.notify.IncidentActions actions = new tocsin.server.notify.IncidentActions(

@@ -16,6 +16,8 @@ import tocsin.oncall.paging.PagingConfigStore;
 import tocsin.monitor.MonitorStore;
 import tocsin.notify.dispatch.DeliveryQueue;
 import tocsin.notify.dispatch.Recipients;
+import tocsin.notify.subscription.EndpointStore;
+import tocsin.notify.subscription.EventQueue;
 
 /**
  * The front door of Tocsin's SQL state: configuration, people, keys and incident state, on the embedded SQLite file
@@ -47,6 +49,8 @@ public final class StateStore implements AutoCloseable {
     private final tocsin.monitor.downtime.DowntimeStore downtimeStore;
     private final DeliveryQueue deliveryQueue;
     private final SqlServerSecrets serverSecrets;
+    private final SqlEndpointStore endpointStore;
+    private final SqlEventQueue eventQueue;
 
     private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore,
                        StateConfig config) {
@@ -63,6 +67,8 @@ public final class StateStore implements AutoCloseable {
         this.downtimeStore = new SqlDowntimeStore(jdbc);
         this.deliveryQueue = new SqlDeliveryQueue(jdbc);
         this.serverSecrets = new SqlServerSecrets(jdbc, config.clock());
+        this.endpointStore = new SqlEndpointStore(jdbc, config.clock());
+        this.eventQueue = new SqlEventQueue(jdbc);
     }
 
     /**
@@ -139,6 +145,16 @@ public final class StateStore implements AutoCloseable {
     /** The notification delivery log between the outbox and the channels. */
     public DeliveryQueue deliveryQueue() {
         return deliveryQueue;
+    }
+
+    /** Webhook subscriptions and chat extensions: the endpoints incident events go to. */
+    public EndpointStore endpointStore() {
+        return endpointStore;
+    }
+
+    /** The incident events recorded for endpoints, and the cursor over the timeline they come from. */
+    public EventQueue eventQueue() {
+        return eventQueue;
     }
 
     public Dialect dialect() {

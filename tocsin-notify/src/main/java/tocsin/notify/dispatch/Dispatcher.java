@@ -3,22 +3,11 @@ package tocsin.notify.dispatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
@@ -96,11 +85,7 @@ public final class Dispatcher implements AutoCloseable {
     private final String owner;
     private final Options options;
     private final RandomGenerator random;
-    private final Map<Target.Kind, Semaphore> perChannel = new EnumMap<>(Target.Kind.class);
-    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private volatile Thread loop;
+    private final Rounds rounds;
 
     /**
      * @param owner  this dispatcher's name in leases (e.g. host and process id): unique per process
@@ -118,34 +103,13 @@ public final class Dispatcher implements AutoCloseable {
         this.owner = Objects.requireNonNull(owner, "owner");
         this.options = Objects.requireNonNull(options, "options");
         this.random = random;
-        for (Target.Kind kind : Target.Kind.values()) {
-            perChannel.put(kind, new Semaphore(options.perChannel()));
-        }
+        this.rounds = new Rounds("tocsin-dispatcher", options.poll(), options.perChannel());
     }
 
     /** Starts rounds in the background, every {@code options.poll()}. */
     public Dispatcher start() {
-        loop = Thread.ofVirtual().name("tocsin-dispatcher").start(this::loop);
+        rounds.start(this::runOnce);
         return this;
-    }
-
-    private void loop() {
-        while (!closed.get()) {
-            try {
-                while (runOnce() > 0 && !closed.get()) {
-                    // drain: a full batch may mean more are due
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Notification dispatch round failed; retrying in {}", options.poll(), e);
-            }
-            try {
-                if (stop.await(options.poll().toMillis(), TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     /**
@@ -157,20 +121,7 @@ public final class Dispatcher implements AutoCloseable {
     public int runOnce() {
         expandPending();
         List<Claim> claims = queue.claim(owner, clock.instant(), options.lease(), options.batch());
-        List<Future<?>> inFlight = new ArrayList<>(claims.size());
-        for (Claim c : claims) {
-            inFlight.add(senders.submit(() -> deliver(c)));
-        }
-        for (Future<?> f : inFlight) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (ExecutionException e) {
-                LOG.error("Delivery crashed; it is retried when its lease expires", e.getCause());
-            }
-        }
+        rounds.sendAll(claims, this::deliver);
         return claims.size();
     }
 
@@ -208,17 +159,15 @@ public final class Dispatcher implements AutoCloseable {
         String channel = t.kind().name().toLowerCase(Locale.ROOT);
         Notification n = new Notification(c.key(), t, c.event(), c.incident(),
                 linker.links(c.incident(), c.key().userId()), c.requestedAt(), c.providerMessageId());
-        Semaphore permits = perChannel.get(t.kind());
-        permits.acquireUninterruptibly();
-        try {
-            Delivery d = channels.send(n);
-            record(c, channel, t.address(), Outcome.DELIVERED, Optional.of(d.providerMessageId()), d.detail(),
-                    Optional.empty());
-        } catch (DeliveryException e) {
-            failed(c, channel, t, e);
-        } finally {
-            permits.release();
-        }
+        rounds.withPermit(t.kind(), () -> {
+            try {
+                Delivery d = channels.send(n);
+                record(c, channel, t.address(), Outcome.DELIVERED, Optional.of(d.providerMessageId()), d.detail(),
+                        Optional.empty());
+            } catch (DeliveryException e) {
+                failed(c, channel, t, e);
+            }
+        });
     }
 
     private void failed(Claim c, String channel, Target t, DeliveryException e) {
@@ -244,22 +193,6 @@ public final class Dispatcher implements AutoCloseable {
     /** Stops the background rounds and waits up to 30 s for sends in flight; unfinished claims are retried later. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        stop.countDown();
-        Thread t = loop;
-        try {
-            if (t != null && !t.join(Duration.ofSeconds(30))) {
-                LOG.warn("The dispatcher round did not finish within 30 s; its claims are retried after their lease");
-            }
-            senders.shutdown();
-            if (!senders.awaitTermination(30, TimeUnit.SECONDS)) {
-                senders.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            senders.shutdownNow();
-        }
+        rounds.close();
     }
 }

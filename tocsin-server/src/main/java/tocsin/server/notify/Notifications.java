@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import tocsin.notify.Channel;
 import tocsin.notify.Channels;
+import tocsin.notify.DeliveryException;
 import tocsin.notify.dispatch.DeliveryQueue;
 import tocsin.notify.dispatch.DispatchObserver;
 import tocsin.notify.dispatch.Dispatcher;
@@ -31,6 +32,10 @@ import tocsin.notify.slack.SlackWebhookChannel;
 import tocsin.notify.sns.SnsSettings;
 import tocsin.notify.sns.SnsSmsChannel;
 import tocsin.notify.teams.TeamsWebhookChannel;
+import tocsin.notify.subscription.Endpoint;
+import tocsin.notify.subscription.EventDispatcher;
+import tocsin.notify.subscription.EventQueue;
+import tocsin.notify.subscription.EventTransport;
 import tocsin.notify.twilio.TwilioSettings;
 import tocsin.notify.twilio.TwilioSmsChannel;
 import tocsin.notify.twilio.TwilioVoiceChannel;
@@ -47,8 +52,13 @@ import tocsin.server.config.NotifyConfig;
  * (SMS falls back to {@code notify.sns}), Slack's Web API {@code notify.slack}. Slack and Teams incoming webhooks,
  * generic and PagerDuty-style webhooks need no provider settings: their URLs come with each target.
  *
- * <p>Metrics: {@code tocsin_notifications_total{channel,outcome}} (every attempt: delivered, retry, failed) and
- * {@code tocsin_notifications_unreachable_total} (a person paged with no notification rule for the urgency).
+ * <p>It also runs the {@link EventDispatcher} that delivers incident events to PagerDuty v3 webhook subscriptions and
+ * chat extensions, and sends their pings.
+ *
+ * <p>Metrics: {@code tocsin_notifications_total{channel,outcome}} (every attempt: delivered, retry, failed),
+ * {@code tocsin_notifications_unreachable_total} (a person paged with no notification rule for the urgency),
+ * {@code tocsin_webhook_deliveries_total{channel,outcome}} (every attempt of an incident event to a subscription or
+ * extension), {@code tocsin_webhook_endpoints_disabled_total} and {@code tocsin_webhook_pings_total{outcome}}.
  *
  * <p>Thread-safe. {@link #start} once, after the public URL is known; {@link #close()} stops the dispatcher.
  */
@@ -65,14 +75,21 @@ public final class Notifications implements AutoCloseable {
     private final InstantSource clock;
     private final Dispatcher.Options options;
     private final DispatchObserver observer;
+    private final EventQueue events;
+    private final EventDispatcher.Options eventOptions;
+    private final EventDispatcher.Observer eventObserver;
+    private final Counter pings;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile LinkSigner signer;
     private volatile Linker linker;
     private volatile Dispatcher dispatcher;
+    private volatile EventDispatcher eventDispatcher;
+    private volatile PagerDutyWebhookChannel pagerDuty;
 
     public Notifications(NotifyConfig config, DeliveryQueue queue, Recipients recipients, byte[] linkSecret,
-                         PrometheusRegistry registry, InstantSource clock, Dispatcher.Options options) {
+                         EventQueue events, PrometheusRegistry registry, InstantSource clock,
+                         Dispatcher.Options options, EventDispatcher.Options eventOptions) {
         this.config = Objects.requireNonNull(config, "config");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.recipients = Objects.requireNonNull(recipients, "recipients");
@@ -80,6 +97,12 @@ public final class Notifications implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.options = Objects.requireNonNull(options, "options");
         this.observer = observer(registry);
+        this.events = Objects.requireNonNull(events, "events");
+        this.eventOptions = Objects.requireNonNull(eventOptions, "eventOptions");
+        this.eventObserver = eventObserver(registry);
+        this.pings = Counter.builder().name("tocsin_webhook_pings_total")
+                .help("Test events (pagey.ping) sent to webhook subscriptions, by outcome (delivered, failed)")
+                .labelNames("outcome").register(registry);
     }
 
     /** Builds the channels and the signer for {@code publicUrl} and starts delivering. */
@@ -87,13 +110,43 @@ public final class Notifications implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("already started");
         }
-        Channels channels = Channels.of(channels(publicUrl));
+        List<Channel> all = channels(publicUrl);
+        Channels channels = Channels.of(all);
+        pagerDuty = all.stream().filter(PagerDutyWebhookChannel.class::isInstance)
+                .map(PagerDutyWebhookChannel.class::cast).findFirst().orElseThrow();
         signer = new LinkSigner(List.of(linkSecret), publicUrl, clock);
         String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         linker = Linker.signed(signer, publicUrl, LINK_TTL);
         dispatcher = new Dispatcher(queue, recipients, channels, linker,
                 observer, clock, owner, options, null).start();
+        eventDispatcher = new EventDispatcher(events, EventTransport.over(pagerDuty, channels), publicUrl,
+                eventObserver, clock, owner, eventOptions, null).start();
         LOG.info("Notifications: delivering through {} (dispatcher {})", channels.kinds(), owner);
+    }
+
+    /** Whether Slack's Web API is configured ({@code notify.slack.bot_token}), which Slack extensions need. */
+    public boolean slackConfigured() {
+        return config.slack().filter(s -> s.botToken() != null).isPresent();
+    }
+
+    /**
+     * Sends PagerDuty's {@code pagey.ping} to a webhook subscription on a virtual thread, once {@link #start started};
+     * the outcome is logged and counted, not recorded as a delivery.
+     */
+    public void ping(Endpoint subscription) {
+        PagerDutyWebhookChannel channel = pagerDuty;
+        if (channel == null) {
+            throw new IllegalStateException("not started");
+        }
+        Thread.ofVirtual().name("tocsin-webhook-ping").start(() -> {
+            try {
+                channel.ping(subscription.target(), subscription.id());
+                pings.labelValues("delivered").inc();
+            } catch (DeliveryException e) {
+                LOG.info("Ping to webhook subscription {} failed: {}", subscription.id(), e.getMessage());
+                pings.labelValues("failed").inc();
+            }
+        });
     }
 
     /** The link signer, once {@link #start started}. */
@@ -155,8 +208,33 @@ public final class Notifications implements AutoCloseable {
         };
     }
 
+    private static EventDispatcher.Observer eventObserver(PrometheusRegistry registry) {
+        Counter attempts = Counter.builder().name("tocsin_webhook_deliveries_total")
+                .help("Incident event delivery attempts to webhook subscriptions and chat extensions, by channel and "
+                        + "outcome (delivered, retry, failed)")
+                .labelNames("channel", "outcome").register(registry);
+        Counter disabled = Counter.builder().name("tocsin_webhook_endpoints_disabled_total")
+                .help("Webhook subscriptions and extensions disabled after repeated failed deliveries")
+                .register(registry);
+        disabled.inc(0);
+        return new EventDispatcher.Observer() {
+            @Override
+            public void attempt(String channel, String outcome) {
+                attempts.labelValues(channel, outcome).inc();
+            }
+
+            @Override
+            public void disabled(Endpoint endpoint) {
+                disabled.inc();
+            }
+        };
+    }
+
     @Override
     public void close() {
+        if (eventDispatcher != null) {
+            eventDispatcher.close();
+        }
         if (dispatcher != null) {
             dispatcher.close();
         }
