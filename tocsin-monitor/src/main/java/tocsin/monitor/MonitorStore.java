@@ -34,7 +34,17 @@ public interface MonitorStore {
      * Writes a group's new state, and the transition that led to it when there is one, in one transaction. A state
      * for a monitor that no longer exists is dropped.
      */
-    void save(GroupState state, Transition transition);
+    default void save(GroupState state, Transition transition) {
+        save(state, transition, List.of());
+    }
+
+    /**
+     * Writes a group's new state, the transition that led to it (or null), and the direct deliveries of the
+     * notification it caused, in one transaction: the transactional outbox that makes a monitor notification as
+     * durable as the transition. A delivery whose key is already stored is not stored again. Nothing is written for a
+     * monitor that no longer exists.
+     */
+    void save(GroupState state, Transition transition, List<MonitorDelivery> deliveries);
 
     /** Removes group states (for groups gone for good). */
     void removeGroups(long monitorId, List<String> groups);
