@@ -46,6 +46,15 @@ public interface MonitorStore {
      */
     void save(GroupState state, Transition transition, List<MonitorDelivery> deliveries);
 
+    /**
+     * The monitors declared in the configuration file, by their key there ({@code name:<name>} or {@code id:<id>}).
+     * Those are reconciled at startup and the API refuses to change them.
+     */
+    java.util.Map<String, Long> managed();
+
+    /** Marks a monitor as declared in the configuration under {@code key}, or unmarks it when {@code key} is null. */
+    void manage(long monitorId, String key);
+
     /** Removes group states (for groups gone for good). */
     void removeGroups(long monitorId, List<String> groups);
 

@@ -99,6 +99,21 @@ final class InMemoryMonitorStore implements MonitorStore {
                 && t.at().isBefore(to)).sorted(Comparator.comparing(Transition::at).reversed()).limit(limit).toList();
     }
 
+    private final Map<String, Long> managed = new java.util.HashMap<>();
+
+    @Override
+    public synchronized Map<String, Long> managed() {
+        return Map.copyOf(managed);
+    }
+
+    @Override
+    public synchronized void manage(long monitorId, String key) {
+        managed.values().removeIf(id -> id == monitorId);
+        if (key != null) {
+            managed.put(key, monitorId);
+        }
+    }
+
     /** The direct deliveries stored, in the order they were written. */
     synchronized List<tocsin.monitor.MonitorDelivery> deliveries() {
         return List.copyOf(deliveries.values());

@@ -3,22 +3,14 @@ package tocsin.notify.dispatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
@@ -97,10 +89,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Options options;
     private final RandomGenerator random;
     private final Map<Target.Kind, Semaphore> perChannel = new EnumMap<>(Target.Kind.class);
-    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private volatile Thread loop;
+    private final Rounds rounds;
 
     /**
      * @param owner  this dispatcher's name in leases (e.g. host and process id): unique per process
@@ -121,31 +110,13 @@ public final class Dispatcher implements AutoCloseable {
         for (Target.Kind kind : Target.Kind.values()) {
             perChannel.put(kind, new Semaphore(options.perChannel()));
         }
+        this.rounds = new Rounds("tocsin-dispatcher", options.poll(), this::runOnce);
     }
 
     /** Starts rounds in the background, every {@code options.poll()}. */
     public Dispatcher start() {
-        loop = Thread.ofVirtual().name("tocsin-dispatcher").start(this::loop);
+        rounds.start();
         return this;
-    }
-
-    private void loop() {
-        while (!closed.get()) {
-            try {
-                while (runOnce() > 0 && !closed.get()) {
-                    // drain: a full batch may mean more are due
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Notification dispatch round failed; retrying in {}", options.poll(), e);
-            }
-            try {
-                if (stop.await(options.poll().toMillis(), TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     /**
@@ -157,20 +128,7 @@ public final class Dispatcher implements AutoCloseable {
     public int runOnce() {
         expandPending();
         List<Claim> claims = queue.claim(owner, clock.instant(), options.lease(), options.batch());
-        List<Future<?>> inFlight = new ArrayList<>(claims.size());
-        for (Claim c : claims) {
-            inFlight.add(senders.submit(() -> deliver(c)));
-        }
-        for (Future<?> f : inFlight) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (ExecutionException e) {
-                LOG.error("Delivery crashed; it is retried when its lease expires", e.getCause());
-            }
-        }
+        rounds.sendAll(claims, this::deliver);
         return claims.size();
     }
 
@@ -222,44 +180,27 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void failed(Claim c, String channel, Target t, DeliveryException e) {
-        RandomGenerator jitter = random == null ? ThreadLocalRandom.current() : random;
-        switch (options.retry().next(c.attempts(), c.firstAttemptAt(), clock.instant(), e, jitter)) {
-            case RetryPolicy.RetryAt at -> record(c, channel, t.address(), Outcome.RETRY, Optional.empty(),
-                    e.reason() + ": " + e.getMessage() + "; retrying in " + at.delay().toMillis() + " ms",
-                    Optional.of(at.at()));
-            case RetryPolicy.GiveUp g -> {
-                LOG.warn("Notification {} to {} failed for good: {} ({})", c.key(), t, e.getMessage(), g.reason());
-                record(c, channel, t.address(), Outcome.FAILED, Optional.empty(),
-                        e.reason() + ": " + e.getMessage() + "; " + g.reason(), Optional.empty());
-            }
+        Attempt a = Attempt.failed(options.retry(), c.attempts(), c.firstAttemptAt(), clock.instant(), e,
+                random == null ? ThreadLocalRandom.current() : random, channel, t.address());
+        if (a.outcome() == Outcome.FAILED) {
+            LOG.warn("Notification {} to {} failed for good: {}", c.key(), t, a.detail());
         }
+        record(c, a);
+    }
+
+    private void record(Claim c, Attempt a) {
+        queue.record(c, a);
+        observer.attempt(a.channel(), a.outcome().name().toLowerCase(Locale.ROOT));
     }
 
     private void record(Claim c, String channel, String target, Outcome outcome, Optional<String> messageId,
                         String detail, Optional<Instant> retryAt) {
-        queue.record(c, new Attempt(clock.instant(), channel, target, outcome, messageId, detail, retryAt));
-        observer.attempt(channel, outcome.name().toLowerCase(Locale.ROOT));
+        record(c, new Attempt(clock.instant(), channel, target, outcome, messageId, detail, retryAt));
     }
 
     /** Stops the background rounds and waits up to 30 s for sends in flight; unfinished claims are retried later. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        stop.countDown();
-        Thread t = loop;
-        try {
-            if (t != null && !t.join(Duration.ofSeconds(30))) {
-                LOG.warn("The dispatcher round did not finish within 30 s; its claims are retried after their lease");
-            }
-            senders.shutdown();
-            if (!senders.awaitTermination(30, TimeUnit.SECONDS)) {
-                senders.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            senders.shutdownNow();
-        }
+        rounds.close();
     }
 }
