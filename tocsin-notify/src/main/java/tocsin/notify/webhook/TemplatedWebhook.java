@@ -127,7 +127,8 @@ public final class TemplatedWebhook {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             return Optional.of("is not valid JSON once its variables are filled in" + (loc == null ? "" : " (line "
-                    + loc.getLineNr() + ", column " + loc.getColumnNr() + ")") + ": " + e.getOriginalMessage());
+                    + loc.getLineNr() + ", column " + loc.getColumnNr() + ")") + ": " + e.getOriginalMessage()
+                    .replaceAll("\\s*\\(start marker at \\[Source.*", "").replaceAll("\\s+", " ").strip());
         }
     }
 
