@@ -182,6 +182,8 @@ public final class Server implements AutoCloseable {
             // integration does; direct handles (@slack-, @teams-, @webhook-, e-mail) must name what notify: has.
             tocsin.server.pagerduty.MonitorIncidents monitorIncidents = new tocsin.server.pagerduty.MonitorIncidents(
                     state.pagingConfigStore(), paging.incidents(),
+                    () -> state.peopleStore().teams(null, 0, 10_000).items().stream()
+                            .map(tocsin.oncall.directory.Team::name).toList(),
                     new tocsin.server.notify.DirectHandles(notifications.directTargets()));
             tocsin.monitor.MonitorService monitorService = new tocsin.monitor.MonitorService(state.monitorStore(),
                     monitorIncidents);
