@@ -34,7 +34,26 @@ public interface MonitorStore {
      * Writes a group's new state, and the transition that led to it when there is one, in one transaction. A state
      * for a monitor that no longer exists is dropped.
      */
-    void save(GroupState state, Transition transition);
+    default void save(GroupState state, Transition transition) {
+        save(state, transition, List.of());
+    }
+
+    /**
+     * Writes a group's new state, the transition that led to it (or null), and the direct deliveries of the
+     * notification it caused, in one transaction: the transactional outbox that makes a monitor notification as
+     * durable as the transition. A delivery whose key is already stored is not stored again. Nothing is written for a
+     * monitor that no longer exists.
+     */
+    void save(GroupState state, Transition transition, List<MonitorDelivery> deliveries);
+
+    /**
+     * The monitors declared in the configuration file, by their key there ({@code name:<name>} or {@code id:<id>}).
+     * Those are reconciled at startup and the API refuses to change them.
+     */
+    java.util.Map<String, Long> managed();
+
+    /** Marks a monitor as declared in the configuration under {@code key}, or unmarks it when {@code key} is null. */
+    void manage(long monitorId, String key);
 
     /** Removes group states (for groups gone for good). */
     void removeGroups(long monitorId, List<String> groups);

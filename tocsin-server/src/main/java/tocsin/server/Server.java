@@ -170,7 +170,7 @@ public final class Server implements AutoCloseable {
             opened.push(paging);
             // Notification delivery: the dispatcher starts once the public URL (for links) is known.
             tocsin.server.notify.Notifications notifications = new tocsin.server.notify.Notifications(
-                    config.config().notifications(), state.deliveryQueue(), state.recipients(),
+                    config.config().notifications(), state.deliveryQueue(), state.directQueue(), state.recipients(),
                     state.serverSecret("link-signing"), state.eventQueue(), metrics.registry(), config.clock(),
                     tocsin.notify.dispatch.Dispatcher.Options.defaults(),
                     tocsin.notify.subscription.EventDispatcher.Options.defaults());
@@ -180,16 +180,19 @@ public final class Server implements AutoCloseable {
             ErrorMapper errors = new ErrorMapper(json);
             Server[] self = new Server[1];
             // Monitors open and resolve incidents through @pagerduty-<service> handles, as Datadog's PagerDuty
-            // integration does; other handles are checked for form until their channels are wired.
+            // integration does; direct handles (@slack-, @teams-, @webhook-, e-mail) must name what notify: has.
             tocsin.server.pagerduty.MonitorIncidents monitorIncidents = new tocsin.server.pagerduty.MonitorIncidents(
-                    state.pagingConfigStore(), paging.incidents(), tocsin.monitor.template.HandleResolver.wellFormed());
+                    state.pagingConfigStore(), paging.incidents(),
+                    () -> state.peopleStore().teams(null, 0, 10_000).items().stream()
+                            .map(tocsin.oncall.directory.Team::name).toList(),
+                    new tocsin.server.notify.DirectHandles(notifications.directTargets()));
             tocsin.monitor.MonitorService monitorService = new tocsin.monitor.MonitorService(state.monitorStore(),
                     monitorIncidents);
-            // Seam: the notifier sends @slack/@teams/@webhook/e-mail once those channels are wired; until then each
-            // intended notification is kept in the monitor's history.
+            // Direct handles' messages are stored with their transition (the monitor store's outbox); the notifier
+            // only wakes their dispatcher so they leave at once.
             tocsin.monitor.eval.MonitorEvaluator evaluator = new tocsin.monitor.eval.MonitorEvaluator(
-                    state.monitorStore(), config.clock(), tocsin.monitor.eval.MonitorNotifier.RECORD_ONLY,
-                    monitorIncidents, metricSource);
+                    state.monitorStore(), config.clock(), n -> notifications.wakeDirect(), monitorIncidents,
+                    metricSource);
             evaluator.start();
             tocsin.server.metrics.MonitorMetrics.register(metrics.registry(), evaluator::stats);
             monitorService.listener(evaluator);

@@ -109,6 +109,50 @@ class MonitorPagesOnCallIT {
         }
     }
 
+    @Test
+    void anOncallHandlePagesTheTeamThroughTheServiceNamedLikeTheTeam() throws Exception {
+        try (TestServer tocsin = TestServer.start()) {
+            String alice = tocsin.adminPost("/api/tocsin/users",
+                    "{\"email\":\"alice@example.com\",\"name\":\"Alice\"}").json().at("/user/id").asText();
+            assertThat(rest(tocsin, "POST", "/teams", "{\"team\": {\"type\": \"team\", \"name\": \"Checkout API\"}}")
+                    .status()).isEqualTo(201);
+            MonitorsApi monitors = new MonitorsApi(DatadogClients.forServer(tocsin));
+
+            assertThatThrownBy(() -> monitors.createMonitor(monitor("@oncall-payments")))
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getResponseBody())
+                            .contains("@oncall-payments: no team named 'payments': create it (POST /teams) or page a "
+                                    + "service with @pagerduty-<service>"));
+            assertThatThrownBy(() -> monitors.createMonitor(monitor("@oncall-checkout-api")))
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getResponseBody())
+                            .contains("@oncall-checkout-api: team 'Checkout API' has no service of its own: "
+                                    + "@oncall-<team> pages through the service named like the team, so create a "
+                                    + "service named 'Checkout API' with the team's escalation policy"));
+
+            TestServer.Reply policy = rest(tocsin, "POST", "/escalation_policies", """
+                    {"escalation_policy": {"type": "escalation_policy", "name": "Checkout team", "num_loops": 0,
+                     "escalation_rules": [{"escalation_delay_in_minutes": 10,
+                       "targets": [{"id": "%s", "type": "user_reference"}]}]}}
+                    """.formatted(alice));
+            TestServer.Reply service = rest(tocsin, "POST", "/services", """
+                    {"service": {"type": "service", "name": "Checkout API", "escalation_policy": {"id": "%s",
+                     "type": "escalation_policy_reference"}}}
+                    """.formatted(policy.json().at("/escalation_policy/id").asText()));
+            assertThat(service.status()).as(service.body()).isEqualTo(201);
+            String serviceId = service.json().at("/service/id").asText();
+            monitors.createMonitor(monitor("@oncall-checkout-api"));
+
+            submit(new MetricsApi(DatadogClients.forServer(tocsin)), 97.5);
+            JsonNode open = await().atMost(Duration.ofSeconds(10)).until(
+                    () -> rest(tocsin, "GET", "/incidents?service_ids%5B%5D=" + serviceId, null).json()
+                            .path("incidents"), list -> list.size() == 1).get(0);
+            assertThat(open.at("/assignments/0/assignee/id").asText()).isEqualTo(alice);
+            assertThat(notified(tocsin, open.path("id").asText())).containsExactly(alice);
+            submit(new MetricsApi(DatadogClients.forServer(tocsin)), 40.0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rest(tocsin, "GET", "/incidents/"
+                    + open.path("id").asText(), null).json().at("/incident/status").asText().equals("resolved"));
+        }
+    }
+
     private static Monitor monitor(String handle) {
         return new Monitor().name("Checkout latency").type(MonitorType.METRIC_ALERT)
                 .query("min(last_1m):avg:it.checkout.latency{env:it} by {host} > 90")

@@ -48,6 +48,7 @@ public final class StateStore implements AutoCloseable {
     private final MonitorStore monitorStore;
     private final tocsin.monitor.downtime.DowntimeStore downtimeStore;
     private final DeliveryQueue deliveryQueue;
+    private final tocsin.notify.direct.DirectQueue directQueue;
     private final SqlServerSecrets serverSecrets;
     private final SqlEndpointStore endpointStore;
     private final SqlEventQueue eventQueue;
@@ -66,6 +67,7 @@ public final class StateStore implements AutoCloseable {
         this.monitorStore = new SqlMonitorStore(jdbc, config.clock());
         this.downtimeStore = new SqlDowntimeStore(jdbc);
         this.deliveryQueue = new SqlDeliveryQueue(jdbc);
+        this.directQueue = new SqlDirectQueue(jdbc);
         this.serverSecrets = new SqlServerSecrets(jdbc, config.clock());
         this.endpointStore = new SqlEndpointStore(jdbc, config.clock());
         this.eventQueue = new SqlEventQueue(jdbc);
@@ -143,6 +145,11 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** The notification delivery log between the outbox and the channels. */
+    /** The direct messages of monitor notifications, written with their transitions by the monitor store. */
+    public tocsin.notify.direct.DirectQueue directQueue() {
+        return directQueue;
+    }
+
     public DeliveryQueue deliveryQueue() {
         return deliveryQueue;
     }

@@ -11,7 +11,15 @@ import java.util.List;
  * monitor's lock is released. Not thread-safe: one per step.
  */
 final class Effects {
-    record Save(GroupState state, Transition transition) {
+    /** A state to store, with its transition (or null) and the direct deliveries of its notification. */
+    record Save(GroupState state, Transition transition, List<tocsin.monitor.MonitorDelivery> deliveries) {
+        Save {
+            deliveries = List.copyOf(deliveries);
+        }
+
+        Save(GroupState state, Transition transition) {
+            this(state, transition, List.of());
+        }
     }
 
     final List<Save> saves = new ArrayList<>();

@@ -48,7 +48,11 @@ import java.util.function.IntPredicate;
  * group a batch touched is evaluated at once, so a threshold crossing is seen on arrival, not at the next tick. The
  * tick handles what time alone changes: windows sliding past old points, {@code evaluation_delay} bringing buffered
  * points into view, no data, renotification, and composites. Every status change is stored (state and transition in
- * one transaction) before its notification is handed to the {@link MonitorNotifier} or {@link IncidentSink}.
+ * one transaction) before its notification is handed to the {@link MonitorNotifier} or {@link IncidentSink}; the
+ * direct deliveries of a notification ({@code @slack-…}, {@code @teams-…}, {@code @webhook-…}, e-mail) are written
+ * in that same transaction ({@link MonitorStore#save(tocsin.monitor.GroupState, tocsin.monitor.Transition, List)}),
+ * a transactional outbox that a delivery worker drains with retries, so a crash after the transition loses no
+ * message. The {@link MonitorNotifier} is then only told, so it can deliver at once instead of at its next poll.
  *
  * <p>Concurrency: thread-safe. Each compiled monitor has its own lock, held while its windows change and while its
  * transitions are stored (so a group's history is written in order); notifications are sent after the lock is
@@ -389,7 +393,7 @@ public final class MonitorEvaluator implements MonitorListener {
 
     private void save(Effects out) {
         for (Effects.Save s : out.saves) {
-            store.save(s.state(), s.transition());
+            store.save(s.state(), s.transition(), s.deliveries());
             if (s.transition() != null) {
                 transitions.get(s.transition().to()).increment();
             }

@@ -24,6 +24,7 @@ final class InMemoryMonitorStore implements MonitorStore {
     private final Map<Long, Monitor> monitors = new TreeMap<>();
     private final Map<String, GroupState> states = new TreeMap<>();
     private final List<Transition> transitions = new ArrayList<>();
+    private final Map<String, tocsin.monitor.MonitorDelivery> deliveries = new java.util.LinkedHashMap<>();
 
     InMemoryMonitorStore(InstantSource clock) {
         this.clock = clock;
@@ -75,7 +76,8 @@ final class InMemoryMonitorStore implements MonitorStore {
     }
 
     @Override
-    public synchronized void save(GroupState state, Transition transition) {
+    public synchronized void save(GroupState state, Transition transition,
+                                  List<tocsin.monitor.MonitorDelivery> outbox) {
         if (!monitors.containsKey(state.monitorId())) {
             return;
         }
@@ -83,6 +85,7 @@ final class InMemoryMonitorStore implements MonitorStore {
         if (transition != null) {
             transitions.add(transition);
         }
+        outbox.forEach(d -> deliveries.putIfAbsent(d.key(), d));
     }
 
     @Override
@@ -94,6 +97,26 @@ final class InMemoryMonitorStore implements MonitorStore {
     public synchronized List<Transition> history(long monitorId, Instant from, Instant to, int limit) {
         return transitions.stream().filter(t -> t.monitorId() == monitorId && !t.at().isBefore(from)
                 && t.at().isBefore(to)).sorted(Comparator.comparing(Transition::at).reversed()).limit(limit).toList();
+    }
+
+    private final Map<String, Long> managed = new java.util.HashMap<>();
+
+    @Override
+    public synchronized Map<String, Long> managed() {
+        return Map.copyOf(managed);
+    }
+
+    @Override
+    public synchronized void manage(long monitorId, String key) {
+        managed.values().removeIf(id -> id == monitorId);
+        if (key != null) {
+            managed.put(key, monitorId);
+        }
+    }
+
+    /** The direct deliveries stored, in the order they were written. */
+    synchronized List<tocsin.monitor.MonitorDelivery> deliveries() {
+        return List.copyOf(deliveries.values());
     }
 
     synchronized List<Transition> transitions() {

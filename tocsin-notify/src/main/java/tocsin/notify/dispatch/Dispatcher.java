@@ -103,12 +103,12 @@ public final class Dispatcher implements AutoCloseable {
         this.owner = Objects.requireNonNull(owner, "owner");
         this.options = Objects.requireNonNull(options, "options");
         this.random = random;
-        this.rounds = new Rounds("tocsin-dispatcher", options.poll(), options.perChannel());
+        this.rounds = new Rounds("tocsin-dispatcher", options.poll(), options.perChannel(), this::runOnce);
     }
 
     /** Starts rounds in the background, every {@code options.poll()}. */
     public Dispatcher start() {
-        rounds.start(this::runOnce);
+        rounds.start();
         return this;
     }
 
@@ -171,23 +171,22 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void failed(Claim c, String channel, Target t, DeliveryException e) {
-        RandomGenerator jitter = random == null ? ThreadLocalRandom.current() : random;
-        switch (options.retry().next(c.attempts(), c.firstAttemptAt(), clock.instant(), e, jitter)) {
-            case RetryPolicy.RetryAt at -> record(c, channel, t.address(), Outcome.RETRY, Optional.empty(),
-                    e.reason() + ": " + e.getMessage() + "; retrying in " + at.delay().toMillis() + " ms",
-                    Optional.of(at.at()));
-            case RetryPolicy.GiveUp g -> {
-                LOG.warn("Notification {} to {} failed for good: {} ({})", c.key(), t, e.getMessage(), g.reason());
-                record(c, channel, t.address(), Outcome.FAILED, Optional.empty(),
-                        e.reason() + ": " + e.getMessage() + "; " + g.reason(), Optional.empty());
-            }
+        Attempt a = Attempt.failed(options.retry(), c.attempts(), c.firstAttemptAt(), clock.instant(), e,
+                random == null ? ThreadLocalRandom.current() : random, channel, t.address());
+        if (a.outcome() == Outcome.FAILED) {
+            LOG.warn("Notification {} to {} failed for good: {}", c.key(), t, a.detail());
         }
+        record(c, a);
+    }
+
+    private void record(Claim c, Attempt a) {
+        queue.record(c, a);
+        observer.attempt(a.channel(), a.outcome().name().toLowerCase(Locale.ROOT));
     }
 
     private void record(Claim c, String channel, String target, Outcome outcome, Optional<String> messageId,
                         String detail, Optional<Instant> retryAt) {
-        queue.record(c, new Attempt(clock.instant(), channel, target, outcome, messageId, detail, retryAt));
-        observer.attempt(channel, outcome.name().toLowerCase(Locale.ROOT));
+        record(c, new Attempt(clock.instant(), channel, target, outcome, messageId, detail, retryAt));
     }
 
     /** Stops the background rounds and waits up to 30 s for sends in flight; unfinished claims are retried later. */

@@ -6,7 +6,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,58 +22,74 @@ import org.slf4j.LoggerFactory;
 import tocsin.notify.Target;
 
 /**
- * The machinery a delivery loop needs around its rounds: one virtual thread that runs a round every {@code poll}
- * (again at once while rounds find work), sends on virtual threads with at most {@code perKind} at once per channel
- * kind, and a close that stops the loop and waits for the sends in flight. Used by the {@link Dispatcher} and by the
- * event dispatcher of webhook subscriptions. Thread-safe.
+ * The loop a delivery worker runs: a round on one virtual thread every {@code poll} (and at once after
+ * {@link #wake()}), repeated while a round found work; each round's sends on their own virtual threads, at most
+ * {@code perKind} at once per channel kind ({@link #withPermit}). Shared by the paging {@link Dispatcher}, the
+ * direct-message dispatcher of monitors and the event dispatcher of webhook subscriptions. {@link #close()} stops
+ * the loop and waits up to 30 s for sends in flight (what is unfinished is retried after its lease). Thread-safe.
  */
 public final class Rounds implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Rounds.class);
+    private static final Duration GRACE = Duration.ofSeconds(30);
 
     private final String name;
     private final Duration poll;
+    private final IntSupplier round;
     private final Map<Target.Kind, Semaphore> perKind = new EnumMap<>(Target.Kind.class);
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final Semaphore wakeups = new Semaphore(0);
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final CountDownLatch stop = new CountDownLatch(1);
     private volatile Thread loop;
 
-    /** @param name the loop thread's name, also used in log lines */
-    public Rounds(String name, Duration poll, int perKind) {
+    /**
+     * @param name    the loop thread's name, also used in log lines
+     * @param perKind concurrent sends per channel kind
+     * @param round   one round; returns how much it did (0: nothing was due)
+     */
+    public Rounds(String name, Duration poll, int perKind, IntSupplier round) {
         this.name = Objects.requireNonNull(name, "name");
         this.poll = Objects.requireNonNull(poll, "poll");
+        this.round = Objects.requireNonNull(round, "round");
         for (Target.Kind kind : Target.Kind.values()) {
             this.perKind.put(kind, new Semaphore(perKind));
         }
     }
 
-    /** Runs {@code round} in the background until {@link #close()}; a round returns how much work it found. */
-    public void start(IntSupplier round) {
-        loop = Thread.ofVirtual().name(name).start(() -> {
-            while (!closed.get()) {
-                try {
-                    while (round.getAsInt() > 0 && !closed.get()) {
-                        // drain: a full batch may mean more is due
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("{} round failed; retrying in {}", name, poll, e);
-                }
-                try {
-                    if (stop.await(poll.toMillis(), TimeUnit.MILLISECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+    /** Starts the background loop. */
+    public void start() {
+        loop = Thread.ofVirtual().name(name).start(this::loop);
     }
 
-    /** Runs {@code work} for each item on its own virtual thread and returns when all have finished. */
-    public <T> void sendAll(List<T> items, Consumer<T> work) {
+    /** Asks for a round now. Cheap; never blocks. */
+    public void wake() {
+        if (wakeups.availablePermits() == 0) {
+            wakeups.release();
+        }
+    }
+
+    private void loop() {
+        while (!closed.get()) {
+            try {
+                while (round.getAsInt() > 0 && !closed.get()) {
+                    // drain: more may be due
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{}: round failed; retrying in {}", name, poll, e);
+            }
+            try {
+                wakeups.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS);
+                wakeups.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Runs {@code send} for every item on its own virtual thread and returns when all have finished. */
+    public <T> void sendAll(List<T> items, Consumer<T> send) {
         List<Future<?>> inFlight = new ArrayList<>(items.size());
         for (T item : items) {
-            inFlight.add(senders.submit(() -> work.accept(item)));
+            inFlight.add(senders.submit(() -> send.accept(item)));
         }
         for (Future<?> f : inFlight) {
             try {
@@ -99,20 +114,20 @@ public final class Rounds implements AutoCloseable {
         }
     }
 
-    /** Stops the loop and waits up to 30 s for sends in flight; unfinished claims are retried after their lease. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        stop.countDown();
+        wakeups.release();
         Thread t = loop;
         try {
-            if (t != null && !t.join(Duration.ofSeconds(30))) {
-                LOG.warn("The {} round did not finish within 30 s; its claims are retried after their lease", name);
+            if (t != null && !t.join(GRACE)) {
+                LOG.warn("{}: the round did not finish within {}; its claims are retried after their lease", name,
+                        GRACE);
             }
             senders.shutdown();
-            if (!senders.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (!senders.awaitTermination(GRACE.toSeconds(), TimeUnit.SECONDS)) {
                 senders.shutdownNow();
             }
         } catch (InterruptedException e) {

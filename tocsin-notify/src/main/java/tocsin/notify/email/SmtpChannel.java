@@ -111,24 +111,58 @@ public final class SmtpChannel implements Channel {
     @Override
     public Delivery send(Notification n) throws DeliveryException {
         requireOwnKind(n);
-        InternetAddress to;
-        try {
-            to = new InternetAddress(n.target().address(), true);
-        } catch (AddressException e) {
-            throw new PermanentDeliveryException("invalid_address", "not an e-mail address: "
-                    + n.target().address() + " (" + e.getMessage() + ")");
-        }
+        InternetAddress to = address(n.target().address());
         String messageId = messageId(n.key());
         try {
-            MimeMessage message = compose(n, to, messageId);
-            try (Transport transport = session.getTransport("smtp")) {
-                transport.connect(settings.host(), settings.port(), settings.username(), settings.password());
-                transport.sendMessage(message, new Address[]{to});
-                String response = transport instanceof SMTPTransport smtp ? smtp.getLastServerResponse() : "";
-                return new Delivery(messageId, response == null ? "" : response.strip());
-            }
+            return transmit(compose(n, to, messageId), to, messageId);
         } catch (MessagingException e) {
             throw classify(e);
+        }
+    }
+
+    /**
+     * Sends a plain-text mail that belongs to no incident (a monitor's {@code @ops@example.com}).
+     *
+     * @param key    the message's idempotency key: the {@code Message-ID} is {@code <m-{key}@{sender domain}>}
+     * @param thread what related mails share ({@code In-Reply-To}/{@code References}), so clients thread them
+     */
+    public Delivery sendText(String address, String subject, String text, String key, String thread)
+            throws DeliveryException {
+        InternetAddress to = address(address);
+        String messageId = "<m-" + key + "@" + domain + ">";
+        try {
+            MimeMessage message = new FixedIdMessage(session, messageId);
+            message.setFrom(from);
+            message.setRecipient(Message.RecipientType.TO, to);
+            message.setSubject(subject, StandardCharsets.UTF_8.name());
+            message.setSentDate(Date.from(clock.instant()));
+            String threadId = "<thread-" + thread + "@" + domain + ">";
+            message.setHeader("In-Reply-To", threadId);
+            message.setHeader("References", threadId);
+            message.setHeader("Auto-Submitted", "auto-generated");
+            message.setText(text, StandardCharsets.UTF_8.name(), "plain");
+            message.saveChanges();
+            return transmit(message, to, messageId);
+        } catch (MessagingException e) {
+            throw classify(e);
+        }
+    }
+
+    private Delivery transmit(MimeMessage message, InternetAddress to, String messageId) throws MessagingException {
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect(settings.host(), settings.port(), settings.username(), settings.password());
+            transport.sendMessage(message, new Address[]{to});
+            String response = transport instanceof SMTPTransport smtp ? smtp.getLastServerResponse() : "";
+            return new Delivery(messageId, response == null ? "" : response.strip());
+        }
+    }
+
+    private static InternetAddress address(String address) throws PermanentDeliveryException {
+        try {
+            return new InternetAddress(address, true);
+        } catch (AddressException e) {
+            throw new PermanentDeliveryException("invalid_address", "not an e-mail address: " + address + " ("
+                    + e.getMessage() + ")");
         }
     }
 

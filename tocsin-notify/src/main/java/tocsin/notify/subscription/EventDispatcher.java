@@ -126,12 +126,13 @@ public final class EventDispatcher implements AutoCloseable {
         this.owner = Objects.requireNonNull(owner, "owner");
         this.options = Objects.requireNonNull(options, "options");
         this.random = random;
-        this.rounds = new Rounds("tocsin-event-dispatcher", options.delivery().poll(), options.delivery().perChannel());
+        this.rounds = new Rounds("tocsin-event-dispatcher", options.delivery().poll(), options.delivery().perChannel(),
+                this::runOnce);
     }
 
     /** Starts rounds in the background, every {@code options.delivery().poll()}. */
     public EventDispatcher start() {
-        rounds.start(this::runOnce);
+        rounds.start();
         return this;
     }
 

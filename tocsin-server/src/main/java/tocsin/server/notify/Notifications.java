@@ -4,9 +4,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -18,6 +21,10 @@ import org.slf4j.LoggerFactory;
 import tocsin.notify.Channel;
 import tocsin.notify.Channels;
 import tocsin.notify.DeliveryException;
+import tocsin.notify.direct.DirectChannels;
+import tocsin.notify.direct.DirectDispatcher;
+import tocsin.notify.direct.DirectQueue;
+import tocsin.notify.direct.DirectTargets;
 import tocsin.notify.dispatch.DeliveryQueue;
 import tocsin.notify.dispatch.DispatchObserver;
 import tocsin.notify.dispatch.Dispatcher;
@@ -40,6 +47,8 @@ import tocsin.notify.twilio.TwilioSettings;
 import tocsin.notify.twilio.TwilioSmsChannel;
 import tocsin.notify.twilio.TwilioVoiceChannel;
 import tocsin.notify.webhook.GenericWebhookChannel;
+import tocsin.notify.webhook.NamedWebhook;
+import tocsin.notify.webhook.TemplatedWebhook;
 import tocsin.notify.webhook.PagerDutyWebhookChannel;
 import tocsin.server.config.NotifyConfig;
 
@@ -60,7 +69,12 @@ import tocsin.server.config.NotifyConfig;
  * {@code tocsin_webhook_deliveries_total{channel,outcome}} (every attempt of an incident event to a subscription or
  * extension), {@code tocsin_webhook_endpoints_disabled_total} and {@code tocsin_webhook_pings_total{outcome}}.
  *
- * <p>Thread-safe. {@link #start} once, after the public URL is known; {@link #close()} stops the dispatcher.
+ * <p>Monitors' direct handles ({@code @slack-}, {@code @teams-}, {@code @webhook-}, e-mail) go through a second,
+ * simpler pipeline: the monitor store writes their messages to the direct queue with the transition, and a
+ * {@link DirectDispatcher} delivers them with the same options (lease, retry policy) and counts its attempts in the
+ * same metric; {@link #directTargets()} says which names exist.
+ *
+ * <p>Thread-safe. {@link #start} once, after the public URL is known; {@link #close()} stops the dispatchers.
  */
 public final class Notifications implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
@@ -86,10 +100,19 @@ public final class Notifications implements AutoCloseable {
     private volatile Dispatcher dispatcher;
     private volatile EventDispatcher eventDispatcher;
     private volatile PagerDutyWebhookChannel pagerDuty;
+    private final DirectQueue directQueue;
+    private final DirectTargets directTargets;
+    private volatile DirectDispatcher directDispatcher;
 
-    public Notifications(NotifyConfig config, DeliveryQueue queue, Recipients recipients, byte[] linkSecret,
-                         EventQueue events, PrometheusRegistry registry, InstantSource clock,
+    /**
+     * @param directQueue the direct messages of monitor notifications, or null to deliver none
+     * @param events      the incident events for webhook subscriptions and extensions
+     */
+    public Notifications(NotifyConfig config, DeliveryQueue queue, DirectQueue directQueue, Recipients recipients,
+                         byte[] linkSecret, EventQueue events, PrometheusRegistry registry, InstantSource clock,
                          Dispatcher.Options options, EventDispatcher.Options eventOptions) {
+        this.directQueue = directQueue;
+        this.directTargets = directTargets(config);
         this.config = Objects.requireNonNull(config, "config");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.recipients = Objects.requireNonNull(recipients, "recipients");
@@ -122,6 +145,48 @@ public final class Notifications implements AutoCloseable {
         eventDispatcher = new EventDispatcher(events, EventTransport.over(pagerDuty, channels), publicUrl,
                 eventObserver, clock, owner, eventOptions, null).start();
         LOG.info("Notifications: delivering through {} (dispatcher {})", channels.kinds(), owner);
+        if (directQueue != null) {
+            directDispatcher = new DirectDispatcher(directQueue, new DirectChannels(directTargets, publicUrl,
+                    Duration.ofSeconds(15), clock), observer, clock, owner, options, null).start();
+        }
+    }
+
+    /**
+     * What monitors' direct handles may name: the configured Slack, Teams channels, webhooks and e-mail. Known from
+     * construction on, so validation works before {@link #start}.
+     */
+    public DirectTargets directTargets() {
+        return directTargets;
+    }
+
+    /** Delivers newly queued direct messages now rather than at the next poll. */
+    public void wakeDirect() {
+        DirectDispatcher d = directDispatcher;
+        if (d != null) {
+            d.wake();
+        }
+    }
+
+    private static DirectTargets directTargets(NotifyConfig config) {
+        Duration timeout = Duration.ofSeconds(15);
+        Map<String, NamedWebhook> hooks = new LinkedHashMap<>();
+        for (NotifyConfig.Webhook w : config.webhooks()) {
+            hooks.put(w.name(), new NamedWebhook(w.name(), URI.create(w.url()), w.payload(), w.headers(), w.secret(),
+                    w.encodeAsForm()));
+            List<String> unknown = new ArrayList<>(TemplatedWebhook.unknownVariables(w.payload() == null ? ""
+                    : w.payload()));
+            w.headers().values().forEach(v -> unknown.addAll(TemplatedWebhook.unknownVariables(v)));
+            if (!unknown.isEmpty()) {
+                LOG.warn("notify.webhooks '{}': {} are not variables Tocsin fills in; they are sent as written "
+                        + "(known: ${})", w.name(), unknown, String.join(", $", new TreeSet<>(
+                        TemplatedWebhook.VARIABLES)));
+            }
+        }
+        return new DirectTargets(config.slack().filter(s -> s.botToken() != null).map(s -> new SlackSettings(
+                s.botToken(), URI.create(s.baseUrl()), timeout)), config.slack().map(NotifyConfig.Slack::account)
+                .orElse(null), config.teams().map(NotifyConfig.Teams::channels).orElse(Map.of()), hooks,
+                config.email().map(e -> new SmtpSettings(e.smtpHost(), e.smtpPort(), e.starttls(), e.tls(),
+                        e.username(), e.password(), e.from(), Duration.ofSeconds(e.timeoutSeconds()))));
     }
 
     /** Whether Slack's Web API is configured ({@code notify.slack.bot_token}), which Slack extensions need. */
@@ -161,9 +226,7 @@ public final class Notifications implements AutoCloseable {
 
     private List<Channel> channels(URI publicUrl) {
         List<Channel> channels = new ArrayList<>();
-        config.email().ifPresent(e -> channels.add(new SmtpChannel(new SmtpSettings(e.smtpHost(), e.smtpPort(),
-                e.starttls(), e.tls(), e.username(), e.password(), e.from(), Duration.ofSeconds(e.timeoutSeconds())),
-                clock)));
+        directTargets.email().ifPresent(e -> channels.add(new SmtpChannel(e, clock)));
         Duration timeout = Duration.ofSeconds(10);
         config.twilio().ifPresent(t -> {
             TwilioSettings s = new TwilioSettings(t.accountSid(), t.authToken(), t.fromNumber(),
@@ -237,6 +300,9 @@ public final class Notifications implements AutoCloseable {
         }
         if (dispatcher != null) {
             dispatcher.close();
+        }
+        if (directDispatcher != null) {
+            directDispatcher.close();
         }
         for (AutoCloseable c : closeables) {
             try {
