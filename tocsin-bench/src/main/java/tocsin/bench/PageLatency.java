@@ -221,7 +221,7 @@ final class PageLatency {
         Load background = new Load(http, peer, load, loadSeries);
         Thread loader = Thread.ofPlatform().name("bench-load").start(background);
         try {
-            Thread.sleep(3000); // the load is steady before the first probe
+            Thread.sleep(6000); // every system has settled (rules loaded, Alertmanager found) and the load is steady
             SplittableRandom random = new SplittableRandom(11);
             long[] sent = new long[probes];
             for (int i = 0; i < probes; i++) {
