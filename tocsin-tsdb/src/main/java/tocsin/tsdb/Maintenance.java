@@ -41,7 +41,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Retention</b>: blocks wholly older than now − retention leave the view, are renamed
  *       {@code <id>.deleted}, and are deleted once their last reader is gone.</li>
  *   <li><b>Compaction</b>: blocks inside one aligned window of 3 ranges (then 12), wholly below the head floor, are
- *       merged into one block listing them as parents, which then replaces them as retention does.</li>
+ *       merged into one block listing them as parents, which then replaces them as retention does. The merged block
+ *       also gets its series' rollups ({@link #rollupResolutions}, {@link RollupFile}), written into its temporary
+ *       directory with its other files, so they are published, or lost to a crash, with it.</li>
  * </ol>
  *
  * <h2>On crash</h2>
