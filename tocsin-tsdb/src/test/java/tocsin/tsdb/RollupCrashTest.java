@@ -83,6 +83,31 @@ class RollupCrashTest {
         assertThat(duringRollupWrites).as("power cuts while a rollups file was being written").isGreaterThan(2);
     }
 
+    @Test
+    void aDamagedRollupsFileIsIgnoredAndTheBlockReadFromItsRawSamples() throws java.io.IOException {
+        FaultyDisk disk = new FaultyDisk();
+        try (Tsdb tsdb = Tsdb.open(options, disk, false, 1024)) {
+            fill(tsdb);
+            assertThat(tsdb.maintain()).isEmpty();
+        }
+        List<String> files = disk.paths().stream().filter(p -> p.endsWith("/" + RollupFile.NAME)).toList();
+        assertThat(files).hasSize(2);
+        byte[] damaged = disk.readAll(files.getFirst());
+        damaged[damaged.length / 2] ^= 0x10;
+        disk.put(files.getFirst(), damaged);
+        try (Tsdb tsdb = Tsdb.open(options, disk, false, 1024)) {
+            assertThat(tsdb.blockProblems()).as("derived data: the block stays").isEmpty();
+            assertThat(tsdb.blocks().current().blocks()).filteredOn(b -> b.meta().level() == 2)
+                    .extracting(b -> b.rollups() == null).containsExactlyInAnyOrder(true, false);
+            try (Querier q = tsdb.querier(T0, END)) {
+                SeriesData raw = q.read(GAUGE).orElseThrow();
+                assertThat(raw.size()).isEqualTo(390);
+                RollupPropertyTest.assertSame(RollupPropertyTest.reference(raw, 5 * MINUTE),
+                        q.readRollup(GAUGE, 5 * MINUTE).orElseThrow(), "after the damage");
+            }
+        }
+    }
+
     private static void verify(Tsdb tsdb) {
         assertThat(tsdb.blockProblems()).isEmpty();
         for (Block b : tsdb.blocks().current().blocks()) {
