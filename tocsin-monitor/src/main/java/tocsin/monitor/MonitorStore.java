@@ -13,6 +13,17 @@ public interface MonitorStore {
     /** Stores a new monitor and assigns it the next id. */
     Monitor create(MonitorDefinition definition, Creator creator);
 
+    /**
+     * Stores a new monitor declared in the configuration under {@code managedKey} ({@link #manage}). Implementations
+     * backed by a database do both in one transaction, so a crash cannot leave a declared monitor unmarked (which the
+     * next reconcile would create a second time).
+     */
+    default Monitor create(MonitorDefinition definition, Creator creator, String managedKey) {
+        Monitor m = create(definition, creator);
+        manage(m.id(), managedKey);
+        return m;
+    }
+
     Optional<Monitor> find(long id);
 
     /** Monitors matching {@code filter}, by id. */
@@ -47,10 +58,17 @@ public interface MonitorStore {
     void save(GroupState state, Transition transition, List<MonitorDelivery> deliveries);
 
     /**
-     * The monitors declared in the configuration file, by their key there ({@code name:<name>} or {@code id:<id>}).
-     * Those are reconciled at startup and the API refuses to change them.
+     * The monitors declared in the configuration file, by their key there ({@code key:<key>} for an entry with a
+     * {@code key:}, else {@code name:<name>}; see {@link DeclaredMonitor}). Those are reconciled at startup and the
+     * API refuses to change them.
      */
     java.util.Map<String, Long> managed();
+
+    /** The configuration key of a managed monitor; empty for a monitor the API owns. */
+    default Optional<String> managedKey(long monitorId) {
+        return managed().entrySet().stream().filter(e -> e.getValue() == monitorId).map(java.util.Map.Entry::getKey)
+                .findFirst();
+    }
 
     /** Marks a monitor as declared in the configuration under {@code key}, or unmarks it when {@code key} is null. */
     void manage(long monitorId, String key);

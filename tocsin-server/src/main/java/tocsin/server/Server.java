@@ -188,6 +188,7 @@ public final class Server implements AutoCloseable {
                     new tocsin.server.notify.DirectHandles(notifications.directTargets()));
             tocsin.monitor.MonitorService monitorService = new tocsin.monitor.MonitorService(state.monitorStore(),
                     monitorIncidents);
+            reconcileMonitors(config.config(), monitorService);
             // Direct handles' messages are stored with their transition (the monitor store's outbox); the notifier
             // only wakes their dispatcher so they leave at once.
             tocsin.monitor.eval.MonitorEvaluator evaluator = new tocsin.monitor.eval.MonitorEvaluator(
@@ -280,6 +281,29 @@ public final class Server implements AutoCloseable {
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
+        }
+    }
+
+    /**
+     * Makes the stored monitors match the file's {@code monitors:} section, before the evaluator compiles them; a
+     * file without the section leaves the monitors an earlier file declared as they are.
+     *
+     * @throws tocsin.server.config.ConfigException naming every problem with its path in the file
+     */
+    private static void reconcileMonitors(tocsin.server.config.TocsinConfig config,
+                                          tocsin.monitor.MonitorService monitors) {
+        if (config.monitors().isEmpty()) {
+            int managed = monitors.store().managed().size();
+            if (managed > 0) {
+                LOG.warn("{} monitors were declared by an earlier configuration file, and this one has no monitors: "
+                        + "section; they are left as they are (an empty 'monitors: []' deletes them)", managed);
+            }
+            return;
+        }
+        try {
+            tocsin.monitor.MonitorReconciler.reconcile(monitors, config.monitors().get());
+        } catch (tocsin.monitor.InvalidMonitorException e) {
+            throw new tocsin.server.config.ConfigException("The configuration's monitors: section", e.errors());
         }
     }
 

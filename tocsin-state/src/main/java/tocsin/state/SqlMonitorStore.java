@@ -28,7 +28,9 @@ import tocsin.monitor.json.MonitorJson;
 /**
  * {@link MonitorStore} on the tables of migration V004 ({@code monitor}, {@code monitor_tag},
  * {@code monitor_group_state}, {@code monitor_transition}) and V007 ({@code monitor_delivery}, the outbox of direct
- * messages, written with the transition that caused them; {@code monitor_managed}), in portable SQL; ids come from
+ * messages, written with the transition that caused them; {@code monitor_managed}, the keys of the monitors the
+ * configuration file declares: {@code key:<key>} or {@code name:<name>}, of which V007's comment names only the
+ * second), in portable SQL; ids come from
  * the database's identity column, so they are integers as Datadog's and never reused on SQLite ({@code AUTOINCREMENT})
  * or PostgreSQL.
  *
@@ -53,6 +55,12 @@ final class SqlMonitorStore implements MonitorStore {
 
     @Override
     public Monitor create(MonitorDefinition d, Creator creator) {
+        return create(d, creator, null);
+    }
+
+    /** Inserts the monitor, its tags and (when {@code managedKey} is given) its configuration key together. */
+    @Override
+    public Monitor create(MonitorDefinition d, Creator creator, String managedKey) {
         long now = clock.millis();
         long id = jdbc.transaction("create monitor", c -> {
             long newId;
@@ -72,6 +80,10 @@ final class SqlMonitorStore implements MonitorStore {
                 }
             }
             writeTags(c, newId, d.tags());
+            if (managedKey != null) {
+                Jdbc.update(c, "INSERT INTO monitor_managed (monitor_id, config_key) VALUES (?, ?)", newId,
+                        managedKey);
+            }
             return newId;
         });
         return new Monitor(id, d, creator, Instant.ofEpochMilli(now), Instant.ofEpochMilli(now));
