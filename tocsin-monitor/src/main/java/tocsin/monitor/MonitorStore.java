@@ -49,13 +49,19 @@ public interface MonitorStore {
         save(state, transition, List.of());
     }
 
+    /** {@link #save(GroupState, Transition, List, List)} without incident actions. */
+    default void save(GroupState state, Transition transition, List<MonitorDelivery> deliveries) {
+        save(state, transition, deliveries, List.of());
+    }
+
     /**
-     * Writes a group's new state, the transition that led to it (or null), and the direct deliveries of the
-     * notification it caused, in one transaction: the transactional outbox that makes a monitor notification as
-     * durable as the transition. A delivery whose key is already stored is not stored again. Nothing is written for a
-     * monitor that no longer exists.
+     * Writes a group's new state, the transition that led to it (or null), and what the notification it caused
+     * must do (the direct deliveries, and the incidents to open or resolve), in one transaction: the transactional
+     * outbox that makes a monitor notification as durable as the transition. A delivery or action whose key is
+     * already stored is not stored again. Nothing is written for a monitor that no longer exists.
      */
-    void save(GroupState state, Transition transition, List<MonitorDelivery> deliveries);
+    void save(GroupState state, Transition transition, List<MonitorDelivery> deliveries,
+              List<MonitorIncidentAction> incidents);
 
     /**
      * The monitors declared in the configuration file, by their key there ({@code key:<key>} for an entry with a

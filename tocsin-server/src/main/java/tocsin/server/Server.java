@@ -189,11 +189,28 @@ public final class Server implements AutoCloseable {
             tocsin.monitor.MonitorService monitorService = new tocsin.monitor.MonitorService(state.monitorStore(),
                     monitorIncidents);
             reconcileMonitors(config.config(), monitorService);
-            // Direct handles' messages are stored with their transition (the monitor store's outbox); the notifier
-            // only wakes their dispatcher so they leave at once.
+            // Direct handles' messages and the incidents of @pagerduty-/@oncall- handles are stored with their
+            // transition (the monitor store's outbox); the notifier only wakes their workers so they act at once.
+            tocsin.monitor.eval.IncidentDispatcher incidentWorker = new tocsin.monitor.eval.IncidentDispatcher(
+                    state.monitorIncidentOutbox(), monitorIncidents, config.clock(), ProcessHandle.current().pid()
+                    + "-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+                    tocsin.monitor.eval.IncidentDispatcher.Options.defaults()).start();
+            opened.push(incidentWorker);
+            io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                    .name("tocsin_monitor_incident_actions_total")
+                    .help("Attempts to open or resolve the incident of a monitor's @pagerduty-/@oncall- handle, by "
+                            + "outcome (failed attempts are retried)")
+                    .labelNames("outcome")
+                    .callback(cb -> {
+                        cb.call(incidentWorker.applied(), "applied");
+                        cb.call(incidentWorker.failures(), "failed");
+                    })
+                    .register(metrics.registry());
             tocsin.monitor.eval.MonitorEvaluator evaluator = new tocsin.monitor.eval.MonitorEvaluator(
-                    state.monitorStore(), config.clock(), n -> notifications.wakeDirect(), monitorIncidents,
-                    metricSource);
+                    state.monitorStore(), config.clock(), n -> {
+                        notifications.wakeDirect();
+                        incidentWorker.wake();
+                    }, metricSource);
             evaluator.start();
             tocsin.server.metrics.MonitorMetrics.register(metrics.registry(), evaluator::stats);
             monitorService.listener(evaluator);

@@ -78,7 +78,8 @@ public final class InMemoryMonitorStore implements MonitorStore {
 
     @Override
     public synchronized void save(GroupState state, Transition transition,
-                                  List<tocsin.monitor.MonitorDelivery> outbox) {
+                                  List<tocsin.monitor.MonitorDelivery> outbox,
+                                  List<tocsin.monitor.MonitorIncidentAction> incidents) {
         if (!monitors.containsKey(state.monitorId())) {
             return;
         }
@@ -87,6 +88,15 @@ public final class InMemoryMonitorStore implements MonitorStore {
             transitions.add(transition);
         }
         outbox.forEach(d -> deliveries.putIfAbsent(d.key(), d));
+        incidents.forEach(a -> incidentActions.putIfAbsent(a.key(), a));
+    }
+
+    private final Map<String, tocsin.monitor.MonitorIncidentAction> incidentActions =
+            new java.util.LinkedHashMap<>();
+
+    /** The incident actions stored, in the order they were written. */
+    synchronized List<tocsin.monitor.MonitorIncidentAction> incidentActions() {
+        return List.copyOf(incidentActions.values());
     }
 
     @Override
