@@ -14,7 +14,6 @@ import tocsin.monitor.MonitorType;
 import tocsin.monitor.OnMissingData;
 import tocsin.monitor.Thresholds;
 import tocsin.monitor.Transition;
-import tocsin.monitor.template.Handle;
 
 import java.time.Duration;
 import java.time.Instant;
