@@ -188,11 +188,29 @@ public final class Server implements AutoCloseable {
                     new tocsin.server.notify.DirectHandles(notifications.directTargets()));
             tocsin.monitor.MonitorService monitorService = new tocsin.monitor.MonitorService(state.monitorStore(),
                     monitorIncidents);
-            // Direct handles' messages are stored with their transition (the monitor store's outbox); the notifier
-            // only wakes their dispatcher so they leave at once.
+            reconcileMonitors(config.config(), monitorService);
+            // Direct handles' messages and the incidents of @pagerduty-/@oncall- handles are stored with their
+            // transition (the monitor store's outbox); the notifier only wakes their workers so they act at once.
+            tocsin.monitor.eval.IncidentDispatcher incidentWorker = new tocsin.monitor.eval.IncidentDispatcher(
+                    state.monitorIncidentOutbox(), monitorIncidents, config.clock(), ProcessHandle.current().pid()
+                    + "-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+                    tocsin.monitor.eval.IncidentDispatcher.Options.defaults()).start();
+            opened.push(incidentWorker);
+            io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                    .name("tocsin_monitor_incident_actions_total")
+                    .help("Attempts to open or resolve the incident of a monitor's @pagerduty-/@oncall- handle, by "
+                            + "outcome (failed attempts are retried)")
+                    .labelNames("outcome")
+                    .callback(cb -> {
+                        cb.call(incidentWorker.applied(), "applied");
+                        cb.call(incidentWorker.failures(), "failed");
+                    })
+                    .register(metrics.registry());
             tocsin.monitor.eval.MonitorEvaluator evaluator = new tocsin.monitor.eval.MonitorEvaluator(
-                    state.monitorStore(), config.clock(), n -> notifications.wakeDirect(), monitorIncidents,
-                    metricSource);
+                    state.monitorStore(), config.clock(), n -> {
+                        notifications.wakeDirect();
+                        incidentWorker.wake();
+                    }, metricSource);
             evaluator.start();
             tocsin.server.metrics.MonitorMetrics.register(metrics.registry(), evaluator::stats);
             monitorService.listener(evaluator);
@@ -280,6 +298,29 @@ public final class Server implements AutoCloseable {
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
+        }
+    }
+
+    /**
+     * Makes the stored monitors match the file's {@code monitors:} section, before the evaluator compiles them; a
+     * file without the section leaves the monitors an earlier file declared as they are.
+     *
+     * @throws tocsin.server.config.ConfigException naming every problem with its path in the file
+     */
+    private static void reconcileMonitors(tocsin.server.config.TocsinConfig config,
+                                          tocsin.monitor.MonitorService monitors) {
+        if (config.monitors().isEmpty()) {
+            int managed = monitors.store().managed().size();
+            if (managed > 0) {
+                LOG.warn("{} monitors were declared by an earlier configuration file, and this one has no monitors: "
+                        + "section; they are left as they are (an empty 'monitors: []' deletes them)", managed);
+            }
+            return;
+        }
+        try {
+            tocsin.monitor.MonitorReconciler.reconcile(monitors, config.monitors().get());
+        } catch (tocsin.monitor.InvalidMonitorException e) {
+            throw new tocsin.server.config.ConfigException("The configuration's monitors: section", e.errors());
         }
     }
 

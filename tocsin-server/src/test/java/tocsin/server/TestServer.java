@@ -80,8 +80,8 @@ public final class TestServer implements AutoCloseable {
     /** A customisation that sets the {@code notify:} section of the configuration. */
     public static UnaryOperator<ServerConfig> notify(tocsin.server.config.NotifyConfig notify) {
         return c -> new ServerConfig(c.dataDir(), c.httpAddr(), c.statsdAddr(), c.syslogAddr(), c.publicUrl(),
-                c.databaseUrl(), c.bootstrapApiKey(), c.bootstrapAdminPassword(), new TocsinConfig(c.config().http(),
-                c.config().metrics(), c.config().scrape(), notify), c.clock());
+                c.databaseUrl(), c.bootstrapApiKey(), c.bootstrapAdminPassword(), c.config().withNotifications(notify),
+                c.clock());
     }
 
     public static ServerConfig defaultConfig(Path dir) {

@@ -19,6 +19,7 @@ import tocsin.monitor.GroupState;
 import tocsin.monitor.Monitor;
 import tocsin.monitor.MonitorDefinition;
 import tocsin.monitor.MonitorDelivery;
+import tocsin.monitor.MonitorIncidentAction;
 import tocsin.monitor.MonitorStatus;
 import tocsin.monitor.MonitorStore;
 import tocsin.monitor.MonitorType;
@@ -27,8 +28,12 @@ import tocsin.monitor.json.MonitorJson;
 
 /**
  * {@link MonitorStore} on the tables of migration V004 ({@code monitor}, {@code monitor_tag},
- * {@code monitor_group_state}, {@code monitor_transition}) and V007 ({@code monitor_delivery}, the outbox of direct
- * messages, written with the transition that caused them; {@code monitor_managed}), in portable SQL; ids come from
+ * {@code monitor_group_state}, {@code monitor_transition}), V009 ({@code monitor_incident_action}, the outbox of the
+ * incidents notifications open and resolve; see {@link SqlIncidentOutbox}) and V007 ({@code monitor_delivery}, the
+ * outbox of direct
+ * messages, written with the transition that caused them; {@code monitor_managed}, the keys of the monitors the
+ * configuration file declares: {@code key:<key>} or {@code name:<name>}, of which V007's comment names only the
+ * second), in portable SQL; ids come from
  * the database's identity column, so they are integers as Datadog's and never reused on SQLite ({@code AUTOINCREMENT})
  * or PostgreSQL.
  *
@@ -53,6 +58,12 @@ final class SqlMonitorStore implements MonitorStore {
 
     @Override
     public Monitor create(MonitorDefinition d, Creator creator) {
+        return create(d, creator, null);
+    }
+
+    /** Inserts the monitor, its tags and (when {@code managedKey} is given) its configuration key together. */
+    @Override
+    public Monitor create(MonitorDefinition d, Creator creator, String managedKey) {
         long now = clock.millis();
         long id = jdbc.transaction("create monitor", c -> {
             long newId;
@@ -72,6 +83,10 @@ final class SqlMonitorStore implements MonitorStore {
                 }
             }
             writeTags(c, newId, d.tags());
+            if (managedKey != null) {
+                Jdbc.update(c, "INSERT INTO monitor_managed (monitor_id, config_key) VALUES (?, ?)", newId,
+                        managedKey);
+            }
             return newId;
         });
         return new Monitor(id, d, creator, Instant.ofEpochMilli(now), Instant.ofEpochMilli(now));
@@ -156,7 +171,8 @@ final class SqlMonitorStore implements MonitorStore {
     }
 
     @Override
-    public void save(GroupState s, Transition t, List<MonitorDelivery> deliveries) {
+    public void save(GroupState s, Transition t, List<MonitorDelivery> deliveries,
+                     List<MonitorIncidentAction> incidents) {
         jdbc.transaction("save monitor group state", c -> {
             int written;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_group_state (" + STATE_COLUMNS
@@ -206,6 +222,9 @@ final class SqlMonitorStore implements MonitorStore {
                                     + "?, ?) ON CONFLICT (id) DO NOTHING", d.key(), d.monitorId(), d.group(), d.handle(),
                             d.kind().name(), d.target(), d.title(), d.message(), variablesText(d.variables()),
                             d.at().toEpochMilli(), now, now, now);
+                }
+                for (MonitorIncidentAction a : incidents) {
+                    SqlIncidentOutbox.insert(c, a, clock.millis());
                 }
             }
             return null;

@@ -49,6 +49,7 @@ public final class StateStore implements AutoCloseable {
     private final tocsin.monitor.downtime.DowntimeStore downtimeStore;
     private final DeliveryQueue deliveryQueue;
     private final tocsin.notify.direct.DirectQueue directQueue;
+    private final tocsin.monitor.eval.IncidentOutbox incidentOutbox;
     private final SqlServerSecrets serverSecrets;
     private final SqlEndpointStore endpointStore;
     private final SqlEventQueue eventQueue;
@@ -68,6 +69,7 @@ public final class StateStore implements AutoCloseable {
         this.downtimeStore = new SqlDowntimeStore(jdbc);
         this.deliveryQueue = new SqlDeliveryQueue(jdbc);
         this.directQueue = new SqlDirectQueue(jdbc);
+        this.incidentOutbox = new SqlIncidentOutbox(jdbc);
         this.serverSecrets = new SqlServerSecrets(jdbc, config.clock());
         this.endpointStore = new SqlEndpointStore(jdbc, config.clock());
         this.eventQueue = new SqlEventQueue(jdbc);
@@ -148,6 +150,11 @@ public final class StateStore implements AutoCloseable {
     /** The direct messages of monitor notifications, written with their transitions by the monitor store. */
     public tocsin.notify.direct.DirectQueue directQueue() {
         return directQueue;
+    }
+
+    /** The incidents monitor notifications open and resolve, as {@link #monitorStore()} writes them (V009). */
+    public tocsin.monitor.eval.IncidentOutbox monitorIncidentOutbox() {
+        return incidentOutbox;
     }
 
     public DeliveryQueue deliveryQueue() {

@@ -1,6 +1,7 @@
 package tocsin.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -311,5 +312,19 @@ public abstract class MonitorStoreContract {
         store.manage(b.id(), null);
         store.delete(a.id());
         assertThat(store.managed()).isEmpty();
+    }
+
+    @Test
+    void aDeclaredMonitorIsCreatedWithItsKeyAndKeepsItThroughUpdates() {
+        Monitor declared = store.create(cpu("Declared"), ALICE, "key:cpu");
+        Monitor api = store.create(cpu("API"), ALICE);
+        assertThat(store.managed()).containsExactlyEntriesOf(Map.of("key:cpu", declared.id()));
+        assertThat(store.managedKey(declared.id())).contains("key:cpu");
+        assertThat(store.managedKey(api.id())).isEmpty();
+        store.update(declared.id(), cpu("Declared, changed"));
+        assertThat(store.managedKey(declared.id())).contains("key:cpu");
+        assertThatThrownBy(() -> store.create(cpu("Again"), ALICE, "key:cpu")).isInstanceOf(RuntimeException.class);
+        assertThat(store.list(MonitorStore.MonitorFilter.ALL)).extracting(Monitor::id)
+                .containsExactly(declared.id(), api.id());
     }
 }

@@ -179,6 +179,7 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
         String rendered = "";
         List<Handle> handles = List.of();
         List<tocsin.monitor.MonitorDelivery> deliveries = List.of();
+        List<tocsin.monitor.MonitorIncidentAction> incidents = List.of();
         if (sends) {
             rendered = message.render(context(g, from, to, false, now));
             handles = Handle.find(rendered);
@@ -193,9 +194,11 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
             MonitorNotification n = notification(g, from, to, false, rendered, handles, now);
             out.notifications.add(n);
             deliveries = direct.of(n, g.tags, cycleStart);
+            incidents = IncidentActions.of(n);
         }
         out.saves.add(new Effects.Save(g.snapshot(id()), new Transition(id(), g.name, from, to, value,
-                windowStart, windowEnd, now, rendered, handles.stream().map(Handle::text).toList()), deliveries));
+                windowStart, windowEnd, now, rendered, handles.stream().map(Handle::text).toList()), deliveries,
+                incidents));
     }
 
     /**
@@ -242,7 +245,8 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
             g.lastNotifiedAt = now;
             MonitorNotification n = notification(g, g.status, g.status, true, rendered, Handle.find(rendered), now);
             out.notifications.add(n);
-            out.saves.add(new Effects.Save(g.snapshot(id()), null, direct.of(n, g.tags, g.firstTriggeredAt)));
+            out.saves.add(new Effects.Save(g.snapshot(id()), null, direct.of(n, g.tags, g.firstTriggeredAt),
+                    IncidentActions.of(n)));
         }
     }
 
@@ -255,7 +259,8 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
         g.lastNotifiedAt = now;
         MonitorNotification n = notification(g, g.status, g.status, false, rendered, Handle.find(rendered), now);
         out.notifications.add(n);
-        out.saves.add(new Effects.Save(g.snapshot(id()), null, direct.of(n, g.tags, g.firstTriggeredAt)));
+        out.saves.add(new Effects.Save(g.snapshot(id()), null, direct.of(n, g.tags, g.firstTriggeredAt),
+                IncidentActions.of(n)));
     }
 
     private TemplateContext context(GroupRuntime g, MonitorStatus from, MonitorStatus to, boolean renotify,

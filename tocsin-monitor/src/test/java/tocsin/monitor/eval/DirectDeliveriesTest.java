@@ -33,8 +33,7 @@ class DirectDeliveriesTest {
 
     final ManualClock clock = new ManualClock(T0);
     final InMemoryMonitorStore store = new InMemoryMonitorStore(clock);
-    final MonitorEvaluator eval = new MonitorEvaluator(store, clock, MonitorNotifier.RECORD_ONLY,
-            IncidentSink.RECORD_ONLY);
+    final MonitorEvaluator eval = new MonitorEvaluator(store, clock, MonitorNotifier.RECORD_ONLY);
 
     Monitor disk(MonitorOptions options) {
         Monitor m = store.create(new MonitorDefinition("Disk full", MonitorType.METRIC_ALERT,

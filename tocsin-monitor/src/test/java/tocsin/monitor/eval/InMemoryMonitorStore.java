@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A {@link MonitorStore} in memory, for evaluator tests. Thread-safe by one lock. */
-final class InMemoryMonitorStore implements MonitorStore {
+public final class InMemoryMonitorStore implements MonitorStore {
     private final InstantSource clock;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Monitor> monitors = new TreeMap<>();
@@ -26,7 +26,7 @@ final class InMemoryMonitorStore implements MonitorStore {
     private final List<Transition> transitions = new ArrayList<>();
     private final Map<String, tocsin.monitor.MonitorDelivery> deliveries = new java.util.LinkedHashMap<>();
 
-    InMemoryMonitorStore(InstantSource clock) {
+    public InMemoryMonitorStore(InstantSource clock) {
         this.clock = clock;
     }
 
@@ -62,6 +62,7 @@ final class InMemoryMonitorStore implements MonitorStore {
     public synchronized boolean delete(long id) {
         states.keySet().removeIf(k -> k.startsWith(id + "/"));
         transitions.removeIf(t -> t.monitorId() == id);
+        managed.values().removeIf(v -> v == id);
         return monitors.remove(id) != null;
     }
 
@@ -77,7 +78,8 @@ final class InMemoryMonitorStore implements MonitorStore {
 
     @Override
     public synchronized void save(GroupState state, Transition transition,
-                                  List<tocsin.monitor.MonitorDelivery> outbox) {
+                                  List<tocsin.monitor.MonitorDelivery> outbox,
+                                  List<tocsin.monitor.MonitorIncidentAction> incidents) {
         if (!monitors.containsKey(state.monitorId())) {
             return;
         }
@@ -86,6 +88,15 @@ final class InMemoryMonitorStore implements MonitorStore {
             transitions.add(transition);
         }
         outbox.forEach(d -> deliveries.putIfAbsent(d.key(), d));
+        incidents.forEach(a -> incidentActions.putIfAbsent(a.key(), a));
+    }
+
+    private final Map<String, tocsin.monitor.MonitorIncidentAction> incidentActions =
+            new java.util.LinkedHashMap<>();
+
+    /** The incident actions stored, in the order they were written. */
+    synchronized List<tocsin.monitor.MonitorIncidentAction> incidentActions() {
+        return List.copyOf(incidentActions.values());
     }
 
     @Override

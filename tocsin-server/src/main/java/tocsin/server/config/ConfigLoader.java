@@ -60,11 +60,12 @@ public final class ConfigLoader {
         TocsinConfig.Metrics metrics = readMetrics(top.section("metrics"));
         List<ScrapeConfig> scrape = readScrape(top.sections("scrape"));
         NotifyConfig notify = readNotify(top.section("notify"));
+        Optional<List<tocsin.monitor.DeclaredMonitor>> monitors = MonitorsConfig.read(top);
         top.finish();
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new TocsinConfig(http, metrics, scrape, notify);
+        return new TocsinConfig(http, metrics, scrape, notify, monitors);
     }
 
     private static TocsinConfig.Http readHttp(Optional<ConfigReader> section) {

@@ -67,12 +67,14 @@ public final class MonitorIncidents implements IncidentSink, HandleResolver {
         };
     }
 
+    /**
+     * @throws IllegalStateException when the handle names no service now (validation accepted it when the monitor was
+     *                               saved, so the service was renamed or deleted since): the monitor's incident
+     *                               worker retries, so the incident opens once the service is back
+     */
     @Override
     public void trigger(Handle target, String dedupKey, String summary, Map<String, String> details) {
-        Integration integration = integrationFor(target).orElse(null);
-        if (integration == null) {
-            return; // validation refused this handle when the monitor was saved; the service has since gone
-        }
+        Integration integration = integrationOrFail(target);
         String status = details.getOrDefault("status", "Alert");
         String severity = switch (status.toLowerCase(Locale.ROOT)) {
             case "warn", "warning" -> "warning";
@@ -84,9 +86,16 @@ public final class MonitorIncidents implements IncidentSink, HandleResolver {
                 details));
     }
 
+    /** @throws IllegalStateException as {@link #trigger} */
     @Override
     public void resolve(Handle target, String dedupKey) {
-        integrationFor(target).ifPresent(i -> incidents.resolve(i, dedupKey));
+        incidents.resolve(integrationOrFail(target), dedupKey);
+    }
+
+    private Integration integrationOrFail(Handle target) {
+        return integrationFor(target).orElseThrow(() -> new IllegalStateException(
+                target.kind() == Handle.Kind.ONCALL ? target.text() + ": " + teamProblem(target.target())
+                        .orElse("no service") : serviceProblem(target.target())));
     }
 
     /** Empty when {@code @oncall-<name>} names one team that has one service of its name; else what to do. */

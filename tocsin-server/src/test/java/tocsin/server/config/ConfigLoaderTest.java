@@ -65,7 +65,7 @@ class ConfigLoaderTest {
                   teams: {webhook: x}
                   sns: {region: Mars}
                   pigeon: {}
-                monitors: []
+                services: []
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
@@ -81,7 +81,7 @@ class ConfigLoaderTest {
                         "notify.teams.webhook: unknown key; expected one of channels",
                         "notify.sns.region: must be an AWS region such as us-east-1, got 'Mars'",
                         "notify.pigeon: unknown key; expected one of email, twilio, slack, teams, sns, webhooks",
-                        "monitors: unknown key; expected one of http, metrics, scrape, notify"))
+                        "services: unknown key; expected one of http, metrics, scrape, notify, monitors"))
                 .hasMessageStartingWith("Config file " + file + " has 13 problems:");
     }
 
