@@ -243,6 +243,7 @@ public final class Server implements AutoCloseable {
                         .routing(r -> {
                             RouteTable routes = new RouteTable(r, context, authenticator, errors, metrics);
                             new SystemRoutes(metrics, () -> self[0] == null || self[0].accepting).register(routes);
+                            new tocsin.server.metrics.TsdbAdminRoutes(tsdb).register(routes);
                             new KeyRoutes(state.accessStore(), authenticator).register(routes);
                             new UserRoutes(state.accessStore()).register(routes);
                             new SessionRoutes(state.accessStore(), provisionalUrl,

@@ -89,6 +89,8 @@ final class Maintenance implements AutoCloseable {
     /** A checkpoint asked for from outside (segment, floor), taken over by the thread at its next run. */
     private long[] pendingCheckpoint;
     private final List<CompletableFuture<List<String>>> requests = new ArrayList<>();
+    /** Whether a run was asked to {@link #flushNow flush} the head. */
+    private boolean flushRequested;
     private volatile boolean closing;
 
     // Owned by the maintenance thread.
@@ -157,6 +159,18 @@ final class Maintenance implements AutoCloseable {
 
     /** Runs every stage now, ignoring any back-off, and waits; returns the errors of the run (empty: all went well). */
     List<String> runNow() {
+        return request(false);
+    }
+
+    /**
+     * As {@link #runNow}, and the cut stage also writes the head's samples up to its newest one into blocks (one per
+     * block range they fall in), raising the head's floor past them: see {@link Tsdb#flush()}.
+     */
+    List<String> flushNow() {
+        return request(true);
+    }
+
+    private List<String> request(boolean flush) {
         CompletableFuture<List<String>> done = new CompletableFuture<>();
         lock.lock();
         try {
@@ -164,6 +178,7 @@ final class Maintenance implements AutoCloseable {
                 throw new IllegalStateException("the store is closed");
             }
             requests.add(done);
+            flushRequested |= flush;
             signal.signal();
         } finally {
             lock.unlock();
@@ -199,6 +214,7 @@ final class Maintenance implements AutoCloseable {
         while (true) {
             List<CompletableFuture<List<String>>> taken;
             boolean forced;
+            boolean flush;
             lock.lock();
             try {
                 long wait = INTERVAL_NANOS;
@@ -216,6 +232,8 @@ final class Maintenance implements AutoCloseable {
                 }
                 pendingCheckpoint = null;
                 forced = !taken.isEmpty();
+                flush = flushRequested;
+                flushRequested = false;
                 wakeRequested = false;
             } catch (InterruptedException e) {
                 break;
@@ -224,7 +242,7 @@ final class Maintenance implements AutoCloseable {
             }
             List<String> result;
             try {
-                result = runOnce(forced);
+                result = runOnce(forced, flush);
             } catch (RuntimeException e) { // a bug: keep the thread alive for the next run
                 log.error("maintenance run failed", e);
                 result = List.of(String.valueOf(e));
@@ -248,7 +266,7 @@ final class Maintenance implements AutoCloseable {
         void run() throws IOException;
     }
 
-    private List<String> runOnce(boolean forced) {
+    private List<String> runOnce(boolean forced, boolean flush) {
         errors = new ArrayList<>();
         if (!forced && System.nanoTime() - retryAfterNanos < 0) {
             return errors;
@@ -257,6 +275,11 @@ final class Maintenance implements AutoCloseable {
         stage("cut a block", () -> {
             for (int n = 0; n < MAX_CUTS_PER_RUN && !closing && cutIfDue(); n++) {
                 // one block per range the head has outgrown
+            }
+            long through = flush ? head.maxTime() : Long.MIN_VALUE;
+            for (int n = 0; flush && through != Long.MIN_VALUE && n < MAX_CUTS_PER_RUN && !closing
+                    && flushCut(through + 1); n++) {
+                // one block per range the flushed samples fall in
             }
         });
         stage("checkpoint the WAL", this::checkpointIfPending);
@@ -307,7 +330,31 @@ final class Maintenance implements AutoCloseable {
         if (!TimeRanges.longerThan(start, max, range + range / 2)) {
             return false;
         }
-        long end = TimeRanges.add(TimeRanges.alignDown(start, range), range);
+        cut(start, TimeRanges.add(TimeRanges.alignDown(start, range), range), blocksEnd);
+        return true;
+    }
+
+    /**
+     * Cuts the head's samples older than {@code through} into blocks: the oldest block range holding any, up to
+     * {@code through} at most, so that a block never spans two ranges and compaction treats it as any cut block.
+     * False when no sample older than {@code through} is left above the floor.
+     */
+    private boolean flushCut(long through) throws IOException {
+        long blocksEnd = blocks.current().headFloor();
+        long min = head.minTimeFrom(blocksEnd);
+        if (min == Long.MAX_VALUE || min >= through) {
+            return false;
+        }
+        long start = Math.max(TimeRanges.alignDown(min, range), blocksEnd);
+        cut(start, Math.min(TimeRanges.add(TimeRanges.alignDown(start, range), range), through), blocksEnd);
+        return true;
+    }
+
+    /**
+     * Freezes {@code [start, end)} (a floor record for {@code end} in a new WAL segment, the head's floor raised), writes
+     * the head's samples in it to a block, publishes it and asks for the checkpoint that lets the older segments go.
+     */
+    private void cut(long start, long end, long blocksEnd) throws IOException {
         long started = System.nanoTime();
         long segment = wal.between(w -> {
             long n = w.startSegment();
@@ -329,7 +376,6 @@ final class Maintenance implements AutoCloseable {
                     String.format("%.2f", m.samples() == 0 ? 0.0 : (double) block.bytes() / m.samples()),
                     (System.nanoTime() - started) / 1_000_000);
         }
-        return true;
     }
 
     /** Renames a written block into place, makes that durable and opens it. */

@@ -391,6 +391,20 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         return maintain();
     }
 
+    /**
+     * Writes every sample the head holds into on-disk blocks now (one block per block range they fall in; the
+     * WAL segments they were in are then checkpointed away), runs the rest of maintenance, and waits; returns the
+     * errors, empty when all went well. Afterwards the head's floor is past the newest sample it held: a later
+     * sample at or before that time is refused as too old, as for any time already in blocks. For an operator
+     * before a backup or a move, and for measuring the store's footprint at rest. Distribution sketches keep their
+     * own schedule.
+     */
+    public List<String> flush() {
+        List<String> errors = new ArrayList<>(maintenance.flushNow());
+        errors.addAll(sketches.maintain());
+        return errors;
+    }
+
     /** Runs maintenance now (cut, checkpoint, truncate, retention, compaction) and waits; returns its errors. */
     List<String> maintain() {
         List<String> errors = new ArrayList<>(maintenance.runNow());

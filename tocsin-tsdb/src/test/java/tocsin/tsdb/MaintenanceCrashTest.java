@@ -94,6 +94,68 @@ class MaintenanceCrashTest {
         assertThat(steps).as("operations in one maintenance run").isGreaterThan(100);
     }
 
+    @Test
+    void aPowerCutAtAnyStepOfAFlushLosesAndDuplicatesNothing() {
+        long seed = Seeds.seed("MaintenanceCrashTest.flush");
+        Random random = new Random(seed);
+        long end = T0 + 25 * MINUTE; // nothing outgrown: only the flush writes blocks, in three ranges
+        int steps = 0;
+        for (int k = 0; ; k++) {
+            FaultyDisk disk = new FaultyDisk();
+            Tsdb tsdb = open(noRetention, disk);
+            fill(tsdb, T0, end);
+            disk.powerCutAfter(k);
+            tsdb.flush();
+            boolean cut = disk.powerWasCut();
+            boolean tear = random.nextBoolean();
+            FaultyDisk after = disk.crash(random, tear);
+            tsdb.close();
+            try {
+                try (Tsdb reopened = open(noRetention, after)) {
+                    assertFlushed(reopened, end, false);
+                    assertThat(reopened.flush()).isEmpty();
+                    assertFlushed(reopened, end, true);
+                }
+                try (Tsdb again = open(noRetention, after)) {
+                    assertFlushed(again, end, true);
+                }
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError("power cut after " + k + " operations of a flush (tear: " + tear + "); "
+                        + "replay with -Dtests.seed=" + Seeds.hex(seed) + "; disk: " + after, e);
+            }
+            if (!cut) {
+                steps = k;
+                break;
+            }
+        }
+        assertThat(steps).as("operations in one flush").isGreaterThan(30);
+    }
+
+    /** Every sample once, blocks not overlapping; once flushed, all of it in blocks and none in the head. */
+    private static void assertFlushed(Tsdb tsdb, long end, boolean flushed) {
+        assertThat(tsdb.blockProblems()).isEmpty();
+        List<Block> blocks = tsdb.blocks().current().blocks();
+        for (int i = 1; i < blocks.size(); i++) {
+            assertThat(blocks.get(i).meta().minTime()).as("blocks do not overlap: %s", blocks)
+                    .isGreaterThanOrEqualTo(blocks.get(i - 1).meta().maxTime());
+        }
+        try (Querier q = tsdb.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            for (SeriesKey key : List.of(BUSY, OTHER, IDLE)) {
+                SeriesData d = q.read(key).orElseThrow();
+                long last = key == IDLE ? T0 + 15 * MINUTE - 10_000 : end - 10_000;
+                assertThat(d.size()).as("samples of %s", key).isEqualTo((int) ((last - T0) / 10_000 + 1));
+                for (int i = 0; i < d.size(); i++) {
+                    assertThat(d.timestamp(i)).isEqualTo(T0 + 10_000L * i);
+                }
+            }
+        }
+        if (flushed) {
+            assertThat(tsdb.blocks().current().headFloor()).isEqualTo(end - 10_000 + 1);
+            assertThat(blocks.stream().mapToLong(b -> b.meta().samples()).sum()).as("all in blocks, once")
+                    .isEqualTo(150 + 150 + 90);
+        }
+    }
+
     /** Fills a store, runs maintenance until the power goes at {@code operation} on {@code path}, and crashes. */
     private FaultyDisk crashAt(String operation, String path, boolean tear) {
         FaultyDisk disk = new FaultyDisk();

@@ -179,6 +179,47 @@ class TsdbBlocksTest {
     }
 
     @Test
+    void aFlushWritesTheWholeHeadToBlocksOnePerRangeAndTheStoreGoesOn() {
+        FaultyDisk disk = new FaultyDisk();
+        long end = T0 + 90 * 60_000; // T0 is not on an hour: the samples fall in two ranges
+        long newest = end - 15_000;
+        try (Tsdb tsdb = open(options, disk)) {
+            append(tsdb, CPU, T0, end);
+            append(tsdb, MEM, T0 + 60 * 60_000, end);
+            assertThat(tsdb.blocks().current().blocks()).as("no range outgrown yet").isEmpty();
+
+            assertThat(tsdb.flush()).isEmpty();
+
+            BlockSet.View view = tsdb.blocks().current();
+            long boundary = T0 - Math.floorMod(T0, HOUR) + HOUR;
+            assertThat(view.blocks()).extracting(b -> b.meta().minTime(), b -> b.meta().maxTime())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(T0 - Math.floorMod(T0, HOUR), boundary),
+                            org.assertj.core.groups.Tuple.tuple(boundary, newest + 1));
+            assertThat(view.blocks().stream().mapToLong(b -> b.meta().samples()).sum())
+                    .as("every sample, once").isEqualTo(360 + 120);
+            assertThat(floorOf(tsdb)).isEqualTo(newest + 1);
+            assertThat(tsdb.stats().headChunks()).as("nothing left in memory").isZero();
+            assertThat(disk.paths()).as("the WAL became a checkpoint").anyMatch(p -> p.startsWith("wal/checkpoint."));
+            assertHolds(tsdb, CPU, T0, end);
+            assertHolds(tsdb, MEM, T0 + 60 * 60_000, end);
+
+            MetricBatch late = new MetricBatch();
+            late.add(CPU, MetricKind.GAUGE, newest, value(newest));
+            assertThat(tsdb.append(late).rejections()).as("already in a block").singleElement()
+                    .satisfies(r -> assertThat(r.reason()).contains("too old"));
+            append(tsdb, CPU, end, end + 30 * 60_000); // and it goes on past the flushed time
+            assertThat(tsdb.maintain()).isEmpty();
+        }
+        try (Tsdb tsdb = open(options, disk)) {
+            assertThat(tsdb.recovery().problems()).isEmpty();
+            assertHolds(tsdb, CPU, T0, end + 30 * 60_000);
+            assertHolds(tsdb, MEM, T0 + 60 * 60_000, end);
+            assertThat(tsdb.flush()).isEmpty();
+            assertHolds(tsdb, CPU, T0, end + 30 * 60_000);
+        }
+    }
+
+    @Test
     void hintsSkipTheLookupButAStaleOrForeignHintOnlyCostsOne() {
         FaultyDisk disk = new FaultyDisk();
         try (Tsdb tsdb = open(options, disk); Tsdb other = open(options, new FaultyDisk())) {
