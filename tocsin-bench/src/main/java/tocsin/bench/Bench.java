@@ -230,15 +230,38 @@ public final class Bench {
             double cpu = peer.cpuSeconds() - cpu0;
             long rss = peer.rssBytes();
             RangeQuery.Timing query = queryPath == null ? null : RangeQuery.measure(http, peer, queryPath, startMs);
-            // On disk once the server has stopped as an operator stops it: whatever it buffers in memory is then
-            // written (VictoriaMetrics flushes its in-memory parts on SIGTERM; Tocsin and Prometheus keep a WAL).
+            // On disk at rest: each server is asked to write what it holds in memory to its long-term format where
+            // it can be (Tocsin: the head into blocks; VictoriaMetrics: its in-memory parts), then stopped as an
+            // operator stops it (SIGTERM). Prometheus has no such call: its figure is the WAL.
+            flush(http, peer);
             peer.stop();
             long disk = peer.diskBytes();
+            if (peer.name.startsWith("tocsin") && Boolean.getBoolean("bench.diskBreakdown")) {
+                System.out.print(peer.name + " on disk:\n" + peer.diskBreakdown("tsdb"));
+            }
             // bytes per sample over everything stored, the warm-up included
             return new Result(name, failures == 0 ? "ok" : failures + " failed requests", wall, cpu, rss, disk, samples,
                     samples + workload.warmupSamples(), query);
         } catch (Exception e) {
             return new Result(name, "error: " + e.getMessage(), samples);
+        }
+    }
+
+    /** Asks the server to write its in-memory data to its on-disk format, where it has a way to. */
+    private static void flush(HttpClient http, Peer peer) throws IOException, InterruptedException {
+        HttpRequest.Builder b;
+        if (peer.name.startsWith("tocsin")) {
+            b = HttpRequest.newBuilder(peer.uri("/api/tocsin/admin/tsdb/flush"))
+                    .header("Authorization", "Bearer " + KEY).POST(HttpRequest.BodyPublishers.noBody());
+        } else if (peer.name.equals("victoria-metrics")) {
+            b = HttpRequest.newBuilder(peer.uri("/internal/force_flush")).GET();
+        } else {
+            return;
+        }
+        HttpResponse<String> r = http.send(b.timeout(Duration.ofMinutes(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300) {
+            System.out.println(peer.name + ": flush answered " + r.statusCode() + " " + r.body());
         }
     }
 

@@ -106,6 +106,31 @@ final class Peer implements AutoCloseable {
         }
     }
 
+    /** Bytes on disk under each entry of the data directory, and under each entry of {@code sub}, largest first. */
+    String diskBreakdown(String... sub) throws IOException {
+        StringBuilder out = new StringBuilder();
+        List<Path> dirs = new ArrayList<>(List.of(dataDir));
+        for (String s : sub) {
+            dirs.add(dataDir.resolve(s));
+        }
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(dir)) {
+                for (Path e : entries.sorted().toList()) {
+                    long bytes;
+                    try (Stream<Path> files = Files.walk(e)) {
+                        bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+                    }
+                    out.append(String.format(java.util.Locale.ROOT, "  %-40s %,14d bytes%n",
+                            dataDir.relativize(e), bytes));
+                }
+            }
+        }
+        return out.toString();
+    }
+
     /** Stops the server as an operator would (SIGTERM), letting it flush what it buffers; idempotent. */
     void stop() {
         process.destroy();
