@@ -13,6 +13,18 @@ public interface DispatchObserver {
      */
     void attempt(String channel, String outcome);
 
+    /** A delivery was held back for a digest by the rate limit of {@code channel}. */
+    default void held(String channel) {
+    }
+
+    /**
+     * One digest attempt ended.
+     *
+     * @param deliveries how many held deliveries it carried
+     */
+    default void digest(String channel, String outcome, int deliveries) {
+    }
+
     /** A person had no notification rule for the urgency: nobody heard of that step through them. */
     void unreachable(String userId);
 
