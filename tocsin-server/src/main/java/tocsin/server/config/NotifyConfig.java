@@ -2,16 +2,35 @@ package tocsin.server.config;
 
 import java.util.Optional;
 
+import tocsin.notify.noise.NoisePolicy;
+
 /**
  * Notification providers, as configured under {@code notify:}. A provider that is absent is simply not available;
  * one that is present was fully validated at startup. Immutable.
+ *
+ * @param noise the rate limits per person and channel kind ({@code notify.noise}); {@link NoisePolicy#defaults()}
+ *              unless configured
  */
 public record NotifyConfig(Optional<Email> email, Optional<Twilio> twilio, Optional<Slack> slack,
-                           Optional<Teams> teams, Optional<Sns> sns) {
+                           Optional<Teams> teams, Optional<Sns> sns, NoisePolicy noise) {
+
+    public NotifyConfig {
+        java.util.Objects.requireNonNull(noise, "noise");
+    }
+
+    /** Providers with the default rate limits. */
+    public NotifyConfig(Optional<Email> email, Optional<Twilio> twilio, Optional<Slack> slack, Optional<Teams> teams,
+                        Optional<Sns> sns) {
+        this(email, twilio, slack, teams, sns, NoisePolicy.defaults());
+    }
 
     public static NotifyConfig none() {
         return new NotifyConfig(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty());
+    }
+
+    public NotifyConfig withNoise(NoisePolicy policy) {
+        return new NotifyConfig(email, twilio, slack, teams, sns, policy);
     }
 
     /** SMTP submission. {@code starttls} upgrades a plain connection; {@code tls} connects with TLS from the start. */

@@ -47,8 +47,11 @@ import tocsin.server.config.NotifyConfig;
  * (SMS falls back to {@code notify.sns}), Slack's Web API {@code notify.slack}. Slack and Teams incoming webhooks,
  * generic and PagerDuty-style webhooks need no provider settings: their URLs come with each target.
  *
- * <p>Metrics: {@code tocsin_notifications_total{channel,outcome}} (every attempt: delivered, retry, failed) and
- * {@code tocsin_notifications_unreachable_total} (a person paged with no notification rule for the urgency).
+ * <p>Metrics: {@code tocsin_notifications_total{channel,outcome}} (every attempt: delivered, retry, failed),
+ * {@code tocsin_notifications_unreachable_total} (a person paged with no notification rule for the urgency),
+ * {@code tocsin_notifications_held_total{channel}} (deliveries held back by a rate limit for a digest) and
+ * {@code tocsin_notification_digests_total{channel,outcome}} (digest attempts; a digest that carried a single
+ * incident's pages goes out as that page and counts here too).
  *
  * <p>Thread-safe. {@link #start} once, after the public URL is known; {@link #close()} stops the dispatcher.
  */
@@ -78,7 +81,7 @@ public final class Notifications implements AutoCloseable {
         this.recipients = Objects.requireNonNull(recipients, "recipients");
         this.linkSecret = linkSecret.clone();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.options = Objects.requireNonNull(options, "options");
+        this.options = Objects.requireNonNull(options, "options").withNoise(config.noise());
         this.observer = observer(registry);
     }
 
@@ -93,7 +96,8 @@ public final class Notifications implements AutoCloseable {
         linker = Linker.signed(signer, publicUrl, LINK_TTL);
         dispatcher = new Dispatcher(queue, recipients, channels, linker,
                 observer, clock, owner, options, null).start();
-        LOG.info("Notifications: delivering through {} (dispatcher {})", channels.kinds(), owner);
+        LOG.info("Notifications: delivering through {} (dispatcher {}), rate limits {}", channels.kinds(), owner,
+                options.noise().limits());
     }
 
     /** The link signer, once {@link #start started}. */
@@ -142,7 +146,32 @@ public final class Notifications implements AutoCloseable {
         Counter unreachable = Counter.builder().name("tocsin_notifications_unreachable_total")
                 .help("People paged who have no notification rule for the incident's urgency").register(registry);
         unreachable.inc(0);
+        Counter held = Counter.builder().name("tocsin_notifications_held_total")
+                .help("Deliveries held back by a person's rate limit, to go out in a digest").labelNames("channel")
+                .register(registry);
+        Counter digests = Counter.builder().name("tocsin_notification_digests_total")
+                .help("Digest attempts (one message for the held deliveries of one contact method), by channel and "
+                        + "outcome").labelNames("channel", "outcome").register(registry);
+        Counter digested = Counter.builder().name("tocsin_notifications_digested_total")
+                .help("Held deliveries carried by delivered digests").labelNames("channel").register(registry);
+        for (String channel : List.of("email", "sms", "voice")) {
+            held.labelValues(channel);
+            digested.labelValues(channel);
+        }
         return new DispatchObserver() {
+            @Override
+            public void held(String channel) {
+                held.labelValues(channel).inc();
+            }
+
+            @Override
+            public void digest(String channel, String outcome, int deliveries) {
+                digests.labelValues(channel, outcome).inc();
+                if (outcome.equals("delivered")) {
+                    digested.labelValues(channel).inc(deliveries);
+                }
+            }
+
             @Override
             public void attempt(String channel, String outcome) {
                 attempts.labelValues(channel, outcome).inc();
