@@ -170,7 +170,7 @@ public final class Server implements AutoCloseable {
             opened.push(paging);
             // Notification delivery: the dispatcher starts once the public URL (for links) is known.
             tocsin.server.notify.Notifications notifications = new tocsin.server.notify.Notifications(
-                    config.config().notifications(), state.deliveryQueue(), state.recipients(),
+                    config.config().notifications(), state.deliveryQueue(), state.handoffQueue(), state.recipients(),
                     state.serverSecret("link-signing"), metrics.registry(), config.clock(),
                     tocsin.notify.dispatch.Dispatcher.Options.defaults());
             opened.push(notifications);

@@ -42,7 +42,8 @@ final class SqlDeliveryQueue implements DeliveryQueue {
 
     private static final String DELIVERY_COLUMNS = "id, notification_id, rule_id, contact_method_id, user_id, step, "
             + "state, attempts, due_at, provider_message_id, last_error";
-    private static final String CLAIMABLE = "((d.state = 'pending' AND d.next_attempt_at <= ?) "
+    /** Due: pending and due, or sending with an expired lease. Also {@link SqlHandoffQueue}'s condition. */
+    static final String CLAIMABLE = "((d.state = 'pending' AND d.next_attempt_at <= ?) "
             + "OR (d.state = 'sending' AND d.lease_expires_at <= ?))";
 
     /** A claim's delivery with its request and its incident as it is now; the caller appends the condition. */
@@ -202,7 +203,8 @@ final class SqlDeliveryQueue implements DeliveryQueue {
      */
     private static void cancelClosed(Connection c, long now) throws SQLException {
         List<String[]> held = Jdbc.query(c, "SELECT d.notification_id, d.user_id, i.status FROM "
-                + "notification_delivery d JOIN incident i ON i.id = d.incident_id WHERE " + DIGESTIBLE + " AND i.status <> 'triggered'",
+                + "notification_delivery d JOIN incident i ON i.id = d.incident_id WHERE " + DIGESTIBLE
+                + " AND i.status <> 'triggered'",
                 rs -> new String[]{rs.getString(1), rs.getString(2), rs.getString(3)}, now);
         for (String[] h : held) {
             log(c, h[0], LogEntry.NOTIFY, Instant.ofEpochMilli(now), "digest", h[1], "A notification held back for a "

@@ -25,6 +25,13 @@ public interface DispatchObserver {
     default void digest(String channel, String outcome, int deliveries) {
     }
 
+    /**
+     * One handoff notification attempt ended ({@code outcome} as for {@link #attempt}), or a person going on or off
+     * call had no contact method for it ({@code channel} {@code none}, {@code outcome} {@code unreachable}).
+     */
+    default void handoff(String channel, String outcome) {
+    }
+
     /** A person had no notification rule for the urgency: nobody heard of that step through them. */
     void unreachable(String userId);
 

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -131,8 +130,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Map<Target.Kind, Semaphore> perChannel = new EnumMap<>(Target.Kind.class);
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private volatile Thread loop;
+    private final RoundLoop loop;
 
     /**
      * @param owner  this dispatcher's name in leases (e.g. host and process id): unique per process
@@ -151,6 +149,7 @@ public final class Dispatcher implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.random = random;
         this.noise = new NoiseGate(options.noise(), clock);
+        this.loop = new RoundLoop("tocsin-dispatcher", options.poll(), this::runOnce);
         for (Target.Kind kind : Target.Kind.values()) {
             perChannel.put(kind, new Semaphore(options.perChannel()));
         }
@@ -158,27 +157,8 @@ public final class Dispatcher implements AutoCloseable {
 
     /** Starts rounds in the background, every {@code options.poll()}. */
     public Dispatcher start() {
-        loop = Thread.ofVirtual().name("tocsin-dispatcher").start(this::loop);
+        loop.start();
         return this;
-    }
-
-    private void loop() {
-        while (!closed.get()) {
-            try {
-                while (runOnce() > 0 && !closed.get()) {
-                    // drain: a full batch may mean more are due
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Notification dispatch round failed; retrying in {}", options.poll(), e);
-            }
-            try {
-                if (stop.await(options.poll().toMillis(), TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     /**
@@ -193,27 +173,14 @@ public final class Dispatcher implements AutoCloseable {
         for (HeldGroup g : queue.heldGroups(clock.instant())) {
             digests.add(senders.submit(() -> digest(g)));
         }
-        awaitAll(digests);
+        RoundLoop.awaitAll(digests);
         List<Claim> claims = queue.claim(owner, clock.instant(), options.lease(), options.batch());
         List<Future<?>> inFlight = new ArrayList<>(claims.size());
         for (Claim c : claims) {
             inFlight.add(senders.submit(() -> deliver(c)));
         }
-        awaitAll(inFlight);
+        RoundLoop.awaitAll(inFlight);
         return claims.size() + digests.size();
-    }
-
-    private static void awaitAll(List<Future<?>> inFlight) {
-        for (Future<?> f : inFlight) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (ExecutionException e) {
-                LOG.error("Delivery crashed; it is retried when its lease expires", e.getCause());
-            }
-        }
     }
 
     private void expandPending() {
@@ -315,20 +282,13 @@ public final class Dispatcher implements AutoCloseable {
             attempt = new Attempt(clock.instant(), channel, t.address(), Outcome.DELIVERED,
                     Optional.of(d.providerMessageId()), d.detail(), Optional.empty());
         } catch (DeliveryException e) {
-            RandomGenerator jitter = random == null ? ThreadLocalRandom.current() : random;
             int attempts = claims.stream().mapToInt(Claim::attempts).min().orElse(1);
             Instant first = claims.stream().map(Claim::firstAttemptAt).max(Instant::compareTo).orElseThrow();
-            attempt = switch (options.retry().next(attempts, first, clock.instant(), e, jitter)) {
-                case RetryPolicy.RetryAt at -> new Attempt(clock.instant(), channel, t.address(), Outcome.RETRY,
-                        Optional.empty(), e.reason() + ": " + e.getMessage() + "; retrying in "
-                        + at.delay().toMillis() + " ms", Optional.of(at.at()));
-                case RetryPolicy.GiveUp giveUp -> {
-                    LOG.warn("Digest of {} held notifications to {} failed for good: {} ({})", claims.size(), t,
-                            e.getMessage(), giveUp.reason());
-                    yield new Attempt(clock.instant(), channel, t.address(), Outcome.FAILED, Optional.empty(),
-                            e.reason() + ": " + e.getMessage() + "; " + giveUp.reason(), Optional.empty());
-                }
-            };
+            attempt = failure(options.retry(), attempts, first, clock.instant(), e, channel, t.address(), jitter());
+            if (attempt.outcome() == Outcome.FAILED) {
+                LOG.warn("Digest of {} held notifications to {} failed for good: {}", claims.size(), t,
+                        attempt.detail());
+            }
         } finally {
             permits.release();
         }
@@ -343,17 +303,32 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void failed(Claim c, String channel, Target t, DeliveryException e) {
-        RandomGenerator jitter = random == null ? ThreadLocalRandom.current() : random;
-        switch (options.retry().next(c.attempts(), c.firstAttemptAt(), clock.instant(), e, jitter)) {
-            case RetryPolicy.RetryAt at -> record(c, channel, t.address(), Outcome.RETRY, Optional.empty(),
+        Attempt a = failure(options.retry(), c.attempts(), c.firstAttemptAt(), clock.instant(), e, channel,
+                t.address(), jitter());
+        if (a.outcome() == Outcome.FAILED) {
+            LOG.warn("Notification {} to {} failed for good: {}", c.key(), t, a.detail());
+        }
+        queue.record(c, a);
+        observer.attempt(channel, a.outcome().name().toLowerCase(Locale.ROOT));
+    }
+
+    RandomGenerator jitter() {
+        return random == null ? ThreadLocalRandom.current() : random;
+    }
+
+    /**
+     * The attempt a failure makes, by {@code policy}: a retry at the time it picks (backoff with full jitter), or a
+     * permanent failure (a permanent error, or the policy gave up).
+     */
+    static Attempt failure(RetryPolicy policy, int attempts, Instant first, Instant now, DeliveryException e,
+                           String channel, String target, RandomGenerator jitter) {
+        return switch (policy.next(attempts, first, now, e, jitter)) {
+            case RetryPolicy.RetryAt at -> new Attempt(now, channel, target, Outcome.RETRY, Optional.empty(),
                     e.reason() + ": " + e.getMessage() + "; retrying in " + at.delay().toMillis() + " ms",
                     Optional.of(at.at()));
-            case RetryPolicy.GiveUp g -> {
-                LOG.warn("Notification {} to {} failed for good: {} ({})", c.key(), t, e.getMessage(), g.reason());
-                record(c, channel, t.address(), Outcome.FAILED, Optional.empty(),
-                        e.reason() + ": " + e.getMessage() + "; " + g.reason(), Optional.empty());
-            }
-        }
+            case RetryPolicy.GiveUp g -> new Attempt(now, channel, target, Outcome.FAILED, Optional.empty(),
+                    e.reason() + ": " + e.getMessage() + "; " + g.reason(), Optional.empty());
+        };
     }
 
     private void record(Claim c, String channel, String target, Outcome outcome, Optional<String> messageId,
@@ -365,22 +340,8 @@ public final class Dispatcher implements AutoCloseable {
     /** Stops the background rounds and waits up to 30 s for sends in flight; unfinished claims are retried later. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        stop.countDown();
-        Thread t = loop;
-        try {
-            if (t != null && !t.join(Duration.ofSeconds(30))) {
-                LOG.warn("The dispatcher round did not finish within 30 s; its claims are retried after their lease");
-            }
-            senders.shutdown();
-            if (!senders.awaitTermination(30, TimeUnit.SECONDS)) {
-                senders.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            senders.shutdownNow();
+        if (closed.compareAndSet(false, true)) {
+            loop.stop(senders);
         }
     }
 }

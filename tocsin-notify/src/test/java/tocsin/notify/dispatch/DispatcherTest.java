@@ -119,6 +119,11 @@ class DispatcherTest {
         public Optional<Target> target(String userId, String contactMethodId) {
             return Optional.of(Target.of(Target.Kind.EMAIL, userId.toLowerCase() + "@example.com"));
         }
+
+        @Override
+        public List<String> handoffContactMethods(String userId) {
+            return List.of("C-" + userId);
+        }
     };
 
     /** An e-mail channel that sends with {@code send}. */

@@ -20,6 +20,8 @@ import tocsin.notify.Channels;
 import tocsin.notify.dispatch.DeliveryQueue;
 import tocsin.notify.dispatch.DispatchObserver;
 import tocsin.notify.dispatch.Dispatcher;
+import tocsin.notify.dispatch.HandoffDispatcher;
+import tocsin.notify.dispatch.HandoffQueue;
 import tocsin.notify.dispatch.Linker;
 import tocsin.notify.dispatch.Recipients;
 import tocsin.notify.email.SmtpChannel;
@@ -51,7 +53,11 @@ import tocsin.server.config.NotifyConfig;
  * {@code tocsin_notifications_unreachable_total} (a person paged with no notification rule for the urgency),
  * {@code tocsin_notifications_held_total{channel}} (deliveries held back by a rate limit for a digest) and
  * {@code tocsin_notification_digests_total{channel,outcome}} (digest attempts; a digest that carried a single
- * incident's pages goes out as that page and counts here too).
+ * incident's pages goes out as that page and counts here too), and
+ * {@code tocsin_handoff_notifications_total{channel,outcome}} (on-call handoff notification attempts; {@code none}
+ * / {@code unreachable} for a person with no e-mail or SMS contact method).
+ *
+ * <p>On-call handoff notifications ({@link HandoffDispatcher}) go through the same channels, on their own loop.
  *
  * <p>Thread-safe. {@link #start} once, after the public URL is known; {@link #close()} stops the dispatcher.
  */
@@ -63,6 +69,7 @@ public final class Notifications implements AutoCloseable {
 
     private final NotifyConfig config;
     private final DeliveryQueue queue;
+    private final HandoffQueue handoffQueue;
     private final Recipients recipients;
     private final byte[] linkSecret;
     private final InstantSource clock;
@@ -73,11 +80,14 @@ public final class Notifications implements AutoCloseable {
     private volatile LinkSigner signer;
     private volatile Linker linker;
     private volatile Dispatcher dispatcher;
+    private volatile HandoffDispatcher handoffs;
 
-    public Notifications(NotifyConfig config, DeliveryQueue queue, Recipients recipients, byte[] linkSecret,
-                         PrometheusRegistry registry, InstantSource clock, Dispatcher.Options options) {
+    public Notifications(NotifyConfig config, DeliveryQueue queue, HandoffQueue handoffQueue, Recipients recipients,
+                         byte[] linkSecret, PrometheusRegistry registry, InstantSource clock,
+                         Dispatcher.Options options) {
         this.config = Objects.requireNonNull(config, "config");
         this.queue = Objects.requireNonNull(queue, "queue");
+        this.handoffQueue = Objects.requireNonNull(handoffQueue, "handoffQueue");
         this.recipients = Objects.requireNonNull(recipients, "recipients");
         this.linkSecret = linkSecret.clone();
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -96,6 +106,8 @@ public final class Notifications implements AutoCloseable {
         linker = Linker.signed(signer, publicUrl, LINK_TTL);
         dispatcher = new Dispatcher(queue, recipients, channels, linker,
                 observer, clock, owner, options, null).start();
+        handoffs = new HandoffDispatcher(handoffQueue, recipients, channels, publicUrl, observer, clock, owner, options,
+                null).start();
         LOG.info("Notifications: delivering through {} (dispatcher {}), rate limits {}", channels.kinds(), owner,
                 options.noise().limits());
     }
@@ -154,11 +166,19 @@ public final class Notifications implements AutoCloseable {
                         + "outcome").labelNames("channel", "outcome").register(registry);
         Counter digested = Counter.builder().name("tocsin_notifications_digested_total")
                 .help("Held deliveries carried by delivered digests").labelNames("channel").register(registry);
+        Counter handoff = Counter.builder().name("tocsin_handoff_notifications_total")
+                .help("On-call handoff notification attempts, by channel and outcome").labelNames("channel", "outcome")
+                .register(registry);
         for (String channel : List.of("email", "sms", "voice")) {
             held.labelValues(channel);
             digested.labelValues(channel);
         }
         return new DispatchObserver() {
+            @Override
+            public void handoff(String channel, String outcome) {
+                handoff.labelValues(channel, outcome).inc();
+            }
+
             @Override
             public void held(String channel) {
                 held.labelValues(channel).inc();
@@ -188,6 +208,9 @@ public final class Notifications implements AutoCloseable {
     public void close() {
         if (dispatcher != null) {
             dispatcher.close();
+        }
+        if (handoffs != null) {
+            handoffs.close();
         }
         for (AutoCloseable c : closeables) {
             try {
