@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
@@ -162,16 +163,22 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * One round: expand pending requests, claim what is due, send it, record it. Returns when every claimed delivery
-     * has been attempted.
+     * One round: expand pending requests, send the digests the limits allow, claim what is due, send it, record it.
+     * Returns when every claimed delivery has been attempted.
      *
-     * @return the number of deliveries attempted
+     * @return the number of deliveries and digests attempted: 0 when there was nothing to do, even while pages are
+     *         held (so the background loop waits for its next poll rather than spinning)
      */
     public int runOnce() {
         expandPending();
         List<Future<?>> digests = new ArrayList<>();
+        AtomicInteger digested = new AtomicInteger();
         for (HeldGroup g : queue.heldGroups(clock.instant())) {
-            digests.add(senders.submit(() -> digest(g)));
+            digests.add(senders.submit(() -> {
+                if (digest(g)) {
+                    digested.incrementAndGet();
+                }
+            }));
         }
         RoundLoop.awaitAll(digests);
         List<Claim> claims = queue.claim(owner, clock.instant(), options.lease(), options.batch());
@@ -180,7 +187,7 @@ public final class Dispatcher implements AutoCloseable {
             inFlight.add(senders.submit(() -> deliver(c)));
         }
         RoundLoop.awaitAll(inFlight);
-        return claims.size() + digests.size();
+        return claims.size() + digested.get();
     }
 
     private void expandPending() {
@@ -245,8 +252,10 @@ public final class Dispatcher implements AutoCloseable {
     /**
      * Sends the held deliveries of one person's contact method as one message once the gate allows, and records it
      * on each. A contact method that was deleted or cannot be delivered to fails them all, loudly.
+     *
+     * @return whether a digest was attempted (false: still over the limit, or another dispatcher had them)
      */
-    private void digest(HeldGroup g) {
+    private boolean digest(HeldGroup g) {
         Target t;
         String problem = null;
         try {
@@ -257,17 +266,17 @@ public final class Dispatcher implements AutoCloseable {
             problem = "cannot deliver: " + e.getMessage();
         }
         if (t != null && !noise.tryAcquire(g.userId(), t.kind())) {
-            return; // still over the limit: the next round asks again
+            return false; // still over the limit: the next round asks again
         }
         List<Claim> claims = queue.claimDigest(owner, g, clock.instant(), options.lease(), options.batch());
         if (claims.isEmpty()) {
-            return;
+            return false;
         }
         if (t == null) {
             queue.recordDigest(claims, new Attempt(clock.instant(), "none", "contact method " + g.contactMethodId(),
                     Outcome.FAILED, Optional.empty(), problem, Optional.empty()), claims.size());
             observer.digest("none", "failed", claims.size());
-            return;
+            return true;
         }
         String channel = t.kind().name().toLowerCase(Locale.ROOT);
         List<IncidentSnapshot> incidents = claims.stream().map(Claim::incident).toList();
@@ -294,6 +303,7 @@ public final class Dispatcher implements AutoCloseable {
         }
         queue.recordDigest(claims, attempt, distinct);
         observer.digest(channel, attempt.outcome().name().toLowerCase(Locale.ROOT), claims.size());
+        return true;
     }
 
     /** The digest's idempotency key: its recipient and the set of deliveries it carries, so a resend keeps it. */
