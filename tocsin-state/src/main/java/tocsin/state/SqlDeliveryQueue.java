@@ -191,9 +191,27 @@ final class SqlDeliveryQueue implements DeliveryQueue {
 
     @Override
     public int cancel(String incidentId, Instant now) {
-        return jdbc.transaction("cancel deliveries", c -> Jdbc.update(c, "UPDATE notification_delivery SET state = "
-                + "'cancelled', updated_at = ? WHERE incident_id = ? AND state IN ('pending', 'held')",
-                now.toEpochMilli(), incidentId));
+        long t = now.toEpochMilli();
+        return jdbc.transaction("cancel deliveries", c -> {
+            logHeldCancelled(c, t, "i.id = ?", incidentId);
+            return Jdbc.update(c, "UPDATE notification_delivery SET state = 'cancelled', updated_at = ? WHERE "
+                    + "incident_id = ? AND state IN ('pending', 'held')", t, incidentId);
+        });
+    }
+
+    /** Says on each incident's timeline that its held pages matching {@code where} (on {@code i}) are cancelled. */
+    private static void logHeldCancelled(Connection c, long now, String where, Object... params)
+            throws SQLException {
+        Object[] all = new Object[params.length + 1];
+        all[0] = now;
+        System.arraycopy(params, 0, all, 1, params.length);
+        List<String[]> held = Jdbc.query(c, "SELECT d.notification_id, d.user_id, i.status FROM notification_delivery "
+                + "d JOIN incident i ON i.id = d.incident_id WHERE " + DIGESTIBLE + " AND " + where,
+                rs -> new String[]{rs.getString(1), rs.getString(2), rs.getString(3)}, all);
+        for (String[] h : held) {
+            log(c, h[0], LogEntry.NOTIFY, Instant.ofEpochMilli(now), "digest", h[1], "A notification held back for a "
+                    + "digest was cancelled" + (h[2].equals("triggered") ? "." : ": the incident is " + h[2] + "."));
+        }
     }
 
     /**
@@ -202,14 +220,7 @@ final class SqlDeliveryQueue implements DeliveryQueue {
      * already there).
      */
     private static void cancelClosed(Connection c, long now) throws SQLException {
-        List<String[]> held = Jdbc.query(c, "SELECT d.notification_id, d.user_id, i.status FROM "
-                + "notification_delivery d JOIN incident i ON i.id = d.incident_id WHERE " + DIGESTIBLE
-                + " AND i.status <> 'triggered'",
-                rs -> new String[]{rs.getString(1), rs.getString(2), rs.getString(3)}, now);
-        for (String[] h : held) {
-            log(c, h[0], LogEntry.NOTIFY, Instant.ofEpochMilli(now), "digest", h[1], "A notification held back for a "
-                    + "digest was cancelled: the incident is " + h[2] + ".");
-        }
+        logHeldCancelled(c, now, "i.status <> 'triggered'");
         Jdbc.update(c, "UPDATE notification_delivery SET state = 'cancelled', lease_owner = NULL, lease_expires_at = "
                 + "NULL, updated_at = ? WHERE (state IN ('pending', 'held') OR (state IN ('sending', 'digesting') "
                 + "AND lease_expires_at <= ?)) AND incident_id IN (SELECT id FROM incident WHERE status <> "

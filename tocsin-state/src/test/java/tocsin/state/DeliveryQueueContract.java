@@ -493,6 +493,17 @@ public abstract class DeliveryQueueContract {
     }
 
     @Test
+    void cancellingAnIncidentsDeliveriesCancelsItsHeldPageAndSaysSo() {
+        String held = stormOver(1, 2).getFirst();
+        assertThat(queue.cancel(held, clock.instant())).isEqualTo(1);
+        assertThat(states(held)).containsExactly(State.CANCELLED);
+        assertThat(notifyLog(held)).last().isEqualTo("A notification held back for a digest was cancelled.");
+        advance(Duration.ofMinutes(5));
+        assertThat(sms.notices).isEmpty();
+        assertThat(sms.sent).hasSize(1);
+    }
+
+    @Test
     void aDigestInterruptedByACrashIsResentAsTheSameSetWithTheSameKey() {
         String cm = contact(ContactMethod.Type.SMS, "5557654321", 1, 0);
         limitSms(1, Duration.ofMinutes(3));

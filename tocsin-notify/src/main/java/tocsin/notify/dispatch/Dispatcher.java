@@ -64,7 +64,8 @@ import tocsin.notify.noise.NoisePolicy;
  * key is derived from the set of deliveries it carries, and the queue claims an interrupted digest again as the
  * same set, so a crash mid-digest resends the same e-mail {@code Message-ID}. Held pages of incidents acknowledged
  * or resolved meanwhile are cancelled by the queue, not digested. Retries of a digest follow the same
- * {@link RetryPolicy}, counting the digest's own attempts.
+ * {@link RetryPolicy}, counting the digest's own attempts. Every message sent spends a token, retries included: a
+ * provider that keeps failing turns a person's next pages into a digest rather than a second storm.
  *
  * <p><b>Crash.</b> A dispatcher killed mid-send leaves its claims {@code SENDING}; when their lease expires another
  * round (here or on another node) claims them again and sends with the same {@link tocsin.notify.IdempotencyKey},

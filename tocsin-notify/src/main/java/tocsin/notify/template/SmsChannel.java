@@ -9,7 +9,8 @@ import tocsin.notify.Target;
 
 /**
  * A channel that delivers plain text messages to phone numbers (Twilio, SNS): a notification as its
- * {@link SmsTemplate} text, a notice as its short form. Implementations only say how one text is sent.
+ * {@link SmsTemplate} text, a notice as its short form. Implementations only say how one text is sent, and are
+ * thread-safe.
  */
 public interface SmsChannel extends Channel {
 
