@@ -56,14 +56,15 @@ public record Digest(List<IncidentSnapshot> incidents, URI listPage) {
         return head + items + rest + tail;
     }
 
-    /** The plain-text form, one line per incident, for e-mail and chat. */
+    /** The plain-text form for e-mail and chat: one line per incident, each followed by the link to its page. */
     public String text() {
         StringBuilder sb = new StringBuilder(incidents.size() + " incidents were held back to spare you a storm of "
                 + "pages:\n\n");
         for (IncidentSnapshot i : incidents) {
             sb.append("#").append(i.number()).append(' ').append(i.urgency().wireName()).append(' ')
                     .append(i.serviceName().strip()).append(": ").append(i.title().strip().replaceAll("\\s+", " "))
-                    .append(" [").append(i.status().wireName()).append("]\n");
+                    .append(" [").append(i.status().wireName()).append("]\n    ").append(listPage).append('/')
+                    .append(i.id()).append('\n');
         }
         return sb.append("\nAll open incidents: ").append(listPage).append('\n').toString();
     }

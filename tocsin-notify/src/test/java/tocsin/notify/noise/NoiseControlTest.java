@@ -119,6 +119,8 @@ class NoiseControlTest {
         assertThat(text.lines().filter(l -> l.startsWith("#"))).hasSize(4);
         assertThat(text.lines().filter(l -> l.startsWith("#")).findFirst()).contains(
                 "#103 high service-3: Host down 3 [triggered]");
+        assertThat(text).contains("#103 high service-3: Host down 3 [triggered]\n"
+                + "    https://tocsin.example.com/incidents/PINC103\n");
         assertThatThrownBy(() -> new Digest(List.of(), URI.create("https://t.example/i")))
                 .hasMessageContaining("at least one");
     }
