@@ -34,11 +34,13 @@ public final class Bench {
     private static final int WARMUP_SERIES = 5000;
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !List.of("remote-write", "dogstatsd", "datadog").contains(args[0])) {
+        if (args.length == 0 || !List.of("remote-write", "dogstatsd", "datadog", "page-latency").contains(args[0])) {
             System.err.println("usage: remote-write [--series N] [--samples N] [--shards N] [--warmup N] [--tocsin-jar PATH] "
                     + "[--peers a,b]");
             System.err.println("       datadog [--series N] [--samples N (at most 200: Datadog refuses points over 1 h old)] "
                     + "[--warmup N]");
+            System.err.println("       page-latency [--probes N] [--default-probes N] [--load SAMPLES_PER_SECOND] "
+                    + "[--load-series N] [--systems tocsin,fast,defaults]");
             System.err.println("  --warmup N: before measuring, send every server up to 5,000 other series x N samples "
                     + "(a long-running server's JIT is warm; a fresh JVM's is not)");
             System.err.println("       dogstatsd [--lines N] [--rate LINES_PER_SECOND (0 = full speed)] [--tocsin-jar PATH]");
@@ -47,6 +49,10 @@ public final class Bench {
         Map<String, String> opts = options(args);
         if (args[0].equals("dogstatsd")) {
             dogstatsd(opts);
+            return;
+        }
+        if (args[0].equals("page-latency")) {
+            PageLatency.run(opts);
             return;
         }
         if (args[0].equals("datadog")) {
@@ -328,7 +334,7 @@ public final class Bench {
         }
     }
 
-    private static boolean onPath(String exe) {
+    static boolean onPath(String exe) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, exe))) {
                 return true;

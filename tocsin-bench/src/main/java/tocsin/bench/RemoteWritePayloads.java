@@ -69,6 +69,20 @@ final class RemoteWritePayloads {
         return out;
     }
 
+    /**
+     * One snappy-compressed {@code WriteRequest}: each series (its labels as name, value pairs) with one sample at
+     * {@code ts}.
+     */
+    static byte[] request(List<String[]> labels, double[] values, long ts) throws IOException {
+        ByteArrayOutputStream request = new ByteArrayOutputStream(labels.size() * 160);
+        CodedOutputStream out = CodedOutputStream.newInstance(request);
+        for (int s = 0; s < labels.size(); s++) {
+            out.writeByteArray(1, timeSeries(labels.get(s), values[s], ts));
+        }
+        out.flush();
+        return Snappy.compress(request.toByteArray());
+    }
+
     private static byte[] encode(List<Integer> members, String[][] labels, double[] value, long ts,
                                  SplittableRandom random) throws IOException {
         ByteArrayOutputStream request = new ByteArrayOutputStream(members.size() * 160);

@@ -48,9 +48,16 @@ public final class MonitorService {
 
     /**
      * @return empty when there is no such monitor
-     * @throws InvalidMonitorException naming every problem
+     * @throws InvalidMonitorException  naming every problem
+     * @throws ManagedMonitorException when the configuration file declares it
      */
     public Optional<Monitor> update(long id, MonitorDefinition definition) {
+        refuseManaged(id);
+        return updateDeclared(id, definition);
+    }
+
+    /** Updates whether or not the configuration declares the monitor: for reconciliation. */
+    Optional<Monitor> updateDeclared(long id, MonitorDefinition definition) {
         if (store.find(id).isEmpty()) {
             return Optional.empty();
         }
@@ -65,14 +72,24 @@ public final class MonitorService {
      *
      * @return false when there was none
      * @throws InvalidMonitorException when composites reference it
+     * @throws ManagedMonitorException when the configuration file declares it
      */
     public boolean delete(long id) {
-        List<Long> referencing = new ArrayList<>();
-        for (Monitor m : store.list(MonitorStore.MonitorFilter.ALL)) {
-            if (m.definition().type() == MonitorType.COMPOSITE && m.id() != id && references(m, id)) {
-                referencing.add(m.id());
-            }
-        }
+        refuseManaged(id);
+        return deleteDeclared(id);
+    }
+
+    /** Creates a monitor the configuration declares under {@code key}. */
+    Monitor createDeclared(MonitorDefinition definition, Creator creator, String key) {
+        MonitorValidator.Result r = checked(definition, 0);
+        Monitor m = store.create(r.definition(), creator, key);
+        listener.monitorChanged(m);
+        return m;
+    }
+
+    /** Deletes whether or not the configuration declares the monitor: for reconciliation. */
+    boolean deleteDeclared(long id) {
+        List<Long> referencing = referencing(id);
         if (!referencing.isEmpty()) {
             throw new InvalidMonitorException(List.of("monitor [" + id + "] is referenced in composite monitors with"
                     + " ids " + referencing));
@@ -82,6 +99,24 @@ public final class MonitorService {
             listener.monitorDeleted(id);
         }
         return deleted;
+    }
+
+    /** The composite monitors (other than itself) that reference monitor {@code id}. */
+    List<Long> referencing(long id) {
+        List<Long> out = new ArrayList<>();
+        for (Monitor m : store.list(MonitorStore.MonitorFilter.ALL)) {
+            if (m.definition().type() == MonitorType.COMPOSITE && m.id() != id && references(m, id)) {
+                out.add(m.id());
+            }
+        }
+        return out;
+    }
+
+    private void refuseManaged(long id) {
+        Optional<String> key = store.managedKey(id);
+        if (key.isPresent()) {
+            throw new ManagedMonitorException(id, key.get());
+        }
     }
 
     private static boolean references(Monitor composite, long id) {

@@ -29,13 +29,27 @@ import java.util.function.LongFunction;
  */
 public final class MonitorValidator {
 
-    /** Looks up an existing monitor by id; used for composites. */
+    /** Looks up an existing monitor by id; used for composites. Null: referenced monitors are not checked. */
     private final LongFunction<Optional<Monitor>> monitors;
     private final HandleResolver handles;
 
     public MonitorValidator(LongFunction<Optional<Monitor>> monitors, HandleResolver handles) {
-        this.monitors = monitors;
+        this.monitors = java.util.Objects.requireNonNull(monitors, "monitors");
         this.handles = handles;
+    }
+
+    private MonitorValidator(HandleResolver handles) {
+        this.monitors = null;
+        this.handles = handles;
+    }
+
+    /**
+     * A validator for a definition read before any monitor store is open (the configuration file at load time):
+     * everything is checked except that a composite's monitors exist, which needs the store; the server checks
+     * that, and the handles against what exists, when it reconciles the declared monitors at startup.
+     */
+    public static MonitorValidator offline(HandleResolver handles) {
+        return new MonitorValidator(handles);
     }
 
     /** The result of a validation; valid when there are no errors. */
@@ -84,7 +98,7 @@ public final class MonitorValidator {
                 warnings.add("query: this query combines metrics or applies functions, so Tocsin evaluates it every "
                         + "10 s over the stored data rather than as each point arrives");
             }
-        } else if (query instanceof CompositeQuery c) {
+        } else if (query instanceof CompositeQuery c && monitors != null) {
             checkComposite(c, selfId, errors);
         }
         if (definition.type() == MonitorType.SERVICE_CHECK) {

@@ -22,6 +22,20 @@ public interface MetricSource {
     Points read(SourceSeries series, long fromMillis, long toMillis);
 
     /**
+     * The series {@link #select} would find, each with its points in {@code [fromMillis, toMillis]} aggregated into
+     * buckets of {@code intervalMillis} aligned to the Unix epoch, read from the store's rollups where it keeps them
+     * (so that a month's query reads a few hundred buckets per series instead of every point). The buckets must be
+     * exactly what aggregating the points would give, sums up to float rounding; a bucket cut by the range's ends
+     * holds only the points in range. Order does not matter.
+     *
+     * <p>The default, and a source without rollups, answers null: the engine then reads points.
+     */
+    default List<SourceRollups> selectRollups(String metric, TagFilter filter, long fromMillis, long toMillis,
+                                              long intervalMillis) {
+        return null;
+    }
+
+    /**
      * The distribution series of this metric whose tags satisfy the filter, each with its sketches of the buckets
      * in {@code [fromMillis, toMillis]} (series without any are left out). Distributions are what percentile queries
      * ({@code p95:}) read; order does not matter.

@@ -170,25 +170,47 @@ public final class Server implements AutoCloseable {
             opened.push(paging);
             // Notification delivery: the dispatcher starts once the public URL (for links) is known.
             tocsin.server.notify.Notifications notifications = new tocsin.server.notify.Notifications(
-                    config.config().notifications(), state.deliveryQueue(), state.handoffQueue(), state.recipients(),
-                    state.serverSecret("link-signing"), metrics.registry(), config.clock(),
-                    tocsin.notify.dispatch.Dispatcher.Options.defaults());
+                    config.config().notifications(), state.deliveryQueue(), state.handoffQueue(),
+                    state.directQueue(), state.recipients(), state.serverSecret("link-signing"), state.eventQueue(),
+                    metrics.registry(), config.clock(), tocsin.notify.dispatch.Dispatcher.Options.defaults(),
+                    tocsin.notify.subscription.EventDispatcher.Options.defaults());
             opened.push(notifications);
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
             Authenticator authenticator = new Authenticator(state.accessStore(), config.clock());
             ErrorMapper errors = new ErrorMapper(json);
             Server[] self = new Server[1];
             // Monitors open and resolve incidents through @pagerduty-<service> handles, as Datadog's PagerDuty
-            // integration does; other handles are checked for form until their channels are wired.
+            // integration does; direct handles (@slack-, @teams-, @webhook-, e-mail) must name what notify: has.
             tocsin.server.pagerduty.MonitorIncidents monitorIncidents = new tocsin.server.pagerduty.MonitorIncidents(
-                    state.pagingConfigStore(), paging.incidents(), tocsin.monitor.template.HandleResolver.wellFormed());
+                    state.pagingConfigStore(), paging.incidents(),
+                    () -> state.peopleStore().teams(null, 0, 10_000).items().stream()
+                            .map(tocsin.oncall.directory.Team::name).toList(),
+                    new tocsin.server.notify.DirectHandles(notifications.directTargets()));
             tocsin.monitor.MonitorService monitorService = new tocsin.monitor.MonitorService(state.monitorStore(),
                     monitorIncidents);
-            // Seam: the notifier sends @slack/@teams/@webhook/e-mail once those channels are wired; until then each
-            // intended notification is kept in the monitor's history.
+            reconcileMonitors(config.config(), monitorService);
+            // Direct handles' messages and the incidents of @pagerduty-/@oncall- handles are stored with their
+            // transition (the monitor store's outbox); the notifier only wakes their workers so they act at once.
+            tocsin.monitor.eval.IncidentDispatcher incidentWorker = new tocsin.monitor.eval.IncidentDispatcher(
+                    state.monitorIncidentOutbox(), monitorIncidents, config.clock(), ProcessHandle.current().pid()
+                    + "-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+                    tocsin.monitor.eval.IncidentDispatcher.Options.defaults()).start();
+            opened.push(incidentWorker);
+            io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                    .name("tocsin_monitor_incident_actions_total")
+                    .help("Attempts to open or resolve the incident of a monitor's @pagerduty-/@oncall- handle, by "
+                            + "outcome (failed attempts are retried)")
+                    .labelNames("outcome")
+                    .callback(cb -> {
+                        cb.call(incidentWorker.applied(), "applied");
+                        cb.call(incidentWorker.failures(), "failed");
+                    })
+                    .register(metrics.registry());
             tocsin.monitor.eval.MonitorEvaluator evaluator = new tocsin.monitor.eval.MonitorEvaluator(
-                    state.monitorStore(), config.clock(), tocsin.monitor.eval.MonitorNotifier.RECORD_ONLY,
-                    monitorIncidents, metricSource);
+                    state.monitorStore(), config.clock(), n -> {
+                        notifications.wakeDirect();
+                        incidentWorker.wake();
+                    }, metricSource);
             evaluator.start();
             tocsin.server.metrics.MonitorMetrics.register(metrics.registry(), evaluator::stats);
             monitorService.listener(evaluator);
@@ -241,6 +263,13 @@ public final class Server implements AutoCloseable {
                                     tocsin.server.pagerduty.PolicyReferences.of(state.pagingConfigStore()))
                                     .register(routes);
                             paging.register(routes, provisionalUrl);
+                            // incident events out: PagerDuty v3 webhook subscriptions and per-service chat
+                            new tocsin.server.pagerduty.WebhookSubscriptionRoutes(state.endpointStore(),
+                                    state.pagingConfigStore(), state.peopleStore(), notifications::ping)
+                                    .register(routes);
+                            new tocsin.server.pagerduty.ExtensionRoutes(state.endpointStore(),
+                                    state.pagingConfigStore(), new tocsin.server.pagerduty.PdRefs(provisionalUrl),
+                                    notifications.slackConfigured()).register(routes);
                             java.util.function.Supplier<String> publicUrl =
                                     () -> self[0] == null ? provisionalUrl : self[0].publicUrl();
                             tocsin.server.notify.IncidentActions actions = new tocsin.server.notify.IncidentActions(
@@ -269,6 +298,29 @@ public final class Server implements AutoCloseable {
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
+        }
+    }
+
+    /**
+     * Makes the stored monitors match the file's {@code monitors:} section, before the evaluator compiles them; a
+     * file without the section leaves the monitors an earlier file declared as they are.
+     *
+     * @throws tocsin.server.config.ConfigException naming every problem with its path in the file
+     */
+    private static void reconcileMonitors(tocsin.server.config.TocsinConfig config,
+                                          tocsin.monitor.MonitorService monitors) {
+        if (config.monitors().isEmpty()) {
+            int managed = monitors.store().managed().size();
+            if (managed > 0) {
+                LOG.warn("{} monitors were declared by an earlier configuration file, and this one has no monitors: "
+                        + "section; they are left as they are (an empty 'monitors: []' deletes them)", managed);
+            }
+            return;
+        }
+        try {
+            tocsin.monitor.MonitorReconciler.reconcile(monitors, config.monitors().get());
+        } catch (tocsin.monitor.InvalidMonitorException e) {
+            throw new tocsin.server.config.ConfigException("The configuration's monitors: section", e.errors());
         }
     }
 

@@ -40,6 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and it is restarted, several times. In the end every delivery was made, each exactly once as the channel dedupes
  * it (one distinct {@code Message-ID} per delivery; a resend after a kill mid-send reuses the Message-ID, which is
  * what lets a mail system drop it), and each recorded once as delivered in its incident's timeline.
+ *
+ * <p>The same run holds a PagerDuty v3 webhook subscription for {@code incident.triggered} at a loopback receiver:
+ * every incident's event arrives, each under one {@code X-Webhook-Id} however often a kill made it resend (the
+ * receiver takes 150 ms to answer, so kills catch events in flight), and each is recorded delivered once.
  */
 class DeliveryKillNineIT {
     private static final String KEY = "delivery-kill-key-0123456789abc";
@@ -51,6 +55,13 @@ class DeliveryKillNineIT {
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final tocsin.notify.http.HttpSink receiver = new tocsin.notify.http.HttpSink()
+            .answer(tocsin.notify.http.HttpSink.Response.text(200, "ok").delayedBy(Duration.ofMillis(150)));
+
+    @org.junit.jupiter.api.AfterEach
+    void closeReceiver() {
+        receiver.close();
+    }
 
     @BeforeAll
     static void jar() {
@@ -134,6 +145,12 @@ class DeliveryKillNineIT {
         String key = send(port, "POST", "/services/" + service + "/integrations", pd, "{\"integration\":"
                 + "{\"type\":\"events_api_v2_inbound_integration\"}}").at("/integration/integration_key").asText();
 
+        send(port, "POST", "/webhook_subscriptions", pd, """
+                {"webhook_subscription": {"type": "webhook_subscription",
+                 "delivery_method": {"type": "http_delivery_method", "url": "%s"},
+                 "events": ["incident.triggered"], "filter": {"type": "account_reference"}}}"""
+                .formatted(receiver.uri("/hook")));
+
         // Trigger everything, killing the server at a random number of e-mails received; then restart and kill
         // again at a random later count, with leases moved into the past each time, until all were delivered.
         Process server = first.getKey();
@@ -166,13 +183,15 @@ class DeliveryKillNineIT {
                 break;
             }
             sql(data, "UPDATE notification_delivery SET lease_expires_at = 0 WHERE state = 'sending'");
+            sql(data, "UPDATE event_delivery SET lease_expires_at = 0 WHERE state = 'sending'");
             target = received + 1 + random.nextInt((int) (INCIDENTS - delivered));
         }
         // the last start runs to the end
         Process last = launch(dir, data, config).getKey();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> sql(data, "SELECT COUNT(*) FROM notification_delivery "
-                    + "WHERE state = 'delivered'") == INCIDENTS);
+                    + "WHERE state = 'delivered'") == INCIDENTS
+                    && sql(data, "SELECT COUNT(*) FROM event_delivery WHERE state = 'delivered'") == INCIDENTS);
         } finally {
             killMinus9(last);
         }
@@ -190,5 +209,13 @@ class DeliveryKillNineIT {
                 + " deliveries (" + resent + " resent after a kill mid-send, same Message-ID)");
         // a resend happens only for a send in flight at a kill: at most the per-channel concurrency per kill
         assertThat(resent).isBetween(0L, 4L * kills);
+
+        assertThat(sql(data, "SELECT COUNT(*) FROM event_delivery")).isEqualTo(INCIDENTS);
+        List<tocsin.notify.http.HttpSink.Request> events = receiver.requests();
+        Map<String, Long> perWebhookId = events.stream().collect(Collectors.groupingBy(
+                r -> r.header("X-Webhook-Id"), HashMap::new, Collectors.counting()));
+        assertThat(perWebhookId).as("one X-Webhook-Id per incident's event (seed " + seed + ")").hasSize(INCIDENTS);
+        assertThat(events).allSatisfy(r -> assertThat(r.body()).contains("\"event_type\":\"incident.triggered\""));
+        System.out.println("DeliveryKillNineIT: " + events.size() + " webhook POSTs for " + INCIDENTS + " events");
     }
 }

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import tocsin.server.config.NotifyConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +41,12 @@ class DowntimeIT {
 
     @Test
     void theDatadogClientManagesDowntimesAndTheyMuteNotifications() throws Exception {
-        try (TestServer tocsin = TestServer.start()) {
+        // The monitor posts to @slack-ops, which needs Slack configured; the Slack API here is a closed port.
+        try (TestServer tocsin = TestServer.start(TestServer.notify(new NotifyConfig(
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of(
+                new NotifyConfig.Slack("xoxb-1-2-abc", null, "http://127.0.0.1:9/api")),
+                java.util.Optional.empty(), java.util.Optional.empty())), r -> {
+        })) {
             ApiClient client = DatadogClients.forServer(tocsin);
             DowntimesApi api = new DowntimesApi(client);
             Monitor m = new MonitorsApi(client).createMonitor(new Monitor().name("Disk").type(MonitorType.METRIC_ALERT)

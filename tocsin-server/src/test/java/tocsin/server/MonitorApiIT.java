@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import tocsin.server.config.NotifyConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +29,12 @@ class MonitorApiIT {
 
     @BeforeAll
     static void start() {
-        tocsin = TestServer.start();
+        // Monitors here mail @ops@example.com, which needs an SMTP server configured; none is reached.
+        tocsin = TestServer.start(TestServer.notify(new NotifyConfig(java.util.Optional.of(
+                new NotifyConfig.Email("127.0.0.1", 25, false, false, null, null,
+                        "pager@example.com", 5)), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty())), r -> {
+        });
         ApiClient client = DatadogClients.forServer(tocsin);
         api = new MonitorsApi(client);
     }

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import tocsin.notify.http.HttpSink;
+import tocsin.server.config.NotifyConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -26,7 +29,11 @@ class MonitorEvaluationIT {
 
     @Test
     void seriesDriveAMonitorToAlertAndBackAndHistoryShowsBoth() throws Exception {
-        try (TestServer tocsin = TestServer.start()) {
+        try (HttpSink hook = new HttpSink();
+             TestServer tocsin = TestServer.start(TestServer.notify(NotifyConfig.none()
+                     .withWebhooks(List.of(new NotifyConfig.Webhook("ops",
+                             hook.uri("/hook").toString(), null, java.util.Map.of(), null, false)))), r -> {
+             })) {
             ApiClient client = DatadogClients.forServer(tocsin);
             MonitorsApi monitors = new MonitorsApi(client);
             MetricsApi metrics = new MetricsApi(client);

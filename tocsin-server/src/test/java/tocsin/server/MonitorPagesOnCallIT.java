@@ -14,6 +14,7 @@ import com.datadog.api.client.v2.model.MetricResource;
 import com.datadog.api.client.v2.model.MetricSeries;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import tocsin.monitor.eval.IncidentOutbox;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -106,6 +107,107 @@ class MonitorPagesOnCallIT {
                     .contains("tocsin_monitor_transitions_total{to=\"Alert\"} 1.0")
                     .contains("tocsin_monitor_transitions_total{to=\"OK\"} 1.0")
                     .contains("tocsin_monitor_points_evaluated_total 2.0");
+        }
+    }
+
+    @Test
+    void anOncallHandlePagesTheTeamThroughTheServiceNamedLikeTheTeam() throws Exception {
+        try (TestServer tocsin = TestServer.start()) {
+            String alice = tocsin.adminPost("/api/tocsin/users",
+                    "{\"email\":\"alice@example.com\",\"name\":\"Alice\"}").json().at("/user/id").asText();
+            assertThat(rest(tocsin, "POST", "/teams", "{\"team\": {\"type\": \"team\", \"name\": \"Checkout API\"}}")
+                    .status()).isEqualTo(201);
+            MonitorsApi monitors = new MonitorsApi(DatadogClients.forServer(tocsin));
+
+            assertThatThrownBy(() -> monitors.createMonitor(monitor("@oncall-payments")))
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getResponseBody())
+                            .contains("@oncall-payments: no team named 'payments': create it (POST /teams) or page a "
+                                    + "service with @pagerduty-<service>"));
+            assertThatThrownBy(() -> monitors.createMonitor(monitor("@oncall-checkout-api")))
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getResponseBody())
+                            .contains("@oncall-checkout-api: team 'Checkout API' has no service of its own: "
+                                    + "@oncall-<team> pages through the service named like the team, so create a "
+                                    + "service named 'Checkout API' with the team's escalation policy"));
+
+            TestServer.Reply policy = rest(tocsin, "POST", "/escalation_policies", """
+                    {"escalation_policy": {"type": "escalation_policy", "name": "Checkout team", "num_loops": 0,
+                     "escalation_rules": [{"escalation_delay_in_minutes": 10,
+                       "targets": [{"id": "%s", "type": "user_reference"}]}]}}
+                    """.formatted(alice));
+            TestServer.Reply service = rest(tocsin, "POST", "/services", """
+                    {"service": {"type": "service", "name": "Checkout API", "escalation_policy": {"id": "%s",
+                     "type": "escalation_policy_reference"}}}
+                    """.formatted(policy.json().at("/escalation_policy/id").asText()));
+            assertThat(service.status()).as(service.body()).isEqualTo(201);
+            String serviceId = service.json().at("/service/id").asText();
+            monitors.createMonitor(monitor("@oncall-checkout-api"));
+
+            submit(new MetricsApi(DatadogClients.forServer(tocsin)), 97.5);
+            JsonNode open = await().atMost(Duration.ofSeconds(10)).until(
+                    () -> rest(tocsin, "GET", "/incidents?service_ids%5B%5D=" + serviceId, null).json()
+                            .path("incidents"), list -> list.size() == 1).get(0);
+            assertThat(open.at("/assignments/0/assignee/id").asText()).isEqualTo(alice);
+            assertThat(notified(tocsin, open.path("id").asText())).containsExactly(alice);
+            submit(new MetricsApi(DatadogClients.forServer(tocsin)), 40.0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rest(tocsin, "GET", "/incidents/"
+                    + open.path("id").asText(), null).json().at("/incident/status").asText().equals("resolved"));
+        }
+    }
+
+    /**
+     * The incident side fails when the alert's incident is opened (the service was renamed after the monitor was
+     * saved, so the handle names nothing for a moment): the transition has stored the action in its outbox, the
+     * worker retries it, and once the service is back the incident opens and pages, once.
+     */
+    @Test
+    void anAlertStillOpensItsIncidentWhenTheIncidentSideFailsFirst() throws Exception {
+        try (TestServer tocsin = TestServer.start()) {
+            String alice = tocsin.adminPost("/api/tocsin/users",
+                    "{\"email\":\"alice@example.com\",\"name\":\"Alice\"}").json().at("/user/id").asText();
+            TestServer.Reply policy = rest(tocsin, "POST", "/escalation_policies", """
+                    {"escalation_policy": {"type": "escalation_policy", "name": "Checkout", "num_loops": 0,
+                     "escalation_rules": [{"escalation_delay_in_minutes": 10,
+                       "targets": [{"id": "%s", "type": "user_reference"}]}]}}
+                    """.formatted(alice));
+            String serviceId = rest(tocsin, "POST", "/services", """
+                    {"service": {"type": "service", "name": "Checkout API", "escalation_policy": {"id": "%s",
+                     "type": "escalation_policy_reference"}}}
+                    """.formatted(policy.json().at("/escalation_policy/id").asText())).json().at("/service/id")
+                    .asText();
+            MonitorsApi monitors = new MonitorsApi(DatadogClients.forServer(tocsin));
+            Monitor m = monitors.createMonitor(monitor("@pagerduty-Checkout-API"));
+            assertThat(rest(tocsin, "PUT", "/services/" + serviceId,
+                    "{\"service\": {\"name\": \"Checkout API (old)\"}}").status()).isEqualTo(200);
+
+            submit(new MetricsApi(DatadogClients.forServer(tocsin)), 97.5);
+            assertThat(monitors.getMonitor(m.getId()).getOverallState()).isEqualTo(MonitorOverallStates.ALERT);
+            var outbox = tocsin.server().state().monitorIncidentOutbox();
+            var failed = await().atMost(Duration.ofSeconds(10)).until(() -> outbox.recent(10),
+                    list -> list.size() == 1 && list.getFirst().lastError().isPresent()).getFirst();
+            assertThat(failed.lastError().orElseThrow()).contains("no service named 'Checkout-API'");
+            assertThat(failed.state()).isIn(IncidentOutbox.State.PENDING,
+                    IncidentOutbox.State.APPLYING);
+            assertThat(rest(tocsin, "GET", "/incidents?service_ids%5B%5D=" + serviceId, null).json()
+                    .path("incidents")).isEmpty();
+
+            assertThat(rest(tocsin, "PUT", "/services/" + serviceId,
+                    "{\"service\": {\"name\": \"Checkout API\"}}").status()).isEqualTo(200);
+            JsonNode open = await().atMost(Duration.ofSeconds(20)).until(
+                    () -> rest(tocsin, "GET", "/incidents?service_ids%5B%5D=" + serviceId, null).json()
+                            .path("incidents"), list -> list.size() == 1).get(0);
+            assertThat(open.path("title").asText()).contains("Checkout latency").contains("host:web-1");
+            assertThat(notified(tocsin, open.path("id").asText())).containsExactly(alice);
+            assertThat(outbox.recent(10)).singleElement().satisfies(e -> {
+                assertThat(e.state()).isEqualTo(IncidentOutbox.State.APPLIED);
+                assertThat(e.attempts()).isGreaterThanOrEqualTo(2);
+            });
+            assertThat(tocsin.adminGet("/metrics").body())
+                    .contains("tocsin_monitor_incident_actions_total{outcome=\"applied\"} 1.0")
+                    .containsPattern("tocsin_monitor_incident_actions_total\\{outcome=\"failed\"} [1-9]");
+
+            submit(new MetricsApi(DatadogClients.forServer(tocsin)), 40.0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rest(tocsin, "GET", "/incidents/"
+                    + open.path("id").asText(), null).json().at("/incident/status").asText().equals("resolved"));
         }
     }
 

@@ -77,6 +77,13 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A customisation that sets the {@code notify:} section of the configuration. */
+    public static UnaryOperator<ServerConfig> notify(tocsin.server.config.NotifyConfig notify) {
+        return c -> new ServerConfig(c.dataDir(), c.httpAddr(), c.statsdAddr(), c.syslogAddr(), c.publicUrl(),
+                c.databaseUrl(), c.bootstrapApiKey(), c.bootstrapAdminPassword(), c.config().withNotifications(notify),
+                c.clock());
+    }
+
     public static ServerConfig defaultConfig(Path dir) {
         return new ServerConfig(dir, new InetSocketAddress("127.0.0.1", 0), null, null, null, null, ADMIN_KEY,
                 ADMIN_PASSWORD.toCharArray(), TocsinConfig.defaults(), InstantSource.system());

@@ -18,6 +18,8 @@ import tocsin.monitor.Creator;
 import tocsin.monitor.GroupState;
 import tocsin.monitor.Monitor;
 import tocsin.monitor.MonitorDefinition;
+import tocsin.monitor.MonitorDelivery;
+import tocsin.monitor.MonitorIncidentAction;
 import tocsin.monitor.MonitorStatus;
 import tocsin.monitor.MonitorStore;
 import tocsin.monitor.MonitorType;
@@ -26,8 +28,14 @@ import tocsin.monitor.json.MonitorJson;
 
 /**
  * {@link MonitorStore} on the tables of migration V004 ({@code monitor}, {@code monitor_tag},
- * {@code monitor_group_state}, {@code monitor_transition}), in portable SQL; ids come from the database's identity
- * column, so they are integers as Datadog's and never reused on SQLite ({@code AUTOINCREMENT}) or PostgreSQL.
+ * {@code monitor_group_state}, {@code monitor_transition}), V009 ({@code monitor_incident_action}, the outbox of the
+ * incidents notifications open and resolve; see {@link SqlIncidentOutbox}) and V007 ({@code monitor_delivery}, the
+ * outbox of direct
+ * messages, written with the transition that caused them; {@code monitor_managed}, the keys of the monitors the
+ * configuration file declares: {@code key:<key>} or {@code name:<name>}, of which V007's comment names only the
+ * second), in portable SQL; ids come from
+ * the database's identity column, so they are integers as Datadog's and never reused on SQLite ({@code AUTOINCREMENT})
+ * or PostgreSQL.
  *
  * <p>Thread-safe: no mutable state besides the pool. Writes that touch several tables (a monitor and its tags; a
  * group state and its transition) run in one transaction; a group state for a deleted monitor is dropped by the
@@ -50,6 +58,12 @@ final class SqlMonitorStore implements MonitorStore {
 
     @Override
     public Monitor create(MonitorDefinition d, Creator creator) {
+        return create(d, creator, null);
+    }
+
+    /** Inserts the monitor, its tags and (when {@code managedKey} is given) its configuration key together. */
+    @Override
+    public Monitor create(MonitorDefinition d, Creator creator, String managedKey) {
         long now = clock.millis();
         long id = jdbc.transaction("create monitor", c -> {
             long newId;
@@ -69,6 +83,10 @@ final class SqlMonitorStore implements MonitorStore {
                 }
             }
             writeTags(c, newId, d.tags());
+            if (managedKey != null) {
+                Jdbc.update(c, "INSERT INTO monitor_managed (monitor_id, config_key) VALUES (?, ?)", newId,
+                        managedKey);
+            }
             return newId;
         });
         return new Monitor(id, d, creator, Instant.ofEpochMilli(now), Instant.ofEpochMilli(now));
@@ -125,7 +143,8 @@ final class SqlMonitorStore implements MonitorStore {
     @Override
     public boolean delete(long id) {
         return jdbc.transaction("delete monitor", c -> {
-            for (String table : List.of("monitor_transition", "monitor_group_state", "monitor_tag")) {
+            for (String table : List.of("monitor_transition", "monitor_group_state", "monitor_tag",
+                    "monitor_managed")) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE monitor_id = ?")) {
                     ps.setLong(1, id);
                     ps.executeUpdate();
@@ -152,7 +171,8 @@ final class SqlMonitorStore implements MonitorStore {
     }
 
     @Override
-    public void save(GroupState s, Transition t) {
+    public void save(GroupState s, Transition t, List<MonitorDelivery> deliveries,
+                     List<MonitorIncidentAction> incidents) {
         jdbc.transaction("save monitor group state", c -> {
             int written;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_group_state (" + STATE_COLUMNS
@@ -193,8 +213,62 @@ final class SqlMonitorStore implements MonitorStore {
                     ps.executeUpdate();
                 }
             }
+            if (written > 0) {
+                for (MonitorDelivery d : deliveries) {
+                    long now = clock.millis();
+                    Jdbc.update(c, "INSERT INTO monitor_delivery (id, monitor_id, group_name, handle, kind, target, "
+                                    + "title, message, variables, occurred_at, state, next_attempt_at, attempts, "
+                                    + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, 0, "
+                                    + "?, ?) ON CONFLICT (id) DO NOTHING", d.key(), d.monitorId(), d.group(), d.handle(),
+                            d.kind().name(), d.target(), d.title(), d.message(), variablesText(d.variables()),
+                            d.at().toEpochMilli(), now, now, now);
+                }
+                for (MonitorIncidentAction a : incidents) {
+                    SqlIncidentOutbox.insert(c, a, clock.millis());
+                }
+            }
             return null;
         });
+    }
+
+    @Override
+    public Map<String, Long> managed() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        jdbc.query("read managed monitors", "SELECT config_key, monitor_id FROM monitor_managed ORDER BY monitor_id",
+                rs -> out.put(rs.getString(1), rs.getLong(2)));
+        return out;
+    }
+
+    @Override
+    public void manage(long monitorId, String key) {
+        jdbc.transaction("mark a monitor managed", c -> {
+            Jdbc.update(c, "DELETE FROM monitor_managed WHERE monitor_id = ?", monitorId);
+            if (key != null) {
+                Jdbc.update(c, "INSERT INTO monitor_managed (monitor_id, config_key) SELECT ?, ? WHERE EXISTS "
+                        + "(SELECT 1 FROM monitor WHERE id = ?)", monitorId, key, monitorId);
+            }
+            return null;
+        });
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    static String variablesText(Map<String, String> variables) {
+        try {
+            return JSON.writeValueAsString(new java.util.TreeMap<>(variables));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serializes", e);
+        }
+    }
+
+    static Map<String, String> variablesFromText(String text) {
+        try {
+            return JSON.readValue(text, new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {
+            });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored monitor delivery variables are not JSON", e);
+        }
     }
 
     @Override

@@ -16,6 +16,8 @@ import tocsin.oncall.paging.PagingConfigStore;
 import tocsin.monitor.MonitorStore;
 import tocsin.notify.dispatch.DeliveryQueue;
 import tocsin.notify.dispatch.Recipients;
+import tocsin.notify.subscription.EndpointStore;
+import tocsin.notify.subscription.EventQueue;
 
 /**
  * The front door of Tocsin's SQL state: configuration, people, keys and incident state, on the embedded SQLite file
@@ -47,7 +49,11 @@ public final class StateStore implements AutoCloseable {
     private final tocsin.monitor.downtime.DowntimeStore downtimeStore;
     private final DeliveryQueue deliveryQueue;
     private final SqlHandoffQueue handoffQueue;
+    private final tocsin.notify.direct.DirectQueue directQueue;
+    private final tocsin.monitor.eval.IncidentOutbox incidentOutbox;
     private final SqlServerSecrets serverSecrets;
+    private final SqlEndpointStore endpointStore;
+    private final SqlEventQueue eventQueue;
 
     private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore,
                        StateConfig config) {
@@ -64,7 +70,11 @@ public final class StateStore implements AutoCloseable {
         this.downtimeStore = new SqlDowntimeStore(jdbc);
         this.deliveryQueue = new SqlDeliveryQueue(jdbc);
         this.handoffQueue = new SqlHandoffQueue(jdbc);
+        this.directQueue = new SqlDirectQueue(jdbc);
+        this.incidentOutbox = new SqlIncidentOutbox(jdbc);
         this.serverSecrets = new SqlServerSecrets(jdbc, config.clock());
+        this.endpointStore = new SqlEndpointStore(jdbc, config.clock());
+        this.eventQueue = new SqlEventQueue(jdbc);
     }
 
     /**
@@ -144,8 +154,28 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** The notification delivery log between the outbox and the channels. */
+    /** The direct messages of monitor notifications, written with their transitions by the monitor store. */
+    public tocsin.notify.direct.DirectQueue directQueue() {
+        return directQueue;
+    }
+
+    /** The incidents monitor notifications open and resolve, as {@link #monitorStore()} writes them (V009). */
+    public tocsin.monitor.eval.IncidentOutbox monitorIncidentOutbox() {
+        return incidentOutbox;
+    }
+
     public DeliveryQueue deliveryQueue() {
         return deliveryQueue;
+    }
+
+    /** Webhook subscriptions and chat extensions: the endpoints incident events go to. */
+    public EndpointStore endpointStore() {
+        return endpointStore;
+    }
+
+    /** The incident events recorded for endpoints, and the cursor over the timeline they come from. */
+    public EventQueue eventQueue() {
+        return eventQueue;
     }
 
     public Dialect dialect() {

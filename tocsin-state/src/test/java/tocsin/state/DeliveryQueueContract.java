@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -23,8 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import tocsin.core.access.AccessStore.NewUser;
-import tocsin.core.access.Role;
 import tocsin.notify.Channel;
 import tocsin.notify.Channels;
 import tocsin.notify.Delivery;
@@ -43,20 +40,13 @@ import tocsin.notify.dispatch.Dispatcher;
 import tocsin.notify.noise.NoisePolicy;
 import tocsin.oncall.directory.ContactMethod;
 import tocsin.oncall.directory.NotificationRule;
-import tocsin.oncall.escalation.EscalationEngine;
-import tocsin.oncall.escalation.EscalationObserver;
-import tocsin.oncall.escalation.Outbox;
-import tocsin.oncall.escalation.UserLookup;
 import tocsin.oncall.incident.AlertEvent;
 import tocsin.oncall.incident.IncidentUpdate;
 import tocsin.oncall.incident.Incidents;
 import tocsin.oncall.paging.Actor;
-import tocsin.oncall.paging.EscalationPolicy;
-import tocsin.oncall.paging.EscalationRule;
 import tocsin.oncall.paging.Incident;
 import tocsin.oncall.paging.Integration;
 import tocsin.oncall.paging.LogEntry;
-import tocsin.oncall.paging.Service;
 
 /**
  * What every backend owes the delivery pipeline: the {@link DeliveryQueue} contract, driven through the real
@@ -87,19 +77,10 @@ public abstract class DeliveryQueueContract {
     final void open() {
         state = StateStore.open(newStateConfig(clock));
         queue = state.deliveryQueue();
-        alice = state.accessStore().createUser(new NewUser("alice@example.com", "Alice", Role.RESPONDER,
-                ZoneOffset.UTC, null)).id();
-        UserLookup users = UserLookup.of(state.accessStore());
-        EscalationEngine engine = new EscalationEngine(state.incidentStore(), id -> Optional.empty(), users,
-                Outbox.RECORDING, EscalationObserver.NONE, clock);
-        incidents = new Incidents(state.pagingConfigStore(), state.incidentStore(), engine, users);
-        EscalationPolicy policy = state.pagingConfigStore().savePolicy(new EscalationPolicy(null, "ops", null, 0,
-                null, List.of(new EscalationRule(null, 30, List.of(tocsin.oncall.paging.Target.user(alice)),
-                        EscalationRule.Assignment.ASSIGN_TO_EVERYONE)), 0, null));
-        Service service = state.pagingConfigStore().saveService(new Service(null, "checkout", null, policy.id(),
-                null, null, null, null, null, 0, null));
-        integration = state.pagingConfigStore().saveIntegration(new Integration(null, service.id(), "events",
-                Integration.Type.EVENTS_API_V2, "0123456789abcdef0123456789abcdef", null));
+        OnePersonPaging paging = OnePersonPaging.on(state, clock);
+        alice = paging.alice();
+        incidents = paging.incidents();
+        integration = paging.service("checkout", "0123456789abcdef0123456789abcdef");
         dispatcher = dispatcher("node-a");
     }
 

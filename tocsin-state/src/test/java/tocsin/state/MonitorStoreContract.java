@@ -1,6 +1,7 @@
 package tocsin.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -230,5 +231,100 @@ public abstract class MonitorStoreContract {
         assertThat(store.update(canceled)).contains(canceled);
         assertThat(store.find(a.id())).contains(canceled);
         assertThat(store.find("nope")).isEmpty();
+    }
+    static tocsin.monitor.MonitorDelivery delivery(long monitorId, String key, String handle) {
+        return new tocsin.monitor.MonitorDelivery(key, monitorId, "host:a", tocsin.monitor.template.Handle.Kind.WEBHOOK,
+                handle.substring("@webhook-".length()), handle, "[Triggered on {host:a}] CPU", "CPU 95 " + handle,
+                Map.of("EVENT_MSG", "CPU 95 \"quoted\"\n" + handle, "AGGREG_KEY", "agg-1"), START);
+    }
+
+    private GroupState alert(long id) {
+        return new GroupState(id, "host:a", MonitorStatus.ALERT, 95.0, START, null, null, START, 0, START, START);
+    }
+
+    @Test
+    void directDeliveriesCommitWithTheirTransitionOnceAndLeaseOneAtATime() {
+        Monitor m = store.create(cpu("CPU"), ALICE);
+        Transition t = new Transition(m.id(), "host:a", MonitorStatus.OK, MonitorStatus.ALERT, 95.0, START, START,
+                START, "CPU 95 @webhook-ops", List.of("@webhook-ops"));
+        store.save(alert(m.id()), t, List.of(delivery(m.id(), "k1", "@webhook-ops"),
+                delivery(m.id(), "k2", "@webhook-audit")));
+        store.save(alert(m.id()), null, List.of(delivery(m.id(), "k1", "@webhook-ops")));
+        store.save(alert(999_999), null, List.of(delivery(999_999, "k3", "@webhook-ops")));
+
+        tocsin.notify.direct.DirectQueue queue = state.directQueue();
+        assertThat(queue.recent(10)).extracting(tocsin.notify.direct.DirectQueue.Delivery::key)
+                .containsExactlyInAnyOrder("k1", "k2");
+        List<tocsin.notify.direct.DirectQueue.Claim> first = queue.claim("a", START, Duration.ofMinutes(2), 10);
+        assertThat(first).hasSize(2);
+        tocsin.notify.direct.DirectMessage msg = first.stream().filter(c -> c.id().equals("k1")).findFirst()
+                .orElseThrow().message();
+        assertThat(msg.kind()).isEqualTo(tocsin.notify.direct.DirectMessage.Kind.WEBHOOK);
+        assertThat(msg.target()).isEqualTo("ops");
+        assertThat(msg.variables()).containsEntry("EVENT_MSG", "CPU 95 \"quoted\"\n@webhook-ops");
+        assertThat(msg.link()).isEqualTo("/ui/monitors/" + m.id());
+        assertThat(msg.thread()).isEqualTo("agg-1");
+        assertThat(queue.claim("b", START.plusSeconds(60), Duration.ofMinutes(2), 10)).as("leased to a").isEmpty();
+
+        // a delivered; the other lease expires and b takes it over, so a's late record changes nothing
+        tocsin.notify.direct.DirectQueue.Claim k1 = first.stream().filter(c -> c.id().equals("k1")).findFirst()
+                .orElseThrow();
+        tocsin.notify.direct.DirectQueue.Claim k2 = first.stream().filter(c -> c.id().equals("k2")).findFirst()
+                .orElseThrow();
+        queue.record(k1, attempt(START.plusSeconds(1), tocsin.notify.dispatch.DeliveryQueue.Outcome.DELIVERED));
+        List<tocsin.notify.direct.DirectQueue.Claim> second = queue.claim("b", START.plusSeconds(121),
+                Duration.ofMinutes(2), 10);
+        assertThat(second).extracting(tocsin.notify.direct.DirectQueue.Claim::id).containsExactly("k2");
+        assertThat(second.getFirst().attempts()).isEqualTo(2);
+        assertThat(second.getFirst().firstAttemptAt()).isEqualTo(START);
+        queue.record(k2, attempt(START.plusSeconds(122), tocsin.notify.dispatch.DeliveryQueue.Outcome.FAILED));
+        assertThat(state(queue, "k2")).isEqualTo(tocsin.notify.dispatch.DeliveryQueue.State.SENDING);
+        queue.record(second.getFirst(), new tocsin.notify.dispatch.DeliveryQueue.Attempt(START.plusSeconds(123),
+                "webhook", "ops", tocsin.notify.dispatch.DeliveryQueue.Outcome.RETRY, java.util.Optional.empty(),
+                "http_500", java.util.Optional.of(START.plusSeconds(130))));
+        assertThat(state(queue, "k1")).isEqualTo(tocsin.notify.dispatch.DeliveryQueue.State.DELIVERED);
+        assertThat(queue.nextDue()).contains(START.plusSeconds(130));
+        assertThat(queue.claim("b", START.plusSeconds(129), Duration.ofMinutes(2), 10)).isEmpty();
+        assertThat(queue.claim("b", START.plusSeconds(130), Duration.ofMinutes(2), 10)).hasSize(1);
+    }
+
+    private static tocsin.notify.dispatch.DeliveryQueue.Attempt attempt(Instant at,
+                                                                        tocsin.notify.dispatch.DeliveryQueue.Outcome o) {
+        return new tocsin.notify.dispatch.DeliveryQueue.Attempt(at, "webhook", "ops", o,
+                o == tocsin.notify.dispatch.DeliveryQueue.Outcome.DELIVERED ? java.util.Optional.of("id")
+                        : java.util.Optional.empty(), "detail", java.util.Optional.empty());
+    }
+
+    private static tocsin.notify.dispatch.DeliveryQueue.State state(tocsin.notify.direct.DirectQueue queue,
+                                                                   String key) {
+        return queue.recent(10).stream().filter(d -> d.key().equals(key)).findFirst().orElseThrow().state();
+    }
+
+    @Test
+    void managedMarksFollowTheirMonitor() {
+        Monitor a = store.create(cpu("A"), ALICE);
+        Monitor b = store.create(cpu("B"), ALICE);
+        store.manage(a.id(), "name:A");
+        store.manage(b.id(), "id:" + b.id());
+        store.manage(a.id(), "name:A2");
+        assertThat(store.managed()).containsExactlyInAnyOrderEntriesOf(Map.of("name:A2", a.id(), "id:" + b.id(),
+                b.id()));
+        store.manage(b.id(), null);
+        store.delete(a.id());
+        assertThat(store.managed()).isEmpty();
+    }
+
+    @Test
+    void aDeclaredMonitorIsCreatedWithItsKeyAndKeepsItThroughUpdates() {
+        Monitor declared = store.create(cpu("Declared"), ALICE, "key:cpu");
+        Monitor api = store.create(cpu("API"), ALICE);
+        assertThat(store.managed()).containsExactlyEntriesOf(Map.of("key:cpu", declared.id()));
+        assertThat(store.managedKey(declared.id())).contains("key:cpu");
+        assertThat(store.managedKey(api.id())).isEmpty();
+        store.update(declared.id(), cpu("Declared, changed"));
+        assertThat(store.managedKey(declared.id())).contains("key:cpu");
+        assertThatThrownBy(() -> store.create(cpu("Again"), ALICE, "key:cpu")).isInstanceOf(RuntimeException.class);
+        assertThat(store.list(MonitorStore.MonitorFilter.ALL)).extracting(Monitor::id)
+                .containsExactly(declared.id(), api.id());
     }
 }

@@ -47,12 +47,16 @@ final class Block {
     private final BlockIndex index;
     private final Disk.MappedFile[] segments;
     private final long bytes;
+    private final Disk.MappedFile rollupFile;
+    private final RollupFile rollups;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicLong corruptChunks = new AtomicLong();
 
     private Block(BlockMeta meta, String dir, Disk.MappedFile indexFile, BlockIndex index,
-                  Disk.MappedFile[] segments, long bytes) {
+                  Disk.MappedFile[] segments, long bytes, Disk.MappedFile rollupFile, RollupFile rollups) {
         this.meta = meta;
+        this.rollupFile = rollupFile;
+        this.rollups = rollups;
         this.dir = dir;
         this.indexFile = indexFile;
         this.index = index;
@@ -108,7 +112,23 @@ final class Block {
                 throw new BlockFormat.CorruptBlockException(dir + ": the index holds " + index.seriesCount()
                         + " series, the meta says " + meta.series());
             }
-            return new Block(meta, dir, indexFile, index, segments, bytes);
+            Disk.MappedFile rollupFile = null;
+            RollupFile rollups = null;
+            if (names.contains(RollupFile.NAME)) {
+                rollupFile = disk.map(dir + "/" + RollupFile.NAME);
+                opened.add(rollupFile);
+                try {
+                    rollups = RollupFile.open(rollupFile.buffer(), dir + "/" + RollupFile.NAME, meta.series());
+                    bytes += rollupFile.buffer().limit();
+                } catch (BlockFormat.CorruptBlockException e) {
+                    // Derived data: the raw samples still answer every query, only slower.
+                    log.error("{}; queries read the block's raw samples instead", e.getMessage());
+                    rollupFile.close();
+                    opened.remove(rollupFile);
+                    rollupFile = null;
+                }
+            }
+            return new Block(meta, dir, indexFile, index, segments, bytes, rollupFile, rollups);
         } catch (IOException | BlockFormat.CorruptBlockException | RuntimeException e) {
             opened.forEach(Disk.MappedFile::close);
             throw e;
@@ -141,6 +161,11 @@ final class Block {
         return bytes;
     }
 
+    /** The block's rollups, or null when it has none ({@link RollupFile}). */
+    RollupFile rollups() {
+        return rollups;
+    }
+
     long corruptChunks() {
         return corruptChunks.get();
     }
@@ -160,6 +185,9 @@ final class Block {
             indexFile.close();
             for (Disk.MappedFile s : segments) {
                 s.close();
+            }
+            if (rollupFile != null) {
+                rollupFile.close();
             }
         } else if (left < 0) {
             throw new IllegalStateException("block " + meta.id() + " was released once too often");

@@ -60,7 +60,7 @@ final class BlockCutter {
             addSymbols(symbols, s.key);
         }
         String tmp = BlockSet.DIR + "/" + id + BlockFormat.TEMPORARY_SUFFIX;
-        return write(tmp, id, symbols, w -> {
+        return write(tmp, id, symbols, new long[0], w -> {
             long min = Long.MAX_VALUE;
             for (int i = 0; i < series.size(); i++) {
                 if ((i & 1023) == 0 && cancelled.getAsBoolean()) {
@@ -79,15 +79,19 @@ final class BlockCutter {
         });
     }
 
-    /** Merges {@code sources} (time-ordered, not overlapping) into one block of {@code level} over [min, max). */
-    Written compact(List<Block> sources, BlockId id, long min, long max, int level) throws IOException {
+    /**
+     * Merges {@code sources} (time-ordered, not overlapping) into one block of {@code level} over [min, max), with
+     * rollups at {@code rollupResolutions} (none: no rollups file).
+     */
+    Written compact(List<Block> sources, BlockId id, long min, long max, int level, long[] rollupResolutions)
+            throws IOException {
         TreeSet<String> symbols = new TreeSet<>();
         for (Block b : sources) {
             symbols.addAll(unchecked(b.index()::symbols));
         }
         String tmp = BlockSet.DIR + "/" + id + BlockFormat.TEMPORARY_SUFFIX;
         List<BlockId> parents = sources.stream().map(Block::id).toList();
-        return write(tmp, id, symbols, w -> {
+        return write(tmp, id, symbols, rollupResolutions, w -> {
             int[] next = new int[sources.size()];
             SeriesKey[] heads = new SeriesKey[sources.size()];
             for (int i = 0; i < sources.size(); i++) {
@@ -138,11 +142,13 @@ final class BlockCutter {
         BlockMeta run(BlockWriter w) throws IOException;
     }
 
-    private Written write(String tmp, BlockId id, TreeSet<String> symbols, Body body) throws IOException {
+    private Written write(String tmp, BlockId id, TreeSet<String> symbols, long[] rollupResolutions, Body body)
+            throws IOException {
         disk.createDirectories(tmp);
         try {
             BlockMeta meta;
-            try (BlockWriter w = new BlockWriter(disk, tmp, chunkSegmentBytes, symbols)) {
+            try (BlockWriter w = new BlockWriter(disk, tmp, chunkSegmentBytes, symbols,
+                    rollupResolutions)) {
                 meta = body.run(w);
             }
             return new Written(tmp, BlockSet.DIR + "/" + id, meta);

@@ -51,6 +51,7 @@ final class BlockWriter implements AutoCloseable {
     private long samples;
     private long chunks;
     private final CRC32C crc = new CRC32C();
+    private final RollupFile.Writer rollups;
 
     /**
      * Creates {@code dir/chunks} and {@code dir/index} and writes the symbol table.
@@ -58,6 +59,15 @@ final class BlockWriter implements AutoCloseable {
      * @param symbols every name and tag of the series to be added, sorted and unique
      */
     BlockWriter(Disk disk, String dir, long segmentBytes, Collection<String> symbols) throws IOException {
+        this(disk, dir, segmentBytes, symbols, new long[0]);
+    }
+
+    /**
+     * As above, and with {@code rollupResolutions} (ascending, each dividing the next) also
+     * {@code dir/rollups} ({@link RollupFile}); none: no rollups file.
+     */
+    BlockWriter(Disk disk, String dir, long segmentBytes, Collection<String> symbols, long[] rollupResolutions)
+            throws IOException {
         this.disk = disk;
         this.dir = dir;
         this.segmentBytes = segmentBytes;
@@ -81,6 +91,7 @@ final class BlockWriter implements AutoCloseable {
         for (int off : offsets) {
             index.u32(off);
         }
+        rollups = rollupResolutions.length == 0 ? null : new RollupFile.Writer(disk, dir, rollupResolutions);
     }
 
     /**
@@ -91,11 +102,15 @@ final class BlockWriter implements AutoCloseable {
         if (given.isEmpty()) {
             return;
         }
-        List<Chunk> seriesChunks = reencode(given);
         if (lastKey != null && lastKey.compareTo(key) >= 0) {
             throw new IllegalArgumentException("series must come in key order: " + key + " after " + lastKey);
         }
         lastKey = key;
+        Samples decoded = Samples.of(given);
+        List<Chunk> seriesChunks = reencode(decoded);
+        if (rollups != null) {
+            rollups.add(decoded.times(), decoded.values(), decoded.n());
+        }
         long[] refs = new long[seriesChunks.size()];
         for (int i = 0; i < refs.length; i++) {
             refs[i] = writeChunk(seriesChunks.get(i));
@@ -142,36 +157,59 @@ final class BlockWriter implements AutoCloseable {
      * of appending; on disk, longer runs compress better and an hour's query still decodes at most two per series.
      */
     static List<Chunk> reencode(List<Chunk> given) {
-        int total = 0;
-        for (Chunk c : given) {
-            total += c.count();
-        }
-        long[] times = new long[total];
-        long[] bits = new long[total];
-        double[] values = new double[total];
-        int n = 0;
-        for (Chunk c : given) {
-            for (ChunkIterator it = c.iterator(); it.next(); n++) {
-                times[n] = it.timestamp();
-                bits[n] = it.valueBits();
-                values[n] = it.value();
-            }
-        }
-        List<Chunk> out = new ArrayList<>(total / SAMPLES_PER_CHUNK + 1);
-        for (int from = 0; from < n; from += SAMPLES_PER_CHUNK) {
-            int to = Math.min(n, from + SAMPLES_PER_CHUNK);
-            byte[] decimal = DecimalChunk.encode(times, values, from, to);
-            if (decimal != null) {
-                out.add(new Chunk(times[from], times[to - 1], to - from, decimal, BlockFormat.DECIMAL_ENCODING));
-            } else {
-                XorChunk xor = new XorChunk((to - from) * 9);
-                for (int i = from; i < to; i++) {
-                    xor.appendBits(times[i], bits[i]);
-                }
-                out.add(xor.seal());
-            }
+        return reencode(Samples.of(given));
+    }
+
+    private static List<Chunk> reencode(Samples s) {
+        List<Chunk> out = new ArrayList<>(s.n / SAMPLES_PER_CHUNK + 1);
+        for (int from = 0; from < s.n; from += SAMPLES_PER_CHUNK) {
+            int to = Math.min(s.n, from + SAMPLES_PER_CHUNK);
+            out.add(encode(s.times, s.bits, s.values, from, to));
         }
         return out;
+    }
+
+    /** Samples [from, to) as one chunk: {@link DecimalChunk} when the values allow, else XOR. */
+    static Chunk encode(long[] times, double[] values, int from, int to) {
+        long[] bits = new long[values.length];
+        for (int i = from; i < to; i++) {
+            bits[i] = Double.doubleToRawLongBits(values[i]);
+        }
+        return encode(times, bits, values, from, to);
+    }
+
+    private static Chunk encode(long[] times, long[] bits, double[] values, int from, int to) {
+        byte[] decimal = DecimalChunk.encode(times, values, from, to);
+        if (decimal != null) {
+            return new Chunk(times[from], times[to - 1], to - from, decimal, BlockFormat.DECIMAL_ENCODING);
+        }
+        XorChunk xor = new XorChunk((to - from) * 9);
+        for (int i = from; i < to; i++) {
+            xor.appendBits(times[i], bits[i]);
+        }
+        return xor.seal();
+    }
+
+    /** A series' samples decoded from its chunks, with the raw bits of each value. */
+    private record Samples(long[] times, long[] bits, double[] values, int n) {
+        static Samples of(List<Chunk> given) {
+            int total = 0;
+            for (Chunk c : given) {
+                total += c.count();
+            }
+            long[] times = new long[total];
+            long[] bits = new long[total];
+            double[] values = new double[total];
+            int n = 0;
+            for (Chunk c : given) {
+                for (ChunkIterator it = c.iterator(); it.next(); n++) {
+                    times[n] = it.timestamp();
+                    bits[n] = it.valueBits();
+                    values[n] = it.value();
+                }
+            }
+            return new Samples(times, bits, values, n);
+        }
     }
 
     private int symbol(String s) {
@@ -248,6 +286,9 @@ final class BlockWriter implements AutoCloseable {
         index.bytes(toc.array());
         index.sync();
         index.close();
+        if (rollups != null) {
+            rollups.finish(seriesCount);
+        }
 
         BlockMeta meta = new BlockMeta(id, minTime, maxTime, level, seriesCount, samples, chunks, parents);
         try (Disk.AppendableFile file = disk.create(dir + "/" + BlockFormat.META)) {
@@ -288,7 +329,7 @@ final class BlockWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
+        try (RollupFile.Writer r = rollups) {
             index.close();
         } finally {
             if (segment != null) {

@@ -41,7 +41,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Retention</b>: blocks wholly older than now − retention leave the view, are renamed
  *       {@code <id>.deleted}, and are deleted once their last reader is gone.</li>
  *   <li><b>Compaction</b>: blocks inside one aligned window of 3 ranges (then 12), wholly below the head floor, are
- *       merged into one block listing them as parents, which then replaces them as retention does.</li>
+ *       merged into one block listing them as parents, which then replaces them as retention does. The merged block
+ *       also gets its series' rollups ({@link #rollupResolutions}, {@link RollupFile}), written into its temporary
+ *       directory with its other files, so they are published, or lost to a crash, with it.</li>
  * </ol>
  *
  * <h2>On crash</h2>
@@ -76,6 +78,7 @@ final class Maintenance implements AutoCloseable {
     private final long range;
     private final long retentionMillis;
     private final boolean automatic;
+    private final boolean rollups;
     private final BlockCutter cutter;
     private final Random random = new Random(new SecureRandom().nextLong());
     private final Thread thread;
@@ -117,6 +120,7 @@ final class Maintenance implements AutoCloseable {
         this.range = options.blockRange().toMillis();
         this.retentionMillis = options.retention().toMillis();
         this.automatic = automatic;
+        this.rollups = options.rollups();
         this.cutter = new BlockCutter(disk, chunkSegmentBytes, () -> closing);
         this.thread = Thread.ofPlatform().name("tocsin-tsdb-maintenance").daemon(true).unstarted(this::loop);
         thread.start();
@@ -453,7 +457,7 @@ final class Maintenance implements AutoCloseable {
         // The sources stay in the view (and mapped) until the merged block replaces them: only this thread
         // removes blocks from the view.
         BlockCutter.Written written = cutter.compact(sources, BlockId.create(clock.millis(), random), min, max,
-                level);
+                level, rollupResolutions(level));
         Block merged = install(written);
         List<String> paths = new ArrayList<>();
         for (Block b : sources) {
@@ -469,6 +473,21 @@ final class Maintenance implements AutoCloseable {
                 sources.size(), merged.id(), min, max, level, merged.meta().series(), merged.meta().samples(),
                 merged.bytes(), (System.nanoTime() - started) / 1_000_000);
         deleteReleased();
+    }
+
+    /**
+     * The rollups a compacted block of {@code level} gets: 5 minutes at every level, and 1 hour too at the largest
+     * (computed from the 5-minute buckets, as Thanos does), each only when a block range is a multiple of it, so
+     * that buckets do not straddle blocks. None when rollups are turned off.
+     */
+    long[] rollupResolutions(int level) {
+        if (!rollups || level < 2 || range % RollupFile.FIVE_MINUTES != 0) {
+            return new long[0];
+        }
+        if (level == COMPACTION_RANGES.length + 1 && range % RollupFile.ONE_HOUR == 0) {
+            return new long[]{RollupFile.FIVE_MINUTES, RollupFile.ONE_HOUR};
+        }
+        return new long[]{RollupFile.FIVE_MINUTES};
     }
 
     /** Stops the thread after the stage in progress (a block being written is abandoned and removed). */

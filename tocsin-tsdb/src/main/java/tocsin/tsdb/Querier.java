@@ -40,6 +40,36 @@ public interface Querier extends AutoCloseable {
     /** The samples in range of one series, or empty when the store does not know the series. */
     Optional<SeriesData> read(SeriesKey key);
 
+    /**
+     * Each series {@link #select} would return, its samples aggregated into buckets of {@code resolutionMillis}
+     * aligned to the epoch ({@link RollupData}). Answered from the rollups that compaction wrote wherever a block
+     * has them at a resolution dividing {@code resolutionMillis} and the bucket lies wholly inside both the block
+     * and this querier's range, else from raw samples: the same buckets either way (sums up to rounding). A bucket
+     * cut by the range's ends holds only the samples in range.
+     */
+    default Stream<RollupData> selectRollups(String metricName, List<TagMatcher> matchers, long resolutionMillis) {
+        return select(metricName, matchers).map(d -> Querier.aggregate(d, resolutionMillis));
+    }
+
+    /** {@link #selectRollups} for one series; empty when the store does not know the series. */
+    default Optional<RollupData> readRollup(SeriesKey key, long resolutionMillis) {
+        return read(key).map(d -> Querier.aggregate(d, resolutionMillis));
+    }
+
+    /** What this querier has read from disk so far. */
+    default ReadStats stats() {
+        return ReadStats.NONE;
+    }
+
+    /** Raw samples into buckets, as {@link #selectRollups} defines them. */
+    static RollupData aggregate(SeriesData d, long resolutionMillis) {
+        RollupBuckets b = new RollupBuckets(resolutionMillis);
+        for (int i = 0; i < d.size(); i++) {
+            b.add(d.timestamp(i), d.value(i));
+        }
+        return b.toData(d.key(), d.kind());
+    }
+
     SortedSet<String> metricNames();
 
     /** The tag keys on the series of {@code metricName}; a bare tag is its own key. */

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 
@@ -36,6 +37,10 @@ final class StoreQuerier implements Querier {
     private final long min;
     private final long max;
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+    private final LongAdder rawChunks = new LongAdder();
+    private final LongAdder rawBytes = new LongAdder();
+    private final LongAdder rollupChunks = new LongAdder();
+    private final LongAdder rollupBytes = new LongAdder();
     private boolean closed;
 
     /** Takes over the pin of {@code view}, released by {@link #close()}. */
@@ -73,6 +78,22 @@ final class StoreQuerier implements Querier {
             ordinals = new int[blocks];
             Arrays.fill(ordinals, -1);
         }
+
+        /** Whether the series is in a block in range or in the head. */
+        boolean known() {
+            return series != null || Arrays.stream(ordinals).anyMatch(o -> o >= 0);
+        }
+    }
+
+    /** Where one series is, by key. Called under the read lock. */
+    private Sources locate(SeriesKey key) {
+        Sources sources = new Sources(inRange.size());
+        for (int i = 0; i < inRange.size(); i++) {
+            BlockIndex index = inRange.get(i).index();
+            sources.ordinals[i] = blockRead(() -> index.find(key));
+        }
+        sources.series = head.get(key);
+        return sources;
     }
 
     @Override
@@ -91,15 +112,8 @@ final class StoreQuerier implements Querier {
     public Optional<SeriesData> read(SeriesKey key) {
         Objects.requireNonNull(key, "key");
         return read(() -> {
-            Sources sources = new Sources(inRange.size());
-            boolean known = false;
-            for (int i = 0; i < inRange.size(); i++) {
-                BlockIndex index = inRange.get(i).index();
-                sources.ordinals[i] = blockRead(() -> index.find(key));
-                known |= sources.ordinals[i] >= 0;
-            }
-            sources.series = head.get(key);
-            known |= sources.series != null;
+            Sources sources = locate(key);
+            boolean known = sources.known();
             MetricKind kind = null;
             for (Block b : view.blocks()) { // a series only in blocks out of range is still known, without samples
                 if (!known && !inRange.contains(b)) {
@@ -116,6 +130,129 @@ final class StoreQuerier implements Querier {
             SeriesData data = decode(key, sources);
             return Optional.of(kind == null ? data : new SeriesData(key, kind, new long[0], new double[0]));
         });
+    }
+
+    @Override
+    public Stream<RollupData> selectRollups(String metricName, List<TagMatcher> matchers, long resolutionMillis) {
+        checkResolution(resolutionMillis);
+        TreeMap<SeriesKey, Sources> found = sources(metricName, matchers);
+        return found.entrySet().stream().map(e -> read(() -> rollup(e.getKey(), e.getValue(), resolutionMillis)))
+                .filter(d -> !d.isEmpty());
+    }
+
+    @Override
+    public Optional<RollupData> readRollup(SeriesKey key, long resolutionMillis) {
+        Objects.requireNonNull(key, "key");
+        checkResolution(resolutionMillis);
+        return read(() -> {
+            Sources sources = locate(key);
+            return sources.known() ? Optional.of(rollup(key, sources, resolutionMillis)) : Optional.<RollupData>empty();
+        });
+    }
+
+    @Override
+    public ReadStats stats() {
+        return new ReadStats(rawChunks.sum(), rawBytes.sum(), rollupChunks.sum(), rollupBytes.sum());
+    }
+
+    private static void checkResolution(long resolutionMillis) {
+        if (resolutionMillis <= 0) {
+            throw new IllegalArgumentException("resolution must be positive, was " + resolutionMillis);
+        }
+    }
+
+    /**
+     * A series' buckets: part by part in time order (blocks, then the head), each block's whole buckets inside the
+     * range from its stored rollups when it has a usable resolution, the rest from raw samples. Parts that overlap
+     * (never by construction) are merged as raw samples instead. Called under the read lock.
+     */
+    private RollupData rollup(SeriesKey key, Sources sources, long resolution) {
+        long previousEnd = Long.MIN_VALUE;
+        for (int i = 0; i < inRange.size(); i++) {
+            if (sources.ordinals[i] >= 0) {
+                if (inRange.get(i).meta().minTime() < previousEnd) {
+                    SeriesData merged = decode(key, sources);
+                    return Querier.aggregate(merged, resolution);
+                }
+                previousEnd = inRange.get(i).meta().maxTime();
+            }
+        }
+        RollupBuckets out = new RollupBuckets(resolution);
+        MetricKind kind = forEachBlockPart(sources, (b, ordinal, s) -> {
+            long lo = Math.max(min, b.meta().minTime());
+            long hi = Math.min(max, b.meta().maxTime() - 1);
+            RollupFile stored = b.rollups();
+            long usable = stored == null ? 0 : stored.usableFor(resolution);
+            long from = Math.ceilDiv(lo, resolution) * resolution;
+            long to = Math.floorDiv(hi + 1, resolution) * resolution; // exclusive
+            if (usable == 0 || from >= to) {
+                feedRaw(b, s, lo, hi, out);
+                return;
+            }
+            feedRaw(b, s, lo, from - 1, out);
+            blockRead(() -> {
+                stored.read(ordinal, usable, from, to, out, bytes -> {
+                    rollupChunks.increment();
+                    rollupBytes.add(bytes);
+                });
+                return null;
+            });
+            feedRaw(b, s, to, hi, out);
+        });
+        if (sources.series != null) {
+            kind = sources.series.kind;
+            if (headPart != null) {
+                SeriesData d = headPart.decode(sources.series);
+                for (int i = 0; i < d.size(); i++) {
+                    out.add(d.timestamp(i), d.value(i));
+                }
+            }
+        }
+        return out.toData(key, kind == null ? MetricKind.GAUGE : kind);
+    }
+
+    private interface BlockPart {
+        void accept(Block block, int ordinal, BlockIndex.Series series);
+    }
+
+    /** Calls {@code part} for each block in range holding the series, oldest first; returns the newest's kind. */
+    private MetricKind forEachBlockPart(Sources sources, BlockPart part) {
+        MetricKind kind = null;
+        for (int i = 0; i < inRange.size(); i++) {
+            if (sources.ordinals[i] < 0) {
+                continue;
+            }
+            Block b = inRange.get(i);
+            int ordinal = sources.ordinals[i];
+            BlockIndex.Series s = blockRead(() -> b.index().series(ordinal));
+            kind = s.kind();
+            part.accept(b, ordinal, s);
+        }
+        return kind;
+    }
+
+    /** Adds the block's samples of series {@code s} in {@code [lo, hi]} to {@code out}. */
+    private void feedRaw(Block b, BlockIndex.Series s, long lo, long hi, RollupBuckets out) {
+        for (int c = 0; c < s.refs().length && lo <= hi; c++) {
+            if (s.minTimes()[c] > hi || s.maxTimes()[c] < lo) {
+                continue;
+            }
+            Chunk chunk = b.chunk(s.refs()[c], s.minTimes()[c], s.maxTimes()[c]);
+            if (chunk == null) {
+                continue;
+            }
+            rawChunks.increment();
+            rawBytes.add(chunk.bytes().length);
+            for (ChunkIterator it = chunk.iterator(); it.next(); ) {
+                long t = it.timestamp();
+                if (t > hi) {
+                    break;
+                }
+                if (t >= lo) {
+                    out.add(t, it.value());
+                }
+            }
+        }
     }
 
     @Override
@@ -204,17 +341,7 @@ final class StoreQuerier implements Querier {
     private SeriesData decode(SeriesKey key, Sources sources) {
         List<long[]> times = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
-        MetricKind kind = null;
-        for (int i = 0; i < inRange.size(); i++) {
-            if (sources.ordinals[i] < 0) {
-                continue;
-            }
-            Block b = inRange.get(i);
-            int ordinal = sources.ordinals[i];
-            BlockIndex.Series s = blockRead(() -> b.index().series(ordinal));
-            kind = s.kind();
-            decodeBlockSeries(b, s, times, values);
-        }
+        MetricKind kind = forEachBlockPart(sources, (b, ordinal, s) -> decodeBlockSeries(b, s, times, values));
         if (sources.series != null) {
             kind = sources.series.kind;
             if (headPart != null) {
@@ -235,6 +362,8 @@ final class StoreQuerier implements Querier {
                 if (chunk != null) {
                     chunks.add(chunk);
                     capacity += chunk.count();
+                    rawChunks.increment();
+                    rawBytes.add(chunk.bytes().length);
                 }
             }
         }

@@ -382,6 +382,15 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         }
     }
 
+    /**
+     * Runs maintenance now (cut, checkpoint, truncate, retention, compaction with its rollups) and waits, instead of
+     * at the maintenance thread's next wake-up; returns the run's errors, empty when all went well. For tools and
+     * tests that need the blocks written at a known point.
+     */
+    public List<String> maintainNow() {
+        return maintain();
+    }
+
     /** Runs maintenance now (cut, checkpoint, truncate, retention, compaction) and waits; returns its errors. */
     List<String> maintain() {
         List<String> errors = new ArrayList<>(maintenance.runNow());

@@ -37,10 +37,13 @@ import java.util.Objects;
  * @param maxSeriesPerMetric  the most series one metric name may have in the head, so that one runaway tag (a
  *                            request id, a timestamp) cannot spend the whole {@code maxSeries} budget and starve
  *                            every other metric of new series. 0 means no limit. Default 0
+ * @param rollups             whether compaction also writes 5-minute (and, into the largest blocks, 1-hour)
+ *                            aggregates per series, which queries over long ranges read instead of raw samples
+ *                            ({@code docs/format/block-rollups.md}); they follow their block's retention. Default on
  */
 public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration outOfOrderTolerance,
                           Duration maxFutureSkew, long walSegmentBytes, Duration blockRange, Duration retention,
-                          int maxSeriesPerMetric) {
+                          int maxSeriesPerMetric, boolean rollups) {
 
     public static final int DEFAULT_MAX_SERIES = 1_000_000;
     public static final Duration DEFAULT_OUT_OF_ORDER_TOLERANCE = Duration.ofSeconds(10);
@@ -89,7 +92,7 @@ public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration
     public TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration outOfOrderTolerance,
                        Duration maxFutureSkew, long walSegmentBytes) {
         this(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes, DEFAULT_BLOCK_RANGE,
-                DEFAULT_RETENTION, 0);
+                DEFAULT_RETENTION, 0, true);
     }
 
     /** The defaults, storing in {@code dir}. */
@@ -101,41 +104,55 @@ public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration
 
     public TsdbOptions withClock(InstantSource clock) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention, maxSeriesPerMetric);
+                blockRange, retention, maxSeriesPerMetric, rollups);
     }
 
     public TsdbOptions withMaxSeries(int maxSeries) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention, maxSeriesPerMetric);
+                blockRange, retention, maxSeriesPerMetric, rollups);
     }
 
     public TsdbOptions withOutOfOrderTolerance(Duration tolerance) {
         return new TsdbOptions(dir, clock, maxSeries, tolerance, maxFutureSkew, walSegmentBytes, blockRange,
-                retention, maxSeriesPerMetric);
+                retention, maxSeriesPerMetric, rollups);
     }
 
     public TsdbOptions withMaxFutureSkew(Duration skew) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, skew, walSegmentBytes, blockRange,
-                retention, maxSeriesPerMetric);
+                retention, maxSeriesPerMetric, rollups);
     }
 
     public TsdbOptions withWalSegmentBytes(long bytes) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, bytes, blockRange,
-                retention, maxSeriesPerMetric);
+                retention, maxSeriesPerMetric, rollups);
     }
 
     public TsdbOptions withBlockRange(Duration range) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes, range,
-                retention, maxSeriesPerMetric);
+                retention, maxSeriesPerMetric, rollups);
     }
 
     public TsdbOptions withRetention(Duration retention) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention, maxSeriesPerMetric);
+                blockRange, retention, maxSeriesPerMetric, rollups);
+    }
+
+    /** With or without rollups written by compaction (see {@code rollups} above). */
+    public TsdbOptions withRollups(boolean rollups) {
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
+                blockRange, retention, maxSeriesPerMetric, rollups);
+    }
+
+    /** The options before rollups, which are then on. */
+    public TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration outOfOrderTolerance,
+                       Duration maxFutureSkew, long walSegmentBytes, Duration blockRange, Duration retention,
+                       int maxSeriesPerMetric) {
+        this(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes, blockRange, retention,
+                maxSeriesPerMetric, true);
     }
 
     public TsdbOptions withMaxSeriesPerMetric(int limit) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention, limit);
+                blockRange, retention, limit, rollups);
     }
 }

@@ -35,6 +35,7 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
     final Map<String, MonitorStatus> statuses = new ConcurrentHashMap<>();
     private final MessageTemplate message;
     private final MessageTemplate escalation;
+    private final DirectDeliveries direct;
     /** The downtime that mutes a group at an instant, or null; set by the evaluator. */
     volatile java.util.function.BiFunction<GroupRuntime, Instant, tocsin.monitor.downtime.Downtime> downtimes =
             (g, now) -> null;
@@ -44,6 +45,7 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
         this.options = monitor.definition().options();
         this.message = MessageTemplate.parse(monitor.definition().message());
         this.escalation = MessageTemplate.parse(options.escalationMessage());
+        this.direct = new DirectDeliveries(monitor);
     }
 
     long id() {
@@ -142,6 +144,8 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
         if (from == to) {
             return;
         }
+        // The alert cycle a recovery ends began at the group's first trigger, which the recovery clears below.
+        Instant cycleStart = to.triggered() && !from.triggered() ? now : g.firstTriggeredAt;
         if (to.triggered() && !from.triggered()) {
             g.firstTriggeredAt = now;
         }
@@ -174,6 +178,8 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
         boolean sends = notify && (to != MonitorStatus.OK || from != MonitorStatus.OK) && !muted;
         String rendered = "";
         List<Handle> handles = List.of();
+        List<tocsin.monitor.MonitorDelivery> deliveries = List.of();
+        List<tocsin.monitor.MonitorIncidentAction> incidents = List.of();
         if (sends) {
             rendered = message.render(context(g, from, to, false, now));
             handles = Handle.find(rendered);
@@ -185,10 +191,14 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
                 handles = List.copyOf(all);
             }
             g.lastNotifiedAt = now;
-            out.notifications.add(notification(g, from, to, false, rendered, handles, now));
+            MonitorNotification n = notification(g, from, to, false, rendered, handles, now);
+            out.notifications.add(n);
+            deliveries = direct.of(n, g.tags, cycleStart);
+            incidents = IncidentActions.of(n);
         }
         out.saves.add(new Effects.Save(g.snapshot(id()), new Transition(id(), g.name, from, to, value,
-                windowStart, windowEnd, now, rendered, handles.stream().map(Handle::text).toList())));
+                windowStart, windowEnd, now, rendered, handles.stream().map(Handle::text).toList()), deliveries,
+                incidents));
     }
 
     /**
@@ -233,8 +243,10 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
             }
             g.renotifyCount++;
             g.lastNotifiedAt = now;
-            out.notifications.add(notification(g, g.status, g.status, true, rendered, Handle.find(rendered), now));
-            out.saves.add(new Effects.Save(g.snapshot(id()), null));
+            MonitorNotification n = notification(g, g.status, g.status, true, rendered, Handle.find(rendered), now);
+            out.notifications.add(n);
+            out.saves.add(new Effects.Save(g.snapshot(id()), null, direct.of(n, g.tags, g.firstTriggeredAt),
+                    IncidentActions.of(n)));
         }
     }
 
@@ -245,8 +257,10 @@ abstract sealed class CompiledMonitor permits MetricMonitor, QueryMonitor, Servi
     void notifyCurrent(GroupRuntime g, Instant now, Effects out) {
         String rendered = message.render(context(g, g.status, g.status, false, now));
         g.lastNotifiedAt = now;
-        out.notifications.add(notification(g, g.status, g.status, false, rendered, Handle.find(rendered), now));
-        out.saves.add(new Effects.Save(g.snapshot(id()), null));
+        MonitorNotification n = notification(g, g.status, g.status, false, rendered, Handle.find(rendered), now);
+        out.notifications.add(n);
+        out.saves.add(new Effects.Save(g.snapshot(id()), null, direct.of(n, g.tags, g.firstTriggeredAt),
+                IncidentActions.of(n)));
     }
 
     private TemplateContext context(GroupRuntime g, MonitorStatus from, MonitorStatus to, boolean renotify,

@@ -11,7 +11,20 @@ import java.util.List;
  * monitor's lock is released. Not thread-safe: one per step.
  */
 final class Effects {
-    record Save(GroupState state, Transition transition) {
+    /**
+     * A state to store, with its transition (or null), the direct deliveries of its notification and the incidents
+     * it opens or resolves.
+     */
+    record Save(GroupState state, Transition transition, List<tocsin.monitor.MonitorDelivery> deliveries,
+                List<tocsin.monitor.MonitorIncidentAction> incidents) {
+        Save {
+            deliveries = List.copyOf(deliveries);
+            incidents = List.copyOf(incidents);
+        }
+
+        Save(GroupState state, Transition transition) {
+            this(state, transition, List.of(), List.of());
+        }
     }
 
     final List<Save> saves = new ArrayList<>();

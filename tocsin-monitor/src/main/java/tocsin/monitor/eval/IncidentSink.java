@@ -7,8 +7,10 @@ import java.util.Map;
 /**
  * Opens and resolves incidents for {@code @pagerduty-<Service>} and {@code @oncall-<team>} handles, one per monitor
  * group ({@code dedupKey}), so that escalation pages the on-call person. Owned by this module; the server wires it
- * to the incident pipeline. Called after the transition is stored, outside the evaluator's locks. Implementations
- * are thread-safe; triggering an open dedup key again must not open a second incident.
+ * to the incident pipeline. Called by the {@link IncidentDispatcher} from the durable outbox the evaluator writes with
+ * each transition, so a call may be repeated after a crash: implementations are thread-safe, triggering an open
+ * dedup key again must not open a second incident, and resolving a key that names nothing open must be a no-op.
+ * Throwing makes the dispatcher retry.
  */
 public interface IncidentSink {
     /**

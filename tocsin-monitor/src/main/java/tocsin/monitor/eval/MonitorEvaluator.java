@@ -14,7 +14,6 @@ import tocsin.monitor.query.MetricAlertQuery;
 import tocsin.monitor.query.MonitorQuery;
 import tocsin.monitor.query.MonitorQueryException;
 import tocsin.monitor.query.ServiceCheckQuery;
-import tocsin.monitor.template.Handle;
 import tocsin.monitor.template.TemplateException;
 import tocsin.query.datadog.MetricSelector;
 
@@ -36,7 +35,7 @@ import java.util.function.IntPredicate;
  * The streaming monitor evaluator: the front door of monitor evaluation.
  *
  * <pre>{@code
- * MonitorEvaluator eval = new MonitorEvaluator(store, clock, notifier, incidents);
+ * MonitorEvaluator eval = new MonitorEvaluator(store, clock, notifier, source);
  * eval.start();                          // compile every stored monitor, resume group states
  * service.listener(eval);                // hear about created, updated, deleted monitors
  * eval.accept(batch, i -> false);        // after each durable ingest batch
@@ -48,7 +47,13 @@ import java.util.function.IntPredicate;
  * group a batch touched is evaluated at once, so a threshold crossing is seen on arrival, not at the next tick. The
  * tick handles what time alone changes: windows sliding past old points, {@code evaluation_delay} bringing buffered
  * points into view, no data, renotification, and composites. Every status change is stored (state and transition in
- * one transaction) before its notification is handed to the {@link MonitorNotifier} or {@link IncidentSink}.
+ * one transaction) together with everything its notification must cause: the direct deliveries ({@code @slack-…},
+ * {@code @teams-…}, {@code @webhook-…}, e-mail) and the incidents to open or resolve ({@code @pagerduty-…},
+ * {@code @oncall-…}), a transactional outbox
+ * ({@link MonitorStore#save(tocsin.monitor.GroupState, tocsin.monitor.Transition, List, List)}) that workers drain
+ * with retries (the direct dispatcher, the {@link IncidentDispatcher}), so a crash after the transition loses no
+ * message and no incident. The {@link MonitorNotifier} is then only told, so the workers can act at once instead of
+ * at their next poll.
  *
  * <p>Concurrency: thread-safe. Each compiled monitor has its own lock, held while its windows change and while its
  * transitions are stored (so a group's history is written in order); notifications are sent after the lock is
@@ -71,7 +76,6 @@ public final class MonitorEvaluator implements MonitorListener {
     private final MonitorStore store;
     private final InstantSource clock;
     private final MonitorNotifier notifier;
-    private final IncidentSink incidents;
     private final tocsin.query.datadog.DatadogQueryEngine engine;
     private final tocsin.query.MetricSource source;
     private final Map<Long, CompiledMonitor> monitors = new ConcurrentHashMap<>();
@@ -88,9 +92,8 @@ public final class MonitorEvaluator implements MonitorListener {
     private final java.util.concurrent.atomic.AtomicLong maxLagMillis = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastTickNanos = -1;
 
-    public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier,
-                            IncidentSink incidents) {
-        this(store, clock, notifier, incidents, null);
+    public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier) {
+        this(store, clock, notifier, null);
     }
 
     /**
@@ -100,13 +103,12 @@ public final class MonitorEvaluator implements MonitorListener {
      *               neither
      */
     public MonitorEvaluator(MonitorStore store, InstantSource clock, MonitorNotifier notifier,
-                            IncidentSink incidents, tocsin.query.MetricSource source) {
+                            tocsin.query.MetricSource source) {
         this.source = source;
         this.engine = source == null ? null : tocsin.query.datadog.DatadogQueryEngine.over(source);
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
-        this.incidents = Objects.requireNonNull(incidents, "incidents");
         for (MonitorStatus st : MonitorStatus.values()) {
             transitions.put(st, new java.util.concurrent.atomic.LongAdder());
         }
@@ -389,30 +391,18 @@ public final class MonitorEvaluator implements MonitorListener {
 
     private void save(Effects out) {
         for (Effects.Save s : out.saves) {
-            store.save(s.state(), s.transition());
+            store.save(s.state(), s.transition(), s.deliveries(), s.incidents());
             if (s.transition() != null) {
                 transitions.get(s.transition().to()).increment();
             }
         }
     }
 
+    /** Tells the notifier, after the transaction: the outbox rows are already stored, so this only hurries them. */
     private void send(Effects out) {
         for (MonitorNotification n : out.notifications) {
             try {
                 notifier.notify(n);
-                for (Handle h : n.handles()) {
-                    if (!h.kind().opensIncidents()) {
-                        continue;
-                    }
-                    if (n.to() == MonitorStatus.OK) {
-                        incidents.resolve(h, n.dedupKey());
-                    } else if (!n.renotify()) {
-                        incidents.trigger(h, n.dedupKey(), n.summary(), Map.of("monitor_id",
-                                Long.toString(n.monitorId()), "group", n.group(), "status", n.to().wireName(),
-                                "value", n.value() == null ? "" : Double.toString(n.value()), "message",
-                                n.message()));
-                    }
-                }
             } catch (RuntimeException e) {
                 notificationsFailed.increment();
                 LOG.error("Monitor {} group {}: notification failed", n.monitorId(), n.group(), e);

@@ -1,10 +1,10 @@
 package tocsin.monitor.eval;
 
 /**
- * Sends what monitors want said to the direct handles ({@code @slack-…}, {@code @teams-…}, {@code @webhook-…},
- * e-mail). Owned by this module; the server wires it to the notification pipeline. Called after the transition is
- * stored, outside the evaluator's locks. Implementations are thread-safe and must not block for long (queue, then
- * deliver).
+ * Hears about every notification a monitor group makes, after the transition and its direct deliveries
+ * ({@link tocsin.monitor.MonitorDelivery}) are stored. Delivery itself works from the stored outbox, so a notifier
+ * needs to do nothing for durability; the server's wakes the delivery worker so messages go out at once. Owned by
+ * this module. Called outside the evaluator's locks. Implementations are thread-safe and must not block for long.
  */
 @FunctionalInterface
 public interface MonitorNotifier {

@@ -18,14 +18,15 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A {@link MonitorStore} in memory, for evaluator tests. Thread-safe by one lock. */
-final class InMemoryMonitorStore implements MonitorStore {
+public final class InMemoryMonitorStore implements MonitorStore {
     private final InstantSource clock;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Monitor> monitors = new TreeMap<>();
     private final Map<String, GroupState> states = new TreeMap<>();
     private final List<Transition> transitions = new ArrayList<>();
+    private final Map<String, tocsin.monitor.MonitorDelivery> deliveries = new java.util.LinkedHashMap<>();
 
-    InMemoryMonitorStore(InstantSource clock) {
+    public InMemoryMonitorStore(InstantSource clock) {
         this.clock = clock;
     }
 
@@ -61,6 +62,7 @@ final class InMemoryMonitorStore implements MonitorStore {
     public synchronized boolean delete(long id) {
         states.keySet().removeIf(k -> k.startsWith(id + "/"));
         transitions.removeIf(t -> t.monitorId() == id);
+        managed.values().removeIf(v -> v == id);
         return monitors.remove(id) != null;
     }
 
@@ -75,7 +77,9 @@ final class InMemoryMonitorStore implements MonitorStore {
     }
 
     @Override
-    public synchronized void save(GroupState state, Transition transition) {
+    public synchronized void save(GroupState state, Transition transition,
+                                  List<tocsin.monitor.MonitorDelivery> outbox,
+                                  List<tocsin.monitor.MonitorIncidentAction> incidents) {
         if (!monitors.containsKey(state.monitorId())) {
             return;
         }
@@ -83,6 +87,16 @@ final class InMemoryMonitorStore implements MonitorStore {
         if (transition != null) {
             transitions.add(transition);
         }
+        outbox.forEach(d -> deliveries.putIfAbsent(d.key(), d));
+        incidents.forEach(a -> incidentActions.putIfAbsent(a.key(), a));
+    }
+
+    private final Map<String, tocsin.monitor.MonitorIncidentAction> incidentActions =
+            new java.util.LinkedHashMap<>();
+
+    /** The incident actions stored, in the order they were written. */
+    synchronized List<tocsin.monitor.MonitorIncidentAction> incidentActions() {
+        return List.copyOf(incidentActions.values());
     }
 
     @Override
@@ -94,6 +108,26 @@ final class InMemoryMonitorStore implements MonitorStore {
     public synchronized List<Transition> history(long monitorId, Instant from, Instant to, int limit) {
         return transitions.stream().filter(t -> t.monitorId() == monitorId && !t.at().isBefore(from)
                 && t.at().isBefore(to)).sorted(Comparator.comparing(Transition::at).reversed()).limit(limit).toList();
+    }
+
+    private final Map<String, Long> managed = new java.util.HashMap<>();
+
+    @Override
+    public synchronized Map<String, Long> managed() {
+        return Map.copyOf(managed);
+    }
+
+    @Override
+    public synchronized void manage(long monitorId, String key) {
+        managed.values().removeIf(id -> id == monitorId);
+        if (key != null) {
+            managed.put(key, monitorId);
+        }
+    }
+
+    /** The direct deliveries stored, in the order they were written. */
+    synchronized List<tocsin.monitor.MonitorDelivery> deliveries() {
+        return List.copyOf(deliveries.values());
     }
 
     synchronized List<Transition> transitions() {

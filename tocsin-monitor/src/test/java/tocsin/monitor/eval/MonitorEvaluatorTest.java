@@ -6,6 +6,7 @@ import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
 import tocsin.monitor.Creator;
 import tocsin.monitor.Monitor;
+import tocsin.monitor.MonitorIncidentAction;
 import tocsin.monitor.MonitorDefinition;
 import tocsin.monitor.MonitorOptions;
 import tocsin.monitor.MonitorStatus;
@@ -13,7 +14,6 @@ import tocsin.monitor.MonitorType;
 import tocsin.monitor.OnMissingData;
 import tocsin.monitor.Thresholds;
 import tocsin.monitor.Transition;
-import tocsin.monitor.template.Handle;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,18 +32,14 @@ class MonitorEvaluatorTest {
     final ManualClock clock = new ManualClock(T0);
     final InMemoryMonitorStore store = new InMemoryMonitorStore(clock);
     final List<MonitorNotification> sent = new CopyOnWriteArrayList<>();
-    final List<String> incidents = new CopyOnWriteArrayList<>();
-    final MonitorEvaluator eval = new MonitorEvaluator(store, clock, sent::add, new IncidentSink() {
-        @Override
-        public void trigger(Handle target, String dedupKey, String summary, Map<String, String> details) {
-            incidents.add("trigger " + target.target() + " " + dedupKey + " " + summary);
-        }
+    final MonitorEvaluator eval = new MonitorEvaluator(store, clock, sent::add);
 
-        @Override
-        public void resolve(Handle target, String dedupKey) {
-            incidents.add("resolve " + target.target() + " " + dedupKey);
-        }
-    });
+    /** The incident actions the evaluator wrote to the outbox, in order. */
+    List<String> incidents() {
+        return store.incidentActions().stream().map(a -> a.action() == MonitorIncidentAction.Action.TRIGGER
+                ? "trigger " + a.handle().target() + " " + a.dedupKey() + " " + a.summary()
+                : "resolve " + a.handle().target() + " " + a.dedupKey()).toList();
+    }
 
     static MonitorOptions options() {
         return MonitorOptions.defaults();
@@ -89,7 +85,7 @@ class MonitorEvaluatorTest {
         assertThat(t.notification()).isEqualTo("CPU 95 on a @pagerduty-Web");
         assertThat(t.handles()).containsExactly("@pagerduty-Web");
         assertThat(sent).singleElement().satisfies(n -> assertThat(n.group()).isEqualTo("host:a"));
-        assertThat(incidents).containsExactly("trigger Web tocsin-monitor-" + m.id() + "-host:a [Alert] CPU on host:a");
+        assertThat(incidents()).containsExactly("trigger Web tocsin-monitor-" + m.id() + "-host:a [Alert] CPU on host:a");
     }
 
     @Test
@@ -123,7 +119,7 @@ class MonitorEvaluatorTest {
         assertThat(path(m)).containsExactly(MonitorStatus.WARN, MonitorStatus.ALERT, MonitorStatus.WARN,
                 MonitorStatus.OK);
         assertThat(sent.getLast().message()).isEqualTo("ok @slack-ops");
-        assertThat(incidents.getLast()).isEqualTo("resolve Web tocsin-monitor-" + m.id() + "-host:a");
+        assertThat(incidents().getLast()).isEqualTo("resolve Web tocsin-monitor-" + m.id() + "-host:a");
     }
 
     @Test
@@ -330,7 +326,7 @@ class MonitorEvaluatorTest {
 
         assertThat(sent).extracting(MonitorNotification::renotify).containsExactly(false, true, true);
         assertThat(sent.get(1).message()).endsWith("\n\nstill burning");
-        assertThat(incidents).hasSize(1);
+        assertThat(incidents()).hasSize(1);
     }
 
     @Test
@@ -341,7 +337,7 @@ class MonitorEvaluatorTest {
         push("cpu", 95, T0, "env:prod", "host:a");
         clock.advance(Duration.ofMinutes(1));
 
-        MonitorEvaluator restarted = new MonitorEvaluator(store, clock, sent::add, IncidentSink.RECORD_ONLY);
+        MonitorEvaluator restarted = new MonitorEvaluator(store, clock, sent::add);
         restarted.start();
         restarted.tick();
 
@@ -381,7 +377,7 @@ class MonitorEvaluatorTest {
         assertThat(sent.getLast().to()).isEqualTo(MonitorStatus.OK);
         // Without mute_first_recovery_notification the recovery after the downtime is sent, as Datadog does;
         // resolving a dedup key that was never triggered is a no-op for the incident side.
-        assertThat(incidents).containsExactly("trigger Web tocsin-monitor-" + m.id() + "-host:b [Alert] CPU on host:b",
+        assertThat(incidents()).containsExactly("trigger Web tocsin-monitor-" + m.id() + "-host:b [Alert] CPU on host:b",
                 "resolve Web tocsin-monitor-" + m.id() + "-host:a");
     }
 
@@ -400,7 +396,7 @@ class MonitorEvaluatorTest {
 
         assertThat(path(m)).containsExactly(MonitorStatus.ALERT, MonitorStatus.OK, MonitorStatus.ALERT);
         assertThat(sent).extracting(MonitorNotification::to).containsExactly(MonitorStatus.ALERT);
-        assertThat(incidents).hasSize(1);
+        assertThat(incidents()).hasSize(1);
     }
 
     @Test

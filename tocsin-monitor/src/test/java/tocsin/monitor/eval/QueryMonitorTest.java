@@ -25,8 +25,7 @@ class QueryMonitorTest {
     final ManualClock clock = new ManualClock(T0);
     final InMemoryMonitorStore store = new InMemoryMonitorStore(clock);
     final InMemoryMetricSource source = new InMemoryMetricSource();
-    final MonitorEvaluator eval = new MonitorEvaluator(store, clock, MonitorNotifier.RECORD_ONLY,
-            IncidentSink.RECORD_ONLY, source);
+    final MonitorEvaluator eval = new MonitorEvaluator(store, clock, MonitorNotifier.RECORD_ONLY, source);
 
     void point(String metric, String host, Instant at, double v) {
         source.add(SeriesKey.of(metric, "host:" + host), MetricKind.GAUGE, at.toEpochMilli(), v);

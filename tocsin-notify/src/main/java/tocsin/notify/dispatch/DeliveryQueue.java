@@ -8,7 +8,9 @@ import java.util.Optional;
 
 import tocsin.notify.IdempotencyKey;
 import tocsin.notify.IncidentSnapshot;
+import tocsin.notify.DeliveryException;
 import tocsin.notify.Notification;
+import tocsin.notify.RetryPolicy;
 
 /**
  * The persistent delivery log between the notification outbox and the channels, owned by the {@link Dispatcher}.
@@ -190,6 +192,25 @@ public interface DeliveryQueue {
             if ((outcome == Outcome.RETRY) != retryAt.isPresent()) {
                 throw new IllegalArgumentException("retryAt is required for RETRY and only for it");
             }
+        }
+
+        /**
+         * The record of a failed attempt, as {@code policy} decides after it: a retry at the time the policy picks,
+         * or a failure for good, with why.
+         *
+         * @param attempts       attempts made, the failed one included
+         * @param firstAttemptAt when the first attempt was made
+         */
+        public static Attempt failed(RetryPolicy policy, int attempts, Instant firstAttemptAt, Instant now,
+                                     DeliveryException e, java.util.random.RandomGenerator random, String channel,
+                                     String target) {
+            String why = e.reason() + ": " + e.getMessage();
+            return switch (policy.next(attempts, firstAttemptAt, now, e, random)) {
+                case RetryPolicy.RetryAt at -> new Attempt(now, channel, target, Outcome.RETRY, Optional.empty(),
+                        why + "; retrying in " + at.delay().toMillis() + " ms", Optional.of(at.at()));
+                case RetryPolicy.GiveUp g -> new Attempt(now, channel, target, Outcome.FAILED, Optional.empty(),
+                        why + "; " + g.reason(), Optional.empty());
+            };
         }
     }
 

@@ -3,21 +3,11 @@ package tocsin.notify.dispatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
@@ -129,10 +119,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Options options;
     private final RandomGenerator random;
     private final NoiseGate noise;
-    private final Map<Target.Kind, Semaphore> perChannel = new EnumMap<>(Target.Kind.class);
-    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final RoundLoop loop;
+    private final Rounds rounds;
 
     /**
      * @param owner  this dispatcher's name in leases (e.g. host and process id): unique per process
@@ -151,15 +138,12 @@ public final class Dispatcher implements AutoCloseable {
         this.options = Objects.requireNonNull(options, "options");
         this.random = random;
         this.noise = new NoiseGate(options.noise(), clock);
-        this.loop = new RoundLoop("tocsin-dispatcher", options.poll(), this::runOnce);
-        for (Target.Kind kind : Target.Kind.values()) {
-            perChannel.put(kind, new Semaphore(options.perChannel()));
-        }
+        this.rounds = new Rounds("tocsin-dispatcher", options.poll(), options.perChannel(), this::runOnce);
     }
 
     /** Starts rounds in the background, every {@code options.poll()}. */
     public Dispatcher start() {
-        loop.start();
+        rounds.start();
         return this;
     }
 
@@ -172,22 +156,14 @@ public final class Dispatcher implements AutoCloseable {
      */
     public int runOnce() {
         expandPending();
-        List<Future<?>> digests = new ArrayList<>();
         AtomicInteger digested = new AtomicInteger();
-        for (HeldGroup g : queue.heldGroups(clock.instant())) {
-            digests.add(senders.submit(() -> {
-                if (digest(g)) {
-                    digested.incrementAndGet();
-                }
-            }));
-        }
-        RoundLoop.awaitAll(digests);
+        rounds.sendAll(queue.heldGroups(clock.instant()), g -> {
+            if (digest(g)) {
+                digested.incrementAndGet();
+            }
+        });
         List<Claim> claims = queue.claim(owner, clock.instant(), options.lease(), options.batch());
-        List<Future<?>> inFlight = new ArrayList<>(claims.size());
-        for (Claim c : claims) {
-            inFlight.add(senders.submit(() -> deliver(c)));
-        }
-        RoundLoop.awaitAll(inFlight);
+        rounds.sendAll(claims, this::deliver);
         return claims.size() + digested.get();
     }
 
@@ -232,17 +208,15 @@ public final class Dispatcher implements AutoCloseable {
             observer.held(channel);
             return;
         }
-        Semaphore permits = perChannel.get(t.kind());
-        permits.acquireUninterruptibly();
-        try {
-            Delivery d = channels.send(notification(c, t));
-            record(c, channel, t.address(), Outcome.DELIVERED, Optional.of(d.providerMessageId()), d.detail(),
-                    Optional.empty());
-        } catch (DeliveryException e) {
-            failed(c, channel, t, e);
-        } finally {
-            permits.release();
-        }
+        rounds.withPermit(t.kind(), () -> {
+            try {
+                Delivery d = channels.send(notification(c, t));
+                record(c, channel, t.address(), Outcome.DELIVERED, Optional.of(d.providerMessageId()), d.detail(),
+                        Optional.empty());
+            } catch (DeliveryException e) {
+                failed(c, channel, t, e);
+            }
+        });
     }
 
     private Notification notification(Claim c, Target t) {
@@ -282,28 +256,28 @@ public final class Dispatcher implements AutoCloseable {
         String channel = t.kind().name().toLowerCase(Locale.ROOT);
         List<IncidentSnapshot> incidents = claims.stream().map(Claim::incident).toList();
         int distinct = (int) incidents.stream().map(IncidentSnapshot::id).distinct().count();
-        Semaphore permits = perChannel.get(t.kind());
-        permits.acquireUninterruptibly();
-        Attempt attempt;
-        try {
-            Delivery d = distinct == 1 ? channels.send(notification(claims.getLast(), t))
-                    : channels.sendNotice(new Digest(incidents, linker.incidentList(incidents.getFirst(),
-                    g.userId())).notice(digestKey(g, claims), t));
-            attempt = new Attempt(clock.instant(), channel, t.address(), Outcome.DELIVERED,
-                    Optional.of(d.providerMessageId()), d.detail(), Optional.empty());
-        } catch (DeliveryException e) {
-            int attempts = claims.stream().mapToInt(Claim::attempts).min().orElse(1);
-            Instant first = claims.stream().map(Claim::firstAttemptAt).max(Instant::compareTo).orElseThrow();
-            attempt = failure(options.retry(), attempts, first, clock.instant(), e, channel, t.address(), jitter());
-            if (attempt.outcome() == Outcome.FAILED) {
-                LOG.warn("Digest of {} held notifications to {} failed for good: {}", claims.size(), t,
-                        attempt.detail());
+        Target to = t;
+        Attempt[] attempt = new Attempt[1];
+        rounds.withPermit(t.kind(), () -> {
+            try {
+                Delivery d = distinct == 1 ? channels.send(notification(claims.getLast(), to))
+                        : channels.sendNotice(new Digest(incidents, linker.incidentList(incidents.getFirst(),
+                        g.userId())).notice(digestKey(g, claims), to));
+                attempt[0] = new Attempt(clock.instant(), channel, to.address(), Outcome.DELIVERED,
+                        Optional.of(d.providerMessageId()), d.detail(), Optional.empty());
+            } catch (DeliveryException e) {
+                int attempts = claims.stream().mapToInt(Claim::attempts).min().orElse(1);
+                Instant first = claims.stream().map(Claim::firstAttemptAt).max(Instant::compareTo).orElseThrow();
+                attempt[0] = Attempt.failed(options.retry(), attempts, first, clock.instant(), e, jitter(), channel,
+                        to.address());
+                if (attempt[0].outcome() == Outcome.FAILED) {
+                    LOG.warn("Digest of {} held notifications to {} failed for good: {}", claims.size(), to,
+                            attempt[0].detail());
+                }
             }
-        } finally {
-            permits.release();
-        }
-        queue.recordDigest(claims, attempt, distinct);
-        observer.digest(channel, attempt.outcome().name().toLowerCase(Locale.ROOT), claims.size());
+        });
+        queue.recordDigest(claims, attempt[0], distinct);
+        observer.digest(channel, attempt[0].outcome().name().toLowerCase(Locale.ROOT), claims.size());
         return true;
     }
 
@@ -314,45 +288,31 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void failed(Claim c, String channel, Target t, DeliveryException e) {
-        Attempt a = failure(options.retry(), c.attempts(), c.firstAttemptAt(), clock.instant(), e, channel,
-                t.address(), jitter());
+        Attempt a = Attempt.failed(options.retry(), c.attempts(), c.firstAttemptAt(), clock.instant(), e, jitter(),
+                channel, t.address());
         if (a.outcome() == Outcome.FAILED) {
             LOG.warn("Notification {} to {} failed for good: {}", c.key(), t, a.detail());
         }
-        queue.record(c, a);
-        observer.attempt(channel, a.outcome().name().toLowerCase(Locale.ROOT));
+        record(c, a);
     }
 
-    RandomGenerator jitter() {
+    private RandomGenerator jitter() {
         return random == null ? ThreadLocalRandom.current() : random;
     }
 
-    /**
-     * The attempt a failure makes, by {@code policy}: a retry at the time it picks (backoff with full jitter), or a
-     * permanent failure (a permanent error, or the policy gave up).
-     */
-    static Attempt failure(RetryPolicy policy, int attempts, Instant first, Instant now, DeliveryException e,
-                           String channel, String target, RandomGenerator jitter) {
-        return switch (policy.next(attempts, first, now, e, jitter)) {
-            case RetryPolicy.RetryAt at -> new Attempt(now, channel, target, Outcome.RETRY, Optional.empty(),
-                    e.reason() + ": " + e.getMessage() + "; retrying in " + at.delay().toMillis() + " ms",
-                    Optional.of(at.at()));
-            case RetryPolicy.GiveUp g -> new Attempt(now, channel, target, Outcome.FAILED, Optional.empty(),
-                    e.reason() + ": " + e.getMessage() + "; " + g.reason(), Optional.empty());
-        };
+    private void record(Claim c, Attempt a) {
+        queue.record(c, a);
+        observer.attempt(a.channel(), a.outcome().name().toLowerCase(Locale.ROOT));
     }
 
     private void record(Claim c, String channel, String target, Outcome outcome, Optional<String> messageId,
                         String detail, Optional<Instant> retryAt) {
-        queue.record(c, new Attempt(clock.instant(), channel, target, outcome, messageId, detail, retryAt));
-        observer.attempt(channel, outcome.name().toLowerCase(Locale.ROOT));
+        record(c, new Attempt(clock.instant(), channel, target, outcome, messageId, detail, retryAt));
     }
 
     /** Stops the background rounds and waits up to 30 s for sends in flight; unfinished claims are retried later. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            loop.stop(senders);
-        }
+        rounds.close();
     }
 }

@@ -3,19 +3,11 @@ package tocsin.notify.dispatch;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
@@ -59,9 +51,7 @@ public final class HandoffDispatcher implements AutoCloseable {
     private final String owner;
     private final Dispatcher.Options options;
     private final RandomGenerator random;
-    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final RoundLoop loop;
+    private final Rounds rounds;
 
     /**
      * @param publicUrl where people reach Tocsin: the messages link to the schedule's page under it
@@ -81,11 +71,11 @@ public final class HandoffDispatcher implements AutoCloseable {
         this.owner = Objects.requireNonNull(owner, "owner");
         this.options = Objects.requireNonNull(options, "options");
         this.random = random;
-        this.loop = new RoundLoop("tocsin-handoffs", options.poll(), this::runOnce);
+        this.rounds = new Rounds("tocsin-handoffs", options.poll(), options.perChannel(), this::runOnce);
     }
 
     public HandoffDispatcher start() {
-        loop.start();
+        rounds.start();
         return this;
     }
 
@@ -105,11 +95,7 @@ public final class HandoffDispatcher implements AutoCloseable {
             }
         }
         List<HandoffQueue.Claim> claims = queue.claim(owner, clock.instant(), options.lease(), options.batch());
-        List<Future<?>> inFlight = new ArrayList<>(claims.size());
-        for (HandoffQueue.Claim c : claims) {
-            inFlight.add(senders.submit(() -> deliver(c)));
-        }
-        RoundLoop.awaitAll(inFlight);
+        rounds.sendAll(claims, this::deliver);
         return claims.size();
     }
 
@@ -137,8 +123,9 @@ public final class HandoffDispatcher implements AutoCloseable {
             attempt = new Attempt(clock.instant(), channel, t.address(), Outcome.DELIVERED,
                     Optional.of(d.providerMessageId()), d.detail(), Optional.empty());
         } catch (DeliveryException e) {
-            attempt = Dispatcher.failure(options.retry(), c.attempts(), c.firstAttemptAt(), clock.instant(), e,
-                    channel, t.address(), random == null ? java.util.concurrent.ThreadLocalRandom.current() : random);
+            attempt = Attempt.failed(options.retry(), c.attempts(), c.firstAttemptAt(), clock.instant(), e,
+                    random == null ? java.util.concurrent.ThreadLocalRandom.current() : random, channel,
+                    t.address());
             if (attempt.outcome() == Outcome.FAILED) {
                 LOG.warn("Handoff notification {} to {} failed for good: {}", c.key(), t, attempt.detail());
             }
@@ -154,8 +141,6 @@ public final class HandoffDispatcher implements AutoCloseable {
     /** Stops the rounds and waits up to 30 s for sends in flight; unfinished claims are retried after the lease. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            loop.stop(senders);
-        }
+        rounds.close();
     }
 }

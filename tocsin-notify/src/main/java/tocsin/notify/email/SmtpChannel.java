@@ -105,23 +105,51 @@ public final class SmtpChannel implements Channel {
         return "<n-" + key.digest() + "@" + domain + ">";
     }
 
-    /** The id every mail about one incident refers to, so clients thread them. */
-    public String threadId(String incidentId) {
-        return "<incident-" + incidentId + "@" + domain + ">";
-    }
-
     /** The {@code Message-ID} of a notice: the same for every attempt of it. */
     public String messageId(Notice notice) {
         return "<notice-" + notice.digest() + "@" + domain + ">";
     }
 
+    /** The id every mail about one incident refers to, so clients thread them. */
+    public String threadId(String incidentId) {
+        return "<incident-" + incidentId + "@" + domain + ">";
+    }
+
     @Override
     public Delivery send(Notification n) throws DeliveryException {
         requireOwnKind(n);
-        InternetAddress to = recipient(n.target());
+        InternetAddress to = address(n.target().address());
         String messageId = messageId(n.key());
         try {
             return transmit(compose(n, to, messageId), to, messageId);
+        } catch (MessagingException e) {
+            throw classify(e);
+        }
+    }
+
+    /**
+     * Sends a plain-text mail that belongs to no incident (a monitor's {@code @ops@example.com}).
+     *
+     * @param key    the message's idempotency key: the {@code Message-ID} is {@code <m-{key}@{sender domain}>}
+     * @param thread what related mails share ({@code In-Reply-To}/{@code References}), so clients thread them
+     */
+    public Delivery sendText(String address, String subject, String text, String key, String thread)
+            throws DeliveryException {
+        InternetAddress to = address(address);
+        String messageId = "<m-" + key + "@" + domain + ">";
+        try {
+            MimeMessage message = new FixedIdMessage(session, messageId);
+            message.setFrom(from);
+            message.setRecipient(Message.RecipientType.TO, to);
+            message.setSubject(subject, StandardCharsets.UTF_8.name());
+            message.setSentDate(Date.from(clock.instant()));
+            String threadId = "<thread-" + thread + "@" + domain + ">";
+            message.setHeader("In-Reply-To", threadId);
+            message.setHeader("References", threadId);
+            message.setHeader("Auto-Submitted", "auto-generated");
+            message.setText(text, StandardCharsets.UTF_8.name(), "plain");
+            message.saveChanges();
+            return transmit(message, to, messageId);
         } catch (MessagingException e) {
             throw classify(e);
         }
@@ -131,7 +159,7 @@ public final class SmtpChannel implements Channel {
     @Override
     public Delivery sendNotice(Notice n) throws DeliveryException {
         requireOwnKind(n.target());
-        InternetAddress to = recipient(n.target());
+        InternetAddress to = address(n.target().address());
         String messageId = messageId(n);
         try {
             MimeMessage message = new FixedIdMessage(session, messageId);
@@ -151,15 +179,6 @@ public final class SmtpChannel implements Channel {
         }
     }
 
-    private static InternetAddress recipient(Target target) throws PermanentDeliveryException {
-        try {
-            return new InternetAddress(target.address(), true);
-        } catch (AddressException e) {
-            throw new PermanentDeliveryException("invalid_address", "not an e-mail address: "
-                    + target.address() + " (" + e.getMessage() + ")");
-        }
-    }
-
     /** One connection per mail: connect, send, and return the server's last answer. */
     private Delivery transmit(MimeMessage message, InternetAddress to, String messageId) throws MessagingException {
         try (Transport transport = session.getTransport("smtp")) {
@@ -167,6 +186,15 @@ public final class SmtpChannel implements Channel {
             transport.sendMessage(message, new Address[]{to});
             String response = transport instanceof SMTPTransport smtp ? smtp.getLastServerResponse() : "";
             return new Delivery(messageId, response == null ? "" : response.strip());
+        }
+    }
+
+    private static InternetAddress address(String address) throws PermanentDeliveryException {
+        try {
+            return new InternetAddress(address, true);
+        } catch (AddressException e) {
+            throw new PermanentDeliveryException("invalid_address", "not an e-mail address: " + address + " ("
+                    + e.getMessage() + ")");
         }
     }
 

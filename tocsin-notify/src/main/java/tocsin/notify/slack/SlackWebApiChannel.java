@@ -71,6 +71,16 @@ public final class SlackWebApiChannel implements Channel {
                 }
             }
         }
+        return post(channel, message);
+    }
+
+    /**
+     * Posts a message that belongs to no incident (a monitor's {@code @slack-<channel>}): {@code chat.postMessage}
+     * to a channel id or {@code #name}, with link unfurling off.
+     *
+     * @param message the message fields ({@code text}, {@code blocks}); {@code channel} is set here
+     */
+    public Delivery post(String channel, ObjectNode message) throws DeliveryException {
         ObjectNode post = message.deepCopy();
         post.put("channel", channel).put("unfurl_links", false).put("unfurl_media", false);
         JsonNode answer = call("chat.postMessage", post);

@@ -7,6 +7,7 @@ import tocsin.notify.Notification;
 import tocsin.notify.Target;
 import tocsin.notify.http.HttpExchange;
 import tocsin.notify.http.WebhookUrls;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import tocsin.notify.template.TeamsCard;
 
 import java.net.http.HttpResponse;
@@ -39,5 +40,16 @@ public final class TeamsWebhookChannel implements Channel {
         HttpResponse<String> response = http.postJson(WebhookUrls.require(n.target().address()),
                 HttpExchange.json(TeamsCard.message(n)), Map.of(), "the Teams webhook refused the card");
         return new Delivery(n.key().digest(), "teams " + response.statusCode());
+    }
+
+    /**
+     * POSTs a message that belongs to no incident (a monitor's {@code @teams-<channel>}) to a channel's webhook URL.
+     *
+     * @param id the message's idempotency id, recorded as the provider message id (Teams returns none)
+     */
+    public Delivery post(String url, ObjectNode message, String id) throws DeliveryException {
+        HttpResponse<String> response = http.postJson(WebhookUrls.require(url), HttpExchange.json(message), Map.of(),
+                "the Teams webhook refused the card");
+        return new Delivery(id, "teams " + response.statusCode());
     }
 }

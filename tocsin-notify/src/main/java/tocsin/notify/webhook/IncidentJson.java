@@ -22,12 +22,16 @@ final class IncidentJson {
 
     /** PagerDuty's {@code data} for incident events; {@code api} is the base of REST {@code self} links. */
     static ObjectNode pagerDuty(Notification n, URI api) {
-        IncidentSnapshot i = n.incident();
+        return pagerDuty(n.incident(), n.links().incident(), api);
+    }
+
+    /** PagerDuty's {@code data} for an incident whose page is {@code htmlUrl}. */
+    static ObjectNode pagerDuty(IncidentSnapshot i, URI htmlUrl, URI api) {
         String base = api.toString().endsWith("/") ? api.toString().substring(0, api.toString().length() - 1)
                 : api.toString();
         ObjectNode data = JSON.objectNode();
         data.put("id", i.id()).put("type", "incident").put("self", base + "/incidents/" + i.id())
-                .put("html_url", n.links().incident().toString()).put("number", i.number())
+                .put("html_url", htmlUrl.toString()).put("number", i.number())
                 .put("status", i.status().wireName()).putNull("incident_key")
                 .put("created_at", timestamp(i.createdAt())).put("title", i.title());
         ObjectNode service = data.putObject("service");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import tocsin.notify.Channel;
 import tocsin.notify.Delivery;
 import tocsin.notify.DeliveryException;
+import tocsin.notify.IncidentSnapshot;
 import tocsin.notify.Notification;
 import tocsin.notify.PermanentDeliveryException;
 import tocsin.notify.Target;
@@ -51,17 +52,53 @@ public final class PagerDutyWebhookChannel implements Channel {
     public Delivery send(Notification n) throws DeliveryException {
         requireOwnKind(n);
         String id = n.key().uuid().toString();
-        ObjectNode event = envelope(id, n.event().eventType(), "incident", n.occurredAt());
-        event.set("data", IncidentJson.pagerDuty(n, sender.api));
-        return post(n.target(), n.key().contactMethodId(), id, event);
+        ObjectNode event = incidentEvent(sender.api, id, n.event().eventType(), n.occurredAt(), n.incident(),
+                n.links().incident(), null);
+        return post(n.target(), n.key().contactMethodId(), id, event, Map.of());
     }
+
+    /**
+     * A v3 incident event of any of PagerDuty's incident event types ({@code incident.annotated},
+     * {@code incident.delegated}, ...), as webhook subscriptions record it before delivering it with
+     * {@link #deliver}.
+     *
+     * @param api     Tocsin's public URL, the base of the REST {@code self} links
+     * @param htmlUrl the incident's page
+     * @param agent   who caused the event, as a PagerDuty reference ({@code user_reference},
+     *                {@code service_reference}), or null when Tocsin itself acted
+     */
+    public static ObjectNode incidentEvent(URI api, String id, String eventType, Instant occurredAt,
+                                           IncidentSnapshot incident, URI htmlUrl, ObjectNode agent) {
+        ObjectNode event = envelope(id, eventType, "incident", occurredAt);
+        if (agent != null) {
+            event.set("agent", agent);
+        }
+        event.set("data", IncidentJson.pagerDuty(incident, htmlUrl, api));
+        return event;
+    }
+
+    /**
+     * Delivers an event built by {@link #incidentEvent} to a subscription: wrapped, signed and identified as
+     * {@link #send} does, with the subscription's custom headers added. A custom header never replaces one of
+     * PagerDuty's own ({@link #RESERVED_HEADERS}).
+     */
+    public Delivery deliver(Target target, String subscriptionId, ObjectNode event, Map<String, String> customHeaders)
+            throws DeliveryException {
+        requireOwnKind(target);
+        return post(target, subscriptionId, event.path("id").asText(), event, customHeaders);
+    }
+
+    /** Headers the channel sets itself (lower case); subscriptions cannot add them. */
+    public static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("user-agent", "content-type",
+            "content-length", "host", "connection", "expect", "upgrade", "transfer-encoding",
+            SIGNATURE_HEADER.toLowerCase(java.util.Locale.ROOT), "x-webhook-id", "x-webhook-subscription");
 
     /** Sends PagerDuty's test event, {@code pagey.ping}, to a subscription. */
     public Delivery ping(Target target, String subscriptionId) throws DeliveryException {
         String id = UUID.randomUUID().toString();
         ObjectNode event = envelope(id, "pagey.ping", "pagey", sender.clock.instant());
         event.putObject("data").put("message", "Hello from your friend Pagey!").put("type", "ping");
-        return post(target, subscriptionId, id, event);
+        return post(target, subscriptionId, id, event, Map.of());
     }
 
     private static ObjectNode envelope(String id, String type, String resourceType, Instant occurredAt) {
@@ -73,14 +110,19 @@ public final class PagerDutyWebhookChannel implements Channel {
         return event;
     }
 
-    private Delivery post(Target target, String subscriptionId, String id, ObjectNode event)
-            throws DeliveryException {
+    private Delivery post(Target target, String subscriptionId, String id, ObjectNode event,
+                          Map<String, String> customHeaders) throws DeliveryException {
         String secret = target.signingSecret().orElseThrow(() -> new PermanentDeliveryException("no_secret",
                 "a PagerDuty webhook subscription needs a signing secret"));
         ObjectNode body = IncidentJson.JSON.objectNode();
         body.set("event", event);
         String json = HttpExchange.json(body);
         Map<String, String> headers = new LinkedHashMap<>();
+        customHeaders.forEach((name, value) -> {
+            if (!RESERVED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                headers.put(name, value);
+            }
+        });
         headers.put("User-Agent", USER_AGENT);
         headers.put(SIGNATURE_HEADER, "v1=" + WebhookSignature.hex(secret, json.getBytes(StandardCharsets.UTF_8)));
         headers.put("X-Webhook-Id", id);

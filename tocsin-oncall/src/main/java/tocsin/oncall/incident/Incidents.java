@@ -209,7 +209,7 @@ public final class Incidents {
             }
             if (u.policyId() != null && !u.policyId().equals(incident.policyId())) {
                 incident = tx.updateIncident(incident.withPolicy(u.policyId()));
-                tx.log(LogEntry.of(incident, LogEntry.ESCALATE, now, actor.channel(), actor.agentType(),
+                tx.log(LogEntry.of(incident, LogEntry.DELEGATE, now, actor.channel(), actor.agentType(),
                         actor.agentId(), "Reassigned to escalation policy " + u.policyId()));
                 incident = retrigger(tx, incident, now);
                 incident = engine.page(tx, incident, 1, 0, "reassign", now);

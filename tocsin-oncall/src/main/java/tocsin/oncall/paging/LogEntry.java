@@ -26,6 +26,8 @@ public record LogEntry(String id, String incidentId, String serviceId, String ty
     public static final String RESOLVE = "resolve_log_entry";
     public static final String ASSIGN = "assign_log_entry";
     public static final String ESCALATE = "escalate_log_entry";
+    /** The incident was reassigned to another escalation policy. */
+    public static final String DELEGATE = "delegate_log_entry";
     public static final String NOTIFY = "notify_log_entry";
     public static final String ANNOTATE = "annotate_log_entry";
     public static final String SNOOZE = "snooze_log_entry";

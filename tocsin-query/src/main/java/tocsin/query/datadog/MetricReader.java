@@ -5,6 +5,7 @@ import tocsin.core.metric.SeriesKey;
 import tocsin.query.MetricSource;
 import tocsin.query.Points;
 import tocsin.query.SourceSeries;
+import tocsin.query.SourceRollups;
 import tocsin.query.SourceSketches;
 import tocsin.query.UnsupportedQueryException;
 import tocsin.query.datadog.Expr.Aggregator;
@@ -15,6 +16,7 @@ import tocsin.query.datadog.Expr.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,6 +33,11 @@ import java.util.TreeMap;
  *       and turned into increments, a drop
  *       counting as a reset (the new value is the increment); they then behave as COUNT, as Datadog stores Prometheus
  *       and OTLP cumulative counters.</li>
+ *   <li><b>Rollups</b>: when the grid's interval is a multiple of 5 minutes and {@code timeshift} keeps buckets
+ *       aligned, the series are selected through {@link MetricSource#selectRollups} instead, already aggregated
+ *       into the grid's buckets (a store answers from its downsampled rollups, reading far less for long ranges);
+ *       each series whose answer they give exactly ({@link #rollupsAnswer}) is time-aggregated from them, the
+ *       others read their points as below. A source without rollups answers null and every series reads points.</li>
  *   <li><b>Time aggregation</b> per series into the grid's buckets, a point belonging to the bucket its timestamp
  *       falls in. The aggregator is {@code .rollup()}'s if given; otherwise, per Datadog's type modifiers page,
  *       {@code sum} for a COUNT or RATE queried {@code .as_count()}/{@code .as_rate()} and {@code avg} for everything
@@ -49,6 +56,8 @@ import java.util.TreeMap;
  */
 final class MetricReader {
     private static final long DEFAULT_FILL_LIMIT_SECONDS = 300;
+    /** The finest buckets stores keep rollups in (5 minutes): grids of multiples of it may read rollups. */
+    static final long ROLLUP_MILLIS = 300_000;
     static final long MAX_FILL_LIMIT_SECONDS = 600;
     static final Comparator<List<String>> BY_TAGS = (a, b) -> {
         for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
@@ -96,7 +105,20 @@ final class MetricReader {
         // one bucket of look-back, so that a COUNTER's first increment has the total before it; other kinds skip
         // points before the grid, and a series seen only in the look-back aggregates to nothing
         long lookBack = from - grid.intervalMillis();
-        List<SourceSeries> selected = new ArrayList<>(source.select(q.metric(), q.filter(), lookBack, to));
+        List<SourceRollups> rollups = rollupsMayAnswer(grid, shiftMillis)
+                ? source.selectRollups(q.metric(), q.filter(), lookBack, to, grid.intervalMillis()) : null;
+        Map<SeriesKey, SourceRollups> answering = new HashMap<>();
+        List<SourceSeries> selected = new ArrayList<>();
+        if (rollups == null) {
+            selected.addAll(source.select(q.metric(), q.filter(), lookBack, to));
+        } else {
+            for (SourceRollups r : rollups) {
+                selected.add(new SourceSeries(r.key(), r.kind()));
+                if (rollupsAnswer(r, q)) {
+                    answering.put(r.key(), r);
+                }
+            }
+        }
         selected.sort(Comparator.comparing(SourceSeries::key));
         boolean interpolateByDefault = selected.size() > 1;
 
@@ -104,10 +126,12 @@ final class MetricReader {
         Map<List<String>, Boolean> gaugeInGroup = new TreeMap<>(BY_TAGS);
         for (SourceSeries s : selected) {
             boolean counter = s.kind() == MetricKind.COUNTER;
-            Points points = source.read(s, counter ? lookBack : from, to);
             MetricKind kind = counter ? MetricKind.COUNT : s.kind();
-            boolean typed = q.modifier() != Modifier.NONE && kind != MetricKind.GAUGE;
-            double[] buckets = timeAggregate(points, counter, kind, q, grid, from, shiftMillis);
+            boolean typed = typed(q, kind);
+            SourceRollups r = answering.get(s.key());
+            double[] buckets = r != null ? timeAggregate(r, counter, kind, q, grid, from, shiftMillis)
+                    : timeAggregate(source.read(s, counter ? lookBack : from, to), counter, kind, q, grid, from,
+                    shiftMillis);
             fill(buckets, q, typed, interpolateByDefault, grid.intervalSeconds());
             List<String> group = group(q, s.key());
             groups.computeIfAbsent(group, g -> new ArrayList<>()).add(buckets);
@@ -133,12 +157,8 @@ final class MetricReader {
     /** One value per bucket, NaN where the series has no point. */
     static double[] timeAggregate(Points p, boolean counter, MetricKind kind, MetricQuery q, Grid grid, long fromMillis,
                                   long shiftMillis) {
-        int n = grid.length();
-        double[] sum = new double[n];
-        double[] min = new double[n];
-        double[] max = new double[n];
-        int[] count = new int[n];
-        boolean typed = q.modifier() != Modifier.NONE && kind != MetricKind.GAUGE;
+        Buckets acc = new Buckets(grid.length());
+        boolean typed = typed(q, kind);
         double events = typed && kind == MetricKind.RATE ? samplingSeconds(p, grid) : 1;
         double previous = Double.NaN;
         for (int i = 0; i < p.size(); i++) {
@@ -155,41 +175,137 @@ final class MetricReader {
             if (t < fromMillis) {
                 continue;
             }
-            long b = Math.floorDiv(t - shiftMillis - grid.startMillis(), grid.intervalMillis());
-            if (b < 0 || b >= n) {
-                continue;
+            int k = acc.bucket(grid, t - shiftMillis);
+            if (k >= 0) {
+                v *= events;
+                acc.add(k, 1, v, v, v);
             }
-            int k = (int) b;
-            v *= events;
-            if (count[k] == 0) {
-                min[k] = v;
-                max[k] = v;
-            } else {
-                min[k] = Math.min(min[k], v);
-                max[k] = Math.max(max[k], v);
-            }
-            sum[k] += v;
-            count[k]++;
         }
-        Aggregator agg = q.rollup() != null && q.rollup().aggregator() != null ? q.rollup().aggregator()
+        return acc.values(q, typed, grid);
+    }
+
+    /**
+     * {@link #timeAggregate(Points, boolean, MetricKind, MetricQuery, Grid, long, long)} from the series' rollups at
+     * the grid's interval, for series that {@link #rollupsAnswer}: a bucket's count, sum, min and max are the
+     * grid bucket's; a COUNTER's increments in a bucket add up to its counter plus the increment from the bucket
+     * before's last point to its first, and are one fewer than its points when no point comes before.
+     */
+    static double[] timeAggregate(SourceRollups r, boolean counter, MetricKind kind, MetricQuery q, Grid grid,
+                                  long fromMillis, long shiftMillis) {
+        Buckets acc = new Buckets(grid.length());
+        double previousLast = Double.NaN;
+        for (int i = 0; i < r.size(); i++) {
+            long count = r.count(i);
+            double sum = r.sum(i);
+            if (counter) {
+                boolean before = !Double.isNaN(previousLast);
+                double last = previousLast;
+                sum = r.counter(i) + (before ? (r.first(i) >= last ? r.first(i) - last : r.first(i)) : 0);
+                count -= before ? 0 : 1;
+                previousLast = r.last(i);
+            }
+            long t = r.start(i);
+            int k = t < fromMillis || count == 0 ? -1 : acc.bucket(grid, t - shiftMillis);
+            if (k >= 0) {
+                acc.add(k, count, sum, r.min(i), r.max(i));
+            }
+        }
+        return acc.values(q, typed(q, kind), grid);
+    }
+
+    private static boolean typed(MetricQuery q, MetricKind kind) {
+        return q.modifier() != Modifier.NONE && kind != MetricKind.GAUGE;
+    }
+
+    private static Aggregator aggregator(MetricQuery q, boolean typed) {
+        return q.rollup() != null && q.rollup().aggregator() != null ? q.rollup().aggregator()
                 : typed ? Aggregator.SUM : Aggregator.AVG;
-        double perSecond = typed && q.modifier() == Modifier.AS_RATE ? grid.intervalSeconds() : 1;
-        double[] out = new double[n];
-        for (int k = 0; k < n; k++) {
-            if (count[k] == 0) {
-                out[k] = Double.NaN;
-                continue;
-            }
-            double v = switch (agg) {
-                case AVG -> sum[k] / count[k];
-                case SUM -> sum[k];
-                case MIN -> min[k];
-                case MAX -> max[k];
-                case COUNT -> count[k];
-            };
-            out[k] = agg == Aggregator.COUNT ? v : v / perSecond;
+    }
+
+    /** Whether the grid's buckets are whole, aligned multiples of the buckets stores keep rollups in. */
+    static boolean rollupsMayAnswer(Grid grid, long shiftMillis) {
+        return grid.intervalMillis() % ROLLUP_MILLIS == 0 && Math.floorMod(shiftMillis, grid.intervalMillis()) == 0;
+    }
+
+    /**
+     * Whether a series' rollups give exactly its points' answer: not for a RATE under a type modifier (a point's
+     * weight is the series' median spacing), nor for the min or max of a COUNTER's increments (not kept), nor for a
+     * COUNTER with a NaN or infinite value (whose increments the point path skips in its own way).
+     */
+    static boolean rollupsAnswer(SourceRollups r, MetricQuery q) {
+        boolean counter = r.kind() == MetricKind.COUNTER;
+        MetricKind kind = counter ? MetricKind.COUNT : r.kind();
+        boolean typed = typed(q, kind);
+        if (typed && kind == MetricKind.RATE) {
+            return false;
         }
-        return out;
+        if (!counter) {
+            return true;
+        }
+        Aggregator agg = aggregator(q, typed);
+        if (agg == Aggregator.MIN || agg == Aggregator.MAX) {
+            return false;
+        }
+        for (int i = 0; i < r.size(); i++) {
+            if (!Double.isFinite(r.sum(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Per-bucket count, sum, min and max, folded into the query's time aggregate. Not thread-safe. */
+    private static final class Buckets {
+        final double[] sum;
+        final double[] min;
+        final double[] max;
+        final long[] count;
+
+        Buckets(int n) {
+            sum = new double[n];
+            min = new double[n];
+            max = new double[n];
+            count = new long[n];
+        }
+
+        /** The bucket of grid time {@code t}, or -1 when it is off the grid. */
+        int bucket(Grid grid, long t) {
+            long b = Math.floorDiv(t - grid.startMillis(), grid.intervalMillis());
+            return b < 0 || b >= count.length ? -1 : (int) b;
+        }
+
+        void add(int k, long n, double s, double lo, double hi) {
+            if (count[k] == 0) {
+                min[k] = lo;
+                max[k] = hi;
+            } else {
+                min[k] = Math.min(min[k], lo);
+                max[k] = Math.max(max[k], hi);
+            }
+            sum[k] += s;
+            count[k] += n;
+        }
+
+        double[] values(MetricQuery q, boolean typed, Grid grid) {
+            Aggregator agg = aggregator(q, typed);
+            double perSecond = typed && q.modifier() == Modifier.AS_RATE ? grid.intervalSeconds() : 1;
+            double[] out = new double[count.length];
+            for (int k = 0; k < out.length; k++) {
+                if (count[k] == 0) {
+                    out[k] = Double.NaN;
+                    continue;
+                }
+                double v = switch (agg) {
+                    case AVG -> sum[k] / count[k];
+                    case SUM -> sum[k];
+                    case MIN -> min[k];
+                    case MAX -> max[k];
+                    case COUNT -> count[k];
+                };
+                out[k] = agg == Aggregator.COUNT ? v : v / perSecond;
+            }
+            return out;
+        }
     }
 
     /**

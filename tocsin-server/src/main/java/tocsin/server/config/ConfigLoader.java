@@ -63,11 +63,12 @@ public final class ConfigLoader {
         TocsinConfig.Metrics metrics = readMetrics(top.section("metrics"));
         List<ScrapeConfig> scrape = readScrape(top.sections("scrape"));
         NotifyConfig notify = readNotify(top.section("notify"));
+        Optional<List<tocsin.monitor.DeclaredMonitor>> monitors = MonitorsConfig.read(top);
         top.finish();
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
-        return new TocsinConfig(http, metrics, scrape, notify);
+        return new TocsinConfig(http, metrics, scrape, notify, monitors);
     }
 
     private static TocsinConfig.Http readHttp(Optional<ConfigReader> section) {
@@ -174,11 +175,9 @@ public final class ConfigLoader {
                 r.section("email").map(ConfigLoader::readEmail),
                 r.section("twilio").map(ConfigLoader::readTwilio),
                 r.section("slack").map(ConfigLoader::readSlack),
-                r.section("teams").map(t -> {
-                    t.finish();
-                    return new NotifyConfig.Teams();
-                }),
+                r.section("teams").map(ConfigLoader::readTeams),
                 r.section("sns").map(ConfigLoader::readSns),
+                readWebhooks(r.sections("webhooks")),
                 r.section("noise").map(ConfigLoader::readNoise).orElse(NoisePolicy.defaults()));
         r.finish();
         return n;
@@ -214,6 +213,72 @@ public final class ConfigLoader {
         }
         r.finish();
         return enabled ? new NoisePolicy(limits) : NoisePolicy.off();
+    }
+
+    /** A name a handle can carry: {@code @webhook-<name>}, {@code @teams-<name>}. */
+    private static final Pattern HANDLE_NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9_.+-]*[A-Za-z0-9_+])?");
+    private static final String HANDLE_NAME_TEXT = "a name of letters, digits and _ . + - (as in @webhook-<name>)";
+
+    private static NotifyConfig.Teams readTeams(ConfigReader r) {
+        java.util.Map<String, String> channels = r.stringMap("channels");
+        for (var e : channels.entrySet()) {
+            if (!HANDLE_NAME.matcher(e.getKey()).matches()) {
+                r.problem("channels." + e.getKey(), "must be " + HANDLE_NAME_TEXT);
+            }
+            checkUrl(r, "channels." + e.getKey(), e.getValue());
+        }
+        r.finish();
+        return new NotifyConfig.Teams(channels);
+    }
+
+    private static void checkUrl(ConfigReader r, String key, String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url.trim());
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    || uri.getHost() == null || uri.getRawUserInfo() != null) {
+                r.problem(key, "must be an absolute http:// or https:// URL without credentials, got '" + url + "'");
+            }
+        } catch (java.net.URISyntaxException e) {
+            r.problem(key, "must be an absolute http:// or https:// URL without credentials, got '" + url + "'");
+        }
+    }
+
+    private static List<NotifyConfig.Webhook> readWebhooks(List<ConfigReader> hooks) {
+        List<NotifyConfig.Webhook> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (ConfigReader r : hooks) {
+            String name = r.matching("name", true, HANDLE_NAME, HANDLE_NAME_TEXT);
+            if (name != null && !names.add(name)) {
+                r.problem("name", "'" + name + "' is used by another webhook");
+            }
+            String url = r.requiredString("url");
+            if (url != null) {
+                checkUrl(r, "url", url);
+            }
+            String payload = r.string("payload").filter(p -> !p.isBlank()).orElse(null);
+            if (payload != null) {
+                tocsin.notify.webhook.TemplatedWebhook.problem(payload).ifPresent(p -> r.problem("payload", p));
+            }
+            java.util.Map<String, String> headers = r.stringMap("headers");
+            for (String h : headers.keySet()) {
+                if (!h.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    r.problem("headers." + h, "is not a valid HTTP header name");
+                } else if (java.util.Set.of("host", "content-length", "content-type", "connection",
+                        "transfer-encoding").contains(h.toLowerCase(java.util.Locale.ROOT))) {
+                    r.problem("headers." + h, "is set by Tocsin and cannot be overridden");
+                }
+            }
+            String secret = r.string("secret").filter(v -> !v.isBlank()).orElse(null);
+            String encodeAs = r.string("encode_as").orElse("json");
+            if (!encodeAs.equals("json") && !encodeAs.equals("form")) {
+                r.problem("encode_as", "must be json or form, got '" + encodeAs + "'");
+            }
+            r.finish();
+            if (name != null && url != null) {
+                out.add(new NotifyConfig.Webhook(name, url.trim(), payload, headers, secret, encodeAs.equals("form")));
+            }
+        }
+        return out;
     }
 
     private static NotifyConfig.Email readEmail(ConfigReader r) {
@@ -253,8 +318,9 @@ public final class ConfigLoader {
         }
         String secret = r.string("signing_secret").filter(s -> !s.isBlank()).orElse(null);
         String base = r.url("base_url", "https://slack.com/api");
+        String account = r.matching("account", false, HANDLE_NAME, HANDLE_NAME_TEXT);
         r.finish();
-        return new NotifyConfig.Slack(token, secret, base);
+        return new NotifyConfig.Slack(token, secret, base, account);
     }
 
     private static NotifyConfig.Sns readSns(ConfigReader r) {

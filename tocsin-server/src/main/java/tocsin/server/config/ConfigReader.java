@@ -46,6 +46,16 @@ final class ConfigReader {
         return path;
     }
 
+    /** The mapping as parsed, for sections in another module's own shape (a monitor in Datadog's JSON). */
+    JsonNode node() {
+        return node;
+    }
+
+    /** Whether the file has {@code key} here, even with an empty or null value. */
+    boolean has(String key) {
+        return node != null && node.isObject() && node.has(key);
+    }
+
     void problem(String key, String message) {
         problems.add(qualified(key) + ": " + message);
     }
@@ -335,7 +345,7 @@ final class ConfigReader {
     }
 
     private String qualified(String key) {
-        return path.isEmpty() ? key : path + "." + key;
+        return path.isEmpty() || key.isEmpty() ? path + key : path + "." + key;
     }
 
     private String where() {

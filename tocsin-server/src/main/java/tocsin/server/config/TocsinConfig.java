@@ -7,11 +7,29 @@ package tocsin.server.config;
  * @param metrics metric store limits and retention
  * @param scrape  Prometheus exposition-format targets to pull from
  * @param notifications notification providers (the {@code notify:} section)
+ * @param monitors the {@code monitors:} section, checked as far as the file alone allows; empty when the file has no
+ *                 such section, which leaves the monitors an earlier file declared as they are (an empty list
+ *                 deletes them)
  */
-public record TocsinConfig(Http http, Metrics metrics, java.util.List<ScrapeConfig> scrape, NotifyConfig notifications) {
+public record TocsinConfig(Http http, Metrics metrics, java.util.List<ScrapeConfig> scrape, NotifyConfig notifications,
+                           java.util.Optional<java.util.List<tocsin.monitor.DeclaredMonitor>> monitors) {
 
     public TocsinConfig {
         scrape = java.util.List.copyOf(scrape);
+        monitors = monitors.map(java.util.List::copyOf);
+    }
+
+    /** A configuration without a {@code monitors:} section. */
+    public TocsinConfig(Http http, Metrics metrics, java.util.List<ScrapeConfig> scrape, NotifyConfig notifications) {
+        this(http, metrics, scrape, notifications, java.util.Optional.empty());
+    }
+
+    public TocsinConfig withNotifications(NotifyConfig n) {
+        return new TocsinConfig(http, metrics, scrape, n, monitors);
+    }
+
+    public TocsinConfig withMonitors(java.util.List<tocsin.monitor.DeclaredMonitor> declared) {
+        return new TocsinConfig(http, metrics, scrape, notifications, java.util.Optional.of(declared));
     }
 
     /**
@@ -46,11 +64,11 @@ public record TocsinConfig(Http http, Metrics metrics, java.util.List<ScrapeConf
     }
 
     public TocsinConfig withScrape(java.util.List<ScrapeConfig> jobs) {
-        return new TocsinConfig(http, metrics, jobs, notifications);
+        return new TocsinConfig(http, metrics, jobs, notifications, monitors);
     }
 
     public TocsinConfig withMetrics(Metrics m) {
-        return new TocsinConfig(http, m, scrape, notifications);
+        return new TocsinConfig(http, m, scrape, notifications, monitors);
     }
 
     /** Limits on what the HTTP server accepts. */

@@ -206,11 +206,15 @@ public final class MonitorRoutes {
         return d;
     }
 
+    /** Runs a change: an invalid monitor answers 400, one the configuration file declares 409. */
     private static <T> T invalidAs400(java.util.function.Supplier<T> action) {
         try {
             return action.get();
         } catch (InvalidMonitorException e) {
             throw ApiProblem.badRequest("Invalid monitor", e.errors());
+        } catch (tocsin.monitor.ManagedMonitorException e) {
+            throw new ApiProblem(ApiProblem.Kind.CONFLICT, "Monitor managed by the configuration file",
+                    List.of(e.getMessage()));
         }
     }
 

@@ -24,7 +24,8 @@ public enum Dialect {
 
     private static final Set<String> PAGERDUTY_REST_ROOTS = Set.of("users", "teams", "schedules",
             "escalation_policies", "services", "oncalls", "incidents", "maintenance_windows", "log_entries",
-            "webhook_subscriptions", "priorities", "abilities", "notifications", "vendors", "extensions");
+            "webhook_subscriptions", "priorities", "abilities", "notifications", "vendors", "extensions",
+            "extension_schemas");
 
     /**
      * The dialect for a path that matched no route, or for errors raised before routing. Routes declare their own

@@ -26,8 +26,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * "Tocsin monitors" Events API v2 integration, created on first use, so the incident's alerts and log entries say
  * where they came from and the service's alert grouping, maintenance windows and urgency rules apply as for any event.
  *
+ * <p>{@code @oncall-<team>} pages a team through the team's own service: the one service whose name matches the
+ * team's name (the same matching: {@code @oncall-payments} is the team "Payments" and pages through the service
+ * "Payments"), so the team's escalation policy, on that service, decides who is on call. The rule is deliberately
+ * plain: Tocsin's services do not yet carry PagerDuty's {@code teams} field, and a name an SRE can read off the
+ * services list beats a guess among several services. A team that does not exist, or has no service of its name, is
+ * refused at validation with what to create.
+ *
  * <p>Also the monitors' {@link HandleResolver}: validation refuses a {@code @pagerduty-} handle that names no
- * service, or more than one. Thread-safe.
+ * service, or more than one, and an {@code @oncall-} handle as above. Thread-safe.
  */
 public final class MonitorIncidents implements IncidentSink, HandleResolver {
     static final String INTEGRATION_NAME = "Tocsin monitors";
@@ -35,10 +42,16 @@ public final class MonitorIncidents implements IncidentSink, HandleResolver {
     private final PagingConfigStore config;
     private final Incidents incidents;
     private final HandleResolver others;
+    private final java.util.function.Supplier<List<String>> teams;
     private final ReentrantLock creating = new ReentrantLock();
 
-    /** @param others resolves the handles that do not open incidents (chat, webhooks, e-mail) */
-    public MonitorIncidents(PagingConfigStore config, Incidents incidents, HandleResolver others) {
+    /**
+     * @param teams  the on-call directory's team names, for {@code @oncall-<team>}
+     * @param others resolves the handles that do not open incidents (chat, webhooks, e-mail)
+     */
+    public MonitorIncidents(PagingConfigStore config, Incidents incidents,
+                            java.util.function.Supplier<List<String>> teams, HandleResolver others) {
+        this.teams = teams;
         this.config = config;
         this.incidents = incidents;
         this.others = others;
@@ -49,18 +62,19 @@ public final class MonitorIncidents implements IncidentSink, HandleResolver {
         return switch (handle.kind()) {
             case PAGERDUTY -> service(handle.target()).isPresent() ? Optional.empty()
                     : Optional.of(serviceProblem(handle.target()));
-            case ONCALL -> Optional.of(handle.text() + ": @oncall-<team> handles are not supported yet; page the "
-                    + "team's service with @pagerduty-<service>");
+            case ONCALL -> teamProblem(handle.target());
             default -> others.problem(handle);
         };
     }
 
+    /**
+     * @throws IllegalStateException when the handle names no service now (validation accepted it when the monitor was
+     *                               saved, so the service was renamed or deleted since): the monitor's incident
+     *                               worker retries, so the incident opens once the service is back
+     */
     @Override
     public void trigger(Handle target, String dedupKey, String summary, Map<String, String> details) {
-        Integration integration = integrationFor(target).orElse(null);
-        if (integration == null) {
-            return; // validation refused this handle when the monitor was saved; the service has since gone
-        }
+        Integration integration = integrationOrFail(target);
         String status = details.getOrDefault("status", "Alert");
         String severity = switch (status.toLowerCase(Locale.ROOT)) {
             case "warn", "warning" -> "warning";
@@ -72,13 +86,44 @@ public final class MonitorIncidents implements IncidentSink, HandleResolver {
                 details));
     }
 
+    /** @throws IllegalStateException as {@link #trigger} */
     @Override
     public void resolve(Handle target, String dedupKey) {
-        integrationFor(target).ifPresent(i -> incidents.resolve(i, dedupKey));
+        incidents.resolve(integrationOrFail(target), dedupKey);
+    }
+
+    private Integration integrationOrFail(Handle target) {
+        return integrationFor(target).orElseThrow(() -> new IllegalStateException(
+                target.kind() == Handle.Kind.ONCALL ? target.text() + ": " + teamProblem(target.target())
+                        .orElse("no service") : serviceProblem(target.target())));
+    }
+
+    /** Empty when {@code @oncall-<name>} names one team that has one service of its name; else what to do. */
+    private Optional<String> teamProblem(String name) {
+        String wanted = normalise(name);
+        List<String> matches = teams.get().stream().filter(t -> normalise(t).equals(wanted)).toList();
+        if (matches.isEmpty()) {
+            return Optional.of("no team named '" + name + "': create it (POST /teams) or page a service with "
+                    + "@pagerduty-<service>");
+        }
+        if (matches.size() > 1) {
+            return Optional.of(matches.size() + " teams match '" + name + "' (" + String.join(", ", matches)
+                    + "); rename one");
+        }
+        List<Service> services = matching(name);
+        if (services.size() == 1) {
+            return Optional.empty();
+        }
+        return Optional.of(services.isEmpty()
+                ? "team '" + matches.getFirst() + "' has no service of its own: @oncall-<team> pages through the "
+                + "service named like the team, so create a service named '" + matches.getFirst() + "' with the "
+                + "team's escalation policy, or page another service with @pagerduty-<service>"
+                : services.size() + " services match '" + name + "' (" + String.join(", ",
+                services.stream().map(Service::name).toList()) + "); rename one");
     }
 
     private Optional<Integration> integrationFor(Handle target) {
-        if (target.kind() != Handle.Kind.PAGERDUTY) {
+        if (!target.kind().opensIncidents()) {
             return Optional.empty();
         }
         Optional<Service> service = service(target.target());

@@ -5,10 +5,12 @@ import tocsin.core.metric.Sketch;
 import tocsin.query.MetricSource;
 import tocsin.query.Points;
 import tocsin.query.SourceSeries;
+import tocsin.query.SourceRollups;
 import tocsin.query.SourceSketches;
 import tocsin.query.TagFilter;
 import tocsin.tsdb.MetricStore;
 import tocsin.tsdb.Querier;
+import tocsin.tsdb.RollupData;
 import tocsin.tsdb.SeriesData;
 import tocsin.tsdb.SketchQuerier;
 import tocsin.tsdb.SketchSeries;
@@ -69,6 +71,36 @@ public final class TsdbMetricSource implements MetricSource {
             to--;
         }
         return Points.wrapSorted(d.timestamps(from, to), d.values(from, to)); // one copy, owned by the Points
+    }
+
+    /** From the store's rollups ({@link Querier#selectRollups}), which fall back to raw samples where it has none. */
+    @Override
+    public List<SourceRollups> selectRollups(String metric, TagFilter filter, long fromMillis, long toMillis,
+                                             long intervalMillis) {
+        List<SourceRollups> out = new ArrayList<>();
+        try (Querier q = store.querier(fromMillis, toMillis)) {
+            q.selectRollups(metric, pushdown(filter), intervalMillis).filter(d -> filter.matches(d.key()))
+                    .forEach(d -> out.add(convert(d)));
+        }
+        return out;
+    }
+
+    static SourceRollups convert(RollupData d) {
+        int n = d.size();
+        long[] starts = new long[n];
+        long[] counts = new long[n];
+        double[][] v = new double[6][n];
+        for (int i = 0; i < n; i++) {
+            starts[i] = d.start(i);
+            counts[i] = d.count(i);
+            v[0][i] = d.sum(i);
+            v[1][i] = d.min(i);
+            v[2][i] = d.max(i);
+            v[3][i] = d.counter(i);
+            v[4][i] = d.first(i);
+            v[5][i] = d.last(i);
+        }
+        return SourceRollups.wrap(d.key(), d.kind(), starts, counts, v[0], v[1], v[2], v[3], v[4], v[5]);
     }
 
     @Override

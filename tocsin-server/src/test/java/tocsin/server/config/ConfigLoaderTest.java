@@ -68,7 +68,7 @@ class ConfigLoaderTest {
                   teams: {webhook: x}
                   sns: {region: Mars}
                   pigeon: {}
-                monitors: []
+                services: []
                 """);
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
@@ -81,10 +81,11 @@ class ConfigLoaderTest {
                         "notify.twilio.account_sid: must be a Twilio account SID (AC followed by 32 hex digits), got 'XY123'",
                         "notify.twilio.from_number: must be a phone number in E.164 form such as +15550001111, got '555-1234'",
                         "notify.twilio.base_url: must be an absolute http:// or https:// URL, got 'ftp://x'",
-                        "notify.teams.webhook: unknown key (this section takes no keys)",
+                        "notify.teams.webhook: unknown key; expected one of channels",
                         "notify.sns.region: must be an AWS region such as us-east-1, got 'Mars'",
-                        "notify.pigeon: unknown key; expected one of email, twilio, slack, teams, sns, noise",
-                        "monitors: unknown key; expected one of http, metrics, scrape, notify"))
+                        "notify.pigeon: unknown key; expected one of email, twilio, slack, teams, sns, webhooks, "
+                                + "noise",
+                        "services: unknown key; expected one of http, metrics, scrape, notify, monitors"))
                 .hasMessageStartingWith("Config file " + file + " has 13 problems:");
     }
 
@@ -222,5 +223,61 @@ class ConfigLoaderTest {
                 .hasMessageContaining("notify.noise.email.per: allows more than one message per millisecond")
                 .hasMessageContaining("notify.noise.email.burst: unknown key; expected one of enabled, max, per")
                 .hasMessageContaining("notify.noise.slack: unknown key; expected one of enabled, email, sms, voice");
+    }
+
+    @Test
+    void namedWebhooksTeamsChannelsAndTheSlackAccountParse() throws Exception {
+        TocsinConfig c = ConfigLoader.load(yaml("""
+                notify:
+                  slack: {bot_token: xoxb-1, account: acme}
+                  teams:
+                    channels: {sre: "https://prod.example.com/workflows/1"}
+                  webhooks:
+                    - name: ops
+                      url: https://hooks.example.com/tocsin
+                      payload: '{"text": "$EVENT_MSG", "date": $DATE}'
+                      headers: {Authorization: "Bearer t"}
+                      secret: s3cret
+                    - {name: form-hook, url: "http://127.0.0.1:9000/in", encode_as: form}
+                """), Map.of());
+        NotifyConfig n = c.notifications();
+        assertThat(n.slack().orElseThrow().account()).isEqualTo("acme");
+        assertThat(n.teams().orElseThrow().channels()).containsEntry("sre", "https://prod.example.com/workflows/1");
+        assertThat(n.webhooks()).containsExactly(
+                new NotifyConfig.Webhook("ops", "https://hooks.example.com/tocsin",
+                        "{\"text\": \"$EVENT_MSG\", \"date\": $DATE}", Map.of("Authorization", "Bearer t"),
+                        "s3cret", false),
+                new NotifyConfig.Webhook("form-hook", "http://127.0.0.1:9000/in", null, Map.of(), null, true));
+    }
+
+    @Test
+    void malformedWebhooksAreListedWithTheirPaths() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("""
+                notify:
+                  teams:
+                    channels: {"bad name": "https://x.example.com", sre: "ftp://x"}
+                  webhooks:
+                    - {name: ops, url: "https://a.example.com", payload: '{"text": $EVENT_MSG', encode_as: xml}
+                    - {name: ops, url: "not a url", headers: {Content-Type: text/plain, "bad header": x}}
+                    - {url: "https://b.example.com", colour: red}
+                    - just a string
+                """), Map.of())).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .containsExactlyInAnyOrder(
+                        "notify.teams.channels.bad name: must be a name of letters, digits and _ . + - (as in "
+                                + "@webhook-<name>)",
+                        "notify.teams.channels.sre: must be an absolute http:// or https:// URL without credentials, "
+                                + "got 'ftp://x'",
+                        "notify.webhooks[0].payload: is not valid JSON once its variables are filled in (line 1, "
+                                + "column 11): Unexpected end-of-input: expected close marker for Object",
+                        "notify.webhooks[0].encode_as: must be json or form, got 'xml'",
+                        "notify.webhooks[1].name: 'ops' is used by another webhook",
+                        "notify.webhooks[1].url: must be an absolute http:// or https:// URL without credentials, "
+                                + "got 'not a url'",
+                        "notify.webhooks[1].headers.Content-Type: is set by Tocsin and cannot be overridden",
+                        "notify.webhooks[1].headers.bad header: is not a valid HTTP header name",
+                        "notify.webhooks[2].name: is required",
+                        "notify.webhooks[2].colour: unknown key; expected one of name, url, payload, headers, "
+                                + "secret, encode_as",
+                        "notify.webhooks[3]: must be a mapping, got 'just a string'"));
     }
 }
