@@ -22,13 +22,34 @@ public interface Channel {
     Delivery send(Notification notification) throws DeliveryException;
 
     /**
+     * Sends one {@link Notice} (a digest of held pages, an on-call handoff). Channels that reach people directly
+     * (e-mail, SMS, voice) implement it; the default refuses permanently, so the dispatcher records why.
+     *
+     * @throws RetryableDeliveryException as for {@link #send}
+     * @throws PermanentDeliveryException as for {@link #send}, and when this channel carries no notices
+     */
+    default Delivery sendNotice(Notice notice) throws DeliveryException {
+        throw new PermanentDeliveryException("notice_unsupported", kind() + " channels carry only incident "
+                + "notifications, not digests or handoff notices");
+    }
+
+    /**
      * Guards {@link #send}: the dispatcher routes by kind, so a target of another kind is a programming error.
      *
      * @throws IllegalArgumentException when the notification's target is not of {@link #kind()}
      */
     default void requireOwnKind(Notification notification) {
-        if (notification.target().kind() != kind()) {
-            throw new IllegalArgumentException("a " + kind() + " channel cannot deliver to " + notification.target());
+        requireOwnKind(notification.target());
+    }
+
+    /**
+     * Guards {@link #sendNotice}.
+     *
+     * @throws IllegalArgumentException when the target is not of {@link #kind()}
+     */
+    default void requireOwnKind(Target target) {
+        if (target.kind() != kind()) {
+            throw new IllegalArgumentException("a " + kind() + " channel cannot deliver to " + target);
         }
     }
 }

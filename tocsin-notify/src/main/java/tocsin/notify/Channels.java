@@ -46,11 +46,20 @@ public final class Channels {
 
     /** Sends through the channel for the notification's target kind. */
     public Delivery send(Notification n) throws DeliveryException {
-        Channel c = byKind.get(n.target().kind());
+        return require(n.target().kind()).send(n);
+    }
+
+    /** Sends a notice (a digest, a handoff) through the channel for its target kind. */
+    public Delivery sendNotice(Notice n) throws DeliveryException {
+        return require(n.target().kind()).sendNotice(n);
+    }
+
+    private Channel require(Target.Kind kind) throws PermanentDeliveryException {
+        Channel c = byKind.get(kind);
         if (c == null) {
             throw new PermanentDeliveryException("channel_not_configured", "no channel delivers "
-                    + n.target().kind() + " here: configure it under notify: in the configuration file");
+                    + kind + " here: configure it under notify: in the configuration file");
         }
-        return c.send(n);
+        return c;
     }
 }

@@ -170,9 +170,9 @@ public final class Server implements AutoCloseable {
             opened.push(paging);
             // Notification delivery: the dispatcher starts once the public URL (for links) is known.
             tocsin.server.notify.Notifications notifications = new tocsin.server.notify.Notifications(
-                    config.config().notifications(), state.deliveryQueue(), state.directQueue(), state.recipients(),
-                    state.serverSecret("link-signing"), state.eventQueue(), metrics.registry(), config.clock(),
-                    tocsin.notify.dispatch.Dispatcher.Options.defaults(),
+                    config.config().notifications(), state.deliveryQueue(), state.handoffQueue(),
+                    state.directQueue(), state.recipients(), state.serverSecret("link-signing"), state.eventQueue(),
+                    metrics.registry(), config.clock(), tocsin.notify.dispatch.Dispatcher.Options.defaults(),
                     tocsin.notify.subscription.EventDispatcher.Options.defaults());
             opened.push(notifications);
             ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);

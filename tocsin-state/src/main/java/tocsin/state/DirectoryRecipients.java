@@ -14,7 +14,8 @@ import tocsin.oncall.directory.PeopleStore;
 /**
  * {@link Recipients} from the on-call directory: a person's PagerDuty notification rules (those of the urgency and
  * those of {@code any}) and contact methods. E-mail goes to the address; SMS and phone to the E.164 number (SMS and
- * voice channels); push notifications have no channel. Thread-safe: reads the store on every call.
+ * voice channels); push notifications have no channel. On-call handoffs go to every e-mail and SMS contact method.
+ * Thread-safe: reads the store on every call.
  */
 final class DirectoryRecipients implements Recipients {
 
@@ -36,6 +37,14 @@ final class DirectoryRecipients implements Recipients {
     @Override
     public Optional<Target> target(String userId, String contactMethodId) {
         return people.contactMethod(userId, contactMethodId).map(DirectoryRecipients::target);
+    }
+
+    @Override
+    public List<String> handoffContactMethods(String userId) {
+        return people.contactMethods(userId).stream()
+                .filter(m -> m.type() == ContactMethod.Type.EMAIL || m.type() == ContactMethod.Type.SMS)
+                .sorted(java.util.Comparator.comparing(ContactMethod::createdAt).thenComparing(ContactMethod::id))
+                .map(ContactMethod::id).toList();
     }
 
     static Target target(ContactMethod m) {

@@ -20,7 +20,8 @@ import tocsin.oncall.paging.LogEntry;
 
 /**
  * {@link DeliveryQueue} on the outbox of migration V003 and the {@code notification_delivery} table of V005, in
- * portable SQL.
+ * portable SQL. The noise-control states {@code held} and {@code digesting} fit the text state column, so they need
+ * no migration.
  *
  * <p>Design note. Correctness under concurrency rests on the database, as in {@link SqlIncidentStore}:
  * <ul>
@@ -41,8 +42,21 @@ final class SqlDeliveryQueue implements DeliveryQueue {
 
     private static final String DELIVERY_COLUMNS = "id, notification_id, rule_id, contact_method_id, user_id, step, "
             + "state, attempts, due_at, provider_message_id, last_error";
-    private static final String CLAIMABLE = "((d.state = 'pending' AND d.next_attempt_at <= ?) "
+    /** Due: pending and due, or sending with an expired lease. Also {@link SqlHandoffQueue}'s condition. */
+    static final String CLAIMABLE = "((d.state = 'pending' AND d.next_attempt_at <= ?) "
             + "OR (d.state = 'sending' AND d.lease_expires_at <= ?))";
+
+    /** A claim's delivery with its request and its incident as it is now; the caller appends the condition. */
+    private static final String CLAIM_SELECT = "SELECT d.id, d.incident_id, d.step, d.user_id, "
+            + "d.contact_method_id, d.attempts, d.first_attempt_at, d.provider_message_id, o.reason, "
+            + "o.created_at, i.number, i.title, i.service_id, s.name, i.urgency, i.status, i.created_at, "
+            + "(SELECT a.custom_details FROM alert a WHERE a.incident_id = i.id "
+            + "ORDER BY a.created_at, a.id LIMIT 1) "
+            + "FROM notification_delivery d JOIN notification_outbox o ON o.id = d.notification_id "
+            + "JOIN incident i ON i.id = d.incident_id LEFT JOIN paging_service s ON s.id = i.service_id WHERE ";
+    /** Held, or in a digest whose lease expired (or whose retry is due). */
+    private static final String DIGESTIBLE = "(d.state = 'held' OR (d.state = 'digesting' "
+            + "AND d.lease_expires_at <= ?))";
 
     private final Jdbc jdbc;
 
@@ -92,28 +106,37 @@ final class SqlDeliveryQueue implements DeliveryQueue {
         long t = now.toEpochMilli();
         return jdbc.transaction("claim deliveries", c -> {
             cancelClosed(c, t);
-            List<Claim> candidates = Jdbc.query(c, "SELECT d.id, d.incident_id, d.step, d.user_id, "
-                    + "d.contact_method_id, d.attempts, d.first_attempt_at, d.provider_message_id, o.reason, "
-                    + "o.created_at, i.number, i.title, i.service_id, s.name, i.urgency, i.status, i.created_at, "
-                    + "(SELECT a.custom_details FROM alert a WHERE a.incident_id = i.id "
-                    + "ORDER BY a.created_at, a.id LIMIT 1) "
-                    + "FROM notification_delivery d JOIN notification_outbox o ON o.id = d.notification_id "
-                    + "JOIN incident i ON i.id = d.incident_id LEFT JOIN paging_service s ON s.id = i.service_id "
-                    + "WHERE " + CLAIMABLE + " AND i.status = 'triggered' ORDER BY d.next_attempt_at, d.seq LIMIT ?",
-                    rs -> claim(rs, owner, t), t, t, limit);
-            List<Claim> won = new ArrayList<>(candidates.size());
-            for (Claim cl : candidates) {
-                if (Jdbc.update(c, "UPDATE notification_delivery SET state = 'sending', lease_owner = ?, "
-                                + "lease_expires_at = ?, attempts = attempts + 1, first_attempt_at = "
-                                + "COALESCE(first_attempt_at, ?), updated_at = ? WHERE id = ? AND "
-                                + CLAIMABLE.replace("d.", "") + " AND EXISTS (SELECT 1 FROM incident i WHERE "
-                                + "i.id = notification_delivery.incident_id AND i.status = 'triggered')", owner,
-                        now.plus(lease).toEpochMilli(), t, t, cl.deliveryId(), t, t) == 1) {
-                    won.add(cl);
-                }
-            }
-            return won;
+            List<Claim> candidates = Jdbc.query(c, CLAIM_SELECT + CLAIMABLE + " AND i.status = 'triggered' "
+                    + "ORDER BY d.next_attempt_at, d.seq LIMIT ?", rs -> claim(rs, owner, t), t, t, limit);
+            return lease(c, candidates, "sending", CLAIMABLE, owner, now.plus(lease), t);
         });
+    }
+
+    /**
+     * Leases each candidate that still meets {@code claimable} (whose {@code ?} all stand for now) and whose
+     * incident is still triggered, to {@code owner} until {@code until} in {@code state}, counting the attempt;
+     * returns those won.
+     */
+    private static List<Claim> lease(Connection c, List<Claim> candidates, String state, String claimable,
+                                     String owner, Instant until, long now) throws SQLException {
+        String condition = claimable.replace("d.", "");
+        List<Object> params = new ArrayList<>(List.of(state, owner, until.toEpochMilli(), now, now));
+        int at = params.size();
+        params.add(null); // the delivery id
+        for (int i = 0; i < condition.chars().filter(ch -> ch == '?').count(); i++) {
+            params.add(now);
+        }
+        List<Claim> won = new ArrayList<>(candidates.size());
+        for (Claim cl : candidates) {
+            params.set(at, cl.deliveryId());
+            if (Jdbc.update(c, "UPDATE notification_delivery SET state = ?, lease_owner = ?, lease_expires_at = ?, "
+                    + "attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?), updated_at = ? "
+                    + "WHERE id = ? AND " + condition + " AND EXISTS (SELECT 1 FROM incident i WHERE "
+                    + "i.id = notification_delivery.incident_id AND i.status = 'triggered')", params.toArray()) == 1) {
+                won.add(cl);
+            }
+        }
+        return won;
     }
 
     private static Claim claim(ResultSet rs, String owner, long now) throws SQLException {
@@ -159,9 +182,7 @@ final class SqlDeliveryQueue implements DeliveryQueue {
                 case RETRY -> "failed, will retry";
                 case FAILED -> "failed";
             };
-            String notificationId = Jdbc.one(c, "SELECT notification_id FROM notification_delivery WHERE id = ?",
-                    rs -> rs.getString(1), claim.deliveryId()).orElseThrow();
-            log(c, notificationId, LogEntry.NOTIFY, a.at(), a.channel(), claim.key().userId(), "Notified by "
+            log(c, notificationId(c, claim), LogEntry.NOTIFY, a.at(), a.channel(), claim.key().userId(), "Notified by "
                     + a.channel() + " at " + a.target() + ", attempt " + claim.attempts() + ": " + outcome + ". "
                     + a.detail());
             return null;
@@ -170,16 +191,120 @@ final class SqlDeliveryQueue implements DeliveryQueue {
 
     @Override
     public int cancel(String incidentId, Instant now) {
-        return jdbc.transaction("cancel deliveries", c -> Jdbc.update(c, "UPDATE notification_delivery SET state = "
-                + "'cancelled', updated_at = ? WHERE incident_id = ? AND state = 'pending'", now.toEpochMilli(),
-                incidentId));
+        long t = now.toEpochMilli();
+        return jdbc.transaction("cancel deliveries", c -> {
+            logHeldCancelled(c, t, "i.id = ?", incidentId);
+            return Jdbc.update(c, "UPDATE notification_delivery SET state = 'cancelled', updated_at = ? WHERE "
+                    + "incident_id = ? AND state IN ('pending', 'held')", t, incidentId);
+        });
     }
 
-    /** Cancels the pending (and lease-expired) deliveries of incidents that are no longer triggered. */
+    /** Says on each incident's timeline that its held pages matching {@code where} (on {@code i}) are cancelled. */
+    private static void logHeldCancelled(Connection c, long now, String where, Object... params)
+            throws SQLException {
+        Object[] all = new Object[params.length + 1];
+        all[0] = now;
+        System.arraycopy(params, 0, all, 1, params.length);
+        List<String[]> held = Jdbc.query(c, "SELECT d.notification_id, d.user_id, i.status FROM notification_delivery "
+                + "d JOIN incident i ON i.id = d.incident_id WHERE " + DIGESTIBLE + " AND " + where,
+                rs -> new String[]{rs.getString(1), rs.getString(2), rs.getString(3)}, all);
+        for (String[] h : held) {
+            log(c, h[0], LogEntry.NOTIFY, Instant.ofEpochMilli(now), "digest", h[1], "A notification held back for a "
+                    + "digest was cancelled" + (h[2].equals("triggered") ? "." : ": the incident is " + h[2] + "."));
+        }
+    }
+
+    /**
+     * Cancels the pending, held and lease-expired deliveries of incidents that are no longer triggered; a held page
+     * cancelled so says so on its incident's timeline (a pending one never went out, and the acknowledgement is
+     * already there).
+     */
     private static void cancelClosed(Connection c, long now) throws SQLException {
+        logHeldCancelled(c, now, "i.status <> 'triggered'");
         Jdbc.update(c, "UPDATE notification_delivery SET state = 'cancelled', lease_owner = NULL, lease_expires_at = "
-                + "NULL, updated_at = ? WHERE (state = 'pending' OR (state = 'sending' AND lease_expires_at <= ?)) "
-                + "AND incident_id IN (SELECT id FROM incident WHERE status <> 'triggered')", now, now);
+                + "NULL, updated_at = ? WHERE (state IN ('pending', 'held') OR (state IN ('sending', 'digesting') "
+                + "AND lease_expires_at <= ?)) AND incident_id IN (SELECT id FROM incident WHERE status <> "
+                + "'triggered')", now, now);
+    }
+
+    @Override
+    public void hold(Claim claim, Instant at, String channel, String target, String detail) {
+        long t = at.toEpochMilli();
+        jdbc.transaction("hold a delivery", c -> {
+            if (Jdbc.update(c, "UPDATE notification_delivery SET state = 'held', attempts = attempts - 1, "
+                            + "first_attempt_at = CASE WHEN attempts <= 1 THEN NULL ELSE first_attempt_at END, "
+                            + "next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, last_error = ?, "
+                            + "updated_at = ? WHERE id = ? AND state = 'sending' AND lease_owner = ?", t,
+                    truncate("held: " + detail, 1024), t, claim.deliveryId(), claim.owner()) == 1) {
+                log(c, notificationId(c, claim), LogEntry.NOTIFY, at, channel, claim.key().userId(),
+                        "Held " + channel + " to " + target + " for a digest: " + detail + ".");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<HeldGroup> heldGroups(Instant now) {
+        return jdbc.query("list held deliveries", "SELECT DISTINCT d.user_id, d.contact_method_id FROM "
+                + "notification_delivery d WHERE " + DIGESTIBLE + " ORDER BY d.user_id, d.contact_method_id",
+                rs -> new HeldGroup(rs.getString(1), rs.getString(2)), now.toEpochMilli());
+    }
+
+    @Override
+    public List<Claim> claimDigest(String owner, HeldGroup g, Instant now, Duration lease, int limit) {
+        long t = now.toEpochMilli();
+        return jdbc.transaction("claim a digest", c -> {
+            cancelClosed(c, t);
+            String mine = "d.user_id = ? AND d.contact_method_id = ? AND i.status = 'triggered' AND ";
+            List<Claim> candidates = Jdbc.query(c, CLAIM_SELECT + mine + "d.state = 'digesting' AND "
+                    + "d.lease_expires_at <= ? ORDER BY d.seq LIMIT ?", rs -> claim(rs, owner, t), g.userId(),
+                    g.contactMethodId(), t, limit);
+            if (candidates.isEmpty()) {
+                candidates = Jdbc.query(c, CLAIM_SELECT + mine + "d.state = 'held' ORDER BY d.seq LIMIT ?",
+                        rs -> claim(rs, owner, t), g.userId(), g.contactMethodId(), limit);
+            }
+            return lease(c, candidates, "digesting", DIGESTIBLE, owner, now.plus(lease), t);
+        });
+    }
+
+    @Override
+    public void recordDigest(List<Claim> claims, Attempt a, int incidents) {
+        long t = a.at().toEpochMilli();
+        String what = incidents == 1 ? "after being held for the rate limit" : "in a digest of " + incidents
+                + " incidents";
+        String outcome = switch (a.outcome()) {
+            case DELIVERED -> "delivered" + a.providerMessageId().map(id -> " (message id " + id + ")").orElse("");
+            case RETRY -> "failed, will retry";
+            case FAILED -> "failed";
+        };
+        jdbc.transaction("record a digest attempt", c -> {
+            for (Claim claim : claims) {
+                // a retry keeps the set leased (without an owner) until retryAt, so it is claimed again as a whole
+                String next = switch (a.outcome()) {
+                    case DELIVERED -> "delivered";
+                    case RETRY -> "digesting";
+                    case FAILED -> "failed";
+                };
+                Long retryAt = a.retryAt().map(Instant::toEpochMilli).orElse(null);
+                if (Jdbc.update(c, "UPDATE notification_delivery SET state = ?, next_attempt_at = ?, lease_owner = "
+                                + "NULL, lease_expires_at = ?, provider_message_id = COALESCE(?, provider_message_id), "
+                                + "last_error = ?, updated_at = ? WHERE id = ? AND state = 'digesting' AND "
+                                + "lease_owner = ?", next, retryAt == null ? t : retryAt, retryAt,
+                        a.providerMessageId().orElse(null), a.outcome() == Outcome.DELIVERED ? null
+                                : truncate(a.detail(), 1024), t, claim.deliveryId(), claim.owner()) == 0) {
+                    continue; // the lease was lost: the new holder records its own attempt
+                }
+                log(c, notificationId(c, claim), LogEntry.NOTIFY, a.at(), a.channel(), claim.key().userId(),
+                        "Notified by " + a.channel() + " at " + a.target() + " " + what + ", attempt "
+                                + claim.attempts() + ": " + outcome + ". " + a.detail());
+            }
+            return null;
+        });
+    }
+
+    private static String notificationId(Connection c, Claim claim) throws SQLException {
+        return Jdbc.one(c, "SELECT notification_id FROM notification_delivery WHERE id = ?",
+                rs -> rs.getString(1), claim.deliveryId()).orElseThrow();
     }
 
     @Override

@@ -48,6 +48,7 @@ public final class StateStore implements AutoCloseable {
     private final MonitorStore monitorStore;
     private final tocsin.monitor.downtime.DowntimeStore downtimeStore;
     private final DeliveryQueue deliveryQueue;
+    private final SqlHandoffQueue handoffQueue;
     private final tocsin.notify.direct.DirectQueue directQueue;
     private final tocsin.monitor.eval.IncidentOutbox incidentOutbox;
     private final SqlServerSecrets serverSecrets;
@@ -68,6 +69,7 @@ public final class StateStore implements AutoCloseable {
         this.monitorStore = new SqlMonitorStore(jdbc, config.clock());
         this.downtimeStore = new SqlDowntimeStore(jdbc);
         this.deliveryQueue = new SqlDeliveryQueue(jdbc);
+        this.handoffQueue = new SqlHandoffQueue(jdbc);
         this.directQueue = new SqlDirectQueue(jdbc);
         this.incidentOutbox = new SqlIncidentOutbox(jdbc);
         this.serverSecrets = new SqlServerSecrets(jdbc, config.clock());
@@ -144,6 +146,11 @@ public final class StateStore implements AutoCloseable {
     /** People's notification rules and contact methods, as the notification dispatcher asks for them. */
     public Recipients recipients() {
         return new DirectoryRecipients(peopleStore);
+    }
+
+    /** The delivery log of on-call handoff notifications. */
+    public tocsin.notify.dispatch.HandoffQueue handoffQueue() {
+        return handoffQueue;
     }
 
     /** The notification delivery log between the outbox and the channels. */

@@ -27,6 +27,7 @@ import tocsin.notify.Channels;
 import tocsin.notify.Delivery;
 import tocsin.notify.DeliveryException;
 import tocsin.notify.Links;
+import tocsin.notify.Notice;
 import tocsin.notify.Notification;
 import tocsin.notify.PermanentDeliveryException;
 import tocsin.notify.RetryPolicy;
@@ -36,6 +37,7 @@ import tocsin.notify.dispatch.DeliveryQueue;
 import tocsin.notify.dispatch.DeliveryQueue.State;
 import tocsin.notify.dispatch.DispatchObserver;
 import tocsin.notify.dispatch.Dispatcher;
+import tocsin.notify.noise.NoisePolicy;
 import tocsin.oncall.directory.ContactMethod;
 import tocsin.oncall.directory.NotificationRule;
 import tocsin.oncall.incident.AlertEvent;
@@ -89,6 +91,10 @@ public abstract class DeliveryQueueContract {
     }
 
     private Dispatcher dispatcher(String owner) {
+        return dispatcher(owner, OPTIONS);
+    }
+
+    private Dispatcher dispatcher(String owner, Dispatcher.Options options) {
         return new Dispatcher(queue, state.recipients(), Channels.of(List.of(email, sms)),
                 (incident, user) -> Links.incidentOnly(java.net.URI.create("https://tocsin.example/incidents/"
                         + incident.id())), new DispatchObserver() {
@@ -101,7 +107,17 @@ public abstract class DeliveryQueueContract {
                     public void unreachable(String userId) {
                         observed.add("unreachable:" + userId);
                     }
-                }, clock, owner, OPTIONS, new Random(7));
+
+                    @Override
+                    public void held(String channel) {
+                        observed.add(channel + ":held");
+                    }
+
+                    @Override
+                    public void digest(String channel, String outcome, int deliveries) {
+                        observed.add(channel + ":digest:" + outcome + ":" + deliveries);
+                    }
+                }, clock, owner, options, new Random(7));
     }
 
     private String contact(ContactMethod.Type type, String address, Integer country, int delayMinutes) {
@@ -113,8 +129,12 @@ public abstract class DeliveryQueueContract {
     }
 
     private String trigger() {
-        return incidents.trigger(integration, new AlertEvent("db", "Database down", "db-1", "critical", null, null,
-                null, null, Map.of())).incidentId();
+        return trigger("db");
+    }
+
+    private String trigger(String dedupKey) {
+        return incidents.trigger(integration, new AlertEvent(dedupKey, "Database down " + dedupKey, "db-1",
+                "critical", null, null, null, null, Map.of())).incidentId();
     }
 
     private void advance(Duration d) {
@@ -145,7 +165,7 @@ public abstract class DeliveryQueueContract {
         Notification n = email.sent.getFirst();
         assertThat(n.target()).isEqualTo(Target.of(Target.Kind.EMAIL, "alice@example.com"));
         assertThat(n.event()).isEqualTo(Notification.Event.TRIGGERED);
-        assertThat(n.incident().title()).isEqualTo("Database down");
+        assertThat(n.incident().title()).isEqualTo("Database down db");
         assertThat(n.incident().serviceName()).isEqualTo("checkout");
         assertThat(n.key().userId()).isEqualTo(alice);
 
@@ -362,40 +382,168 @@ public abstract class DeliveryQueueContract {
         assertThat(queue.claim("late", clock.instant(), OPTIONS.lease(), 100)).isEmpty();
     }
 
+    // ---- noise control: held pages and digests
+
+    /** A dispatcher allowing {@code max} SMS per minute per person (one more every minute / max). */
+    private void limitSms(int max) {
+        limitSms(max, Duration.ofMinutes(1));
+    }
+
+    private void limitSms(int max, Duration per) {
+        dispatcher.close();
+        dispatcher = dispatcher("node-a", OPTIONS.withNoise(new NoisePolicy(Map.of(Target.Kind.SMS,
+                new NoisePolicy.Limit(max, per)))));
+    }
+
+    private List<String> held(List<String> ids) {
+        return ids.stream().filter(id -> states(id).equals(List.of(State.HELD))).toList();
+    }
+
+    private List<String> storm(int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(trigger("storm-" + i));
+        }
+        return ids;
+    }
+
+    /** Alice's SMS limited to {@code max} a minute, {@code n} incidents at once: returns those held back. */
+    private List<String> stormOver(int max, int n) {
+        contact(ContactMethod.Type.SMS, "5557654321", 1, 0);
+        limitSms(max);
+        List<String> ids = storm(n);
+        dispatcher.runOnce();
+        assertThat(sms.sent).hasSize(max);
+        List<String> held = held(ids);
+        assertThat(held).hasSize(n - max);
+        return held;
+    }
+
+    @Test
+    void aStormOverTheLimitIsHeldThenSentAsOneDigestWhenTheLimitAllows() {
+        List<String> held = stormOver(2, 6);
+        assertThat(notifyLog(held.getFirst())).last().asString().startsWith("Held sms to +15557654321 for "
+                + "a digest: over the rate limit of 2 per 1m sms messages; the next message may go out at "
+                + "2026-03-02T09:00:30Z");
+        assertThat(queue.deliveries(held.getFirst()).getFirst().attempts()).as("holding is no attempt").isZero();
+
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(dispatcher.runOnce()).as("held pages over the limit leave the round idle, not spinning").isZero();
+        assertThat(sms.notices).isEmpty();
+        advance(Duration.ofSeconds(1));
+        assertThat(sms.sent).hasSize(2);
+        Notice digest = sms.notices.getFirst();
+        assertThat(sms.notices).hasSize(1);
+        assertThat(digest.target()).isEqualTo(Target.of(Target.Kind.SMS, "+15557654321"));
+        assertThat(digest.sms()).startsWith("Tocsin: 4 incidents (4 high):")
+                .contains("https://tocsin.example/incidents");
+        assertThat(digest.text().lines().filter(l -> l.startsWith("#"))).hasSize(4)
+                .allMatch(l -> l.contains("high checkout: Database down storm-"));
+        for (String id : held) {
+            DeliveryQueue.Delivery d = queue.deliveries(id).getFirst();
+            assertThat(d.state()).isEqualTo(State.DELIVERED);
+            assertThat(d.providerMessageId()).contains("sms-notice-1");
+            assertThat(notifyLog(id)).last().asString().startsWith("Notified by sms at +15557654321 in a digest of "
+                    + "4 incidents, attempt 1: delivered (message id sms-notice-1)");
+        }
+        advance(Duration.ofMinutes(5));
+        assertThat(sms.notices).hasSize(1);
+        assertThat(observed.subList(0, 6)).as("sent concurrently").containsExactlyInAnyOrder("sms:delivered",
+                "sms:delivered", "sms:held", "sms:held", "sms:held", "sms:held");
+        assertThat(observed.subList(6, observed.size())).containsExactly("sms:digest:delivered:4");
+    }
+
+    @Test
+    void aHeldPageOfAnAcknowledgedIncidentIsCancelledNotDigested() {
+        List<String> held = stormOver(1, 3);
+
+        incidents.update(held.getFirst(), new IncidentUpdate(Incident.Status.ACKNOWLEDGED, null, null, null, null,
+                null, null, null), Actor.user(alice));
+        advance(Duration.ofMinutes(1));
+
+        assertThat(states(held.getFirst())).containsExactly(State.CANCELLED);
+        assertThat(notifyLog(held.getFirst())).last().isEqualTo("A notification held back for a digest was "
+                + "cancelled: the incident is acknowledged.");
+        // one incident left: it goes out as its own page (with its reply codes), not as a digest of one
+        assertThat(sms.notices).isEmpty();
+        assertThat(sms.sent).hasSize(2);
+        assertThat(sms.sent.get(1).incident().id()).isEqualTo(held.get(1));
+        assertThat(states(held.get(1))).containsExactly(State.DELIVERED);
+        assertThat(notifyLog(held.get(1))).last().asString().startsWith("Notified by sms at +15557654321 after being "
+                + "held for the rate limit, attempt 1: delivered (message id sms-2)");
+    }
+
+    @Test
+    void cancellingAnIncidentsDeliveriesCancelsItsHeldPageAndSaysSo() {
+        String held = stormOver(1, 2).getFirst();
+        assertThat(queue.cancel(held, clock.instant())).isEqualTo(1);
+        assertThat(states(held)).containsExactly(State.CANCELLED);
+        assertThat(notifyLog(held)).last().isEqualTo("A notification held back for a digest was cancelled.");
+        advance(Duration.ofMinutes(5));
+        assertThat(sms.notices).isEmpty();
+        assertThat(sms.sent).hasSize(1);
+    }
+
+    @Test
+    void aDigestInterruptedByACrashIsResentAsTheSameSetWithTheSameKey() {
+        String cm = contact(ContactMethod.Type.SMS, "5557654321", 1, 0);
+        limitSms(1, Duration.ofMinutes(3));
+        storm(3);
+        dispatcher.runOnce();
+        DeliveryQueue.HeldGroup group = new DeliveryQueue.HeldGroup(alice, cm);
+        assertThat(queue.heldGroups(clock.instant())).containsExactly(group);
+        // another node leases the held pages for a digest and dies before sending
+        List<DeliveryQueue.Claim> crashed = queue.claimDigest("node-b", group, clock.instant(), OPTIONS.lease(), 50);
+        assertThat(crashed).hasSize(2);
+        assertThat(queue.claimDigest("node-c", group, clock.instant(), OPTIONS.lease(), 50)).isEmpty();
+
+        advance(Duration.ofSeconds(30));
+        String late = trigger("late");
+        dispatcher.runOnce();
+        assertThat(states(late)).containsExactly(State.HELD);
+        advance(Duration.ofSeconds(149)); // the lease expired at 2 min, the next message is earned at 3 min
+        assertThat(sms.notices).isEmpty();
+        advance(Duration.ofSeconds(1));
+
+        assertThat(sms.notices).singleElement().satisfies(n -> {
+            assertThat(n.key()).contains(crashed.get(0).deliveryId()).contains(crashed.get(1).deliveryId())
+                    .doesNotContain(queue.deliveries(late).getFirst().id());
+            assertThat(n.sms()).startsWith("Tocsin: 2 incidents");
+        });
+        assertThat(states(late)).as("the newly held page waits for the next digest").containsExactly(State.HELD);
+        // the crashed node's late report changes nothing
+        queue.recordDigest(crashed, new DeliveryQueue.Attempt(clock.instant(), "sms", "+15557654321",
+                DeliveryQueue.Outcome.FAILED, Optional.empty(), "late", Optional.empty()), 2);
+        for (DeliveryQueue.Claim c : crashed) {
+            assertThat(states(c.key().incidentId())).containsExactly(State.DELIVERED);
+        }
+        advance(Duration.ofMinutes(3));
+        assertThat(states(late)).containsExactly(State.DELIVERED);
+        assertThat(sms.sent.getLast().incident().id()).isEqualTo(late);
+    }
+
+    @Test
+    void aDigestThatFailsIsRetriedAsTheSameSet() {
+        List<String> held = stormOver(1, 3);
+        sms.failures.add(new RetryableDeliveryException("twilio_20429", "too many requests"));
+        advance(Duration.ofMinutes(1));
+        assertThat(sms.notices).isEmpty();
+        assertThat(states(held.getFirst())).containsExactly(State.DIGESTING);
+        String retryLog = notifyLog(held.getFirst()).getLast();
+        assertThat(retryLog).contains("in a digest of 2 incidents, attempt 1: failed, will retry. twilio_20429");
+        trigger("while-retrying");
+
+        advance(Duration.ofMinutes(1)); // past the retry, and one more message earned
+        assertThat(sms.notices).singleElement().satisfies(n -> assertThat(n.sms()).startsWith("Tocsin: 2 incidents"));
+        assertThat(notifyLog(held.getFirst()).getLast()).contains("in a digest of 2 incidents, attempt 2: delivered");
+        assertThat(observed).contains("sms:digest:retry:2", "sms:digest:delivered:2");
+    }
+
     @Test
     void aServerSecretIsCreatedOnceAndKept() {
         byte[] first = state.serverSecret("link-signing");
         assertThat(first).hasSize(32);
         assertThat(state.serverSecret("link-signing")).isEqualTo(first);
         assertThat(state.serverSecret("other")).isNotEqualTo(first);
-    }
-
-    /** A channel that fails as scripted, then succeeds; records what it delivered. Thread-safe. */
-    private static final class ScriptedChannel implements Channel {
-        private final Target.Kind kind;
-        final List<Notification> sent = new CopyOnWriteArrayList<>();
-        final Deque<DeliveryException> failures = new ArrayDeque<>();
-        volatile int calls;
-
-        ScriptedChannel(Target.Kind kind) {
-            this.kind = kind;
-        }
-
-        @Override
-        public Target.Kind kind() {
-            return kind;
-        }
-
-        @Override
-        public synchronized Delivery send(Notification n) throws DeliveryException {
-            requireOwnKind(n);
-            calls++;
-            DeliveryException f = failures.poll();
-            if (f != null) {
-                throw f;
-            }
-            sent.add(n);
-            return new Delivery(kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + sent.size(), "accepted");
-        }
     }
 }

@@ -21,6 +21,13 @@ import tocsin.notify.RetryPolicy;
  * ({@code DELIVERED}, {@code PENDING} again at a later time, or {@code FAILED}). A lease that expires (the dispatcher
  * died mid-send) makes the delivery claimable again; the channel's idempotency key lets providers drop the repeat.
  *
+ * <p>Noise control adds two states. A claimed delivery over its person's rate limit is {@link #hold held}
+ * ({@code HELD}: not an attempt; nothing was sent). When the limit allows again, the dispatcher leases every held
+ * delivery of one person and contact method at once ({@link #claimDigest}, {@code DIGESTING}), sends them as one
+ * digest and {@link #recordDigest records} the outcome on each. A digest whose lease expires (the dispatcher died
+ * mid-send) or that is to be retried is claimed again as the same set, before any newly held delivery, so the
+ * digest's idempotency key (derived from that set) is the same on every attempt.
+ *
  * <p>Guarantees an implementation must keep, each proven by the contract test of every backend:
  * <ul>
  *   <li>{@link #expand} is idempotent: a request is expanded at most once, whatever crashes or races;</li>
@@ -59,7 +66,33 @@ public interface DeliveryQueue {
      */
     void record(Claim claim, Attempt attempt);
 
-    /** Cancels every pending delivery of the incident; returns how many. */
+    /**
+     * Holds a claimed delivery back for a digest: {@code HELD} from {@code at}, the claim's attempt given back, and a
+     * timeline entry on the incident saying why ({@code detail}) through {@code channel} to {@code target}. When
+     * the lease was lost meanwhile nothing changes.
+     */
+    void hold(Claim claim, Instant at, String channel, String target, String detail);
+
+    /** The person and contact method of every held delivery and every digest whose lease expired, each once. */
+    List<HeldGroup> heldGroups(Instant now);
+
+    /**
+     * Leases the held deliveries of one person's contact method as one digest to {@code owner} until
+     * {@code now + lease}: the deliveries of an expired digest lease if there are any (the same set again), else up
+     * to {@code limit} held ones, oldest first. Like {@link #claim}, first cancels (and records on their timelines)
+     * held deliveries of incidents that are no longer triggered.
+     */
+    List<Claim> claimDigest(String owner, HeldGroup group, Instant now, Duration lease, int limit);
+
+    /**
+     * Records one attempt of a digest on every delivery it carried, each in its incident's timeline: delivered (in
+     * the digest's provider message id); retry (the same set is claimed again at {@code retryAt}); or failed.
+     *
+     * @param incidents how many incidents the digest listed
+     */
+    void recordDigest(List<Claim> claims, Attempt attempt, int incidents);
+
+    /** Cancels every pending or held delivery of the incident; returns how many. */
     int cancel(String incidentId, Instant now);
 
     /** When the earliest pending delivery falls due, if any. */
@@ -70,7 +103,19 @@ public interface DeliveryQueue {
 
     /** The state of one delivery. */
     enum State {
-        PENDING, SENDING, DELIVERED, FAILED, CANCELLED
+        PENDING, SENDING, DELIVERED, FAILED, CANCELLED,
+        /** Over the rate limit, waiting for a digest. */
+        HELD,
+        /** Leased as part of a digest. */
+        DIGESTING
+    }
+
+    /** One person's contact method with held deliveries: one digest goes to it. */
+    record HeldGroup(String userId, String contactMethodId) {
+        public HeldGroup {
+            Objects.requireNonNull(userId, "userId");
+            Objects.requireNonNull(contactMethodId, "contactMethodId");
+        }
     }
 
     /** How an attempt ended. */

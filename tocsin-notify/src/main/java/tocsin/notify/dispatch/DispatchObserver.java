@@ -13,6 +13,25 @@ public interface DispatchObserver {
      */
     void attempt(String channel, String outcome);
 
+    /** A delivery was held back for a digest by the rate limit of {@code channel}. */
+    default void held(String channel) {
+    }
+
+    /**
+     * One digest attempt ended.
+     *
+     * @param deliveries how many held deliveries it carried
+     */
+    default void digest(String channel, String outcome, int deliveries) {
+    }
+
+    /**
+     * One handoff notification attempt ended ({@code outcome} as for {@link #attempt}), or a person going on or off
+     * call had no contact method for it ({@code channel} {@code none}, {@code outcome} {@code unreachable}).
+     */
+    default void handoff(String channel, String outcome) {
+    }
+
     /** A person had no notification rule for the urgency: nobody heard of that step through them. */
     void unreachable(String userId);
 

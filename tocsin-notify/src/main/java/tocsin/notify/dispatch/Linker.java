@@ -22,6 +22,15 @@ public interface Linker {
     Links links(IncidentSnapshot incident, String userId);
 
     /**
+     * The page listing incidents, for messages about several ({@code /incidents} beside the incident pages): derived
+     * from the link of {@code any} incident.
+     */
+    default URI incidentList(IncidentSnapshot any, String userId) {
+        String s = links(any, userId).incident().resolve(".").toString();
+        return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+    }
+
+    /**
      * The incident page under {@code publicUrl} ({@code /incidents/{id}}), signed acknowledge and resolve links,
      * good for {@code ttl}, and the voice keypress callback ({@link Twiml#VOICE_CALLBACK_PATH}) for the user.
      */

@@ -26,6 +26,12 @@ public interface Recipients {
      */
     Optional<Target> target(String userId, String contactMethodId);
 
+    /**
+     * The contact methods an on-call handoff notification goes to: the person's e-mail and SMS contact methods
+     * (never a phone call: a shift change wakes nobody), oldest first; empty when they have none.
+     */
+    List<String> handoffContactMethods(String userId);
+
     /** One personal notification rule: use {@code contactMethodId} {@code delay} after the request. */
     record Rule(String id, String contactMethodId, Duration delay) {
         public Rule {

@@ -20,11 +20,13 @@ import tocsin.notify.Channel;
 import tocsin.notify.Delivery;
 import tocsin.notify.DeliveryException;
 import tocsin.notify.IdempotencyKey;
+import tocsin.notify.Notice;
 import tocsin.notify.Notification;
 import tocsin.notify.PermanentDeliveryException;
 import tocsin.notify.RetryableDeliveryException;
 import tocsin.notify.Target;
 import tocsin.notify.template.EmailTemplate;
+import tocsin.notify.template.Html;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
@@ -103,6 +105,11 @@ public final class SmtpChannel implements Channel {
         return "<n-" + key.digest() + "@" + domain + ">";
     }
 
+    /** The {@code Message-ID} of a notice: the same for every attempt of it. */
+    public String messageId(Notice notice) {
+        return "<notice-" + notice.digest() + "@" + domain + ">";
+    }
+
     /** The id every mail about one incident refers to, so clients thread them. */
     public String threadId(String incidentId) {
         return "<incident-" + incidentId + "@" + domain + ">";
@@ -148,6 +155,31 @@ public final class SmtpChannel implements Channel {
         }
     }
 
+    /** Mails the notice's subject and text, with an HTML part that shows the same text. */
+    @Override
+    public Delivery sendNotice(Notice n) throws DeliveryException {
+        requireOwnKind(n.target());
+        InternetAddress to = address(n.target().address());
+        String messageId = messageId(n);
+        try {
+            MimeMessage message = new FixedIdMessage(session, messageId);
+            message.setFrom(from);
+            message.setRecipient(Message.RecipientType.TO, to);
+            message.setSubject(n.subject(), StandardCharsets.UTF_8.name());
+            message.setSentDate(Date.from(clock.instant()));
+            message.setHeader("Auto-Submitted", "auto-generated");
+            message.setContent(alternative(n.text(), "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>"
+                    + Html.escape(n.subject()) + "</title></head>\n<body style=\"font-family:Arial,Helvetica,"
+                    + "sans-serif;color:#202124\"><pre style=\"font-family:inherit;white-space:pre-wrap\">"
+                    + Html.escape(n.text()) + "</pre></body></html>\n"));
+            message.saveChanges();
+            return transmit(message, to, messageId);
+        } catch (MessagingException e) {
+            throw classify(e);
+        }
+    }
+
+    /** One connection per mail: connect, send, and return the server's last answer. */
     private Delivery transmit(MimeMessage message, InternetAddress to, String messageId) throws MessagingException {
         try (Transport transport = session.getTransport("smtp")) {
             transport.connect(settings.host(), settings.port(), settings.username(), settings.password());
@@ -180,16 +212,20 @@ public final class SmtpChannel implements Channel {
         message.setHeader("X-Tocsin-Incident", n.incident().id());
         message.setHeader("X-Tocsin-Event", n.event().eventType());
 
-        MimeBodyPart text = new MimeBodyPart();
-        text.setText(mail.text(), StandardCharsets.UTF_8.name(), "plain");
-        MimeBodyPart html = new MimeBodyPart();
-        html.setText(mail.html(), StandardCharsets.UTF_8.name(), "html");
-        MimeMultipart alternative = new MimeMultipart("alternative");
-        alternative.addBodyPart(text);
-        alternative.addBodyPart(html);
-        message.setContent(alternative);
+        message.setContent(alternative(mail.text(), mail.html()));
         message.saveChanges();
         return message;
+    }
+
+    private static MimeMultipart alternative(String plain, String html) throws MessagingException {
+        MimeBodyPart text = new MimeBodyPart();
+        text.setText(plain, StandardCharsets.UTF_8.name(), "plain");
+        MimeBodyPart rich = new MimeBodyPart();
+        rich.setText(html, StandardCharsets.UTF_8.name(), "html");
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        alternative.addBodyPart(text);
+        alternative.addBodyPart(rich);
+        return alternative;
     }
 
     /** A message whose {@code Message-ID} is ours rather than one Angus makes up on {@code saveChanges}. */

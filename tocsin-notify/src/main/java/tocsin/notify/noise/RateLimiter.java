@@ -21,6 +21,9 @@ public final class RateLimiter {
     private record Bucket(double tokens, Instant at) {
     }
 
+    /** Refills are summed in floating point; a token short by less than this counts as whole. */
+    private static final double EPSILON = 1e-9;
+
     private final int burst;
     private final Duration refillEvery;
     private final InstantSource clock;
@@ -60,7 +63,7 @@ public final class RateLimiter {
         boolean[] granted = {false};
         buckets.compute(key, (k, b) -> {
             double tokens = b == null ? burst : refilled(b, now);
-            if (tokens >= 1) {
+            if (tokens >= 1 - EPSILON) {
                 granted[0] = true;
                 tokens -= 1;
             }
@@ -80,7 +83,7 @@ public final class RateLimiter {
             return now;
         }
         double tokens = refilled(b, now);
-        if (tokens >= 1) {
+        if (tokens >= 1 - EPSILON) {
             return now;
         }
         long waitNanos = (long) Math.ceil((1 - tokens) * refillEvery.toNanos());

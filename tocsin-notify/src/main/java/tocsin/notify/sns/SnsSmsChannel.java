@@ -13,15 +13,13 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
-import tocsin.notify.Channel;
 import tocsin.notify.Delivery;
 import tocsin.notify.DeliveryException;
-import tocsin.notify.Notification;
 import tocsin.notify.PermanentDeliveryException;
 import tocsin.notify.PhoneNumbers;
 import tocsin.notify.RetryableDeliveryException;
 import tocsin.notify.Target;
-import tocsin.notify.template.SmsTemplate;
+import tocsin.notify.template.SmsChannel;
 
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +32,7 @@ import java.util.Set;
  * are permanent. The provider message id is SNS's MessageId. Thread-safe ({@link SnsClient} is); {@link #close}
  * releases the HTTP client.
  */
-public final class SnsSmsChannel implements Channel, AutoCloseable {
+public final class SnsSmsChannel implements SmsChannel, AutoCloseable {
 
     /** Error codes that mean "later", beyond those the SDK itself calls throttling. */
     static final Set<String> RETRYABLE_CODES = Set.of("Throttling", "ThrottlingException", "ThrottledException",
@@ -65,12 +63,11 @@ public final class SnsSmsChannel implements Channel, AutoCloseable {
     }
 
     @Override
-    public Delivery send(Notification n) throws DeliveryException {
-        requireOwnKind(n);
-        String to = PhoneNumbers.requireE164(n.target().address(), "PhoneNumber");
+    public Delivery text(Target target, String text) throws DeliveryException {
+        String to = PhoneNumbers.requireE164(target.address(), "PhoneNumber");
         PublishRequest request = PublishRequest.builder()
                 .phoneNumber(to)
-                .message(SmsTemplate.render(n).text())
+                .message(text)
                 .messageAttributes(Map.of("AWS.SNS.SMS.SMSType",
                         MessageAttributeValue.builder().dataType("String").stringValue("Transactional").build()))
                 .build();

@@ -1,15 +1,13 @@
 package tocsin.notify.twilio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import tocsin.notify.Channel;
 import tocsin.notify.Delivery;
 import tocsin.notify.DeliveryException;
-import tocsin.notify.Notification;
 import tocsin.notify.PermanentDeliveryException;
 import tocsin.notify.PhoneNumbers;
 import tocsin.notify.Target;
 import tocsin.notify.http.HttpExchange;
-import tocsin.notify.template.SmsTemplate;
+import tocsin.notify.template.SmsChannel;
 
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -21,7 +19,7 @@ import java.util.Map;
  * timeout after Twilio accepted may mean a second SMS; the dispatcher's record keeps that to the rare timeout.
  * Thread-safe.
  */
-public final class TwilioSmsChannel implements Channel {
+public final class TwilioSmsChannel implements SmsChannel {
 
     private final TwilioApi api;
 
@@ -35,13 +33,12 @@ public final class TwilioSmsChannel implements Channel {
     }
 
     @Override
-    public Delivery send(Notification n) throws DeliveryException {
-        requireOwnKind(n);
-        String to = PhoneNumbers.requireE164(n.target().address(), "To");
+    public Delivery text(Target target, String body) throws DeliveryException {
+        String to = PhoneNumbers.requireE164(target.address(), "To");
         Map<String, String> form = new LinkedHashMap<>();
         form.put("To", to);
         form.put("From", api.settings().fromNumber());
-        form.put("Body", SmsTemplate.render(n).text());
+        form.put("Body", body);
         JsonNode message = api.create("Messages", form);
         String status = message.path("status").asText("");
         if (status.equals("failed") || status.equals("undelivered")) {

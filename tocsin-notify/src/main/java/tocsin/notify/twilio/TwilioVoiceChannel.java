@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import tocsin.notify.Channel;
 import tocsin.notify.Delivery;
 import tocsin.notify.DeliveryException;
+import tocsin.notify.Notice;
 import tocsin.notify.Notification;
 import tocsin.notify.PhoneNumbers;
 import tocsin.notify.Target;
@@ -38,8 +39,21 @@ public final class TwilioVoiceChannel implements Channel {
     @Override
     public Delivery send(Notification n) throws DeliveryException {
         requireOwnKind(n);
-        String to = PhoneNumbers.requireE164(n.target().address(), "To");
-        String twiml = Twiml.call(n);
+        return call(n.target(), Twiml.call(n));
+    }
+
+    /**
+     * Calls and reads the notice's spoken form, with no key prompt: a notice is about several incidents or none, so
+     * no single keypress could mean one acknowledgement.
+     */
+    @Override
+    public Delivery sendNotice(Notice n) throws DeliveryException {
+        requireOwnKind(n.target());
+        return call(n.target(), Twiml.announce(n.spoken()));
+    }
+
+    private Delivery call(Target target, String twiml) throws DeliveryException {
+        String to = PhoneNumbers.requireE164(target.address(), "To");
         if (twiml.length() > MAX_TWIML) {
             // titles are cut by the voice script, so only a pathological callback URL gets here
             throw new IllegalStateException("TwiML of " + twiml.length() + " characters exceeds Twilio's "

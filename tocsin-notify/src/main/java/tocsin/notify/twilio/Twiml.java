@@ -65,6 +65,11 @@ public final class Twiml {
         return sb.append("</Response>").toString();
     }
 
+    /** A call that reads {@code text} twice (the first time may be missed while picking up) and hangs up. */
+    public static String announce(String text) {
+        return header() + say(text) + "<Pause length=\"1\"/>" + say(text) + say("Goodbye.") + "<Hangup/></Response>";
+    }
+
     /** A reply that says {@code text} and hangs up (the answer to a keypress). */
     public static String sayAndHangUp(String text) {
         return header() + say(text) + "<Hangup/></Response>";

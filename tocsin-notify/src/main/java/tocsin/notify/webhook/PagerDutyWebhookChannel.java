@@ -93,12 +93,6 @@ public final class PagerDutyWebhookChannel implements Channel {
             "content-length", "host", "connection", "expect", "upgrade", "transfer-encoding",
             SIGNATURE_HEADER.toLowerCase(java.util.Locale.ROOT), "x-webhook-id", "x-webhook-subscription");
 
-    private void requireOwnKind(Target target) {
-        if (target.kind() != kind()) {
-            throw new IllegalArgumentException("a " + kind() + " channel cannot deliver to " + target);
-        }
-    }
-
     /** Sends PagerDuty's test event, {@code pagey.ping}, to a subscription. */
     public Delivery ping(Target target, String subscriptionId) throws DeliveryException {
         String id = UUID.randomUUID().toString();

@@ -68,6 +68,26 @@ class DispatcherTest {
         }
 
         @Override
+        public void hold(Claim claim, Instant at, String channel, String target, String detail) {
+            throw new AssertionError("no rate limits here");
+        }
+
+        @Override
+        public List<HeldGroup> heldGroups(Instant now) {
+            return List.of();
+        }
+
+        @Override
+        public List<Claim> claimDigest(String owner, HeldGroup group, Instant now, Duration lease, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public void recordDigest(List<Claim> claims, Attempt attempt, int incidents) {
+            throw new AssertionError("no rate limits here");
+        }
+
+        @Override
         public int cancel(String incidentId, Instant now) {
             return 0;
         }
@@ -98,6 +118,11 @@ class DispatcherTest {
         @Override
         public Optional<Target> target(String userId, String contactMethodId) {
             return Optional.of(Target.of(Target.Kind.EMAIL, userId.toLowerCase() + "@example.com"));
+        }
+
+        @Override
+        public List<String> handoffContactMethods(String userId) {
+            return List.of("C-" + userId);
         }
     };
 

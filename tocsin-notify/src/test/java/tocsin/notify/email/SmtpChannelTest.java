@@ -8,6 +8,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tocsin.notify.Delivery;
+import tocsin.notify.Notice;
 import tocsin.notify.DeliveryException;
 import tocsin.notify.IdempotencyKey;
 import tocsin.notify.Notification;
@@ -79,6 +80,28 @@ class SmtpChannelTest {
                 "Acknowledge:", "https://tocsin.example.com/l/a.PINC042.PUSER01.1796000000.sig");
         assertThat(html).contains("href=\"https://tocsin.example.com/l/a.PINC042.PUSER01.1796000000.sig\"",
                 ">Acknowledge</a>", ">Resolve</a>", "5.2 %");
+    }
+
+    @Test
+    void aNoticeIsMailedWithAMessageIdFromItsKeySoAResendIsTheSameMail() throws Exception {
+        SmtpChannel channel = greenmail("s3cret");
+        Notice notice = new Notice("digest/PUSER01/PCM01/D1,D2", Target.of(Target.Kind.EMAIL, "alice@example.com"),
+                "[Tocsin] 2 incidents held back: checkout", "#42 high checkout: <b>down</b>\n", "short", "spoken");
+        Delivery first = channel.sendNotice(notice);
+        Delivery again = channel.sendNotice(notice);
+
+        assertThat(first.providerMessageId()).isEqualTo(again.providerMessageId())
+                .isEqualTo(channel.messageId(notice)).matches("<notice-[0-9a-f]{32}@example\\.com>");
+        MimeMessage m = GREENMAIL.getReceivedMessages()[0];
+        assertThat(m.getMessageID()).isEqualTo(first.providerMessageId());
+        assertThat(m.getSubject()).isEqualTo("[Tocsin] 2 incidents held back: checkout");
+        assertThat(m.getHeader("Auto-Submitted", null)).isEqualTo("auto-generated");
+        Multipart parts = (Multipart) m.getContent();
+        assertThat((String) parts.getBodyPart(0).getContent())
+                .isEqualToNormalizingNewlines("#42 high checkout: <b>down</b>\n");
+        assertThat((String) parts.getBodyPart(1).getContent()).contains("#42 high checkout: &lt;b&gt;down&lt;/b&gt;");
+        assertThat(channel.messageId(new Notice("digest/PUSER01/PCM01/D1,D3", notice.target(), "s", "t", "s", "s")))
+                .as("another set of deliveries is another mail").isNotEqualTo(first.providerMessageId());
     }
 
     @Test

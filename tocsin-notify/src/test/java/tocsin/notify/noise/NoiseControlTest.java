@@ -119,7 +119,55 @@ class NoiseControlTest {
         assertThat(text.lines().filter(l -> l.startsWith("#"))).hasSize(4);
         assertThat(text.lines().filter(l -> l.startsWith("#")).findFirst()).contains(
                 "#103 high service-3: Host down 3 [triggered]");
+        assertThat(text).contains("#103 high service-3: Host down 3 [triggered]\n"
+                + "    https://tocsin.example.com/incidents/PINC103\n");
         assertThatThrownBy(() -> new Digest(List.of(), URI.create("https://t.example/i")))
                 .hasMessageContaining("at least one");
+    }
+
+    @Test
+    void aCallNamesTheCountTheServicesAndTheFirstIncidentButReadsNoList() {
+        Digest digest = new Digest(storm(7), URI.create("https://tocsin.example.com/incidents"));
+        assertThat(digest.spoken()).isEqualTo("This is Tocsin. 7 incidents waiting for you, 3 of them high urgency, "
+                + "on service-6, service-3, service-0 and 4 more services. The first is incident number 106: "
+                + "Host down 6. Open Tocsin, or read your messages, to see them all.");
+        assertThat(digest.subject()).isEqualTo("[Tocsin] 7 incidents held back: service-6, service-3, service-0 and "
+                + "4 more services");
+        Target sms = Target.of(Target.Kind.SMS, "+15557654321");
+        assertThat(digest.notice("k", sms)).satisfies(n -> {
+            assertThat(n.sms()).isEqualTo(digest.sms(Gsm7.SINGLE_GSM));
+            assertThat(n.text()).isEqualTo(digest.text());
+            assertThat(n.target()).isEqualTo(sms);
+        });
+        List<IncidentSnapshot> twice = new ArrayList<>(storm(2));
+        twice.add(twice.getFirst());
+        assertThat(new Digest(twice, URI.create("https://t.example/i")).incidents()).as("listed once").hasSize(2);
+    }
+
+    @Test
+    void theGateLimitsEachUserAndKindByItsOwnPolicy() {
+        NoiseGate gate = new NoiseGate(new NoisePolicy(java.util.Map.of(Target.Kind.VOICE,
+                new NoisePolicy.Limit(1, Duration.ofMinutes(10)))), clock);
+        assertThat(gate.tryAcquire("PUSER01", Target.Kind.VOICE)).isTrue();
+        assertThat(gate.tryAcquire("PUSER01", Target.Kind.VOICE)).isFalse();
+        assertThat(gate.nextAllowed("PUSER01", Target.Kind.VOICE, clock.now)).isEqualTo(clock.now.plus(
+                Duration.ofMinutes(10)));
+        assertThat(gate.tryAcquire("PUSER02", Target.Kind.VOICE)).isTrue();
+        for (int i = 0; i < 100; i++) {
+            assertThat(gate.tryAcquire("PUSER01", Target.Kind.SMS)).as("no limit for SMS here").isTrue();
+        }
+        assertThat(NoisePolicy.defaults().limit(Target.Kind.VOICE)).hasValueSatisfying(l -> assertThat(l.toString())
+                .isEqualTo("2 per 10m"));
+        assertThat(new NoisePolicy.Limit(5, Duration.ofSeconds(90)).refillEvery()).isEqualTo(Duration.ofSeconds(18));
+    }
+
+    @Test
+    void badPoliciesAreRefused() {
+        assertThatThrownBy(() -> new NoisePolicy.Limit(0, Duration.ofMinutes(1))).hasMessageContaining("max");
+        assertThatThrownBy(() -> new NoisePolicy.Limit(1, Duration.ZERO)).hasMessageContaining("per");
+        assertThatThrownBy(() -> new NoisePolicy.Limit(5, Duration.ofMillis(-5))).hasMessageContaining("per");
+        assertThatThrownBy(() -> new NoisePolicy.Limit(10, Duration.ofMillis(5))).hasMessageContaining("1 ms");
+        assertThatThrownBy(() -> new NoisePolicy(java.util.Map.of(Target.Kind.WEBHOOK,
+                new NoisePolicy.Limit(1, Duration.ofMinutes(1))))).hasMessageContaining("cannot be rate limited");
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tocsin.notify.Delivery;
 import tocsin.notify.DeliveryException;
+import tocsin.notify.Notice;
 import tocsin.notify.Notification;
 import tocsin.notify.PermanentDeliveryException;
 import tocsin.notify.RetryableDeliveryException;
@@ -209,5 +210,36 @@ class TwilioChannelsTest {
         DeliveryException e = failure();
         assertThat(e).as(response.body()).isInstanceOf(type);
         assertThat(e.reason()).isEqualTo(reason);
+    }
+
+    static Notice notice(Target.Kind kind) {
+        return new Notice("digest/PUSER01/PCM01/D1,D2", Target.of(kind, "+15557654321"), "[Tocsin] 2 incidents",
+                "two incidents, in full",
+                "Tocsin: 2 incidents (2 high): #42 checkout; #43 payments; https://t.example/i",
+                "This is Tocsin. 2 incidents waiting for you & your team.");
+    }
+
+    @Test
+    void aNoticeIsSentAsItsShortFormBySmsAndReadOutWithoutAKeyPromptByPhone() throws Exception {
+        twilio.answer(Response.json(201, MESSAGE_CREATED));
+        Delivery sent = sms().sendNotice(notice(Target.Kind.SMS));
+        assertThat(sent.providerMessageId()).isEqualTo("SM1f0e8ae6ade43cb3c0ce4525424e404f");
+        HttpSink.Request r = twilio.only();
+        assertThat(r.path()).isEqualTo("/2010-04-01/Accounts/" + SID + "/Messages.json");
+        assertThat(r.form()).containsOnlyKeys("To", "From", "Body");
+        assertThat(r.formValue("Body")).isEqualTo("Tocsin: 2 incidents (2 high): #42 checkout; #43 payments; "
+                + "https://t.example/i");
+
+        twilio.answer(Response.json(201, CALL_CREATED));
+        TwilioVoiceChannel voice = new TwilioVoiceChannel(settings(Duration.ofSeconds(5)), CLOCK);
+        Delivery called = voice.sendNotice(notice(Target.Kind.VOICE));
+        assertThat(called.providerMessageId()).isEqualTo("CAe1644a7eed5088b159577c5802d8be38");
+        String twiml = twilio.requests().getLast().formValue("Twiml");
+        assertThat(twiml).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
+                + "<Say>This is Tocsin. 2 incidents waiting for you &amp; your team.</Say><Pause length=\"1\"/>"
+                + "<Say>This is Tocsin. 2 incidents waiting for you &amp; your team.</Say><Say>Goodbye.</Say>"
+                + "<Hangup/></Response>").doesNotContain("Gather");
+        assertThatThrownBy(() -> sms().sendNotice(notice(Target.Kind.VOICE)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

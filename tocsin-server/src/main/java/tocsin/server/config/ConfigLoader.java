@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import tocsin.notify.Target;
+import tocsin.notify.noise.NoisePolicy;
+
 /**
  * Loads and validates the YAML configuration. Unknown keys and invalid values are errors; all of them are reported
  * together in one {@link ConfigException}. Environment variables override file values (see {@link ConfigReader}),
@@ -174,9 +177,42 @@ public final class ConfigLoader {
                 r.section("slack").map(ConfigLoader::readSlack),
                 r.section("teams").map(ConfigLoader::readTeams),
                 r.section("sns").map(ConfigLoader::readSns),
-                readWebhooks(r.sections("webhooks")));
+                readWebhooks(r.sections("webhooks")),
+                r.section("noise").map(ConfigLoader::readNoise).orElse(NoisePolicy.defaults()));
         r.finish();
         return n;
+    }
+
+    /**
+     * {@code noise: {enabled: true, sms: {max: 5, per: 10m}, voice: {...}, email: {...}}}: each kind's limit
+     * replaces its default; {@code enabled: false} on a kind (or on the whole section) turns its limit off.
+     */
+    private static NoisePolicy readNoise(ConfigReader r) {
+        boolean enabled = r.bool("enabled", true);
+        java.util.Map<Target.Kind, NoisePolicy.Limit> limits = new java.util.EnumMap<>(Target.Kind.class);
+        NoisePolicy defaults = NoisePolicy.defaults();
+        for (Target.Kind kind : NoisePolicy.LIMITABLE) {
+            String key = kind.name().toLowerCase(java.util.Locale.ROOT);
+            NoisePolicy.Limit dflt = defaults.limit(kind).orElseThrow();
+            Optional<ConfigReader> section = r.section(key);
+            if (section.isEmpty()) {
+                limits.put(kind, dflt);
+                continue;
+            }
+            ConfigReader k = section.get();
+            boolean on = k.bool("enabled", true);
+            int max = k.integer("max", 1, 1_000_000, dflt.max());
+            java.time.Duration per = k.duration("per", java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(1),
+                    dflt.per());
+            k.finish();
+            if (per.dividedBy(max).toMillis() < 1) {
+                k.problem("per", "allows more than one message per millisecond (" + max + " per " + per + ")");
+            } else if (on) {
+                limits.put(kind, new NoisePolicy.Limit(max, per));
+            }
+        }
+        r.finish();
+        return enabled ? new NoisePolicy(limits) : NoisePolicy.off();
     }
 
     /** A name a handle can carry: {@code @webhook-<name>}, {@code @teams-<name>}. */

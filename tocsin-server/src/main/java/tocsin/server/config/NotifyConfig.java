@@ -2,21 +2,34 @@ package tocsin.server.config;
 
 import java.util.Optional;
 
+import tocsin.notify.noise.NoisePolicy;
+
 /**
  * Notification providers, as configured under {@code notify:}. A provider that is absent is simply not available;
  * one that is present was fully validated at startup. Immutable.
+ *
+ * @param noise the rate limits per person and channel kind ({@code notify.noise}); {@link NoisePolicy#defaults()}
+ *              unless configured
  */
 public record NotifyConfig(Optional<Email> email, Optional<Twilio> twilio, Optional<Slack> slack,
-                           Optional<Teams> teams, Optional<Sns> sns, java.util.List<Webhook> webhooks) {
+                           Optional<Teams> teams, Optional<Sns> sns, java.util.List<Webhook> webhooks,
+                           NoisePolicy noise) {
 
     public NotifyConfig {
         webhooks = java.util.List.copyOf(webhooks);
+        java.util.Objects.requireNonNull(noise, "noise");
     }
 
-    /** The providers without named webhooks. */
+    /** The providers without named webhooks, with the default rate limits. */
     public NotifyConfig(Optional<Email> email, Optional<Twilio> twilio, Optional<Slack> slack, Optional<Teams> teams,
                         Optional<Sns> sns) {
         this(email, twilio, slack, teams, sns, java.util.List.of());
+    }
+
+    /** The providers with the default rate limits. */
+    public NotifyConfig(Optional<Email> email, Optional<Twilio> twilio, Optional<Slack> slack, Optional<Teams> teams,
+                        Optional<Sns> sns, java.util.List<Webhook> webhooks) {
+        this(email, twilio, slack, teams, sns, webhooks, NoisePolicy.defaults());
     }
 
     public static NotifyConfig none() {
@@ -24,8 +37,12 @@ public record NotifyConfig(Optional<Email> email, Optional<Twilio> twilio, Optio
                 Optional.empty());
     }
 
+    public NotifyConfig withNoise(NoisePolicy policy) {
+        return new NotifyConfig(email, twilio, slack, teams, sns, webhooks, policy);
+    }
+
     public NotifyConfig withWebhooks(java.util.List<Webhook> hooks) {
-        return new NotifyConfig(email, twilio, slack, teams, sns, hooks);
+        return new NotifyConfig(email, twilio, slack, teams, sns, hooks, noise);
     }
 
     /**

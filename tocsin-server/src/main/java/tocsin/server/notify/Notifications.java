@@ -28,6 +28,8 @@ import tocsin.notify.direct.DirectTargets;
 import tocsin.notify.dispatch.DeliveryQueue;
 import tocsin.notify.dispatch.DispatchObserver;
 import tocsin.notify.dispatch.Dispatcher;
+import tocsin.notify.dispatch.HandoffDispatcher;
+import tocsin.notify.dispatch.HandoffQueue;
 import tocsin.notify.dispatch.Linker;
 import tocsin.notify.dispatch.Recipients;
 import tocsin.notify.email.SmtpChannel;
@@ -64,10 +66,17 @@ import tocsin.server.config.NotifyConfig;
  * <p>It also runs the {@link EventDispatcher} that delivers incident events to PagerDuty v3 webhook subscriptions and
  * chat extensions, and sends their pings.
  *
+ * <p>On-call handoff notifications ({@link HandoffDispatcher}) go through the same channels, on their own loop.
+ *
  * <p>Metrics: {@code tocsin_notifications_total{channel,outcome}} (every attempt: delivered, retry, failed),
  * {@code tocsin_notifications_unreachable_total} (a person paged with no notification rule for the urgency),
  * {@code tocsin_webhook_deliveries_total{channel,outcome}} (every attempt of an incident event to a subscription or
- * extension), {@code tocsin_webhook_endpoints_disabled_total} and {@code tocsin_webhook_pings_total{outcome}}.
+ * extension), {@code tocsin_webhook_endpoints_disabled_total}, {@code tocsin_webhook_pings_total{outcome}},
+ * {@code tocsin_notifications_held_total{channel}} (deliveries held back by a rate limit for a digest),
+ * {@code tocsin_notification_digests_total{channel,outcome}} (digest attempts; a digest that carried a single
+ * incident's pages goes out as that page and counts here too), {@code tocsin_notifications_digested_total{channel}}
+ * and {@code tocsin_handoff_notifications_total{channel,outcome}} (on-call handoff notification attempts;
+ * {@code none} / {@code unreachable} for a person with no e-mail or SMS contact method).
  *
  * <p>Monitors' direct handles ({@code @slack-}, {@code @teams-}, {@code @webhook-}, e-mail) go through a second,
  * simpler pipeline: the monitor store writes their messages to the direct queue with the transition, and a
@@ -84,6 +93,7 @@ public final class Notifications implements AutoCloseable {
 
     private final NotifyConfig config;
     private final DeliveryQueue queue;
+    private final HandoffQueue handoffQueue;
     private final Recipients recipients;
     private final byte[] linkSecret;
     private final InstantSource clock;
@@ -98,6 +108,7 @@ public final class Notifications implements AutoCloseable {
     private volatile LinkSigner signer;
     private volatile Linker linker;
     private volatile Dispatcher dispatcher;
+    private volatile HandoffDispatcher handoffs;
     private volatile EventDispatcher eventDispatcher;
     private volatile PagerDutyWebhookChannel pagerDuty;
     private final DirectQueue directQueue;
@@ -105,20 +116,22 @@ public final class Notifications implements AutoCloseable {
     private volatile DirectDispatcher directDispatcher;
 
     /**
-     * @param directQueue the direct messages of monitor notifications, or null to deliver none
-     * @param events      the incident events for webhook subscriptions and extensions
+     * @param handoffQueue the on-call handoff notifications to deliver
+     * @param directQueue  the direct messages of monitor notifications, or null to deliver none
+     * @param events       the incident events for webhook subscriptions and extensions
      */
-    public Notifications(NotifyConfig config, DeliveryQueue queue, DirectQueue directQueue, Recipients recipients,
-                         byte[] linkSecret, EventQueue events, PrometheusRegistry registry, InstantSource clock,
-                         Dispatcher.Options options, EventDispatcher.Options eventOptions) {
+    public Notifications(NotifyConfig config, DeliveryQueue queue, HandoffQueue handoffQueue, DirectQueue directQueue,
+                         Recipients recipients, byte[] linkSecret, EventQueue events, PrometheusRegistry registry,
+                         InstantSource clock, Dispatcher.Options options, EventDispatcher.Options eventOptions) {
         this.directQueue = directQueue;
         this.directTargets = directTargets(config);
         this.config = Objects.requireNonNull(config, "config");
         this.queue = Objects.requireNonNull(queue, "queue");
+        this.handoffQueue = Objects.requireNonNull(handoffQueue, "handoffQueue");
         this.recipients = Objects.requireNonNull(recipients, "recipients");
         this.linkSecret = linkSecret.clone();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.options = Objects.requireNonNull(options, "options");
+        this.options = Objects.requireNonNull(options, "options").withNoise(config.noise());
         this.observer = observer(registry);
         this.events = Objects.requireNonNull(events, "events");
         this.eventOptions = Objects.requireNonNull(eventOptions, "eventOptions");
@@ -142,9 +155,12 @@ public final class Notifications implements AutoCloseable {
         linker = Linker.signed(signer, publicUrl, LINK_TTL);
         dispatcher = new Dispatcher(queue, recipients, channels, linker,
                 observer, clock, owner, options, null).start();
+        handoffs = new HandoffDispatcher(handoffQueue, recipients, channels, publicUrl, observer, clock, owner, options,
+                null).start();
         eventDispatcher = new EventDispatcher(events, EventTransport.over(pagerDuty, channels), publicUrl,
                 eventObserver, clock, owner, eventOptions, null).start();
-        LOG.info("Notifications: delivering through {} (dispatcher {})", channels.kinds(), owner);
+        LOG.info("Notifications: delivering through {} (dispatcher {}), rate limits {}", channels.kinds(), owner,
+                options.noise().limits());
         if (directQueue != null) {
             directDispatcher = new DirectDispatcher(directQueue, new DirectChannels(directTargets, publicUrl,
                     Duration.ofSeconds(15), clock), observer, clock, owner, options, null).start();
@@ -258,7 +274,40 @@ public final class Notifications implements AutoCloseable {
         Counter unreachable = Counter.builder().name("tocsin_notifications_unreachable_total")
                 .help("People paged who have no notification rule for the incident's urgency").register(registry);
         unreachable.inc(0);
+        Counter held = Counter.builder().name("tocsin_notifications_held_total")
+                .help("Deliveries held back by a person's rate limit, to go out in a digest").labelNames("channel")
+                .register(registry);
+        Counter digests = Counter.builder().name("tocsin_notification_digests_total")
+                .help("Digest attempts (one message for the held deliveries of one contact method), by channel and "
+                        + "outcome").labelNames("channel", "outcome").register(registry);
+        Counter digested = Counter.builder().name("tocsin_notifications_digested_total")
+                .help("Held deliveries carried by delivered digests").labelNames("channel").register(registry);
+        Counter handoff = Counter.builder().name("tocsin_handoff_notifications_total")
+                .help("On-call handoff notification attempts, by channel and outcome").labelNames("channel", "outcome")
+                .register(registry);
+        for (String channel : List.of("email", "sms", "voice")) {
+            held.labelValues(channel);
+            digested.labelValues(channel);
+        }
         return new DispatchObserver() {
+            @Override
+            public void handoff(String channel, String outcome) {
+                handoff.labelValues(channel, outcome).inc();
+            }
+
+            @Override
+            public void held(String channel) {
+                held.labelValues(channel).inc();
+            }
+
+            @Override
+            public void digest(String channel, String outcome, int deliveries) {
+                digests.labelValues(channel, outcome).inc();
+                if (outcome.equals("delivered")) {
+                    digested.labelValues(channel).inc(deliveries);
+                }
+            }
+
             @Override
             public void attempt(String channel, String outcome) {
                 attempts.labelValues(channel, outcome).inc();
@@ -300,6 +349,9 @@ public final class Notifications implements AutoCloseable {
         }
         if (dispatcher != null) {
             dispatcher.close();
+        }
+        if (handoffs != null) {
+            handoffs.close();
         }
         if (directDispatcher != null) {
             directDispatcher.close();

@@ -2,9 +2,12 @@ package tocsin.server.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tocsin.notify.Target;
+import tocsin.notify.noise.NoisePolicy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,7 +83,8 @@ class ConfigLoaderTest {
                         "notify.twilio.base_url: must be an absolute http:// or https:// URL, got 'ftp://x'",
                         "notify.teams.webhook: unknown key; expected one of channels",
                         "notify.sns.region: must be an AWS region such as us-east-1, got 'Mars'",
-                        "notify.pigeon: unknown key; expected one of email, twilio, slack, teams, sns, webhooks",
+                        "notify.pigeon: unknown key; expected one of email, twilio, slack, teams, sns, webhooks, "
+                                + "noise",
                         "services: unknown key; expected one of http, metrics, scrape, notify, monitors"))
                 .hasMessageStartingWith("Config file " + file + " has 13 problems:");
     }
@@ -181,6 +185,44 @@ class ConfigLoaderTest {
                 .hasMessageContaining("notify.email.tls: cannot be combined with starttls");
         TocsinConfig c = ConfigLoader.load(yaml("notify:\n  email: {smtp_host: h, from: a@b.c, starttls: false, tls: true, smtp_port: 465}\n"), Map.of());
         assertThat(c.notifications().email().orElseThrow().tls()).isTrue();
+    }
+
+    @Test
+    void rateLimitsReplaceTheDefaultsKindByKindAndCanBeTurnedOff() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of()).notifications().noise()).isEqualTo(NoisePolicy.defaults());
+        TocsinConfig c = ConfigLoader.load(yaml("""
+                notify:
+                  noise:
+                    sms: {max: 3, per: 5m}
+                    email: {enabled: false}
+                """), Map.of("TOCSIN_NOTIFY_NOISE_VOICE_MAX", "1"));
+        NoisePolicy noise = c.notifications().noise();
+        assertThat(noise.limit(Target.Kind.SMS)).contains(new NoisePolicy.Limit(3, Duration.ofMinutes(5)));
+        assertThat(noise.limit(Target.Kind.VOICE)).contains(new NoisePolicy.Limit(1, Duration.ofMinutes(10)));
+        assertThat(noise.limit(Target.Kind.EMAIL)).isEmpty();
+        assertThat(ConfigLoader.load(yaml("notify:\n  noise: {enabled: false}\n"), Map.of()).notifications().noise())
+                .isEqualTo(NoisePolicy.off());
+    }
+
+    @Test
+    void badRateLimitsAreReportedWithTheirPath() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("""
+                notify:
+                  noise:
+                    sms: {max: 0, per: 0m}
+                    voice: {max: -2, per: -5m}
+                    email: {max: 5000, per: 1s, burst: 3}
+                    slack: {max: 1}
+                """), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("notify.noise.sms.max: must be between 1 and 1000000, got 0")
+                .hasMessageContaining("notify.noise.sms.per: must be between PT1S and PT24H, got '0m'")
+                .hasMessageContaining("notify.noise.voice.max: must be between 1 and 1000000, got -2")
+                .hasMessageContaining("notify.noise.voice.per: must be a duration such as 30s, 5m, 12h or 15d, "
+                        + "got '-5m'")
+                .hasMessageContaining("notify.noise.email.per: allows more than one message per millisecond")
+                .hasMessageContaining("notify.noise.email.burst: unknown key; expected one of enabled, max, per")
+                .hasMessageContaining("notify.noise.slack: unknown key; expected one of enabled, email, sms, voice");
     }
 
     @Test
