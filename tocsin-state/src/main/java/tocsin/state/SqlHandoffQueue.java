@@ -17,7 +17,7 @@ import tocsin.notify.dispatch.DeliveryQueue;
 import tocsin.notify.dispatch.HandoffQueue;
 
 /**
- * {@link HandoffQueue} on V003's {@code handoff_notification} (the requests) and V008's {@code handoff_delivery}, in
+ * {@link HandoffQueue} on V003's {@code handoff_notification} (the requests) and V010's {@code handoff_delivery}, in
  * portable SQL. Concurrency rests on the database as in {@link SqlDeliveryQueue}: expanding starts with the
  * conditional {@code UPDATE ... SET dispatched_at} that only one expander wins (the unique key backs it up); a claim
  * is an {@code UPDATE ... WHERE} repeating the claimable condition; the lease owner fences a late record. A request
