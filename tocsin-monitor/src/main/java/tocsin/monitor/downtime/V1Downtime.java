@@ -28,8 +28,9 @@ import java.util.regex.Pattern;
  *       {@code FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR;UNTIL=20260401T000000Z} (always with {@code INTERVAL}); v1's
  *       {@code rrule} type is kept as written. Reading back, an RRULE in the canonical form shows as its v1 type and
  *       any other as {@code rrule}. v1's {@code start}/{@code end} are the first occurrence: the v2 recurrence starts at
- *       {@code start} (local time in the v1 {@code timezone}, to the minute, as v2 stores it) and lasts
- *       {@code end - start} (whole minutes). A v2 downtime with several recurrences shows its first in v1.</li>
+ *       {@code start} (local time in the v1 {@code timezone}; moved back to its minute, as v2 keeps
+ *       recurrences to the minute) and lasts until {@code end} (rounded up to a whole minute), so it always covers
+ *       the requested occurrence. A v2 downtime with several recurrences shows its first in v1.</li>
  * </ul>
  * Stateless and thread-safe.
  */

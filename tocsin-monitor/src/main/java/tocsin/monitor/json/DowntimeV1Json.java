@@ -171,12 +171,11 @@ public final class DowntimeV1Json {
             r.error("end", "is required with a recurrence: start and end are the first occurrence");
             return null;
         }
-        Duration duration = Duration.between(start, end).truncatedTo(ChronoUnit.MINUTES);
-        if (duration.isZero()) {
-            r.error("end", "must be at least a minute after start with a recurrence");
-            return null;
-        }
+        // v2 keeps recurrences to the minute: the start moves back to its minute and the duration rounds up, so the
+        // stored occurrence always covers the requested one.
         LocalDateTime localStart = LocalDateTime.ofInstant(start, zone).truncatedTo(ChronoUnit.MINUTES);
+        long seconds = Duration.between(localStart.atZone(zone).toInstant(), end).toSeconds();
+        Duration duration = Duration.ofMinutes((seconds + 59) / 60);
         return new Recurring(List.of(new Downtime.Recurrence(V1Downtime.rrule(recurrence), duration, localStart)),
                 zone);
     }

@@ -70,6 +70,19 @@ class DowntimeV1JsonTest {
     }
 
     @Test
+    void aRecurrenceOffTheMinuteIsWidenedToWholeMinutesNeverNarrowed() throws Exception {
+        List<String> errors = new ArrayList<>();
+        long start = NOW.getEpochSecond() + 30;
+        Downtime d = read("{'scope':['*'],'start':" + start + ",'end':" + (start + 90) + ",'recurrence':"
+                + "{'type':'days'}}", null, errors);
+        assertThat(errors).isEmpty();
+        Downtime.Recurrence rec = ((Downtime.Recurring) d.schedule()).recurrences().getFirst();
+        assertThat(rec.start()).isEqualTo(LocalDateTime.parse("2026-03-02T09:00"));
+        assertThat(rec.duration()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(rec.rrule()).isEqualTo("FREQ=DAILY;INTERVAL=1");
+    }
+
+    @Test
     void everyV1TypeMapsToItsCanonicalRruleAndBack() {
         for (var r : List.of(new V1Downtime.Recurrence("days", 3, List.of(), null, null, null),
                 new V1Downtime.Recurrence("weeks", 1, List.of("Sat", "Sun"), 1_790_000_000L, null, null),
