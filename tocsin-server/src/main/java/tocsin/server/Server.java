@@ -255,6 +255,8 @@ public final class Server implements AutoCloseable {
                             new QueryRoutes(queries, config.clock()).register(routes);
                             new tocsin.server.datadog.MonitorRoutes(monitorService, config.clock()).register(routes);
                             new tocsin.server.datadog.DowntimeRoutes(downtimeService, config.clock()).register(routes);
+                            new tocsin.server.datadog.DowntimeV1Routes(downtimeService, monitorService, config.clock())
+                                    .register(routes);
                             new RemoteWriteRoutes(intake, config.clock(), remoteWriteKeys).register(routes);
                             new OtlpRoutes(intake, config.clock()).register(routes);
                             new PromQueryRoutes(PromApi.over(metricSource, config.clock())).register(routes);

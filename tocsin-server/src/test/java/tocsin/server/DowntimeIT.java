@@ -89,20 +89,7 @@ class DowntimeIT {
             assertThat(updated.getData().getAttributes().getMessage()).isEqualTo("longer maintenance");
             assertThat(updated.getData().getAttributes().getScope()).isEqualTo("host:db-1");
 
-            MetricsApi metrics = new MetricsApi(client);
-            for (String host : List.of("db-1", "db-2")) {
-                metrics.submitMetrics(new MetricPayload().series(List.of(new MetricSeries().metric("it.disk")
-                        .type(MetricIntakeType.GAUGE).tags(List.of("host:" + host)).points(List.of(new MetricPoint()
-                                .timestamp(System.currentTimeMillis() / 1000).value(97.0))))));
-            }
-            JsonNode history = tocsin.adminGet("/api/tocsin/monitors/" + m.getId() + "/history").json()
-                    .get("transitions");
-            assertThat(history).hasSize(2);
-            for (JsonNode t : history) {
-                assertThat(t.get("to").asText()).isEqualTo("Alert");
-                assertThat(t.get("handles").size()).as(t.toString())
-                        .isEqualTo(t.get("group").asText().equals("host:db-1") ? 0 : 1);
-            }
+            alertOnDb1AndDb2ExpectDb1Muted(tocsin, client, m.getId());
 
             api.cancelDowntime(id);
             assertThat(api.getDowntime(id).getData().getAttributes().getStatus()).isEqualTo(DowntimeStatus.CANCELED);
@@ -117,6 +104,27 @@ class DowntimeIT {
             assertThat(bad.status()).isEqualTo(400);
             assertThat(bad.json().get("errors").get(0).asText())
                     .startsWith("data.attributes.schedule.recurrences[0].rrule: FREQ must be DAILY");
+        }
+    }
+
+    /**
+     * Sends it.disk 97 for hosts db-1 and db-2 and expects both groups of {@code monitorId} to alert, db-1 muted
+     * (no handle notified) and db-2 not.
+     */
+    static void alertOnDb1AndDb2ExpectDb1Muted(TestServer tocsin, ApiClient client, long monitorId) throws Exception {
+        MetricsApi metrics = new MetricsApi(client);
+        for (String host : List.of("db-1", "db-2")) {
+            metrics.submitMetrics(new MetricPayload().series(List.of(new MetricSeries().metric("it.disk")
+                    .type(MetricIntakeType.GAUGE).tags(List.of("host:" + host)).points(List.of(new MetricPoint()
+                            .timestamp(System.currentTimeMillis() / 1000).value(97.0))))));
+        }
+        JsonNode history = tocsin.adminGet("/api/tocsin/monitors/" + monitorId + "/history").json()
+                .get("transitions");
+        assertThat(history).hasSize(2);
+        for (JsonNode t : history) {
+            assertThat(t.get("to").asText()).isEqualTo("Alert");
+            assertThat(t.get("handles").size()).as(t.toString())
+                    .isEqualTo(t.get("group").asText().equals("host:db-1") ? 0 : 1);
         }
     }
 }

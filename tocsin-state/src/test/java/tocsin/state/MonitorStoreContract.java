@@ -209,10 +209,10 @@ public abstract class MonitorStoreContract {
     @Test
     void downtimesRoundTripAndUpdate() {
         var store = state.downtimeStore();
-        var oneOff = new tocsin.monitor.downtime.Downtime("", "env:prod", 42L, List.of(),
+        var oneOff = new tocsin.monitor.downtime.Downtime("", 0, "env:prod", 42L, List.of(),
                 new tocsin.monitor.downtime.Downtime.OneTime(START, START.plusSeconds(3600)), "deploy", "UTC", true,
                 List.of("alert"), List.of("expired"), START, START, null);
-        var weekly = new tocsin.monitor.downtime.Downtime("", "*", null, List.of("team:web"),
+        var weekly = new tocsin.monitor.downtime.Downtime("", 0, "*", null, List.of("team:web"),
                 new tocsin.monitor.downtime.Downtime.Recurring(List.of(new tocsin.monitor.downtime.Downtime.Recurrence(
                         "FREQ=WEEKLY;BYDAY=SA,SU", Duration.ofHours(48), java.time.LocalDateTime.parse(
                         "2026-03-07T00:00"))), java.time.ZoneId.of("Europe/Berlin")), "", "Europe/Berlin", false,
@@ -225,12 +225,19 @@ public abstract class MonitorStoreContract {
         assertThat(store.find(a.id())).contains(a);
         assertThat(store.find(b.id())).contains(b);
         assertThat(store.list()).hasSize(2);
-        var canceled = new tocsin.monitor.downtime.Downtime(a.id(), a.scope(), a.monitorId(), a.monitorTags(),
-                a.schedule(), a.message(), a.displayTimezone(), a.muteFirstRecoveryNotification(),
-                a.notifyEndStates(), a.notifyEndTypes(), a.created(), START.plusSeconds(60), START.plusSeconds(60));
+        var canceled = a.canceledAt(START.plusSeconds(60));
         assertThat(store.update(canceled)).contains(canceled);
         assertThat(store.find(a.id())).contains(canceled);
         assertThat(store.find("nope")).isEmpty();
+
+        // The v1 API's integer ids: assigned in creation order, unique, found again, kept by updates.
+        assertThat(a.v1Id()).isPositive();
+        assertThat(b.v1Id()).isGreaterThan(a.v1Id());
+        assertThat(store.findByV1Id(a.v1Id())).contains(canceled);
+        assertThat(store.findByV1Id(b.v1Id())).contains(b);
+        assertThat(store.findByV1Id(b.v1Id() + 1000)).isEmpty();
+        assertThat(store.list()).extracting(tocsin.monitor.downtime.Downtime::v1Id)
+                .containsExactly(a.v1Id(), b.v1Id());
     }
     static tocsin.monitor.MonitorDelivery delivery(long monitorId, String key, String handle) {
         return new tocsin.monitor.MonitorDelivery(key, monitorId, "host:a", tocsin.monitor.template.Handle.Kind.WEBHOOK,

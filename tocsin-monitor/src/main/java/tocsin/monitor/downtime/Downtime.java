@@ -20,8 +20,11 @@ import java.util.Optional;
  * tags) and which of their groups ({@code scope}, a tag query such as {@code env:prod AND host:web-*}) are muted,
  * and when (one-off, or RRULE recurrences in a time zone). Muted groups keep being evaluated; their transitions notify
  * nobody. Immutable and thread-safe.
+ *
+ * <p>{@code id} is the v2 UUID; {@code v1Id} the integer the v1 API ({@code /api/v1/downtime}) knows the same downtime
+ * by, 0 until the store assigns one (see {@link V1Downtime} for how the two views map).
  */
-public record Downtime(String id, String scope, Long monitorId, List<String> monitorTags, Schedule schedule,
+public record Downtime(String id, long v1Id, String scope, Long monitorId, List<String> monitorTags, Schedule schedule,
                        String message, String displayTimezone, boolean muteFirstRecoveryNotification,
                        List<String> notifyEndStates, List<String> notifyEndTypes, Instant created, Instant modified,
                        Instant canceled) {
@@ -37,6 +40,18 @@ public record Downtime(String id, String scope, Long monitorId, List<String> mon
         displayTimezone = displayTimezone == null ? "UTC" : displayTimezone;
         notifyEndStates = List.copyOf(notifyEndStates);
         notifyEndTypes = List.copyOf(notifyEndTypes);
+    }
+
+    /** This downtime under the ids a store assigned. */
+    public Downtime withIds(String newId, long newV1Id) {
+        return new Downtime(newId, newV1Id, scope, monitorId, monitorTags, schedule, message, displayTimezone,
+                muteFirstRecoveryNotification, notifyEndStates, notifyEndTypes, created, modified, canceled);
+    }
+
+    /** This downtime canceled (and modified) at {@code at}. */
+    public Downtime canceledAt(Instant at) {
+        return new Downtime(id, v1Id, scope, monitorId, monitorTags, schedule, message, displayTimezone,
+                muteFirstRecoveryNotification, notifyEndStates, notifyEndTypes, created, at, at);
     }
 
     /** When a downtime applies. */
@@ -118,14 +133,18 @@ public record Downtime(String id, String scope, Long monitorId, List<String> mon
         return "scheduled";
     }
 
+    /** Whether this downtime names {@code monitor}: by its id, or by tags the monitor all carries. */
+    public boolean appliesTo(Monitor monitor) {
+        return monitorId != null ? monitorId == monitor.id()
+                : monitorTags.equals(List.of("*")) || monitor.definition().tags().containsAll(monitorTags);
+    }
+
     /** Whether this downtime mutes the group of {@code monitor} with these tags at {@code now}. */
     public boolean mutes(Monitor monitor, Map<String, String> groupTags, Instant now) {
         if (activeAt(now).isEmpty()) {
             return false;
         }
-        boolean monitorMatches = monitorId != null ? monitorId == monitor.id()
-                : monitorTags.equals(List.of("*")) || monitor.definition().tags().containsAll(monitorTags);
-        if (!monitorMatches) {
+        if (!appliesTo(monitor)) {
             return false;
         }
         if (scope.isBlank() || scope.trim().equals("*")) {

@@ -2,9 +2,12 @@ package tocsin.monitor.downtime;
 
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +41,11 @@ public final class DowntimeService {
         return store.find(id);
     }
 
+    /** The downtime the v1 API knows by {@code v1Id}. */
+    public Optional<Downtime> findByV1Id(long v1Id) {
+        return store.findByV1Id(v1Id);
+    }
+
     /** Every downtime; only those not canceled or ended when {@code currentOnly}. */
     public List<Downtime> list(boolean currentOnly) {
         Instant now = clock.instant();
@@ -57,11 +65,25 @@ public final class DowntimeService {
         if (current.isEmpty() || current.get().canceled() != null) {
             return current;
         }
-        Downtime d = current.get();
+        return update(current.get().canceledAt(clock.instant()));
+    }
+
+    /**
+     * Cancels now every downtime not yet canceled whose v1 scope is exactly these tags (in any order), as v1's
+     * {@code cancel/by_scope} does, and returns them.
+     */
+    public List<Downtime> cancelByV1Scope(Set<String> tags) {
         Instant now = clock.instant();
-        return update(new Downtime(d.id(), d.scope(), d.monitorId(), d.monitorTags(), d.schedule(), d.message(),
-                d.displayTimezone(), d.muteFirstRecoveryNotification(), d.notifyEndStates(), d.notifyEndTypes(),
-                d.created(), now, now));
+        List<Downtime> canceled = new ArrayList<>();
+        for (Downtime d : store.list()) {
+            if (d.canceled() == null && new HashSet<>(V1Downtime.scopeTags(d.scope())).equals(tags)) {
+                store.update(d.canceledAt(now)).ifPresent(canceled::add);
+            }
+        }
+        if (!canceled.isEmpty()) {
+            changed();
+        }
+        return canceled;
     }
 
     private void changed() {

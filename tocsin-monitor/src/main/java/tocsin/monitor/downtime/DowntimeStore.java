@@ -9,14 +9,20 @@ import java.util.Optional;
  */
 public interface DowntimeStore {
 
-    /** Stores a new downtime under a fresh id (the given id is ignored) and returns it. */
+    /**
+     * Stores a new downtime under a fresh UUID and a fresh v1 id, the next integer (the given ids are ignored), and
+     * returns it.
+     */
     Downtime create(Downtime downtime);
 
     Optional<Downtime> find(String id);
 
+    /** The downtime the v1 API knows by {@code v1Id}. */
+    Optional<Downtime> findByV1Id(long v1Id);
+
     /** Every downtime, canceled ones included, oldest first. */
     List<Downtime> list();
 
-    /** Replaces a downtime; empty when there is none. */
+    /** Replaces a downtime (its v1 id stays); empty when there is none. */
     Optional<Downtime> update(Downtime downtime);
 }

@@ -38,8 +38,8 @@ public final class DowntimeJson {
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
     private static final Set<String> ATTRIBUTES = Set.of("scope", "monitor_identifier", "schedule", "message",
             "display_timezone", "mute_first_recovery_notification", "notify_end_states", "notify_end_types");
-    private static final Set<String> END_STATES = Set.of("alert", "no data", "warn");
-    private static final Set<String> END_TYPES = Set.of("canceled", "expired");
+    static final Set<String> END_STATES = Set.of("alert", "no data", "warn");
+    static final Set<String> END_TYPES = Set.of("canceled", "expired");
 
     private DowntimeJson() {
     }
@@ -116,12 +116,12 @@ public final class DowntimeJson {
         if (!errors.isEmpty() || schedule == null) {
             return null;
         }
-        return new Downtime(current == null ? "" : current.id(), scope, monitorId, monitorTags, schedule, message,
+        return new Downtime(current == null ? "" : current.id(), current == null ? 0 : current.v1Id(), scope, monitorId, monitorTags, schedule, message,
                 timezone, muteFirst, endStates, endTypes, current == null ? now : current.created(), now,
                 current == null ? null : current.canceled());
     }
 
-    private static List<String> oneOf(FieldReader r, JsonNode a, String field, String p, Set<String> allowed,
+    static List<String> oneOf(FieldReader r, JsonNode a, String field, String p, Set<String> allowed,
                                       List<String> dflt) {
         List<String> values = r.strings(a, field, p + field, 10, 20).orElse(dflt);
         for (int i = 0; i < values.size(); i++) {
@@ -332,7 +332,8 @@ public final class DowntimeJson {
     }
 
     /** Reads a downtime stored by {@link #storedText}. */
-    public static Downtime fromStored(String id, String text, Instant created, Instant modified, Instant canceled) {
+    public static Downtime fromStored(String id, long v1Id, String text, Instant created, Instant modified,
+                                      Instant canceled) {
         List<String> errors = new ArrayList<>();
         try {
             ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -343,7 +344,7 @@ public final class DowntimeJson {
             if (!errors.isEmpty()) {
                 throw new IllegalStateException("stored downtime " + id + " is invalid: " + errors);
             }
-            return new Downtime(id, d.scope(), d.monitorId(), d.monitorTags(), d.schedule(), d.message(),
+            return new Downtime(id, v1Id, d.scope(), d.monitorId(), d.monitorTags(), d.schedule(), d.message(),
                     d.displayTimezone(), d.muteFirstRecoveryNotification(), d.notifyEndStates(), d.notifyEndTypes(),
                     created, modified, canceled);
         } catch (JsonProcessingException e) {

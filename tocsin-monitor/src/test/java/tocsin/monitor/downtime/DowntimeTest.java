@@ -27,7 +27,7 @@ class DowntimeTest {
             List.of("team:web", "env:prod"), null, MonitorOptions.defaults()), new Creator("", "", ""), T0, T0);
 
     static Downtime downtime(String scope, Long id, List<String> tags, Downtime.Schedule s) {
-        return new Downtime("d", scope, id, tags, s, "", "UTC", false, List.of("alert"), List.of("expired"), T0, T0,
+        return new Downtime("d", 0, scope, id, tags, s, "", "UTC", false, List.of("alert"), List.of("expired"), T0, T0,
                 null);
     }
 

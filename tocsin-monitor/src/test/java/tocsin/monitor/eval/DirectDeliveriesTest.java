@@ -110,7 +110,7 @@ class DirectDeliveriesTest {
     @Test
     void aGroupMutedByADowntimeStoresNoDelivery() {
         Monitor m = disk(MonitorOptions.defaults());
-        eval.downtimesChanged(List.of(new Downtime("d", "host:db-1", m.id(), List.of(),
+        eval.downtimesChanged(List.of(new Downtime("d", 0, "host:db-1", m.id(), List.of(),
                 new Downtime.OneTime(T0, T0.plusSeconds(600)), "", "UTC", false, List.of("alert"),
                 List.of("expired"), T0, T0, null)));
 

@@ -364,7 +364,7 @@ class MonitorEvaluatorTest {
     @Test
     void downtimesMuteMatchingGroupsWhileTheyLast() {
         Monitor m = cpu(options());
-        eval.downtimesChanged(List.of(new tocsin.monitor.downtime.Downtime("d", "host:a", m.id(), List.of(),
+        eval.downtimesChanged(List.of(new tocsin.monitor.downtime.Downtime("d", 0, "host:a", m.id(), List.of(),
                 new tocsin.monitor.downtime.Downtime.OneTime(T0, T0.plusSeconds(60)), "", "UTC", false,
                 List.of("alert"), List.of("expired"), T0, T0, null)));
 
@@ -384,7 +384,7 @@ class MonitorEvaluatorTest {
     @Test
     void muteFirstRecoveryNotificationSilencesTheRecoveryAfterTheDowntime() {
         Monitor m = cpu(options());
-        eval.downtimesChanged(List.of(new tocsin.monitor.downtime.Downtime("d", "*", m.id(), List.of(),
+        eval.downtimesChanged(List.of(new tocsin.monitor.downtime.Downtime("d", 0, "*", m.id(), List.of(),
                 new tocsin.monitor.downtime.Downtime.OneTime(T0, T0.plusSeconds(60)), "", "UTC", true,
                 List.of("alert"), List.of("expired"), T0, T0, null)));
 
@@ -420,7 +420,7 @@ class MonitorEvaluatorTest {
     }
 
     tocsin.monitor.downtime.Downtime downtime(Monitor m, List<String> endTypes, Instant canceled) {
-        return new tocsin.monitor.downtime.Downtime("d", "*", m.id(), List.of(),
+        return new tocsin.monitor.downtime.Downtime("d", 0, "*", m.id(), List.of(),
                 new tocsin.monitor.downtime.Downtime.OneTime(T0, T0.plusSeconds(60)), "", "UTC", false,
                 List.of("alert"), endTypes, T0, T0, canceled);
     }

@@ -27,7 +27,7 @@ class DowntimeJsonTest {
 
         assertThat(errors).isEmpty();
         assertThat(d.monitorTags()).containsExactly("team:web");
-        Downtime stored = DowntimeJson.fromStored("id-1", DowntimeJson.storedText(d), NOW, NOW, null);
+        Downtime stored = DowntimeJson.fromStored("id-1", 7, DowntimeJson.storedText(d), NOW, NOW, null);
         assertThat(stored.schedule()).isEqualTo(d.schedule());
         JsonNode out = DowntimeJson.response(stored, Instant.parse("2026-03-02T09:00:00Z"));
         assertThat(out.at("/data/attributes/status").asText()).isEqualTo("active");
