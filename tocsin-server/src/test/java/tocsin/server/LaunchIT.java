@@ -50,10 +50,15 @@ class LaunchIT {
     }
 
     static Process launch(Path dir, Map<String, String> env, String... args) throws IOException {
+        return launch(dir, env, false, args);
+    }
+
+    /** Starts the jar; with {@code mergeErr}, its standard error comes through its standard output. */
+    static Process launch(Path dir, Map<String, String> env, boolean mergeErr, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(mergeErr);
         pb.environment().keySet().removeIf(k -> k.startsWith("TOCSIN_"));
         pb.environment().putAll(env);
         return pb.start();
@@ -67,20 +72,27 @@ class LaunchIT {
 
     /**
      * Starts {@code tocsin server} on {@code data} (HTTP on a free port, no DogStatsD, the given bootstrap key and
-     * any further arguments) and returns once it listens; its output is drained from then on, so a chatty server
-     * never blocks on a full pipe.
+     * any further arguments) and returns once it listens; its output is copied to this JVM's standard output from
+     * then on (the test report keeps it, prefixed {@code [server]}), so a chatty server never blocks on a full pipe
+     * and a failure can be read in the server's own log.
      */
     static Running startServer(Path dir, Path data, String key, String... more) throws IOException {
         List<String> args = new ArrayList<>(List.of("server", "--data-dir", data.toString(), "--http-addr",
                 "127.0.0.1:0", "--statsd-addr", "off", "--bootstrap-api-key", key));
         args.addAll(List.of(more));
-        Process p = launch(dir, Map.of(), args.toArray(String[]::new));
+        Process p = launch(dir, Map.of(), true, args.toArray(String[]::new)); // both streams drained, or it blocks
         java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
                 java.nio.charset.StandardCharsets.UTF_8));
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             Matcher m = LISTENING.matcher(line);
             if (m.find()) {
-                Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
+                Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        out.lines().forEach(l -> System.out.println("[server] " + l));
+                    } catch (java.io.UncheckedIOException closed) {
+                        // the process was killed and its pipe closed
+                    }
+                });
                 return new Running(p, Integer.parseInt(m.group(1)));
             }
         }
