@@ -19,7 +19,7 @@ import java.util.function.LongConsumer;
  * empty) and the sample exactly at {@code start}, if any (the "edge"). A reader then builds either kind without
  * subtracting anything (min and max cannot be un-folded, sums would lose precision): {@code [s, e)} is the edge at
  * {@code s} then the open part, {@code (s, e]} the open part then the edge of the next bucket
- * ({@link #read}). The cost is two streams per chunk (the edge's presence and value), nearly free in the decimal
+ * ({@link #read} takes the two ranges apart). The cost is two streams per chunk (the edge's presence and value), nearly free in the decimal
  * encoding when scrapes are regular. Version 1 files stay readable, for {@link RollupBounds#START_INCLUSIVE} only. Maintenance writes it into a compacted block's temporary
  * directory with the block's other files ({@link Writer}), so it is as durable and as atomic as the block; a block
  * without the file (cut from the head, or written by an older version) is read from its raw samples.
@@ -121,12 +121,13 @@ final class RollupFile {
     }
 
     /**
-     * Feeds series {@code ordinal}'s samples in {@code [from, to)} ({@link RollupBounds#START_INCLUSIVE}) or
-     * {@code (from, to]} ({@link RollupBounds#END_INCLUSIVE}, version 2 only) into {@code into} as stored buckets of
-     * {@code resolution} (one of {@link #resolutions()}), in time order, telling {@code chunkRead} the bytes of each
-     * chunk read. {@code from} and {@code to} are multiples of {@code resolution}.
+     * Feeds series {@code ordinal}'s stored buckets of {@code resolution} (one of {@link #resolutions()}) into
+     * {@code into}, in time order, telling {@code chunkRead} the bytes of each chunk read: of the buckets starting in
+     * {@code [from, to)}, the samples strictly inside them, and of those starting in {@code [edgeFrom, edgeTo]} the
+     * sample exactly at their start (see the class comment). A version 1 file has no such split and feeds its whole
+     * buckets starting in {@code [from, to)}; it must be asked for {@code [from, to - 1]} edges only.
      */
-    void read(int ordinal, long resolution, long from, long to, RollupBounds bounds, RollupBuckets into,
+    void read(int ordinal, long resolution, long from, long to, long edgeFrom, long edgeTo, RollupBuckets into,
               LongConsumer chunkRead) throws BlockFormat.CorruptBlockException {
         if (ordinal < 0 || ordinal >= seriesCount) {
             throw new BlockFormat.CorruptBlockException(path + ": no series " + ordinal);
@@ -135,8 +136,9 @@ final class RollupFile {
         if (offset == 0) {
             return;
         }
-        boolean endInclusive = bounds == RollupBounds.END_INCLUSIVE;
         int streamCount = version == 1 ? V1_STREAMS : STREAMS;
+        long first = Math.min(from, edgeFrom);
+        long last = Math.max(to - 1, edgeTo);
         BlockFormat.Reader r = new BlockFormat.Reader(file, path, offset);
         for (long res : resolutions) {
             int chunks = r.bounded(file.limit(), "chunk count");
@@ -144,7 +146,7 @@ final class RollupFile {
                 long min = r.varint();
                 long max = min + r.uvarint();
                 int count = r.bounded(BUCKETS_PER_CHUNK, "bucket count");
-                boolean wanted = res == resolution && max >= from && (endInclusive ? min <= to : min < to);
+                boolean wanted = res == resolution && max >= first && min <= last;
                 ChunkIterator[] streams = new ChunkIterator[streamCount];
                 int started = r.pos;
                 for (int s = 0; s < streamCount; s++) {
@@ -162,7 +164,7 @@ final class RollupFile {
                 }
                 if (wanted) {
                     chunkRead.accept(r.pos - started);
-                    feed(streams, from, to, endInclusive, into);
+                    feed(streams, from, to, edgeFrom, edgeTo, into);
                 }
             }
             if (res == resolution) {
@@ -172,7 +174,8 @@ final class RollupFile {
     }
 
     /** Feeds one chunk's buckets; see the class comment for how the edge and the open part make either bounds. */
-    private static void feed(ChunkIterator[] streams, long from, long to, boolean endInclusive, RollupBuckets into) {
+    private static void feed(ChunkIterator[] streams, long from, long to, long edgeFrom, long edgeTo,
+                             RollupBuckets into) {
         double[] v = new double[RollupBuckets.AGGREGATES];
         while (streams[0].next()) {
             long start = streams[0].timestamp();
@@ -191,7 +194,7 @@ final class RollupFile {
             streams[V1_STREAMS].next();
             streams[V1_STREAMS + 1].next();
             boolean edge = streams[V1_STREAMS].value() != 0;
-            if (edge && (endInclusive ? start > from && start <= to : start >= from && start < to)) {
+            if (edge && start >= edgeFrom && start <= edgeTo) {
                 into.add(start, streams[V1_STREAMS + 1].value());
             }
             if (start >= from && start < to) {

@@ -170,10 +170,11 @@ final class StoreQuerier implements Querier {
      * range from its stored rollups when it has a usable resolution, the rest from raw samples. Parts that overlap
      * (never by construction) are merged as raw samples instead. Called under the read lock.
      *
-     * <p>Within a block, the stored buckets cover {@code [from, to)} ({@link RollupBounds#START_INCLUSIVE}) or
-     * {@code (from, to]} ({@link RollupBounds#END_INCLUSIVE}: the edge at {@code to} is stored with the bucket starting
-     * there, which the block holds since {@code to} is at most its last millisecond); the raw samples before and after
-     * fill the part of the block in range on either side.
+     * <p>Within a block, the stored buckets starting in {@code [from, to)} give the samples in {@code [from, to)}
+     * ({@link RollupBounds#START_INCLUSIVE}), or (version 2, {@link RollupBounds#END_INCLUSIVE}) their open parts and
+     * the edges in range from {@code from} to {@code to} (the edge at {@code to} is stored with the bucket starting
+     * there, in this block unless {@code to} is the block's end, which is then out of range anyway); raw samples fill
+     * the rest of the block's part of the range on either side.
      */
     private RollupData rollup(SeriesKey key, Sources sources, long resolution, RollupBounds bounds) {
         long previousEnd = Long.MIN_VALUE;
@@ -193,19 +194,18 @@ final class StoreQuerier implements Querier {
             long hi = Math.min(max, b.meta().maxTime() - 1);
             RollupFile stored = b.rollups();
             long usable = stored == null ? 0 : stored.usableFor(resolution, bounds);
-            long from = endInclusive ? Math.ceilDiv(lo - 1, resolution) * resolution
-                    : Math.ceilDiv(lo, resolution) * resolution;
-            long to = endInclusive ? Math.floorDiv(hi, resolution) * resolution
-                    : Math.floorDiv(hi + 1, resolution) * resolution; // exclusive
+            long from = Math.ceilDiv(endInclusive ? lo - 1 : lo, resolution) * resolution;
+            long to = Math.floorDiv(hi + 1, resolution) * resolution; // exclusive
             if (usable == 0 || from >= to) {
                 feedRaw(b, s, lo, hi, out);
                 return;
             }
-            long rawBefore = endInclusive ? from : from - 1;
+            long edgeFrom = endInclusive ? Math.max(from, lo) : from;
+            long edgeTo = endInclusive ? Math.min(to, hi) : to - 1;
             long rawAfter = endInclusive ? to + 1 : to;
-            feedRaw(b, s, lo, rawBefore, out);
+            feedRaw(b, s, lo, from - 1, out);
             blockRead(() -> {
-                stored.read(ordinal, usable, from, to, bounds, out, bytes -> {
+                stored.read(ordinal, usable, from, to, edgeFrom, edgeTo, out, bytes -> {
                     rollupChunks.increment();
                     rollupBytes.add(bytes);
                 });
