@@ -36,6 +36,19 @@ public interface MetricSource {
     }
 
     /**
+     * As {@link #selectRollups}, but each bucket listed at {@code start} holds the points in
+     * {@code (start, start + intervalMillis]}: end-inclusive, as PromQL's range windows {@code (t - range, t]} are, so
+     * that a window ending on a bucket end is a run of whole buckets even when points lie exactly on the boundaries.
+     * A point at {@code fromMillis} is in the bucket starting at {@code fromMillis - intervalMillis}.
+     *
+     * <p>The default, and a source that cannot give such buckets exactly, answers null: the engine then reads points.
+     */
+    default List<SourceRollups> selectEndInclusiveRollups(String metric, TagFilter filter, long fromMillis,
+                                                          long toMillis, long intervalMillis) {
+        return null;
+    }
+
+    /**
      * The distribution series of this metric whose tags satisfy the filter, each with its sketches of the buckets
      * in {@code [fromMillis, toMillis]} (series without any are left out). Distributions are what percentile queries
      * ({@code p95:}) read; order does not matter.

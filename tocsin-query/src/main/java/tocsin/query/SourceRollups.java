@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * One series' points aggregated into time buckets aligned to the Unix epoch, as a store's rollups give them
- * ({@link MetricSource#selectRollups}): per non-empty bucket, oldest first, its start, the count, sum, min and max of
+ * ({@link MetricSource#selectRollups}, or end-inclusive by {@link MetricSource#selectEndInclusiveRollups}): per non-empty bucket, oldest first, its start, the count, sum, min and max of
  * the values, and, read as a cumulative counter, the increase from its first point to its last (a drop counting as a
  * reset) with the values of its first and last points.
  *

@@ -42,18 +42,28 @@ public interface Querier extends AutoCloseable {
 
     /**
      * Each series {@link #select} would return, its samples aggregated into buckets of {@code resolutionMillis}
-     * aligned to the epoch ({@link RollupData}). Answered from the rollups that compaction wrote wherever a block
-     * has them at a resolution dividing {@code resolutionMillis} and the bucket lies wholly inside both the block
-     * and this querier's range, else from raw samples: the same buckets either way (sums up to rounding). A bucket
-     * cut by the range's ends holds only the samples in range.
+     * aligned to the epoch ({@link RollupData}), {@link RollupBounds#START_INCLUSIVE}.
      */
     default Stream<RollupData> selectRollups(String metricName, List<TagMatcher> matchers, long resolutionMillis) {
-        return select(metricName, matchers).map(d -> Querier.aggregate(d, resolutionMillis));
+        return selectRollups(metricName, matchers, resolutionMillis, RollupBounds.START_INCLUSIVE);
+    }
+
+    /**
+     * Each series {@link #select} would return, its samples aggregated into buckets of {@code resolutionMillis}
+     * aligned to the epoch ({@link RollupData}) whose boundary samples belong where {@code bounds} says. Answered
+     * from the rollups that compaction wrote wherever a block has them at a resolution dividing
+     * {@code resolutionMillis} for these bounds (format version 1 has only {@link RollupBounds#START_INCLUSIVE}
+     * buckets) and the bucket lies wholly inside both the block and this querier's range, else from raw samples: the
+     * same buckets either way (sums up to rounding). A bucket cut by the range's ends holds only the samples in range.
+     */
+    default Stream<RollupData> selectRollups(String metricName, List<TagMatcher> matchers, long resolutionMillis,
+                                             RollupBounds bounds) {
+        return select(metricName, matchers).map(d -> Querier.aggregate(d, resolutionMillis, bounds));
     }
 
     /** {@link #selectRollups} for one series; empty when the store does not know the series. */
     default Optional<RollupData> readRollup(SeriesKey key, long resolutionMillis) {
-        return read(key).map(d -> Querier.aggregate(d, resolutionMillis));
+        return read(key).map(d -> Querier.aggregate(d, resolutionMillis, RollupBounds.START_INCLUSIVE));
     }
 
     /** What this querier has read from disk so far. */
@@ -62,8 +72,8 @@ public interface Querier extends AutoCloseable {
     }
 
     /** Raw samples into buckets, as {@link #selectRollups} defines them. */
-    static RollupData aggregate(SeriesData d, long resolutionMillis) {
-        RollupBuckets b = new RollupBuckets(resolutionMillis);
+    static RollupData aggregate(SeriesData d, long resolutionMillis, RollupBounds bounds) {
+        RollupBuckets b = new RollupBuckets(resolutionMillis, bounds);
         for (int i = 0; i < d.size(); i++) {
             b.add(d.timestamp(i), d.value(i));
         }

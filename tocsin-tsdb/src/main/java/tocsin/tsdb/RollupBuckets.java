@@ -6,9 +6,9 @@ import tocsin.core.metric.SeriesKey;
 import java.util.Arrays;
 
 /**
- * Builds the buckets of a {@link RollupData} at one resolution from samples, or from buckets of a finer resolution
- * that divides it, fed in time order (a bucket may be fed in several parts: the samples of two blocks, a stored
- * bucket then samples). Combining is exact for count, min, max, first and last; sums and counters are added in
+ * Builds the buckets of a {@link RollupData} at one resolution and {@link RollupBounds} from samples, or from
+ * aggregates of samples lying within one bucket, fed in time order (a bucket may be fed in several parts: the samples
+ * of two blocks, a stored bucket then samples, a stored bucket's boundary sample then the rest of it). Combining is exact for count, min, max, first and last; sums and counters are added in
  * bucket order. The one place where the aggregates are defined, for the writer and the reader alike.
  *
  * <p>Not thread-safe.
@@ -24,16 +24,22 @@ final class RollupBuckets {
     static final int AGGREGATES = 6;
 
     private final long resolution;
+    private final RollupBounds bounds;
     private long[] starts = new long[16];
     private long[] counts = new long[16];
     private double[][] values = new double[AGGREGATES][16];
     private int n;
 
     RollupBuckets(long resolutionMillis) {
+        this(resolutionMillis, RollupBounds.START_INCLUSIVE);
+    }
+
+    RollupBuckets(long resolutionMillis, RollupBounds bounds) {
         if (resolutionMillis <= 0) {
             throw new IllegalArgumentException("resolution must be positive, was " + resolutionMillis);
         }
         this.resolution = resolutionMillis;
+        this.bounds = bounds;
     }
 
     long resolution() {
@@ -58,7 +64,7 @@ final class RollupBuckets {
 
     /** The bucket start of time {@code t}. */
     long align(long t) {
-        return Math.floorDiv(t, resolution) * resolution;
+        return bounds.align(t, resolution);
     }
 
     /** The increment of a cumulative counter going from {@code previous} to {@code value}: a drop is a reset. */
@@ -82,12 +88,15 @@ final class RollupBuckets {
         open(b, 1, v, v, v, 0, v, v);
     }
 
-    /** Adds a bucket of a resolution dividing this one, later than everything added before. */
-    void add(long start, long count, double sum, double min, double max, double counter, double first, double last) {
+    /**
+     * Adds the aggregates of samples that all lie in the bucket of {@code at} (one of their times, or any time strictly
+     * between the first and the last), later than everything added before.
+     */
+    void add(long at, long count, double sum, double min, double max, double counter, double first, double last) {
         if (count <= 0) {
             return;
         }
-        long b = align(start);
+        long b = align(at);
         if (n > 0 && starts[n - 1] == b) {
             int i = n - 1;
             counts[i] += count;
@@ -99,12 +108,6 @@ final class RollupBuckets {
             return;
         }
         open(b, count, sum, min, max, counter, first, last);
-    }
-
-    /** Adds bucket {@code i} of {@code other}. */
-    void add(RollupBuckets other, int i) {
-        add(other.starts[i], other.counts[i], other.values[SUM][i], other.values[MIN][i], other.values[MAX][i],
-                other.values[COUNTER][i], other.values[FIRST][i], other.values[LAST][i]);
     }
 
     private void open(long b, long count, double sum, double min, double max, double counter, double first,
@@ -133,6 +136,6 @@ final class RollupBuckets {
         for (int a = 0; a < AGGREGATES; a++) {
             out[a] = Arrays.copyOf(values[a], n);
         }
-        return new RollupData(key, kind, resolution, Arrays.copyOf(starts, n), Arrays.copyOf(counts, n), out);
+        return new RollupData(key, kind, resolution, bounds, Arrays.copyOf(starts, n), Arrays.copyOf(counts, n), out);
     }
 }

@@ -7,8 +7,9 @@ import java.util.Objects;
 
 /**
  * One series' samples within a querier's range, aggregated into time buckets of {@link #resolutionMillis()} aligned
- * to the Unix epoch (bucket {@code i} covers {@code [start(i), start(i) + resolution)}); only buckets holding at least
- * one sample are listed, oldest first. Per bucket:
+ * to the Unix epoch (bucket {@code i} covers {@code [start(i), start(i) + resolution)}, or
+ * {@code (start(i), start(i) + resolution]} when {@link #bounds()} is {@link RollupBounds#END_INCLUSIVE}); only
+ * buckets holding at least one sample are listed, oldest first. Per bucket:
  * <ul>
  *   <li>{@link #count}, {@link #sum}, {@link #min}, {@link #max} of the sample values (NaN propagates as
  *       {@code Math.min}/{@code +} propagate it);</li>
@@ -27,16 +28,18 @@ public final class RollupData {
     private final SeriesKey key;
     private final MetricKind kind;
     private final long resolutionMillis;
+    private final RollupBounds bounds;
     private final long[] starts;
     private final long[] counts;
     private final double[][] aggregates;
 
     /** Takes ownership of the arrays: starts, counts, then sum, min, max, counter, first, last. */
-    RollupData(SeriesKey key, MetricKind kind, long resolutionMillis, long[] starts, long[] counts,
-               double[][] aggregates) {
+    RollupData(SeriesKey key, MetricKind kind, long resolutionMillis, RollupBounds bounds, long[] starts,
+               long[] counts, double[][] aggregates) {
         this.key = Objects.requireNonNull(key, "key");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.resolutionMillis = resolutionMillis;
+        this.bounds = Objects.requireNonNull(bounds, "bounds");
         this.starts = starts;
         this.counts = counts;
         this.aggregates = aggregates;
@@ -52,6 +55,11 @@ public final class RollupData {
 
     public long resolutionMillis() {
         return resolutionMillis;
+    }
+
+    /** Which end of a bucket holds a sample exactly on it. */
+    public RollupBounds bounds() {
+        return bounds;
     }
 
     /** How many non-empty buckets. */

@@ -133,10 +133,13 @@ final class StoreQuerier implements Querier {
     }
 
     @Override
-    public Stream<RollupData> selectRollups(String metricName, List<TagMatcher> matchers, long resolutionMillis) {
+    public Stream<RollupData> selectRollups(String metricName, List<TagMatcher> matchers, long resolutionMillis,
+                                            RollupBounds bounds) {
         checkResolution(resolutionMillis);
+        Objects.requireNonNull(bounds, "bounds");
         TreeMap<SeriesKey, Sources> found = sources(metricName, matchers);
-        return found.entrySet().stream().map(e -> read(() -> rollup(e.getKey(), e.getValue(), resolutionMillis)))
+        return found.entrySet().stream()
+                .map(e -> read(() -> rollup(e.getKey(), e.getValue(), resolutionMillis, bounds)))
                 .filter(d -> !d.isEmpty());
     }
 
@@ -146,7 +149,8 @@ final class StoreQuerier implements Querier {
         checkResolution(resolutionMillis);
         return read(() -> {
             Sources sources = locate(key);
-            return sources.known() ? Optional.of(rollup(key, sources, resolutionMillis)) : Optional.<RollupData>empty();
+            return sources.known() ? Optional.of(rollup(key, sources, resolutionMillis, RollupBounds.START_INCLUSIVE))
+                    : Optional.<RollupData>empty();
         });
     }
 
@@ -165,39 +169,49 @@ final class StoreQuerier implements Querier {
      * A series' buckets: part by part in time order (blocks, then the head), each block's whole buckets inside the
      * range from its stored rollups when it has a usable resolution, the rest from raw samples. Parts that overlap
      * (never by construction) are merged as raw samples instead. Called under the read lock.
+     *
+     * <p>Within a block, the stored buckets starting in {@code [from, to)} give the samples in {@code [from, to)}
+     * ({@link RollupBounds#START_INCLUSIVE}), or (version 2, {@link RollupBounds#END_INCLUSIVE}) their open parts and
+     * the edges in range from {@code from} to {@code to} (the edge at {@code to} is stored with the bucket starting
+     * there, in this block unless {@code to} is the block's end, which is then out of range anyway); raw samples fill
+     * the rest of the block's part of the range on either side.
      */
-    private RollupData rollup(SeriesKey key, Sources sources, long resolution) {
+    private RollupData rollup(SeriesKey key, Sources sources, long resolution, RollupBounds bounds) {
         long previousEnd = Long.MIN_VALUE;
         for (int i = 0; i < inRange.size(); i++) {
             if (sources.ordinals[i] >= 0) {
                 if (inRange.get(i).meta().minTime() < previousEnd) {
                     SeriesData merged = decode(key, sources);
-                    return Querier.aggregate(merged, resolution);
+                    return Querier.aggregate(merged, resolution, bounds);
                 }
                 previousEnd = inRange.get(i).meta().maxTime();
             }
         }
-        RollupBuckets out = new RollupBuckets(resolution);
+        boolean endInclusive = bounds == RollupBounds.END_INCLUSIVE;
+        RollupBuckets out = new RollupBuckets(resolution, bounds);
         MetricKind kind = forEachBlockPart(sources, (b, ordinal, s) -> {
             long lo = Math.max(min, b.meta().minTime());
             long hi = Math.min(max, b.meta().maxTime() - 1);
             RollupFile stored = b.rollups();
-            long usable = stored == null ? 0 : stored.usableFor(resolution);
-            long from = Math.ceilDiv(lo, resolution) * resolution;
+            long usable = stored == null ? 0 : stored.usableFor(resolution, bounds);
+            long from = Math.ceilDiv(endInclusive ? lo - 1 : lo, resolution) * resolution;
             long to = Math.floorDiv(hi + 1, resolution) * resolution; // exclusive
             if (usable == 0 || from >= to) {
                 feedRaw(b, s, lo, hi, out);
                 return;
             }
+            long edgeFrom = endInclusive ? Math.max(from, lo) : from;
+            long edgeTo = endInclusive ? Math.min(to, hi) : to - 1;
+            long rawAfter = endInclusive ? to + 1 : to;
             feedRaw(b, s, lo, from - 1, out);
             blockRead(() -> {
-                stored.read(ordinal, usable, from, to, out, bytes -> {
+                stored.read(ordinal, usable, from, to, edgeFrom, edgeTo, out, bytes -> {
                     rollupChunks.increment();
                     rollupBytes.add(bytes);
                 });
                 return null;
             });
-            feedRaw(b, s, to, hi, out);
+            feedRaw(b, s, rawAfter, hi, out);
         });
         if (sources.series != null) {
             kind = sources.series.kind;

@@ -102,7 +102,8 @@ class RollupCrashTest {
             try (Querier q = tsdb.querier(T0, END)) {
                 SeriesData raw = q.read(GAUGE).orElseThrow();
                 assertThat(raw.size()).isEqualTo(390);
-                RollupPropertyTest.assertSame(RollupPropertyTest.reference(raw, 5 * MINUTE),
+                RollupPropertyTest.assertSame(
+                        RollupPropertyTest.reference(raw, 5 * MINUTE, RollupBounds.START_INCLUSIVE),
                         q.readRollup(GAUGE, 5 * MINUTE).orElseThrow(), "after the damage");
             }
         }
@@ -126,7 +127,8 @@ class RollupCrashTest {
                     assertThat(raw.timestamp(i)).isEqualTo(T0 + 10_000L * i);
                 }
                 for (long resolution : new long[]{5 * MINUTE, 30 * MINUTE}) {
-                    RollupPropertyTest.assertSame(RollupPropertyTest.reference(raw, resolution),
+                    RollupPropertyTest.assertSame(
+                            RollupPropertyTest.reference(raw, resolution, RollupBounds.START_INCLUSIVE),
                             q.readRollup(key, resolution).orElseThrow(), key + " at " + resolution);
                 }
             }

@@ -20,6 +20,9 @@ import java.util.List;
  * only when the gap is under 1.1 times the average sample spacing, otherwise by half a spacing (the series is taken to
  * start or end within the window). For counters the extrapolation to the start also stops where the counter would
  * reach zero. {@code rate} divides by the window's length in seconds.
+ *
+ * <p>Over long spans, {@link RollupWindows} answers the plain aggregations over time from the store's rollups where
+ * that gives the same answer.
  */
 final class RangeFunctions {
     private static final double EXTRAPOLATION_THRESHOLD = 1.1;
@@ -28,6 +31,10 @@ final class RangeFunctions {
     }
 
     static Value eval(Evaluator ev, Call c) {
+        Value fromRollups = RollupWindows.eval(ev, c);
+        if (fromRollups != null) {
+            return fromRollups;
+        }
         Function f = c.function();
         List<Expr> args = c.args();
         Expr matrix = f == Function.QUANTILE_OVER_TIME ? args.get(1) : args.get(0);

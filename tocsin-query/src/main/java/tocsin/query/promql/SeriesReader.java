@@ -3,6 +3,7 @@ package tocsin.query.promql;
 import tocsin.query.MetricSource;
 import tocsin.query.Points;
 import tocsin.query.QueryExecutionException;
+import tocsin.query.SourceRollups;
 import tocsin.query.SourceSeries;
 import tocsin.query.TagFilter;
 
@@ -85,6 +86,47 @@ final class SeriesReader {
                 out.add(s);
             }
         }
+        return out;
+    }
+
+    /** One series' end-inclusive buckets ({@link MetricSource#selectEndInclusiveRollups}) under its labels. */
+    record RollupSeries(Labels labels, SourceRollups buckets) {
+    }
+
+    /**
+     * The series the matchers select with points in {@code [from, to]}, as end-inclusive buckets of
+     * {@code resolution}, sorted by labels; null when the source cannot give them or two series keys read as the
+     * same labels (raw reads merge those point by point, which buckets cannot). Each bucket counts as one loaded
+     * sample.
+     */
+    List<RollupSeries> readRollups(List<LabelMatcher> matchers, long from, long to, long resolution) {
+        if (from > to) {
+            return List.of();
+        }
+        TagFilter filter = pushdown(matchers);
+        Map<Labels, RollupSeries> byLabels = new HashMap<>();
+        for (String metric : metricNames(matchers, from, to)) {
+            List<SourceRollups> found = source.selectEndInclusiveRollups(metric, filter, from, to, resolution);
+            if (found == null) {
+                return null;
+            }
+            for (SourceRollups r : found) {
+                Labels labels = Labels.of(r.key());
+                if (r.size() == 0 || !matches(matchers, labels)) {
+                    continue;
+                }
+                loaded += r.size();
+                if (loaded > MAX_SAMPLES) {
+                    throw new QueryExecutionException(
+                            "query processing would load too many samples into memory in query execution");
+                }
+                if (byLabels.put(labels, new RollupSeries(labels, r)) != null) {
+                    return null;
+                }
+            }
+        }
+        List<RollupSeries> out = new ArrayList<>(byLabels.values());
+        out.sort((a, b) -> a.labels().compareTo(b.labels()));
         return out;
     }
 

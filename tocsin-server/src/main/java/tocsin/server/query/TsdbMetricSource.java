@@ -10,6 +10,7 @@ import tocsin.query.SourceSketches;
 import tocsin.query.TagFilter;
 import tocsin.tsdb.MetricStore;
 import tocsin.tsdb.Querier;
+import tocsin.tsdb.RollupBounds;
 import tocsin.tsdb.RollupData;
 import tocsin.tsdb.SeriesData;
 import tocsin.tsdb.SketchQuerier;
@@ -81,6 +82,21 @@ public final class TsdbMetricSource implements MetricSource {
         try (Querier q = store.querier(fromMillis, toMillis)) {
             q.selectRollups(metric, pushdown(filter), intervalMillis).filter(d -> filter.matches(d.key()))
                     .forEach(d -> out.add(convert(d)));
+        }
+        return out;
+    }
+
+    /**
+     * From the store's end-inclusive rollups ({@link RollupBounds#END_INCLUSIVE}): blocks whose rollups file is of
+     * format version 1, which cannot give them, are read from raw samples by the store itself.
+     */
+    @Override
+    public List<SourceRollups> selectEndInclusiveRollups(String metric, TagFilter filter, long fromMillis,
+                                                         long toMillis, long intervalMillis) {
+        List<SourceRollups> out = new ArrayList<>();
+        try (Querier q = store.querier(fromMillis, toMillis)) {
+            q.selectRollups(metric, pushdown(filter), intervalMillis, RollupBounds.END_INCLUSIVE)
+                    .filter(d -> filter.matches(d.key())).forEach(d -> out.add(convert(d)));
         }
         return out;
     }

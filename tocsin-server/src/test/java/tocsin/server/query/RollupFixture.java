@@ -15,6 +15,7 @@ import tocsin.tsdb.AppendResult;
 import tocsin.tsdb.MetricStore;
 import tocsin.tsdb.Querier;
 import tocsin.tsdb.ReadStats;
+import tocsin.tsdb.RollupBounds;
 import tocsin.tsdb.RollupData;
 import tocsin.tsdb.SeriesData;
 import tocsin.tsdb.SketchQuerier;
@@ -42,7 +43,10 @@ import static org.assertj.core.api.Assertions.within;
  * A real TSDB in a temporary directory holding days of data that maintenance has cut and compacted (so the older
  * days have rollups), for comparing queries answered from rollups with the same queries answered from raw points:
  * {@code cpu{host:*}} gauges (two-decimal random walks), {@code requests{host:*}} cumulative COUNTERs with resets and
- * {@code hits{host:*}} COUNTs, a point every {@code step} to {@code step × 1.5} per series.
+ * {@code hits{host:*}} COUNTs, a point every {@code step} to {@code step × 1.5} per series, at multiples of
+ * {@code step / 2} from a midnight (so many lie exactly on bucket boundaries). With {@code gappy}, also
+ * {@code temp{host:*}} gauges that pause for an hour now and then (a different hour per host) and, on {@code h0},
+ * hold a NaN once a day or so.
  */
 final class RollupFixture implements AutoCloseable {
     static final long HOUR = 3_600_000L;
@@ -55,6 +59,10 @@ final class RollupFixture implements AutoCloseable {
     final CountingStore store;
 
     RollupFixture(long seed, int days, int hosts, long stepMillis) {
+        this(seed, days, hosts, stepMillis, false);
+    }
+
+    RollupFixture(long seed, int days, int hosts, long stepMillis, boolean gappy) {
         try {
             dir = Files.createTempDirectory("tocsin-rollups");
         } catch (IOException e) {
@@ -80,6 +88,10 @@ final class RollupFixture implements AutoCloseable {
                 batch.add(SeriesKey.of("cpu", "host:h" + h), MetricKind.GAUGE, t, cpu[h]);
                 batch.add(SeriesKey.of("requests", "host:h" + h), MetricKind.COUNTER, t, requests[h]);
                 batch.add(SeriesKey.of("hits", "host:h" + h), MetricKind.COUNT, t, random.nextInt(10));
+                if (gappy && Math.floorMod(t / HOUR, 7 + h) != 0) {
+                    double temp = h == 0 && random.nextInt(4000) == 0 ? Double.NaN : 20 + random.nextInt(1000) / 100.0;
+                    batch.add(SeriesKey.of("temp", "host:h" + h), MetricKind.GAUGE, t, temp);
+                }
             }
             if (batch.size() >= 3000) {
                 append(batch);
@@ -110,6 +122,11 @@ final class RollupFixture implements AutoCloseable {
             @Override
             public Points read(SourceSeries series, long fromMillis, long toMillis) {
                 return source.read(series, fromMillis, toMillis);
+            }
+
+            @Override
+            public List<String> metricNames(long fromMillis, long toMillis) {
+                return source.metricNames(fromMillis, toMillis);
             }
         };
     }
@@ -218,6 +235,12 @@ final class RollupFixture implements AutoCloseable {
                 public Stream<RollupData> selectRollups(String metricName, List<TagMatcher> matchers,
                                                         long resolutionMillis) {
                     return q.selectRollups(metricName, matchers, resolutionMillis);
+                }
+
+                @Override
+                public Stream<RollupData> selectRollups(String metricName, List<TagMatcher> matchers,
+                                                        long resolutionMillis, RollupBounds bounds) {
+                    return q.selectRollups(metricName, matchers, resolutionMillis, bounds);
                 }
 
                 @Override

@@ -3,13 +3,16 @@ package tocsin.server.query;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import tocsin.query.datadog.DatadogQueryEngine;
+import tocsin.query.promql.PromqlEngine;
 
 import java.util.Arrays;
 
+import static tocsin.server.query.RollupFixture.HOUR;
 import static tocsin.server.query.RollupFixture.T0;
 
 /**
- * A 30-day query at 1-hour steps, answered from rollups and from raw points on the same store: prints the median
+ * A 30-day query at 1-hour steps (Datadog's, then PromQL's {@code *_over_time}), answered from rollups and from raw
+ * points on the same store: prints the median
  * and best wall time of each, their ratio, and what each read. Not part of the test run (no timing is asserted);
  * run with {@code ./mvnw -o -B test -pl tocsin-server -am -Dtest=RollupQueryBenchmark -Dtocsin.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dbench.hosts=N} (default 10) sets the number of hosts, each
@@ -41,7 +44,22 @@ class RollupQueryBenchmark {
                         readA[0], readA[1], b[0], b[1], readB[0], readB[1], b[0] / a[0],
                         (double) readB[1] / readA[1]);
             }
+            for (String query : new String[]{"avg_over_time(cpu[1h])", "max_over_time(requests[1h])"}) {
+                PromqlEngine rollups = PromqlEngine.over(f.withRollups());
+                PromqlEngine raw = PromqlEngine.over(f.withoutRollups());
+                Runnable fromRollups = () -> rollups.rangeQuery(query, T0 + HOUR, f.end, HOUR);
+                Runnable fromRaw = () -> raw.rangeQuery(query, T0 + HOUR, f.end, HOUR);
+                report("PromQL " + query, time(fromRollups), readsOfOne(f, fromRollups), time(fromRaw),
+                        readsOfOne(f, fromRaw));
+            }
         }
+    }
+
+    private static void report(String query, double[] a, long[] readA, double[] b, long[] readB) {
+        System.out.printf("%s, 30 days:%n  rollups: median %.1f ms, best %.1f ms, %d chunks, %d bytes%n"
+                        + "  raw:     median %.1f ms, best %.1f ms, %d chunks, %d bytes%n"
+                        + "  rollups are ×%.1f faster (median), read ×%.1f fewer bytes%n", query, a[0], a[1],
+                readA[0], readA[1], b[0], b[1], readB[0], readB[1], b[0] / a[0], (double) readB[1] / readA[1]);
     }
 
     private static long[] readsOfOne(RollupFixture f, Runnable query) {
