@@ -50,7 +50,7 @@ final class SqlDowntimeStore implements DowntimeStore {
 
     @Override
     public List<Downtime> list() {
-        return jdbc.query("list downtimes", "SELECT " + COLUMNS + " FROM downtime ORDER BY created_at, id",
+        return jdbc.query("list downtimes", "SELECT " + COLUMNS + " FROM downtime ORDER BY created_at, v1_id",
                 SqlDowntimeStore::read);
     }
 
