@@ -61,37 +61,16 @@ final class Jdbc {
      * escalation engine renders a schedule inside an incident's transaction.
      */
     <T> T snapshot(String what, Work<T> work) {
-        if (dialect != Dialect.SQLITE) {
-            return transaction(what, true, work);
-        }
-        // The connections open IMMEDIATE transactions (see SqliteDatabase), which would wait for the write lock;
-        // a deferred one, begun by hand on an auto-commit connection, only reads.
-        return run(what, c -> {
-            try (java.sql.Statement s = c.createStatement()) {
-                s.execute("BEGIN DEFERRED");
-            }
-            try {
-                T result = work.apply(c);
-                try (java.sql.Statement s = c.createStatement()) {
-                    s.execute("COMMIT");
-                }
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try (java.sql.Statement s = c.createStatement()) {
-                    s.execute("ROLLBACK");
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
-        });
+        return transaction(what, true, work);
     }
 
     private <T> T transaction(String what, boolean snapshot, Work<T> work) {
+        if (dialect == Dialect.SQLITE) {
+            return sqliteTransaction(what, snapshot ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE", work);
+        }
         return run(what, c -> {
             int isolation = c.getTransactionIsolation();
-            boolean repeatable = snapshot && dialect == Dialect.POSTGRES;
-            if (repeatable) {
+            if (snapshot) {
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             }
             c.setAutoCommit(false);
@@ -108,9 +87,41 @@ final class Jdbc {
                 throw e;
             } finally {
                 c.setAutoCommit(true);
-                if (repeatable) {
+                if (snapshot) {
                     c.setTransactionIsolation(isolation);
                 }
+            }
+        });
+    }
+
+    /**
+     * A transaction on SQLite, begun and ended by hand on a connection that stays in auto-commit mode. Not through
+     * {@link Connection#setAutoCommit}: the driver then issues the {@code BEGIN} itself and counts the transaction
+     * open even when the {@code BEGIN} failed (the write lock stayed busy past the busy timeout), so the pooled
+     * connection would run its next "transaction" statement by statement, each committed on its own, and fail only
+     * at the commit; and after each commit it begins the next transaction at once, which can fail in turn. By hand,
+     * a failed {@code BEGIN} changes nothing, and {@code IMMEDIATE} (a write) or {@code DEFERRED} (a read that takes
+     * no write lock, so it may run while another connection writes, as when the escalation engine renders a schedule
+     * inside an incident's transaction) is chosen per call.
+     */
+    private <T> T sqliteTransaction(String what, String begin, Work<T> work) {
+        return run(what, c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute(begin);
+            }
+            try {
+                T result = work.apply(c);
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("COMMIT");
+                }
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("ROLLBACK");
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
         });
     }
