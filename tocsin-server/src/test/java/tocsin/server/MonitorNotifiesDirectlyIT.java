@@ -83,9 +83,13 @@ class MonitorNotifiesDirectlyIT {
     }
 
     private static void submit(MetricsApi metrics, String host, double value) throws Exception {
+        submit(metrics, host, System.currentTimeMillis() / 1000, value);
+    }
+
+    private static void submit(MetricsApi metrics, String host, long epochSecond, double value) throws Exception {
         metrics.submitMetrics(new MetricPayload().series(List.of(new MetricSeries().metric("it.queue.depth")
                 .type(MetricIntakeType.GAUGE).tags(List.of("env:it", "host:" + host))
-                .points(List.of(new MetricPoint().timestamp(System.currentTimeMillis() / 1000).value(value))))));
+                .points(List.of(new MetricPoint().timestamp(epochSecond).value(value))))));
     }
 
     private static Monitor monitor(String message) {
@@ -102,7 +106,10 @@ class MonitorNotifiesDirectlyIT {
                     + "{{host.name}} @webhook-ops @slack-acme-ops @teams-sre @oncall@example.com{{/is_alert}}"
                     + "{{#is_recovery}}Queue back to {{value}} @webhook-ops{{/is_recovery}}"));
 
-            submit(metrics, "web-1", 97);
+            // Both points carry one timestamp, so the second replaces the first (last write wins) and max(last_1m)
+            // drops below the threshold at once; a later timestamp would keep 97 in the window for a minute.
+            long at = System.currentTimeMillis() / 1000;
+            submit(metrics, "web-1", at, 97);
             await().atMost(Duration.ofSeconds(15)).until(() -> hook.requests().size() == 1
                     && slack.requests().size() == 1 && teams.requests().size() == 1
                     && SMTP.getReceivedMessages().length == 1);
@@ -142,7 +149,7 @@ class MonitorNotifiesDirectlyIT {
             assertThat(mail.getSubject()).isEqualTo("[Triggered on {host:web-1}] Queue depth");
             assertThat((String) mail.getContent()).startsWith(alertText);
 
-            submit(metrics, "web-1", 40);
+            submit(metrics, "web-1", at, 40);
             await().atMost(Duration.ofSeconds(15)).until(() -> hook.requests().size() == 2);
             JsonNode recovery = JSON.readTree(hook.requests().get(1).body());
             assertThat(recovery.path("text").asText()).isEqualTo("Queue back to 40 @webhook-ops");
