@@ -49,6 +49,19 @@ public final class Points {
         return timestamps.length == 0 ? EMPTY : new Points(timestamps, values);
     }
 
+    /**
+     * The timestamps themselves, not a copy, for readers that keep them read-only (a query engine's immutable
+     * series): writing to the array breaks every holder of these points.
+     */
+    public long[] sharedTimestamps() {
+        return timestamps;
+    }
+
+    /** The values themselves, not a copy, under the contract of {@link #sharedTimestamps()}. */
+    public double[] sharedValues() {
+        return values;
+    }
+
     /** Copies all timestamps and values into the arrays at {@code offset}. */
     public void copyTo(long[] timestampsOut, double[] valuesOut, int offset) {
         System.arraycopy(timestamps, 0, timestampsOut, offset, timestamps.length);

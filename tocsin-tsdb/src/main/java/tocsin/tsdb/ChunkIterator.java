@@ -1,5 +1,9 @@
 package tocsin.tsdb;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Walks the samples of a chunk in order, without allocating per sample:
  * <pre>{@code
@@ -9,6 +13,9 @@ package tocsin.tsdb;
  * and walked from arrays. Not thread-safe; each reader makes its own.
  */
 final class ChunkIterator {
+    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.BIG_ENDIAN);
+
     private final byte[] bytes;
     private final long[] decodedTimes;
     private final double[] decodedValues;
@@ -79,56 +86,81 @@ final class ChunkIterator {
         return valueBits;
     }
 
+    // Control bits are read from a 64-bit window of the stream (peek), so a sample costs a couple of unaligned
+    // big-endian loads rather than a loop per byte. The layout is XorChunk's; see its writer.
+
     private long readTimeBucket() {
-        int width;
-        if (readBit() == 0) {
+        long w = peek();
+        if (w >= 0) { // '0': the delta of deltas is 0
+            position++;
             return 0;
-        } else if (readBit() == 0) {
-            width = 7;
-        } else if (readBit() == 0) {
-            width = 14;
-        } else if (readBit() == 0) {
-            width = 20;
-        } else {
-            return readBits(64);
         }
-        long bits = readBits(width);
+        int ones = Math.min(Long.numberOfLeadingZeros(~w), 4);
+        int width;
+        switch (ones) {
+            case 1 -> width = 7;   // '10'
+            case 2 -> width = 14;  // '110'
+            case 3 -> width = 20;  // '1110'
+            default -> {           // '1111' then 64 bits
+                position += 4;
+                return readBits(64);
+            }
+        }
+        int prefix = ones + 1;
+        long bits = (w << prefix) >>> (64 - width);
+        position += prefix + width;
         // The writer used [-(2^(w-1) - 1), 2^(w-1)]: values above 2^(w-1) are negative.
         return bits > 1L << (width - 1) ? bits - (1L << width) : bits;
     }
 
     private void readValue() {
-        if (readBit() == 0) {
+        long w = peek();
+        if (w >= 0) { // '0': the same value
+            position++;
             return;
         }
-        if (readBit() == 1) {
-            leading = (int) readBits(5);
-            int significant = (int) readBits(6);
+        if (w << 1 < 0) { // '11': new leading zeros (5 bits) and significant bits (6 bits, 0 meaning 64)
+            leading = (int) (w << 2 >>> 59);
+            int significant = (int) (w << 7 >>> 58);
             if (significant == 0) {
                 significant = 64;
             }
             trailing = 64 - leading - significant;
+            position += 13;
+        } else { // '10': the previous window
+            position += 2;
         }
         int significant = 64 - leading - trailing;
         valueBits ^= readBits(significant) << trailing;
     }
 
-    private int readBit() {
-        int bit = (bytes[position >>> 3] >>> (7 - (position & 7))) & 1;
-        position++;
-        return bit;
+    /** The next {@code n} (1..64) bits as an unsigned number. */
+    private long readBits(int n) {
+        long v = peek() >>> (64 - n);
+        position += n;
+        return v;
     }
 
-    private long readBits(int n) {
-        long result = 0;
-        while (n > 0) {
-            int available = 8 - (position & 7);
-            int take = Math.min(available, n);
-            int bits = ((bytes[position >>> 3] & 0xFF) >>> (available - take)) & ((1 << take) - 1);
-            result = (result << take) | bits;
-            position += take;
-            n -= take;
+    /** The 64 bits from {@link #position} on, the first in the sign bit; bits past the end of the stream read as 0. */
+    private long peek() {
+        int at = position >>> 3;
+        int shift = position & 7;
+        byte[] b = bytes;
+        long word;
+        if (at + 8 <= b.length) {
+            word = (long) BIG_ENDIAN_LONG.get(b, at);
+        } else {
+            word = 0;
+            for (int i = 0; i < 8; i++) {
+                word = word << 8 | (at + i < b.length ? b[at + i] & 0xFF : 0);
+            }
         }
-        return result;
+        if (shift != 0) {
+            word <<= shift;
+            if (at + 8 < b.length) {
+                word |= (b[at + 8] & 0xFF) >>> (8 - shift);
+            }
+        }
+        return word;
     }
 }

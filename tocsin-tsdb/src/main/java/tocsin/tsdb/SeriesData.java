@@ -9,8 +9,9 @@ import java.util.Objects;
 /**
  * The samples of one series within a querier's time range, oldest first, timestamps strictly increasing.
  *
- * <p>Immutable and thread-safe: the arrays are the store's own fresh copies, never handed out;
- * {@link #timestamps()} and {@link #values()} return copies, {@link #timestamp(int)} and {@link #value(int)} do not.
+ * <p>Immutable and thread-safe: the arrays are the store's own fresh copies; {@link #timestamps()} and
+ * {@link #values()} return copies, and {@link #sharedTimestamps()} and {@link #sharedValues()} hand out the arrays
+ * themselves to readers that promise never to write them.
  */
 public final class SeriesData {
     private final SeriesKey key;
@@ -52,6 +53,19 @@ public final class SeriesData {
 
     public double value(int i) {
         return values[i];
+    }
+
+    /**
+     * The timestamps themselves, not a copy, for readers that keep them read-only (a query engine's immutable
+     * points): writing to the array breaks every holder of this data. {@link #timestamps()} is the safe copy.
+     */
+    public long[] sharedTimestamps() {
+        return timestamps;
+    }
+
+    /** The values themselves, not a copy, under the contract of {@link #sharedTimestamps()}. */
+    public double[] sharedValues() {
+        return values;
     }
 
     public long[] timestamps() {

@@ -359,9 +359,9 @@ final class StoreQuerier implements Querier {
         if (sources.series != null) {
             kind = sources.series.kind;
             if (headPart != null) {
-                SeriesData d = headPart.decode(sources.series);
-                times.add(d.timestamps());
-                values.add(d.values());
+                SeriesData d = headPart.decode(sources.series); // fresh arrays, handed on
+                times.add(d.sharedTimestamps());
+                values.add(d.sharedValues());
             }
         }
         return merge(key, kind, times, values);
@@ -400,51 +400,94 @@ final class StoreQuerier implements Querier {
         values.add(Arrays.copyOf(vs, n));
     }
 
-    /** Concatenates parts that follow each other in time; merges them when they overlap, the later part winning. */
+    /**
+     * Concatenates parts that follow each other in time; merges them when they overlap, the later part winning at an
+     * equal timestamp (parts come oldest first: blocks in order, then the head). Each part must be strictly
+     * ascending, as chunks are, and is owned by the caller's result afterwards (a lone part is used as is). The
+     * overlap case (a block cut from the head while a reader still holds the head's copy, or blocks that overlap
+     * before compaction) is a linear merge of two runs at a time, never a per-point sort.
+     */
     static SeriesData merge(SeriesKey key, MetricKind kind, List<long[]> times, List<double[]> values) {
+        MetricKind k = kind == null ? MetricKind.GAUGE : kind;
         int total = 0;
+        int parts = 0;
+        int lone = -1;
         boolean ordered = true;
         long last = Long.MIN_VALUE;
-        boolean any = false;
-        for (long[] ts : times) {
+        for (int p = 0; p < times.size(); p++) {
+            long[] ts = times.get(p);
             if (ts.length == 0) {
                 continue;
             }
-            if (any && ts[0] <= last) {
+            if (parts > 0 && ts[0] <= last) {
                 ordered = false;
             }
-            any = true;
+            parts++;
+            lone = p;
             last = ts[ts.length - 1];
             total += ts.length;
         }
-        long[] outT = new long[total];
-        double[] outV = new double[total];
+        if (parts == 0) {
+            return new SeriesData(key, k, new long[0], new double[0]);
+        }
+        if (parts == 1) {
+            return new SeriesData(key, k, times.get(lone), values.get(lone));
+        }
         if (ordered) {
+            long[] outT = new long[total];
+            double[] outV = new double[total];
             int n = 0;
             for (int p = 0; p < times.size(); p++) {
                 System.arraycopy(times.get(p), 0, outT, n, times.get(p).length);
                 System.arraycopy(values.get(p), 0, outV, n, values.get(p).length);
                 n += times.get(p).length;
             }
-            return new SeriesData(key, kind == null ? MetricKind.GAUGE : kind, outT, outV);
+            return new SeriesData(key, k, outT, outV);
         }
-        // (timestamp, part, index) sorted; for equal timestamps the highest part (the newest) is kept.
-        TreeMap<Long, double[]> merged = new TreeMap<>();
+        long[] accT = new long[0];
+        double[] accV = new double[0];
         for (int p = 0; p < times.size(); p++) {
             long[] ts = times.get(p);
             double[] vs = values.get(p);
-            for (int i = 0; i < ts.length; i++) {
-                merged.put(ts[i], new double[]{vs[i]});
+            if (ts.length == 0) {
+                continue;
             }
+            if (accT.length == 0) {
+                accT = ts;
+                accV = vs;
+                continue;
+            }
+            int a = accT.length;
+            int b = ts.length;
+            long[] mt = new long[a + b];
+            double[] mv = new double[a + b];
+            int i = 0;
+            int j = 0;
+            int n = 0;
+            while (i < a && j < b) {
+                long ta = accT[i];
+                long tb = ts[j];
+                if (ta < tb) {
+                    mt[n] = ta;
+                    mv[n++] = accV[i++];
+                } else {
+                    mt[n] = tb;
+                    mv[n++] = vs[j++];
+                    if (ta == tb) {
+                        i++; // the later part wins
+                    }
+                }
+            }
+            System.arraycopy(accT, i, mt, n, a - i);
+            System.arraycopy(accV, i, mv, n, a - i);
+            n += a - i;
+            System.arraycopy(ts, j, mt, n, b - j);
+            System.arraycopy(vs, j, mv, n, b - j);
+            n += b - j;
+            accT = n == mt.length ? mt : Arrays.copyOf(mt, n);
+            accV = n == mv.length ? mv : Arrays.copyOf(mv, n);
         }
-        long[] mt = new long[merged.size()];
-        double[] mv = new double[merged.size()];
-        int n = 0;
-        for (Map.Entry<Long, double[]> e : merged.entrySet()) {
-            mt[n] = e.getKey();
-            mv[n++] = e.getValue()[0];
-        }
-        return new SeriesData(key, kind == null ? MetricKind.GAUGE : kind, mt, mv);
+        return new SeriesData(key, k, accT, accV);
     }
 
     private interface Read<T> {

@@ -206,6 +206,9 @@ final class SeriesReader {
         double[] vs;
         if (parts.size() == 1) {
             Points p = parts.getFirst();
+            if (!dropStale || !anyStale(p.sharedValues())) { // read-only on both sides: shared, not copied
+                return new RawSeries(labels, p.sharedTimestamps(), p.sharedValues());
+            }
             ts = new long[p.size()];
             vs = new double[p.size()];
             p.copyTo(ts, vs, 0);
@@ -238,4 +241,12 @@ final class SeriesReader {
                 : new RawSeries(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n));
     }
 
+    private static boolean anyStale(double[] values) {
+        for (double v : values) {
+            if (Double.doubleToRawLongBits(v) == STALE_NAN) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -71,6 +71,9 @@ public final class TsdbMetricSource implements MetricSource {
         while (to > from && d.timestamp(to - 1) > toMillis) {
             to--;
         }
+        if (from == 0 && to == d.size()) { // the usual case: the querier's range is the read's
+            return Points.wrapSorted(d.sharedTimestamps(), d.sharedValues()); // both read-only, so shared
+        }
         return Points.wrapSorted(d.timestamps(from, to), d.values(from, to)); // one copy, owned by the Points
     }
 
