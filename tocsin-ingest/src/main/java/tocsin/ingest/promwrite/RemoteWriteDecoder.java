@@ -1,8 +1,6 @@
 package tocsin.ingest.promwrite;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.WireFormat;
 import org.xerial.snappy.Snappy;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
@@ -11,6 +9,7 @@ import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.MalformedPayloadException;
 import tocsin.ingest.PayloadTooLargeException;
+import tocsin.ingest.ProtoReader;
 import tocsin.ingest.RejectionText;
 import tocsin.ingest.SeriesKeyBuilder;
 import tocsin.ingest.TimeWindow;
@@ -57,17 +56,17 @@ public final class RemoteWriteDecoder {
     /** Largest decompressed body accepted by default (Prometheus itself sends a few MiB at most). */
     public static final int DEFAULT_MAX_DECOMPRESSED_BYTES = 64 << 20;
 
-    private static final int REQUEST_TIMESERIES = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int REQUEST_METADATA = tag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int SERIES_LABELS = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int SERIES_SAMPLES = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int SERIES_HISTOGRAMS = tag(4, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int LABEL_NAME = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int LABEL_VALUE = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-    private static final int SAMPLE_VALUE = tag(1, WireFormat.WIRETYPE_FIXED64);
-    private static final int SAMPLE_TIMESTAMP = tag(2, WireFormat.WIRETYPE_VARINT);
-    private static final int METADATA_TYPE = tag(1, WireFormat.WIRETYPE_VARINT);
-    private static final int METADATA_FAMILY = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int REQUEST_TIMESERIES = tag(1, ProtoReader.WIRETYPE_LENGTH_DELIMITED);
+    private static final int REQUEST_METADATA = tag(3, ProtoReader.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SERIES_LABELS = tag(1, ProtoReader.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SERIES_SAMPLES = tag(2, ProtoReader.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SERIES_HISTOGRAMS = tag(4, ProtoReader.WIRETYPE_LENGTH_DELIMITED);
+    private static final int LABEL_NAME = tag(1, ProtoReader.WIRETYPE_LENGTH_DELIMITED);
+    private static final int LABEL_VALUE = tag(2, ProtoReader.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SAMPLE_VALUE = tag(1, ProtoReader.WIRETYPE_FIXED64);
+    private static final int SAMPLE_TIMESTAMP = tag(2, ProtoReader.WIRETYPE_VARINT);
+    private static final int METADATA_TYPE = tag(1, ProtoReader.WIRETYPE_VARINT);
+    private static final int METADATA_FAMILY = tag(2, ProtoReader.WIRETYPE_LENGTH_DELIMITED);
     private static final byte[] SNAPPY_FRAMED_MAGIC = {(byte) 0xff, 0x06, 0x00, 0x00, 's', 'N', 'a', 'P', 'p', 'Y'};
 
     // MetricMetadata.MetricType
@@ -145,7 +144,7 @@ public final class RemoteWriteDecoder {
 
     private static IngestResult decodeMessage(byte[] message, InstantSource clock, IngestLimits limits,
                                               SeriesKeyCache seriesCache) throws IngestException {
-        CodedInputStream in = CodedInputStream.newInstance(message);
+        ProtoReader in = new ProtoReader(message);
         try {
             Map<String, Integer> families = readMetadata(message);
             RemoteWriteDecoder d = new RemoteWriteDecoder(limits, limits.window(clock.millis()),
@@ -154,17 +153,17 @@ public final class RemoteWriteDecoder {
             int t;
             while ((t = in.readTag()) != 0) {
                 if (t == REQUEST_TIMESERIES) {
-                    int limit = in.pushLimit(in.readRawVarint32());
+                    int outer = in.enter();
                     d.readSeries(in, index++);
-                    in.popLimit(limit);
-                } else if (!in.skipField(t)) {
-                    throw new InvalidProtocolBufferException("unexpected end-group tag");
+                    in.leave(outer);
+                } else {
+                    in.skipField(t);
                 }
             }
             seriesCache.count(d.cacheHits, d.cacheMisses);
             return d.out.build();
         } catch (InvalidProtocolBufferException e) {
-            throw new MalformedPayloadException("malformed protobuf WriteRequest at byte " + in.getTotalBytesRead()
+            throw new MalformedPayloadException("malformed protobuf WriteRequest at byte " + in.position()
                     + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new MalformedPayloadException("unreadable protobuf WriteRequest: " + e.getMessage(), e);
@@ -205,30 +204,28 @@ public final class RemoteWriteDecoder {
 
     /** First pass: the families' types from the request's metadata, which protobuf order puts after the series. */
     private static Map<String, Integer> readMetadata(byte[] message) throws IOException {
-        CodedInputStream in = CodedInputStream.newInstance(message);
+        ProtoReader in = new ProtoReader(message);
         Map<String, Integer> families = Map.of();
         int t;
         while ((t = in.readTag()) != 0) {
             if (t != REQUEST_METADATA) {
-                if (!in.skipField(t)) {
-                    throw new InvalidProtocolBufferException("unexpected end-group tag");
-                }
+                in.skipField(t);
                 continue;
             }
-            int limit = in.pushLimit(in.readRawVarint32());
+            int outer = in.enter();
             int type = 0;
             String family = "";
             int f;
             while ((f = in.readTag()) != 0) {
                 if (f == METADATA_TYPE) {
-                    type = in.readEnum();
+                    type = in.readVarint32();
                 } else if (f == METADATA_FAMILY) {
                     family = in.readString();
-                } else if (!in.skipField(f)) {
-                    throw new InvalidProtocolBufferException("unexpected end-group tag");
+                } else {
+                    in.skipField(f);
                 }
             }
-            in.popLimit(limit);
+            in.leave(outer);
             if (!family.isEmpty()) {
                 if (families.isEmpty()) {
                     families = new HashMap<>();
@@ -239,7 +236,7 @@ public final class RemoteWriteDecoder {
         return families;
     }
 
-    private void readSeries(CodedInputStream in, int index) throws IOException {
+    private void readSeries(ProtoReader in, int index) throws IOException {
         labels = 0;
         rawLabels = 0;
         samples = 0;
@@ -248,15 +245,15 @@ public final class RemoteWriteDecoder {
         int labelsTo = -1;
         boolean contiguous = true;
         while (true) {
-            int at = in.getTotalBytesRead();
+            int at = in.position();
             int t = in.readTag();
             if (t == 0) {
                 break;
             }
             if (t == SERIES_SAMPLES) {
-                int limit = in.pushLimit(in.readRawVarint32());
+                int outer = in.enter();
                 readSample(in);
-                in.popLimit(limit);
+                in.leave(outer);
             } else if (t == SERIES_LABELS) {
                 if (labelsFrom < 0) {
                     labelsFrom = at;
@@ -264,12 +261,12 @@ public final class RemoteWriteDecoder {
                     contiguous = false; // something between two labels: the bytes do not identify the series alone
                 }
                 skipLabel(in);
-                labelsTo = in.getTotalBytesRead();
+                labelsTo = in.position();
             } else if (t == SERIES_HISTOGRAMS) {
                 histograms++;
                 in.skipField(t);
-            } else if (!in.skipField(t)) {
-                throw new InvalidProtocolBufferException("unexpected end-group tag");
+            } else {
+                in.skipField(t);
             }
         }
         boolean cacheable = seriesCache.enabled() && contiguous && rawLabels > 0;
@@ -293,19 +290,16 @@ public final class RemoteWriteDecoder {
     }
 
     /** Notes where a {@code Label} lies and skips it; it is decoded only if the series is not in the cache. */
-    private void skipLabel(CodedInputStream in) throws IOException {
-        int length = in.readRawVarint32();
-        int from = in.getTotalBytesRead();
-        if (length < 0 || length > message.length - from) {
-            throw new InvalidProtocolBufferException("a label's length runs past the end of the message");
-        }
+    private void skipLabel(ProtoReader in) throws IOException {
+        int length = in.readLength();
+        int from = in.position();
         if (rawLabels == labelOffsets.length) {
             labelOffsets = Arrays.copyOf(labelOffsets, rawLabels * 2);
             labelLengths = Arrays.copyOf(labelLengths, rawLabels * 2);
         }
         labelOffsets[rawLabels] = from;
         labelLengths[rawLabels++] = length;
-        in.skipRawBytes(length);
+        in.skipBytes(length);
     }
 
     /**
@@ -316,7 +310,7 @@ public final class RemoteWriteDecoder {
         int hash = LabelCache.hash(message, from, from + length);
         LabelCache.Entry e = labelCache.get(hash, message, from, from + length);
         if (e == null) {
-            CodedInputStream in = CodedInputStream.newInstance(message, from, length);
+            ProtoReader in = new ProtoReader(message, from, from + length);
             String name = "";
             String value = "";
             int t;
@@ -325,8 +319,8 @@ public final class RemoteWriteDecoder {
                     name = in.readString();
                 } else if (t == LABEL_VALUE) {
                     value = in.readString();
-                } else if (!in.skipField(t)) {
-                    throw new InvalidProtocolBufferException("unexpected end-group tag");
+                } else {
+                    in.skipField(t);
                 }
             }
             e = labelCache.put(hash, message, from, from + length, name, value);
@@ -337,7 +331,7 @@ public final class RemoteWriteDecoder {
         labelEntries[labels++] = e;
     }
 
-    private void readSample(CodedInputStream in) throws IOException {
+    private void readSample(ProtoReader in) throws IOException {
         double value = 0;
         long timestamp = 0;
         int t;
@@ -345,9 +339,9 @@ public final class RemoteWriteDecoder {
             if (t == SAMPLE_VALUE) {
                 value = in.readDouble();
             } else if (t == SAMPLE_TIMESTAMP) {
-                timestamp = in.readInt64();
-            } else if (!in.skipField(t)) {
-                throw new InvalidProtocolBufferException("unexpected end-group tag");
+                timestamp = in.readVarint64();
+            } else {
+                in.skipField(t);
             }
         }
         if (samples == timestamps.length) {
