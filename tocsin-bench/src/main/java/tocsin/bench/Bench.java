@@ -167,6 +167,7 @@ public final class Bench {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
+        command.add("-XX:-UseDynamicNumberOfCompilerThreads"); // see jitCpuSeconds
         command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", "{DATA}", "--http-addr",
                 "127.0.0.1:{PORT}", "--statsd-addr", statsdAddr, "--bootstrap-api-key", KEY));
         return command;
@@ -192,10 +193,16 @@ public final class Bench {
         }
     }
 
+    /** One server's figures; {@code jitCpuSeconds} is the part of {@code cpuSeconds} its JIT compiler used. */
     record Result(String name, String status, double wallSeconds, double cpuSeconds, long rssBytes, long diskBytes,
-                  long samples, long storedSamples, RangeQuery.Timing query) {
+                  long samples, long storedSamples, RangeQuery.Timing query, double jitCpuSeconds) {
         Result(String name, String status, long samples) {
-            this(name, status, 0, 0, 0, 0, samples, samples, null);
+            this(name, status, 0, 0, 0, 0, samples, samples, null, 0);
+        }
+
+        /** Samples per CPU-second left once the JIT's compiling is taken out: what a long-running server spends. */
+        double samplesPerCpuSecondWithoutJit() {
+            return samples / (cpuSeconds - jitCpuSeconds);
         }
 
         double samplesPerSecond() {
@@ -224,10 +231,12 @@ public final class Bench {
                 return new Result(name, "warm-up requests failed", samples);
             }
             double cpu0 = peer.cpuSeconds();
+            double jit0 = jitCpuSeconds(peer);
             long t0 = System.nanoTime();
             int failures = sendAll(http, peer, workload, payload);
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = peer.cpuSeconds() - cpu0;
+            double jit = jitCpuSeconds(peer) - jit0;
             long rss = peer.rssBytes();
             RangeQuery.Timing query = queryPath == null ? null : RangeQuery.measure(http, peer, queryPath, startMs);
             // On disk at rest: each server is asked to write what it holds in memory to its long-term format where
@@ -241,10 +250,20 @@ public final class Bench {
             }
             // bytes per sample over everything stored, the warm-up included
             return new Result(name, failures == 0 ? "ok" : failures + " failed requests", wall, cpu, rss, disk, samples,
-                    samples + workload.warmupSamples(), query);
+                    samples + workload.warmupSamples(), query, jit);
         } catch (Exception e) {
             return new Result(name, "error: " + e.getMessage(), samples);
         }
+    }
+
+    /**
+     * CPU seconds Tocsin's JIT compiler threads have used so far (0 for the peers, which are compiled ahead of time).
+     * A JVM compiles its hot code during the first seconds of load, which a short measured phase pays for and a
+     * long-running server does not; the bench starts Tocsin with a fixed set of compiler threads so that none exits
+     * with its time uncounted.
+     */
+    private static double jitCpuSeconds(Peer peer) throws IOException {
+        return peer.name.startsWith("tocsin") ? peer.threadCpuSeconds("C1 CompilerThre", "C2 CompilerThre") : 0;
     }
 
     /** Asks the server to write its in-memory data to its on-disk format, where it has a way to. */
@@ -317,6 +336,19 @@ public final class Bench {
             System.out.printf(Locale.ROOT, "%-17s %-10s %12.2f %14.0f %9.2f %16.0f %9.1f %10.1f %12.2f%n", r.name(),
                     r.status(), r.wallSeconds(), r.samplesPerSecond(), r.cpuSeconds(), r.samplesPerCpuSecond(),
                     r.rssBytes() / 1048576.0, r.diskBytes() / 1048576.0, r.diskBytes() / (double) r.storedSamples());
+        }
+        if (base != null && base.jitCpuSeconds() > 0) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "tocsin's JIT compiler threads used %.2f "
+                            + "of its %.2f CPU s (compiling hot code, which a long-running server has done); without "
+                            + "them: %,.0f samples/CPU-s", base.jitCpuSeconds(), base.cpuSeconds(),
+                    base.samplesPerCpuSecondWithoutJit()));
+            for (Result r : results) {
+                if (r != base && r.status().equals("ok")) {
+                    line.append(String.format(Locale.ROOT, ", x%.2f of %s", base.samplesPerCpuSecondWithoutJit()
+                            / r.samplesPerCpuSecond(), r.name()));
+                }
+            }
+            System.out.println(line);
         }
         if (results.stream().noneMatch(r -> r.query() != null)) {
             printRatios(results);

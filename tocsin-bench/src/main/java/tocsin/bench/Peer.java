@@ -84,6 +84,32 @@ final class Peer implements AutoCloseable {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS_PER_SECOND;
     }
 
+    /**
+     * User + system CPU seconds used so far by the process's threads whose name starts with one of {@code prefixes}
+     * (Linux {@code /proc/PID/task/TID/comm}); threads that have exited are not counted, so only use it for threads
+     * that live as long as the process.
+     */
+    double threadCpuSeconds(String... prefixes) throws IOException {
+        long ticks = 0;
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (Stream<Path> s = Files.list(tasks)) {
+            for (Path task : s.toList()) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).strip();
+                    if (Stream.of(prefixes).noneMatch(comm::startsWith)) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException gone) {
+                    // the thread ended while being read
+                }
+            }
+        }
+        return ticks / (double) CLOCK_TICKS_PER_SECOND;
+    }
+
     /** Resident set size in bytes. */
     long rssBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
