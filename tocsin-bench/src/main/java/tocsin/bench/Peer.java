@@ -110,6 +110,15 @@ final class Peer implements AutoCloseable {
         return ticks / (double) CLOCK_TICKS_PER_SECOND;
     }
 
+    /** The first {@code lines} lines of a JVM peer's class histogram of live objects (which runs a full GC). */
+    String heapHistogram(int lines) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        jcmd.waitFor();
+        return out.lines().limit(lines).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    }
+
     /** Resident set size in bytes. */
     long rssBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
