@@ -256,9 +256,9 @@ public final class Tsdb implements MetricStore, AutoCloseable {
     }
 
     /**
-     * This store's {@link SeriesHints}: the hint for a key is its series in the head, which {@link #append} uses
-     * instead of looking the key up when the hint is this head's series of that very key instance and has not been
-     * dropped as idle. ({@link MemSeries#removed} is read racily here; the WAL writer checks it again before the
+     * This store's {@link SeriesHints}: the hint for a key is its series in the head (found by one lookup), which
+     * {@link #append} uses instead of looking the key up when the hint is this head's series of that very key
+     * instance (the one {@link SeriesHints#key} gives) and has not been dropped as idle. ({@link MemSeries#removed} is read racily here; the WAL writer checks it again before the
      * samples are logged, as for any series resolved before it was dropped.)
      */
     public SeriesHints seriesHints() {
@@ -267,14 +267,13 @@ public final class Tsdb implements MetricStore, AutoCloseable {
 
     private final SeriesHints hints = new SeriesHints() {
         @Override
-        public SeriesKey canonical(SeriesKey key) {
-            return canonicalKey(key);
+        public Object hint(SeriesKey key) {
+            return head.get(key);
         }
 
         @Override
-        public Object hint(SeriesKey key) {
-            MemSeries s = head.get(key);
-            return s != null && s.key == key ? s : null;
+        public SeriesKey key(Object hint) {
+            return ((MemSeries) hint).key;
         }
 
         @Override

@@ -15,13 +15,13 @@ public interface SeriesHints {
     /** A store that gives no hints. */
     SeriesHints NONE = new SeriesHints() {
         @Override
-        public SeriesKey canonical(SeriesKey key) {
-            return key;
+        public Object hint(SeriesKey key) {
+            return null;
         }
 
         @Override
-        public Object hint(SeriesKey key) {
-            return null;
+        public SeriesKey key(Object hint) {
+            throw new IllegalArgumentException("no hints here");
         }
 
         @Override
@@ -30,11 +30,14 @@ public interface SeriesHints {
         }
     };
 
-    /** The store's instance of {@code key}, or {@code key} itself while the store has no series for it. */
-    SeriesKey canonical(SeriesKey key);
-
-    /** The hint for the store's series of {@code key} (its canonical instance), or null when it has none. */
+    /**
+     * The hint for the store's series of {@code key} (any instance equal to the store's), or null while the store
+     * has none: one lookup by key, which the hint then saves on every later point.
+     */
     Object hint(SeriesKey key);
+
+    /** The store's own instance of the key of the series {@code hint} designates. */
+    SeriesKey key(Object hint);
 
     /** Whether {@code hint} still designates a live series; a racy answer is fine (the store checks again). */
     boolean valid(Object hint);

@@ -69,19 +69,24 @@ public final class SeriesKeyCache {
         if (e.hint != null && store.valid(e.hint)) {
             return e;
         }
-        SeriesKey c = store.canonical(e.key);
-        Object hint = store.hint(c);
-        if (hint == null && c == e.key) {
-            return e;
+        Object hint = store.hint(e.key);
+        if (hint == null) { // the store has no such series yet: this point will create it
+            return e.hint == null ? e : replace(slot, e, new Entry(e.labels, e.key, e.kindByName, null));
         }
-        Entry found = new Entry(e.labels, c, e.kindByName, hint);
-        slots.compareAndSet(slot, e, found);
+        return replace(slot, e, new Entry(e.labels, store.key(hint), e.kindByName, hint));
+    }
+
+    private Entry replace(int slot, Entry old, Entry found) {
+        slots.compareAndSet(slot, old, found);
         return found;
     }
 
+    /**
+     * Remembers a key just decoded. No lookup in the store: the series is usually new, and the entry learns the
+     * store's instance and hint the next time it is found (one lookup, once).
+     */
     void put(int hash, byte[] b, int from, int to, SeriesKey key, MetricKind kindByName) {
-        SeriesKey c = store.canonical(key);
-        slots.set(hash & mask, new Entry(Arrays.copyOfRange(b, from, to), c, kindByName, store.hint(c)));
+        slots.set(hash & mask, new Entry(Arrays.copyOfRange(b, from, to), key, kindByName, null));
     }
 
     /**

@@ -62,14 +62,16 @@ class SeriesKeyCacheTest {
         final Map<SeriesKey, Object> tokens = new ConcurrentHashMap<>();
         final java.util.Set<Object> dropped = ConcurrentHashMap.newKeySet();
 
-        @Override
-        public SeriesKey canonical(SeriesKey key) {
-            return keys.getOrDefault(key, key);
-        }
+        final Map<Object, SeriesKey> keyOfToken = new ConcurrentHashMap<>();
 
         @Override
         public Object hint(SeriesKey key) {
             return tokens.get(key);
+        }
+
+        @Override
+        public SeriesKey key(Object hint) {
+            return keyOfToken.get(hint);
         }
 
         @Override
@@ -89,6 +91,7 @@ class SeriesKeyCacheTest {
         Object token = new Object();
         store.keys.put(stored, stored); // the store admitted the series with its own instance
         store.tokens.put(stored, token);
+        store.keyOfToken.put(token, stored);
         MetricBatch second = decode(one, cache).batch();
         assertThat(second.key(0)).isSameAs(stored).isEqualTo(first.key(0));
         assertThat(second.hint(0)).isSameAs(token);
@@ -97,6 +100,7 @@ class SeriesKeyCacheTest {
         store.dropped.add(token); // the store dropped the series and admitted it again
         Object again = new Object();
         store.tokens.put(stored, again);
+        store.keyOfToken.put(again, stored);
         assertThat(decode(one, cache).batch().hint(0)).as("a stale hint is resolved again").isSameAs(again);
     }
 
