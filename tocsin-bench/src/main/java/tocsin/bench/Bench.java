@@ -30,6 +30,9 @@ import java.util.concurrent.Future;
  */
 public final class Bench {
     private static final String KEY = "bench-key-0123456789abcdef";
+    /** The JVM options {@code bin/tocsin} starts the server with (its DEFAULT_OPTS), so the bench measures those. */
+    static final List<String> TOCSIN_DEFAULT_JVM_OPTIONS = List.of("-XX:MaxHeapFreeRatio=20",
+            "-XX:MinHeapFreeRatio=5", "-XX:GCTimeRatio=9");
     /** At most this many series in the warm-up ({@code --warmup N} samples each). */
     private static final int WARMUP_SERIES = 5000;
 
@@ -167,6 +170,7 @@ public final class Bench {
     private static List<String> tocsinCommand(Path jar, String statsdAddr) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(TOCSIN_DEFAULT_JVM_OPTIONS);
         String extra = System.getProperty("bench.tocsinJvmArgs", "").strip();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
