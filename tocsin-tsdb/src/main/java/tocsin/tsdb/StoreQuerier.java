@@ -14,8 +14,11 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -42,9 +45,20 @@ final class StoreQuerier implements Querier {
     private final LongAdder rollupChunks = new LongAdder();
     private final LongAdder rollupBytes = new LongAdder();
     private boolean closed;
+    /** Where a large {@link #select} decodes its series side by side; null decodes them on the caller's thread. */
+    private final ForkJoinPool decodePool;
+
+    /** Selections of at least this many series are decoded in {@link #decodePool}. */
+    static final int PARALLEL_MIN_SERIES = 1024;
 
     /** Takes over the pin of {@code view}, released by {@link #close()}. */
     StoreQuerier(BlockSet blockSet, BlockSet.View view, Head head, long min, long max) {
+        this(blockSet, view, head, min, max, null);
+    }
+
+    /** As above, decoding large selections in {@code decodePool} (null: on the caller's thread). */
+    StoreQuerier(BlockSet blockSet, BlockSet.View view, Head head, long min, long max, ForkJoinPool decodePool) {
+        this.decodePool = decodePool;
         this.blockSet = blockSet;
         this.view = view;
         this.head = head;
@@ -101,11 +115,39 @@ final class StoreQuerier implements Querier {
         return List.copyOf(sources(metricName, matchers).keySet());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A small selection is decoded lazily, as the stream is consumed. One of {@value #PARALLEL_MIN_SERIES} series
+     * or more is decoded up front on the store's decode pool, series side by side on every core (a query over a
+     * fleet is mostly decoding), and then streamed in key order.
+     */
     @Override
     public Stream<SeriesData> select(String metricName, List<TagMatcher> matchers) {
         TreeMap<SeriesKey, Sources> found = sources(metricName, matchers);
-        return found.entrySet().stream().map(e -> read(() -> decode(e.getKey(), e.getValue())))
-                .filter(d -> !d.isEmpty());
+        if (decodePool == null || found.size() < PARALLEL_MIN_SERIES) {
+            return found.entrySet().stream().map(e -> read(() -> decode(e.getKey(), e.getValue())))
+                    .filter(d -> !d.isEmpty());
+        }
+        SeriesKey[] keys = found.keySet().toArray(SeriesKey[]::new);
+        Sources[] sources = found.values().toArray(Sources[]::new);
+        SeriesData[] decoded = new SeriesData[keys.length];
+        try {
+            decodePool.submit(() -> IntStream.range(0, keys.length).parallel()
+                    .forEach(i -> decoded[i] = read(() -> decode(keys[i], sources[i])))).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while decoding " + keys.length + " series", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        return Arrays.stream(decoded).filter(d -> !d.isEmpty());
     }
 
     @Override

@@ -14,6 +14,9 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Tocsin's embedded time-series store: the one way in to this module.
@@ -69,6 +72,18 @@ public final class Tsdb implements MetricStore, AutoCloseable {
     private final List<String> blockProblems;
     private final Wal wal;
     private final BlockSet blocks;
+    private static final AtomicInteger DECODE_THREADS = new AtomicInteger();
+    /**
+     * Decodes the series of large selections side by side (see {@link StoreQuerier#select}); its threads start on
+     * demand and end when idle.
+     */
+    private final ForkJoinPool decodePool = new ForkJoinPool(Runtime.getRuntime().availableProcessors(),
+            pool -> {
+                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+                t.setName("tocsin-tsdb-decode-" + DECODE_THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }, null, false);
     private final Maintenance maintenance;
     private final SketchStore sketches;
     private volatile boolean closed;
@@ -296,7 +311,7 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the store is closed");
         }
-        return new StoreQuerier(blocks, blocks.pin(), head, minMillis, maxMillis);
+        return new StoreQuerier(blocks, blocks.pin(), head, minMillis, maxMillis, decodePool);
     }
 
     /**
@@ -370,6 +385,7 @@ public final class Tsdb implements MetricStore, AutoCloseable {
             return;
         }
         closed = true;
+        decodePool.shutdown();
         maintenance.close();
         sketches.close();
         wal.close();

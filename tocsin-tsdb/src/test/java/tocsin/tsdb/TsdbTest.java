@@ -37,6 +37,34 @@ class TsdbTest {
     }
 
     @Test
+    void aLargeSelectionIsDecodedSideBySideAndStreamedInKeyOrderWithEveryPartMerged() {
+        int n = StoreQuerier.PARALLEL_MIN_SERIES * 3;
+        try (Tsdb tsdb = Tsdb.open(options())) {
+            MetricBatch older = new MetricBatch();
+            MetricBatch newer = new MetricBatch();
+            for (int s = 0; s < n; s++) {
+                SeriesKey key = SeriesKey.of("fleet.load", "host:h-" + s, "shard:" + s % 7);
+                for (int i = 0; i < 20; i++) {
+                    (i < 10 ? older : newer).add(key, MetricKind.GAUGE, T0 + i * 15_000L, s + i / 100.0);
+                }
+            }
+            assertThat(tsdb.append(older).rejections()).isEmpty();
+            assertThat(tsdb.flush()).isEmpty(); // the first half in a block, the second in the head
+            assertThat(tsdb.append(newer).rejections()).isEmpty();
+
+            try (Querier q = tsdb.querier(T0, T0 + 19 * 15_000L)) {
+                List<SeriesData> selected = q.select("fleet.load", List.of()).toList();
+                assertThat(selected).hasSize(n);
+                assertThat(selected).extracting(SeriesData::key).isSorted();
+                for (SeriesData d : selected) {
+                    assertThat(d.size()).isEqualTo(20);
+                    assertThat(d).isEqualTo(q.read(d.key()).orElseThrow());
+                }
+            }
+        }
+    }
+
+    @Test
     void appendedPointsAreQueryableAndSurviveAReopen() {
         try (Tsdb tsdb = Tsdb.open(options())) {
             MetricBatch batch = new MetricBatch();
