@@ -58,16 +58,37 @@ public final class Labels implements Comparable<Labels> {
 
     /** A series key as Prometheus labels; see the class comment for the tags Prometheus cannot express. */
     public static Labels of(SeriesKey key) {
-        TreeMap<String, String> map = new TreeMap<>();
-        for (int i = 0; i < key.tagCount(); i++) {
+        // Every series of a query goes through here: sorted arrays built by insertion (a key's tags come sorted as
+        // "name:value" strings, so nearly in label-name order already), not a map per series.
+        int n = key.tagCount();
+        String[] names = new String[n + 1];
+        String[] values = new String[n + 1];
+        names[0] = METRIC_NAME;
+        values[0] = key.name();
+        int size = 1;
+        for (int i = 0; i < n; i++) {
             String tag = key.tag(i);
             int colon = tag.indexOf(':');
-            if (colon > 0 && colon < tag.length() - 1) {
-                map.putIfAbsent(tag.substring(0, colon), tag.substring(colon + 1));
+            if (colon <= 0 || colon == tag.length() - 1) {
+                continue;
             }
+            String name = tag.substring(0, colon);
+            int at = size;
+            int c = 1;
+            while (at > 0 && (c = names[at - 1].compareTo(name)) > 0) {
+                at--;
+            }
+            if (at > 0 && c == 0) {
+                continue; // the key's first value for this name wins, and __name__ is always the metric's
+            }
+            System.arraycopy(names, at, names, at + 1, size - at);
+            System.arraycopy(values, at, values, at + 1, size - at);
+            names[at] = name;
+            values[at] = tag.substring(colon + 1);
+            size++;
         }
-        map.put(METRIC_NAME, key.name());
-        return fromSorted(map);
+        return new Labels(size == names.length ? names : Arrays.copyOf(names, size),
+                size == values.length ? values : Arrays.copyOf(values, size));
     }
 
     private static Labels fromSorted(TreeMap<String, String> map) {
