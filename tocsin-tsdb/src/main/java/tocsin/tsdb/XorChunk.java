@@ -1,5 +1,8 @@
 package tocsin.tsdb;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -27,15 +30,25 @@ import java.util.Arrays;
  * the stream.
  *
  * <h2>Concurrency</h2>
- * Not thread-safe; its {@link MemSeries} guards it. Appending only ORs bits into the byte at the write position and
- * beyond, and growing the buffer copies it, so a {@link #snapshot() snapshot} taken under the series lock may be
- * decoded after the lock is released: the bits it covers never change again.
+ * Not thread-safe; its {@link MemSeries} guards it. Appending ORs bits into the eight bytes from the one at the write
+ * position (rewriting the bits before it unchanged), and growing the buffer copies it, so a {@link #snapshot()
+ * snapshot} taken under the series lock may be decoded after the lock is released: the bits it covers never change
+ * again.
+ *
+ * <h2>Writing</h2>
+ * Bits go in 64 at a time: a write of up to 57 bits is one big-endian {@code long} read, OR and write at the byte of
+ * the write position, so the buffer always keeps {@value #SLACK} bytes beyond it. Headers are joined with their
+ * payloads into one write where they fit.
  */
 final class XorChunk {
     /** Samples per chunk at which a new chunk is started (Gorilla's and Prometheus's figure). */
     static final int MAX_SAMPLES = 120;
     /** The widest time span of one chunk. */
     static final long MAX_SPAN_MILLIS = 2 * 60 * 60 * 1000L;
+
+    /** Bytes kept beyond the write position's byte, so that one {@code long} write always fits. */
+    private static final int SLACK = 8;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private byte[] bytes;
     private int bitLength;
@@ -49,7 +62,7 @@ final class XorChunk {
 
     /** @param expectedBytes a capacity hint, e.g. the size of the series' previous chunk */
     XorChunk(int expectedBytes) {
-        bytes = new byte[Math.max(16, expectedBytes)];
+        bytes = new byte[Math.max(16, expectedBytes) + SLACK];
         leading = 64; // no window yet: the first non-zero XOR always spells its window out
     }
 
@@ -123,14 +136,11 @@ final class XorChunk {
         if (dod == 0) {
             writeBits(0, 1);
         } else if (fits(dod, 7)) {
-            writeBits(0b10, 2);
-            writeBits(dod, 7);
+            writeBits(0b10L << 7 | dod & 0x7f, 9);
         } else if (fits(dod, 14)) {
-            writeBits(0b110, 3);
-            writeBits(dod, 14);
+            writeBits(0b110L << 14 | dod & 0x3fff, 17);
         } else if (fits(dod, 20)) {
-            writeBits(0b1110, 4);
-            writeBits(dod, 20);
+            writeBits(0b1110L << 20 | dod & 0xfffff, 24);
         } else {
             writeBits(0b1111, 4);
             writeBits(dod, 64);
@@ -152,32 +162,36 @@ final class XorChunk {
         int trail = Long.numberOfTrailingZeros(xor);
         if (lead >= leading && trail >= trailing) {
             // Reuse the previous window: no need to spell out its position again.
-            writeBits(0b10, 2);
-            writeBits(xor >>> trailing, 64 - leading - trailing);
+            int width = 64 - leading - trailing;
+            long meaningful = xor >>> trailing;
+            if (width <= 55) {
+                writeBits(0b10L << width | meaningful, width + 2);
+            } else {
+                writeBits(0b10, 2);
+                writeBits(meaningful, width);
+            }
             return;
         }
         int significant = 64 - lead - trail;
-        writeBits(0b11, 2);
-        writeBits(lead, 5);
-        writeBits(significant, 6); // 64 overflows to 0; the reader maps it back
+        // '11', 5 bits of leading zeros, 6 bits of width (64 overflows to 0; the reader maps it back)
+        writeBits(0b11L << 11 | (long) lead << 6 | significant & 0x3f, 13);
         writeBits(xor >>> trail, significant);
         leading = (byte) lead;
         trailing = (byte) trail;
     }
 
-    /** Writes the low {@code n} bits of {@code v}, most significant first. */
+    /** Writes the low {@code n} bits of {@code v} (1 to 64; the bits above them may be set), most significant first. */
     private void writeBits(long v, int n) {
-        int needed = (bitLength + n + 7) >>> 3;
-        if (needed > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(needed, bytes.length + (bytes.length >>> 1)));
+        if (n > 57) { // more than one long write can take at any bit offset
+            writeBits(v >>> 32, n - 32);
+            n = 32;
         }
-        while (n > 0) {
-            int free = 8 - (bitLength & 7);
-            int take = Math.min(free, n);
-            int chunk = (int) (v >>> (n - take)) & ((1 << take) - 1);
-            bytes[bitLength >>> 3] |= (byte) (chunk << (free - take));
-            bitLength += take;
-            n -= take;
+        int at = bitLength >>> 3;
+        if (at + SLACK > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(at + SLACK, bytes.length + (bytes.length >>> 1)));
         }
+        long word = (v & (1L << n) - 1) << (64 - (bitLength & 7) - n);
+        LONGS.set(bytes, at, (long) LONGS.get(bytes, at) | word);
+        bitLength += n;
     }
 }
