@@ -44,9 +44,9 @@ public class ChunkBenchmark {
     public Chunk encode() {
         XorChunk c = new XorChunk(200);
         for (int i = 0; i < timestamps.length; i++) {
-            c.append(timestamps[i], values[i]);
+            c.encode(timestamps[i], values[i]);
         }
-        return c.seal();
+        return c.sealChunk();
     }
 
     @Benchmark

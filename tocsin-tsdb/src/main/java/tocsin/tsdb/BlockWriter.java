@@ -185,9 +185,9 @@ final class BlockWriter implements AutoCloseable {
         }
         XorChunk xor = new XorChunk((to - from) * 9);
         for (int i = from; i < to; i++) {
-            xor.appendBits(times[i], bits[i]);
+            xor.encodeBits(times[i], bits[i]);
         }
-        return xor.seal();
+        return xor.sealChunk();
     }
 
     /** A series' samples decoded from its chunks, with the raw bits of each value. */

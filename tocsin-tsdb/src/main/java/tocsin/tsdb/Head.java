@@ -342,7 +342,7 @@ final class Head {
     /** Chunks held by all series; for statistics (walks every series). */
     long chunkCount() {
         long[] n = {0};
-        forEachSeries(s -> n[0] += s.chunkCount());
+        forEachSeries(s -> n[0] += s.chunksHeld());
         return n[0];
     }
 

@@ -11,6 +11,12 @@ import java.util.List;
  * One series in the head: its sealed chunks, the open chunk, and a short reorder window of the newest samples that
  * are not encoded yet.
  *
+ * <h2>Layout</h2>
+ * Built for a head of millions of series, where every append is a cache miss or several: the series is itself its
+ * open chunk (it extends {@link XorChunk}), and the newest sample of the reorder window is held in two fields, so
+ * that an in-order append touches this object and the chunk's bytes and nothing else. Only samples waiting behind
+ * the newest one (a tolerance wider than the series' interval, or a late sample slotted in) go to an array.
+ *
  * <h2>Order, tolerance and duplicates</h2>
  * Chunks only append, so a sample must be newer than everything encoded. The newest samples wait uncompressed in
  * the <em>reorder window</em>: a sample is encoded once it is more than {@code tolerance} older than the newest one
@@ -40,7 +46,7 @@ import java.util.List;
  * Readers copy a {@link Snapshot} under the lock and decode outside it. {@link #logged} is touched only by the WAL
  * writer thread.
  */
-final class MemSeries {
+final class MemSeries extends XorChunk {
     private static final Chunk[] NO_CHUNKS = new Chunk[0];
 
     /** What became of one appended sample. */
@@ -68,16 +74,23 @@ final class MemSeries {
     boolean removed;
 
     private Chunk[] sealed = NO_CHUNKS;
-    private XorChunk open;
-    /** The reorder window: (timestamp, raw value bits) pairs sorted by timestamp; null until the first sample. */
-    private long[] window;
+    /** Samples in the reorder window, the newest included; 0 or more. */
     private int windowCount;
+    /** The window's newest sample (its timestamp and raw value bits), when it has one. */
+    private long newestTime;
+    private long newestBits;
+    /**
+     * The window's other samples, older than the newest, as (timestamp, raw value bits) pairs sorted by timestamp:
+     * {@code windowCount - 1} of them. Null until the first is needed.
+     */
+    private long[] older;
 
     MemSeries(int id, SeriesKey key, MetricKind kind) {
         this(id, key, kind, null);
     }
 
     MemSeries(int id, SeriesKey key, MetricKind kind, Object owner) {
+        super(0); // no chunk bytes until the first sample is encoded
         this.id = id;
         this.key = key;
         this.kind = kind;
@@ -92,8 +105,22 @@ final class MemSeries {
     /** Adds a sample under the rules in the class comment; no chunk spans two multiples of {@code chunkRange}. */
     synchronized Outcome append(long t, double value, long toleranceMillis, long chunkRange) {
         long bits = Double.doubleToRawLongBits(value);
-        boolean encoded = open != null || sealed.length > 0;
-        if (encoded) {
+        if (windowCount > 0 && t >= newestTime) { // in order, or the newest again: nothing encoded can be in the way
+            if (t == newestTime) {
+                newestBits = bits; // last write wins
+            } else {
+                if (windowCount == 1 && fartherApart(t, newestTime, toleranceMillis)) {
+                    encode(newestTime, newestBits, chunkRange); // the usual case: the one waiting sample is due
+                } else {
+                    addOlder(windowCount - 1, newestTime, newestBits);
+                    encodeExpired(t, toleranceMillis, chunkRange);
+                }
+                newestTime = t;
+                newestBits = bits;
+            }
+            return Outcome.APPENDED;
+        }
+        if (chunkCount() > 0 || sealed.length > 0) {
             long lastEncoded = lastEncodedTime();
             if (t <= lastEncoded) {
                 if (t < lastEncoded) {
@@ -102,36 +129,43 @@ final class MemSeries {
                 return bits == lastEncodedBits() ? Outcome.DUPLICATE_IGNORED : Outcome.DUPLICATE_CONFLICT;
             }
         }
-        if (window == null) {
-            window = new long[4];
+        if (windowCount == 0) {
+            newestTime = t;
+            newestBits = bits;
+            windowCount = 1;
+            return Outcome.APPENDED;
         }
-        if (windowCount > 0) {
-            long newest = window[2 * (windowCount - 1)];
-            if (t < newest && fartherApart(newest, t, toleranceMillis)) {
-                return Outcome.OUT_OF_ORDER;
-            }
+        if (fartherApart(newestTime, t, toleranceMillis)) {
+            return Outcome.OUT_OF_ORDER;
         }
-        insertIntoWindow(t, bits);
-        encodeExpired(toleranceMillis, chunkRange);
+        int i = windowCount - 1; // slot t in among the older samples
+        while (i > 0 && older[2 * (i - 1)] > t) {
+            i--;
+        }
+        if (i > 0 && older[2 * (i - 1)] == t) {
+            older[2 * (i - 1) + 1] = bits; // last write wins
+        } else {
+            addOlder(i, t, bits);
+        }
         return Outcome.APPENDED;
     }
 
     /** The newest timestamp held, or {@link Long#MIN_VALUE} for a series without samples. */
     synchronized long maxTime() {
         if (windowCount > 0) {
-            return window[2 * (windowCount - 1)];
+            return newestTime;
         }
-        return open != null || sealed.length > 0 ? lastEncodedTime() : Long.MIN_VALUE;
+        return chunkCount() > 0 || sealed.length > 0 ? lastEncodedTime() : Long.MIN_VALUE;
     }
 
     /** The oldest timestamp held, or {@link Long#MAX_VALUE} for a series without samples. */
     synchronized long minTime() {
         if (sealed.length > 0) {
             return sealed[0].minTime();
-        } else if (open != null) {
-            return open.firstTime();
+        } else if (chunkCount() > 0) {
+            return chunkFirstTime();
         }
-        return windowCount > 0 ? window[0] : Long.MAX_VALUE;
+        return windowCount > 0 ? windowTime(0) : Long.MAX_VALUE;
     }
 
     /** The oldest timestamp at or after {@code floor}, or {@link Long#MAX_VALUE} when there is none. */
@@ -141,12 +175,12 @@ final class MemSeries {
                 return c.minTime() >= floor ? c.minTime() : firstFrom(c, floor);
             }
         }
-        if (open != null && open.count() > 0 && open.lastTime() >= floor) {
-            return open.firstTime() >= floor ? open.firstTime() : firstFrom(open.snapshot(), floor);
+        if (chunkCount() > 0 && chunkLastTime() >= floor) {
+            return chunkFirstTime() >= floor ? chunkFirstTime() : firstFrom(chunkSnapshot(), floor);
         }
         for (int i = 0; i < windowCount; i++) {
-            if (window[2 * i] >= floor) {
-                return window[2 * i];
+            if (windowTime(i) >= floor) {
+                return windowTime(i);
             }
         }
         return Long.MAX_VALUE;
@@ -162,7 +196,7 @@ final class MemSeries {
     }
 
     synchronized boolean isEmpty() {
-        return sealed.length == 0 && open == null && windowCount == 0;
+        return sealed.length == 0 && chunkCount() == 0 && windowCount == 0;
     }
 
     /** Whether any sample lies in [min, max], judged by the first and newest timestamps. */
@@ -191,20 +225,20 @@ final class MemSeries {
             }
         }
         int windowFrom = 0;
-        while (windowFrom < windowCount && window[2 * windowFrom] < from) {
+        while (windowFrom < windowCount && windowTime(windowFrom) < from) {
             windowFrom++;
         }
         int windowEnd = windowFrom;
-        while (windowEnd < windowCount && window[2 * windowEnd] < end) {
+        while (windowEnd < windowCount && windowTime(windowEnd) < end) {
             windowEnd++;
         }
-        long[] pairs = windowEnd == windowFrom ? null : Arrays.copyOfRange(window, 2 * windowFrom, 2 * windowEnd);
+        long[] pairs = windowEnd == windowFrom ? null : windowPairs(windowFrom, windowEnd);
         int n = windowEnd - windowFrom;
-        if (open != null && open.count() > 0 && open.firstTime() < end && open.lastTime() >= from) {
-            if (open.firstTime() >= from && open.lastTime() < end && n == 0) {
-                out.add(open.seal());
+        if (chunkCount() > 0 && chunkFirstTime() < end && chunkLastTime() >= from) {
+            if (chunkFirstTime() >= from && chunkLastTime() < end && n == 0) {
+                out.add(sealChunk());
             } else {
-                out.addAll(reencode(open.snapshot(), pairs, n, from, end, chunkRange));
+                out.addAll(reencode(chunkSnapshot(), pairs, n, from, end, chunkRange));
             }
         } else if (n > 0) {
             out.addAll(reencode(null, pairs, n, from, end, chunkRange));
@@ -233,16 +267,16 @@ final class MemSeries {
         }
         for (int i = 0; i < m; i++) {
             if (current != null && startsNewChunk(current, ts[i], chunkRange)) {
-                out.add(current.seal());
+                out.add(current.sealChunk());
                 current = null;
             }
             if (current == null) {
                 current = new XorChunk(32);
             }
-            current.append(ts[i], Double.longBitsToDouble(bits[i]));
+            current.encodeBits(ts[i], bits[i]);
         }
         if (current != null) {
-            out.add(current.seal());
+            out.add(current.sealChunk());
         }
         return out;
     }
@@ -252,30 +286,32 @@ final class MemSeries {
      * it, possible only after the chunk range changed, stays). Returns whether the series is now empty.
      */
     synchronized boolean truncateBefore(long floor) {
+        int gone = 0;
+        while (gone < sealed.length && sealed[gone].maxTime() < floor) {
+            gone++;
+        }
+        if (gone > 0) {
+            sealed = gone == sealed.length ? NO_CHUNKS : Arrays.copyOfRange(sealed, gone, sealed.length);
+        }
+        if (chunkCount() > 0 && chunkLastTime() < floor) {
+            startChunk(0); // the sealed chunks before it were older still, and are gone
+        }
         int drop = 0;
-        while (drop < sealed.length && sealed[drop].maxTime() < floor) {
+        while (drop < windowCount && windowTime(drop) < floor) {
             drop++;
         }
-        if (drop > 0) {
-            sealed = drop == sealed.length ? NO_CHUNKS : Arrays.copyOfRange(sealed, drop, sealed.length);
-        }
-        if (open != null && (open.count() == 0 || open.lastTime() < floor)) {
-            open = null; // the sealed chunks before it were older still, and are gone
-        }
-        int keep = 0;
-        while (keep < windowCount && window[2 * keep] < floor) {
-            keep++;
-        }
-        if (keep > 0) {
-            System.arraycopy(window, 2 * keep, window, 0, 2 * (windowCount - keep));
-            windowCount -= keep;
+        if (drop == windowCount) {
+            windowCount = 0;
+        } else if (drop > 0) { // the newest stays; the dropped ones are all among the older
+            System.arraycopy(older, 2 * drop, older, 0, 2 * (windowCount - 1 - drop));
+            windowCount -= drop;
         }
         return isEmpty();
     }
 
     /** Chunks held, the open one included; for statistics. */
-    synchronized int chunkCount() {
-        return sealed.length + (open != null ? 1 : 0);
+    synchronized int chunksHeld() {
+        return sealed.length + (chunkCount() > 0 ? 1 : 0);
     }
 
     /** The chunks overlapping [min, max] and the reorder window, for decoding outside the lock. */
@@ -287,10 +323,10 @@ final class MemSeries {
                 chunks[n++] = c;
             }
         }
-        if (open != null && open.count() > 0 && open.firstTime() <= max && open.lastTime() >= min) {
-            chunks[n++] = open.snapshot();
+        if (chunkCount() > 0 && chunkFirstTime() <= max && chunkLastTime() >= min) {
+            chunks[n++] = chunkSnapshot();
         }
-        long[] copy = windowCount == 0 ? new long[0] : Arrays.copyOf(window, 2 * windowCount);
+        long[] copy = windowPairs(0, windowCount);
         return new Snapshot(n == chunks.length ? chunks : Arrays.copyOf(chunks, n), copy, windowCount);
     }
 
@@ -300,12 +336,12 @@ final class MemSeries {
     }
 
     private long lastEncodedTime() {
-        return open != null ? open.lastTime() : sealed[sealed.length - 1].maxTime();
+        return chunkCount() > 0 ? chunkLastTime() : sealed[sealed.length - 1].maxTime();
     }
 
     private long lastEncodedBits() {
-        if (open != null) {
-            return open.lastValueBits();
+        if (chunkCount() > 0) {
+            return chunkLastBits();
         }
         Chunk last = sealed[sealed.length - 1];
         long bits = 0;
@@ -315,34 +351,52 @@ final class MemSeries {
         return bits;
     }
 
-    private void insertIntoWindow(long t, long bits) {
-        int i = windowCount;
-        while (i > 0 && window[2 * (i - 1)] > t) {
-            i--;
+    /** The timestamp of the window's {@code i}-th sample, oldest first. */
+    private long windowTime(int i) {
+        return i == windowCount - 1 ? newestTime : older[2 * i];
+    }
+
+    /** The window's samples {@code [from, to)}, oldest first, as (timestamp, raw value bits) pairs in a new array. */
+    private long[] windowPairs(int from, int to) {
+        long[] pairs = new long[2 * (to - from)];
+        int olderTo = Math.min(to, windowCount - 1);
+        if (olderTo > from) {
+            System.arraycopy(older, 2 * from, pairs, 0, 2 * (olderTo - from));
         }
-        if (i > 0 && window[2 * (i - 1)] == t) {
-            window[2 * (i - 1) + 1] = bits; // last write wins
-            return;
+        if (to == windowCount && to > from) {
+            pairs[pairs.length - 2] = newestTime;
+            pairs[pairs.length - 1] = newestBits;
         }
-        if (2 * (windowCount + 1) > window.length) {
-            window = Arrays.copyOf(window, window.length * 2);
+        return pairs;
+    }
+
+    /** Inserts a sample at position {@code i} among the older samples (the caller keeps them sorted). */
+    private void addOlder(int i, long t, long bits) {
+        int n = windowCount - 1;
+        if (older == null) {
+            older = new long[4];
+        } else if (2 * (n + 1) > older.length) {
+            older = Arrays.copyOf(older, older.length * 2);
         }
-        System.arraycopy(window, 2 * i, window, 2 * i + 2, 2 * (windowCount - i));
-        window[2 * i] = t;
-        window[2 * i + 1] = bits;
+        System.arraycopy(older, 2 * i, older, 2 * i + 2, 2 * (n - i));
+        older[2 * i] = t;
+        older[2 * i + 1] = bits;
         windowCount++;
     }
 
-    /** Encodes, oldest first, every sample more than the tolerance older than the newest; the newest stays. */
-    private void encodeExpired(long toleranceMillis, long chunkRange) {
-        long newest = window[2 * (windowCount - 1)];
+    /**
+     * Encodes, oldest first, every older sample more than the tolerance older than {@code newest}, the sample about
+     * to become the newest.
+     */
+    private void encodeExpired(long newest, long toleranceMillis, long chunkRange) {
+        int n = windowCount - 1;
         int done = 0;
-        while (done < windowCount - 1 && fartherApart(newest, window[2 * done], toleranceMillis)) {
-            encode(window[2 * done], window[2 * done + 1], chunkRange);
+        while (done < n && fartherApart(newest, older[2 * done], toleranceMillis)) {
+            encode(older[2 * done], older[2 * done + 1], chunkRange);
             done++;
         }
         if (done > 0) {
-            System.arraycopy(window, 2 * done, window, 0, 2 * (windowCount - done));
+            System.arraycopy(older, 2 * done, older, 0, 2 * (n - done));
             windowCount -= done;
         }
     }
@@ -355,20 +409,19 @@ final class MemSeries {
 
     /** Whether a sample at {@code t} belongs in a new chunk: the chunk is full, or t is past its range's end. */
     private static boolean startsNewChunk(XorChunk chunk, long t, long chunkRange) {
-        return chunk.isFullFor(t) || Math.floorDiv(t, chunkRange) != Math.floorDiv(chunk.firstTime(), chunkRange);
+        return chunk.chunkFullFor(t)
+                || Math.floorDiv(t, chunkRange) != Math.floorDiv(chunk.chunkFirstTime(), chunkRange);
     }
 
     private void encode(long t, long bits, long chunkRange) {
-        if (open != null && startsNewChunk(open, t, chunkRange)) {
-            Chunk full = open.seal();
+        if (chunkCount() > 0 && startsNewChunk(this, t, chunkRange)) {
+            Chunk full = sealChunk();
             Chunk[] grown = Arrays.copyOf(sealed, sealed.length + 1);
             grown[sealed.length] = full;
             sealed = grown;
             // The next chunk will likely be as large as this one; sizing it so avoids both copies and slack.
-            open = new XorChunk(full.bytes().length + 8);
-        } else if (open == null) {
-            open = new XorChunk(32);
+            startChunk(full.bytes().length + 4);
         }
-        open.append(t, Double.longBitsToDouble(bits));
+        encodeBits(t, bits);
     }
 }

@@ -31,16 +31,22 @@ import java.util.Arrays;
  *
  * <h2>Concurrency</h2>
  * Not thread-safe; its {@link MemSeries} guards it. Appending ORs bits into the eight bytes from the one at the write
- * position (rewriting the bits before it unchanged), and growing the buffer copies it, so a {@link #snapshot()
+ * position (rewriting the bits before it unchanged), and growing the buffer copies it, so a {@link #chunkSnapshot()
  * snapshot} taken under the series lock may be decoded after the lock is released: the bits it covers never change
  * again.
+ *
+ * <h2>Subclass</h2>
+ * {@link MemSeries} extends this class: a series in the head is its own open chunk, so an append reaches the chunk's
+ * state in the object it already holds instead of one more (a cache miss less per sample on a large head, and some
+ * 60 bytes less per series). The methods are named for the chunk ({@code chunkCount}, {@code encode},
+ * {@code sealChunk}) so that they read as what they are on a series too.
  *
  * <h2>Writing</h2>
  * Bits go in 64 at a time: a write of up to 57 bits is one big-endian {@code long} read, OR and write at the byte of
  * the write position, so the buffer always keeps {@value #SLACK} bytes beyond it. Headers are joined with their
  * payloads into one write where they fit.
  */
-final class XorChunk {
+sealed class XorChunk permits MemSeries {
     /** Samples per chunk at which a new chunk is started (Gorilla's and Prometheus's figure). */
     static final int MAX_SAMPLES = 120;
     /** The widest time span of one chunk. */
@@ -48,6 +54,9 @@ final class XorChunk {
 
     /** Bytes kept beyond the write position's byte, so that one {@code long} write always fits. */
     private static final int SLACK = 8;
+    /** The smallest buffer allocated once a chunk gets its first bits. */
+    private static final int MIN_BYTES = 24;
+    private static final byte[] NO_BYTES = new byte[0];
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private byte[] bytes;
@@ -60,45 +69,63 @@ final class XorChunk {
     private byte leading;
     private byte trailing;
 
-    /** @param expectedBytes a capacity hint, e.g. the size of the series' previous chunk */
+    /** @param expectedBytes a capacity hint, e.g. the size of the series' previous chunk; 0 allocates on demand */
     XorChunk(int expectedBytes) {
-        bytes = new byte[Math.max(16, expectedBytes) + SLACK];
-        leading = 64; // no window yet: the first non-zero XOR always spells its window out
+        startChunk(expectedBytes);
     }
 
-    int count() {
+    /**
+     * Empties the chunk for a new one. The bytes are a new buffer, so {@link #chunkSnapshot() snapshots} of the old
+     * chunk stay intact.
+     *
+     * @param expectedBytes a capacity hint; 0 allocates when the first bits come
+     */
+    final void startChunk(int expectedBytes) {
+        bytes = expectedBytes <= 0 ? NO_BYTES : new byte[Math.max(MIN_BYTES, expectedBytes) + SLACK];
+        bitLength = 0;
+        count = 0;
+        firstTime = 0;
+        lastTime = 0;
+        lastDelta = 0;
+        lastValueBits = 0;
+        leading = 64; // no window yet: the first non-zero XOR always spells its window out
+        trailing = 0;
+    }
+
+    /** Samples in the chunk; 0 for an empty one. */
+    final int chunkCount() {
         return count;
     }
 
-    long firstTime() {
+    final long chunkFirstTime() {
         return firstTime;
     }
 
-    long lastTime() {
+    final long chunkLastTime() {
         return lastTime;
     }
 
-    long lastValueBits() {
+    final long chunkLastBits() {
         return lastValueBits;
     }
 
     /** Bytes of the stream so far. */
-    int byteLength() {
+    final int chunkByteLength() {
         return (bitLength + 7) >>> 3;
     }
 
     /** Whether a sample at {@code t} belongs in a new chunk instead. */
-    boolean isFullFor(long t) {
+    final boolean chunkFullFor(long t) {
         return count >= MAX_SAMPLES || (count > 0 && t - firstTime >= MAX_SPAN_MILLIS);
     }
 
     /** Appends a sample. The caller keeps timestamps non-decreasing; equal ones are stored as they come. */
-    void append(long t, double value) {
-        appendBits(t, Double.doubleToRawLongBits(value));
+    final void encode(long t, double value) {
+        encodeBits(t, Double.doubleToRawLongBits(value));
     }
 
     /** Appends a sample given as the raw bits of its value (every NaN payload kept). */
-    void appendBits(long t, long bits) {
+    final void encodeBits(long t, long bits) {
         switch (count) {
             case 0 -> {
                 firstTime = t;
@@ -123,13 +150,13 @@ final class XorChunk {
     }
 
     /** An immutable view of the samples so far that shares this chunk's bytes. */
-    Chunk snapshot() {
+    final Chunk chunkSnapshot() {
         return new Chunk(firstTime, lastTime, count, bytes);
     }
 
-    /** The finished chunk, trimmed to its exact size. */
-    Chunk seal() {
-        return new Chunk(firstTime, lastTime, count, Arrays.copyOf(bytes, byteLength()));
+    /** The finished chunk, trimmed to its exact size (this one is left as it is). */
+    final Chunk sealChunk() {
+        return new Chunk(firstTime, lastTime, count, Arrays.copyOf(bytes, chunkByteLength()));
     }
 
     private void writeTimeBucket(long dod) {
@@ -188,7 +215,7 @@ final class XorChunk {
         }
         int at = bitLength >>> 3;
         if (at + SLACK > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(at + SLACK, bytes.length + (bytes.length >>> 1)));
+            bytes = Arrays.copyOf(bytes, Math.max(at + SLACK, Math.max(MIN_BYTES, bytes.length + (bytes.length >>> 1))));
         }
         long word = (v & (1L << n) - 1) << (64 - (bitLength & 7) - n);
         LONGS.set(bytes, at, (long) LONGS.get(bytes, at) | word);

@@ -41,10 +41,10 @@ class BlockTest {
                 for (int c = 0; c < 1 + random.nextInt(3); c++) {
                     XorChunk x = new XorChunk(0);
                     for (int i = 0; i < 1 + random.nextInt(120); i++) {
-                        x.append(t, random.nextInt(100) / 4.0);
+                        x.encode(t, random.nextInt(100) / 4.0);
                         t += 15_000;
                     }
-                    chunks.add(x.seal());
+                    chunks.add(x.sealChunk());
                 }
                 data.put(SeriesKey.of(metric, tags), chunks);
             }

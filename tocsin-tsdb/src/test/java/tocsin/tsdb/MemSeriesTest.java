@@ -101,7 +101,7 @@ class MemSeriesTest {
     void aStaleSeriesHandsOverItsReorderWindowToo() {
         series.append(1_000, 1, 10_000, 100_000);
         series.append(5_000, 2, 10_000, 100_000); // both wait in the window: nothing is encoded yet
-        assertThat(series.chunkCount()).isZero();
+        assertThat(series.chunksHeld()).isZero();
         assertThat(samplesOf(series.chunksBetween(0, 100_000, 100_000))).containsExactly(s(1_000, 1), s(5_000, 2));
         assertThat(samplesOf(series.chunksBetween(2_000, 100_000, 100_000))).containsExactly(s(5_000, 2));
     }
@@ -121,9 +121,9 @@ class MemSeriesTest {
     private static int trimmedLength(Chunk c) {
         XorChunk x = new XorChunk(0);
         for (ChunkIterator it = c.iterator(); it.next(); ) {
-            x.append(it.timestamp(), it.value());
+            x.encode(it.timestamp(), it.value());
         }
-        return x.byteLength();
+        return x.chunkByteLength();
     }
 
     record Sample(long t, double v) {}

@@ -24,10 +24,10 @@ class XorChunkTest {
         int n = Math.min(timestamps.size(), values.size());
         XorChunk chunk = new XorChunk(0);
         for (int i = 0; i < n; i++) {
-            chunk.append(timestamps.get(i), values.get(i));
+            chunk.encode(timestamps.get(i), values.get(i));
         }
-        assertRoundTrip(chunk.snapshot(), timestamps.subList(0, n), values.subList(0, n));
-        assertRoundTrip(chunk.seal(), timestamps.subList(0, n), values.subList(0, n));
+        assertRoundTrip(chunk.chunkSnapshot(), timestamps.subList(0, n), values.subList(0, n));
+        assertRoundTrip(chunk.sealChunk(), timestamps.subList(0, n), values.subList(0, n));
     }
 
     @Property(tries = 300)
@@ -36,9 +36,9 @@ class XorChunkTest {
         int n = Math.min(timestamps.size(), values.size());
         XorChunk chunk = new XorChunk(0);
         for (int i = 0; i < n; i++) {
-            chunk.append(timestamps.get(i), values.get(i));
+            chunk.encode(timestamps.get(i), values.get(i));
         }
-        assertRoundTrip(chunk.seal(), timestamps.subList(0, n), values.subList(0, n));
+        assertRoundTrip(chunk.sealChunk(), timestamps.subList(0, n), values.subList(0, n));
     }
 
     @Test
@@ -50,9 +50,9 @@ class XorChunkTest {
                 -0.0, 0.0, Double.MIN_VALUE, -Double.MIN_NORMAL / 3, Double.MAX_VALUE, 1.0, 1.0);
         XorChunk chunk = new XorChunk(0);
         for (int i = 0; i < ts.size(); i++) {
-            chunk.append(ts.get(i), vs.get(i));
+            chunk.encode(ts.get(i), vs.get(i));
         }
-        assertRoundTrip(chunk.seal(), ts, vs);
+        assertRoundTrip(chunk.sealChunk(), ts, vs);
     }
 
     @Test
@@ -66,8 +66,8 @@ class XorChunkTest {
             ts.add(ts.getLast() + delta);
         }
         XorChunk chunk = new XorChunk(0);
-        ts.forEach(t -> chunk.append(t, 1.5));
-        assertRoundTrip(chunk.seal(), ts, ts.stream().map(t -> 1.5).toList());
+        ts.forEach(t -> chunk.encode(t, 1.5));
+        assertRoundTrip(chunk.sealChunk(), ts, ts.stream().map(t -> 1.5).toList());
     }
 
     @Test
@@ -94,15 +94,15 @@ class XorChunkTest {
     void aChunkIsFullAt120SamplesOrTwoHours() {
         XorChunk chunk = new XorChunk(0);
         for (int i = 0; i < XorChunk.MAX_SAMPLES; i++) {
-            assertThat(chunk.isFullFor(i * 1000L)).as("sample %d", i).isFalse();
-            chunk.append(i * 1000L, i);
+            assertThat(chunk.chunkFullFor(i * 1000L)).as("sample %d", i).isFalse();
+            chunk.encode(i * 1000L, i);
         }
-        assertThat(chunk.isFullFor(120_000)).isTrue();
+        assertThat(chunk.chunkFullFor(120_000)).isTrue();
 
         XorChunk sparse = new XorChunk(0);
-        sparse.append(0, 1);
-        assertThat(sparse.isFullFor(XorChunk.MAX_SPAN_MILLIS - 1)).isFalse();
-        assertThat(sparse.isFullFor(XorChunk.MAX_SPAN_MILLIS)).isTrue();
+        sparse.encode(0, 1);
+        assertThat(sparse.chunkFullFor(XorChunk.MAX_SPAN_MILLIS - 1)).isFalse();
+        assertThat(sparse.chunkFullFor(XorChunk.MAX_SPAN_MILLIS)).isTrue();
     }
 
     private static double encodedBytesPerSample(Random random, int jitterMillis,
@@ -115,11 +115,11 @@ class XorChunkTest {
             XorChunk chunk = new XorChunk(0);
             for (int i = 0; i < XorChunk.MAX_SAMPLES; i++) {
                 long jitter = jitterMillis == 0 ? 0 : random.nextInt(2 * jitterMillis + 1) - jitterMillis;
-                chunk.append(t + jitter, v);
+                chunk.encode(t + jitter, v);
                 t += 15_000;
                 v += step.getAsDouble();
             }
-            totalBytes += chunk.seal().bytes().length;
+            totalBytes += chunk.sealChunk().bytes().length;
         }
         return (double) totalBytes / (chunks * XorChunk.MAX_SAMPLES);
     }
