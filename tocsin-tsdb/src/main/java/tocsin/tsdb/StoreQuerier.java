@@ -12,12 +12,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.ObjIntConsumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -112,7 +112,7 @@ final class StoreQuerier implements Querier {
 
     @Override
     public List<SeriesKey> series(String metricName, List<TagMatcher> matchers) {
-        return List.copyOf(sources(metricName, matchers).keySet());
+        return List.of(sources(metricName, matchers).keys());
     }
 
     /**
@@ -124,13 +124,13 @@ final class StoreQuerier implements Querier {
      */
     @Override
     public Stream<SeriesData> select(String metricName, List<TagMatcher> matchers) {
-        TreeMap<SeriesKey, Sources> found = sources(metricName, matchers);
-        if (decodePool == null || found.size() < PARALLEL_MIN_SERIES) {
-            return found.entrySet().stream().map(e -> read(() -> decode(e.getKey(), e.getValue())))
+        Found found = sources(metricName, matchers);
+        SeriesKey[] keys = found.keys();
+        Sources[] sources = found.sources();
+        if (decodePool == null || keys.length < PARALLEL_MIN_SERIES) {
+            return IntStream.range(0, keys.length).mapToObj(i -> read(() -> decode(keys[i], sources[i])))
                     .filter(d -> !d.isEmpty());
         }
-        SeriesKey[] keys = found.keySet().toArray(SeriesKey[]::new);
-        Sources[] sources = found.values().toArray(Sources[]::new);
         SeriesData[] decoded = new SeriesData[keys.length];
         try {
             decodePool.submit(() -> IntStream.range(0, keys.length).parallel()
@@ -179,9 +179,9 @@ final class StoreQuerier implements Querier {
                                             RollupBounds bounds) {
         checkResolution(resolutionMillis);
         Objects.requireNonNull(bounds, "bounds");
-        TreeMap<SeriesKey, Sources> found = sources(metricName, matchers);
-        return found.entrySet().stream()
-                .map(e -> read(() -> rollup(e.getKey(), e.getValue(), resolutionMillis, bounds)))
+        Found found = sources(metricName, matchers);
+        return IntStream.range(0, found.keys().length)
+                .mapToObj(i -> read(() -> rollup(found.keys()[i], found.sources()[i], resolutionMillis, bounds)))
                 .filter(d -> !d.isEmpty());
     }
 
@@ -358,27 +358,71 @@ final class StoreQuerier implements Querier {
         blockSet.unpin(view);
     }
 
-    /** The matching series with samples (by chunk bounds) in range, by key, with where to find them. */
-    private TreeMap<SeriesKey, Sources> sources(String metricName, List<TagMatcher> matchers) {
+    /** Series found by a selection, in key order, each with where its samples are. */
+    private record Found(SeriesKey[] keys, Sources[] sources) {
+        static final Found NONE = new Found(new SeriesKey[0], new Sources[0]);
+
+        /**
+         * These series and the first {@code n} of {@code run} (keys in increasing order, as every part gives them:
+         * a block's ordinals follow its keys, the head sorts its selection), merged in one linear pass; a key in both
+         * gets the run's location attached by {@code attach(sources, indexInRun)}.
+         */
+        Found merge(SeriesKey[] run, int n, int blocks, ObjIntConsumer<Sources> attach) {
+            SeriesKey[] mergedKeys = new SeriesKey[keys.length + n];
+            Sources[] mergedSources = new Sources[mergedKeys.length];
+            int i = 0;
+            int j = 0;
+            int m = 0;
+            while (i < keys.length || j < n) {
+                int c = i == keys.length ? 1 : j == n ? -1 : keys[i].compareTo(run[j]);
+                if (c < 0) {
+                    mergedKeys[m] = keys[i];
+                    mergedSources[m++] = sources[i++];
+                    continue;
+                }
+                Sources where = c == 0 ? sources[i++] : new Sources(blocks);
+                attach.accept(where, j);
+                mergedKeys[m] = run[j++];
+                mergedSources[m++] = where;
+            }
+            return m == mergedKeys.length ? new Found(mergedKeys, mergedSources)
+                    : new Found(Arrays.copyOf(mergedKeys, m), Arrays.copyOf(mergedSources, m));
+        }
+    }
+
+    /**
+     * The matching series with samples (by chunk bounds) in range, by key, with where to find them: each part's
+     * selection comes in key order, so they merge linearly (no tree, no sort of the whole).
+     */
+    private Found sources(String metricName, List<TagMatcher> matchers) {
         Objects.requireNonNull(metricName, "metricName");
         List<TagMatcher> copy = List.copyOf(matchers);
         return read(() -> {
-            TreeMap<SeriesKey, Sources> found = new TreeMap<>();
-            for (int i = 0; i < inRange.size(); i++) {
+            int blocks = inRange.size();
+            Found found = Found.NONE;
+            for (int i = 0; i < blocks; i++) {
                 int block = i;
                 BlockIndex index = inRange.get(i).index();
                 RoaringBitmap ordinals = index.select(metricName, copy);
-                for (int ordinal : ordinals) {
+                SeriesKey[] keys = new SeriesKey[ordinals.getCardinality()];
+                int[] overlapping = new int[keys.length];
+                int n = 0;
+                for (int ordinal : ordinals) { // ascending ordinals: ascending keys
                     BlockIndex.Series s = blockRead(() -> index.series(ordinal));
                     if (anyChunkOverlaps(s)) {
-                        found.computeIfAbsent(s.key(), k -> new Sources(inRange.size())).ordinals[block] = ordinal;
+                        keys[n] = s.key();
+                        overlapping[n++] = ordinal;
                     }
                 }
+                found = found.merge(keys, n, blocks, (where, j) -> where.ordinals[block] = overlapping[j]);
             }
             if (headPart != null) {
-                for (MemSeries s : headPart.selected(metricName, copy)) {
-                    found.computeIfAbsent(s.key, k -> new Sources(inRange.size())).series = s;
+                List<MemSeries> selected = headPart.selected(metricName, copy);
+                SeriesKey[] keys = new SeriesKey[selected.size()];
+                for (int j = 0; j < keys.length; j++) {
+                    keys[j] = selected.get(j).key;
                 }
+                found = found.merge(keys, keys.length, blocks, (where, j) -> where.series = selected.get(j));
             }
             return found;
         });
