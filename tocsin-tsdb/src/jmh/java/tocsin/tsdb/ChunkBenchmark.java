@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 public class ChunkBenchmark {
     private final long[] timestamps = new long[XorChunk.MAX_SAMPLES];
     private final double[] values = new double[XorChunk.MAX_SAMPLES];
+    private final long[] decodedTimes = new long[XorChunk.MAX_SAMPLES];
+    private final double[] decodedValues = new double[XorChunk.MAX_SAMPLES];
     private Chunk chunk;
 
     @Setup
@@ -57,5 +59,12 @@ public class ChunkBenchmark {
             sum += it.value() + it.timestamp();
         }
         return sum;
+    }
+
+    /** The bulk decoder a query uses ({@link Chunk#decodeInto}), into arrays. */
+    @Benchmark
+    @OperationsPerInvocation(XorChunk.MAX_SAMPLES)
+    public int decodeInto() {
+        return chunk.decodeInto(Long.MIN_VALUE, Long.MAX_VALUE, decodedTimes, decodedValues, 0);
     }
 }

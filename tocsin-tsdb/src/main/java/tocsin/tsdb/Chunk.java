@@ -23,6 +23,23 @@ record Chunk(long minTime, long maxTime, int count, byte[] bytes, byte encoding)
         return count > 0 && minTime <= max && maxTime >= min;
     }
 
+    /**
+     * Decodes the samples in {@code [min, max]} into {@code ts}/{@code vs} from index {@code n} on (the arrays have
+     * room for {@link #count} more) and returns the new {@code n}: the bulk form of {@link #iterator()}.
+     */
+    int decodeInto(long min, long max, long[] ts, double[] vs, int n) {
+        if (encoding != BlockFormat.DECIMAL_ENCODING) {
+            return ChunkIterator.decodeXor(bytes, count, min, max, ts, vs, n);
+        }
+        for (ChunkIterator it = iterator(); it.next() && it.timestamp() <= max; ) {
+            if (it.timestamp() >= min) {
+                ts[n] = it.timestamp();
+                vs[n++] = it.value();
+            }
+        }
+        return n;
+    }
+
     ChunkIterator iterator() {
         if (encoding == BlockFormat.DECIMAL_ENCODING) {
             long[] times = new long[count];

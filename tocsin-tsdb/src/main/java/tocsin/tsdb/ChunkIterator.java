@@ -134,6 +134,68 @@ final class ChunkIterator {
         valueBits ^= readBits(significant) << trailing;
     }
 
+    /**
+     * Decodes a whole XOR stream of {@code count} samples at once, keeping those in {@code [min, max]} in
+     * {@code ts}/{@code vs} from index {@code n} on (the arrays have room), and returns the new {@code n}. The same
+     * reading as {@link #next()}, with the cursor in local variables rather than fields: a query decodes millions of
+     * samples this way, and the loop runs some twice as fast as the iterator's calls.
+     */
+    static int decodeXor(byte[] b, int count, long min, long max, long[] ts, double[] vs, int n) {
+        if (count == 0) {
+            return n;
+        }
+        long time = peek(b, 0);
+        long bits = peek(b, 64);
+        int pos = 128;
+        long delta = 0;
+        int leading = 0;
+        int trailing = 0;
+        for (int i = 1; ; i++) {
+            if (time > max) {
+                return n;
+            }
+            if (time >= min) {
+                ts[n] = time;
+                vs[n++] = Double.longBitsToDouble(bits);
+            }
+            if (i == count) {
+                return n;
+            }
+            long w = peek(b, pos);
+            if (w >= 0) { // '0': the delta of deltas is 0
+                pos++;
+            } else {
+                int ones = Math.min(Long.numberOfLeadingZeros(~w), 4);
+                if (ones == 4) { // '1111' then 64 bits
+                    delta += peek(b, pos + 4);
+                    pos += 68;
+                } else {
+                    int width = ones == 1 ? 7 : ones == 2 ? 14 : 20;
+                    long raw = (w << (ones + 1)) >>> (64 - width);
+                    pos += ones + 1 + width;
+                    delta += raw > 1L << (width - 1) ? raw - (1L << width) : raw;
+                }
+            }
+            time += delta; // the second sample's bucket holds its delta itself, which adds to a delta of 0
+            w = peek(b, pos);
+            if (w >= 0) { // '0': the same value
+                pos++;
+                continue;
+            }
+            if (w << 1 < 0) { // '11': a new window
+                leading = (int) (w << 2 >>> 59);
+                int significant = (int) (w << 7 >>> 58);
+                trailing = 64 - leading - (significant == 0 ? 64 : significant);
+                pos += 13;
+            } else {
+                pos += 2;
+            }
+            int significant = 64 - leading - trailing;
+            bits ^= peek(b, pos) >>> (64 - significant) << trailing;
+            pos += significant;
+        }
+    }
+
     /** The next {@code n} (1..64) bits as an unsigned number. */
     private long readBits(int n) {
         long v = peek() >>> (64 - n);
@@ -143,9 +205,13 @@ final class ChunkIterator {
 
     /** The 64 bits from {@link #position} on, the first in the sign bit; bits past the end of the stream read as 0. */
     private long peek() {
+        return peek(bytes, position);
+    }
+
+    /** The 64 bits of {@code b} from bit {@code position} on; bits past the end read as 0. */
+    private static long peek(byte[] b, int position) {
         int at = position >>> 3;
         int shift = position & 7;
-        byte[] b = bytes;
         long word;
         if (at + 8 <= b.length) {
             word = (long) BIG_ENDIAN_LONG.get(b, at);

@@ -99,16 +99,7 @@ final class HeadQuerier implements Querier {
         double[] vs = new double[capacity];
         int n = 0;
         for (Chunk c : snap.chunks()) {
-            for (ChunkIterator it = c.iterator(); it.next(); ) {
-                long t = it.timestamp();
-                if (t > max) {
-                    break;
-                }
-                if (t >= min) {
-                    ts[n] = t;
-                    vs[n++] = it.value();
-                }
-            }
+            n = c.decodeInto(min, max, ts, vs, n);
         }
         long[] window = snap.window();
         for (int i = 0; i < snap.windowCount(); i++) {

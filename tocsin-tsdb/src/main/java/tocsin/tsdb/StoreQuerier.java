@@ -471,16 +471,7 @@ final class StoreQuerier implements Querier {
         double[] vs = new double[capacity];
         int n = 0;
         for (Chunk chunk : chunks) {
-            for (ChunkIterator it = chunk.iterator(); it.next(); ) {
-                long t = it.timestamp();
-                if (t > max) {
-                    break;
-                }
-                if (t >= min) {
-                    ts[n] = t;
-                    vs[n++] = it.value();
-                }
-            }
+            n = chunk.decodeInto(min, max, ts, vs, n);
         }
         times.add(Arrays.copyOf(ts, n));
         values.add(Arrays.copyOf(vs, n));

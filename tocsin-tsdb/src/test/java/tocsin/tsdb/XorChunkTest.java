@@ -137,7 +137,28 @@ class XorChunkTest {
         if (!timestamps.isEmpty()) {
             assertThat(chunk.minTime()).isEqualTo(timestamps.getFirst());
             assertThat(chunk.maxTime()).isEqualTo(timestamps.getLast());
+            // The bulk decoder reads the same, whole or cut to a range (timestamps at a third and two thirds in).
+            assertDecodesInto(chunk, Long.MIN_VALUE, Long.MAX_VALUE, timestamps, values);
+            assertDecodesInto(chunk, timestamps.get(timestamps.size() / 3), timestamps.get(2 * timestamps.size() / 3),
+                    timestamps, values);
         }
+    }
+
+    private static void assertDecodesInto(Chunk chunk, long min, long max, List<Long> timestamps,
+                                          List<Double> values) {
+        long[] ts = new long[chunk.count() + 2];
+        double[] vs = new double[ts.length];
+        int n = chunk.decodeInto(min, max, ts, vs, 1); // from an offset, as a series' second chunk is
+        int expected = 1;
+        for (int i = 0; i < timestamps.size(); i++) {
+            if (timestamps.get(i) >= min && timestamps.get(i) <= max) {
+                assertThat(ts[expected]).as("bulk timestamp %d in [%d, %d]", i, min, max)
+                        .isEqualTo(timestamps.get(i));
+                assertThat(Double.doubleToRawLongBits(vs[expected++])).as("bulk value bits %d", i)
+                        .isEqualTo(Double.doubleToRawLongBits(values.get(i)));
+            }
+        }
+        assertThat(n).as("samples decoded in [%d, %d]", min, max).isEqualTo(expected);
     }
 
     @Provide
