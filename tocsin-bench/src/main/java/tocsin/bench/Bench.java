@@ -33,19 +33,24 @@ public final class Bench {
     /** The JVM options {@code bin/tocsin} starts the server with (its DEFAULT_OPTS), so the bench measures those. */
     static final List<String> TOCSIN_DEFAULT_JVM_OPTIONS = List.of("-XX:MaxHeapFreeRatio=20",
             "-XX:MinHeapFreeRatio=5", "-XX:GCTimeRatio=9");
-    /** At most this many series in the warm-up ({@code --warmup N} samples each). */
+    /** At most this many series in the warm-up ({@code --warmup N} samples each) unless {@code --warmup-series}. */
     private static final int WARMUP_SERIES = 5000;
+
+    private static int warmupSeries(Map<String, String> opts) {
+        return Integer.parseInt(opts.getOrDefault("warmup-series", String.valueOf(WARMUP_SERIES)));
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !List.of("remote-write", "dogstatsd", "datadog", "page-latency").contains(args[0])) {
-            System.err.println("usage: remote-write [--series N] [--samples N] [--shards N] [--warmup N] [--tocsin-jar PATH] "
-                    + "[--peers a,b] [--query on|off (default: on up to 100k series)]");
+            System.err.println("usage: remote-write [--series N] [--samples N] [--shards N] [--warmup N] [--warmup-series N] "
+                    + "[--tocsin-jar PATH] [--peers a,b] [--query on|off (default: on up to 100k series)]");
             System.err.println("       datadog [--series N] [--samples N (at most 200: Datadog refuses points over 1 h old)] "
                     + "[--warmup N]");
             System.err.println("       page-latency [--probes N] [--default-probes N] [--load SAMPLES_PER_SECOND] "
                     + "[--load-series N] [--systems tocsin,fast,defaults]");
             System.err.println("  --warmup N: before measuring, send every server up to 5,000 other series x N samples "
-                    + "(a long-running server's JIT is warm; a fresh JVM's is not)");
+                    + "(a long-running server's JIT is warm; a fresh JVM's is not); --warmup-series N changes the 5,000 "
+                    + "(as many as measured sends as many requests, which brings per-request code to its final tier)");
             System.err.println("       dogstatsd [--lines N] [--rate LINES_PER_SECOND (0 = full speed)] [--tocsin-jar PATH]");
             System.exit(2);
         }
@@ -76,7 +81,7 @@ public final class Bench {
         start -= start % RemoteWritePayloads.STEP_MS;
         List<RemoteWritePayloads.Shard> payload = RemoteWritePayloads.generate(series, samples, shards, perRequest,
                 start, 42);
-        int warmupSeries = Math.min(series, WARMUP_SERIES);
+        int warmupSeries = Math.min(series, warmupSeries(opts));
         List<RemoteWritePayloads.Shard> warmup = RemoteWritePayloads.generate("bench_warmup_", warmupSeries,
                 warmupSamples, shards, perRequest, start, 7);
         long requests = payload.stream().mapToLong(s -> s.requests().size()).sum();
@@ -133,7 +138,7 @@ public final class Bench {
         List<RemoteWritePayloads.Shard> v2 = DatadogPayloads.generate(series, samples, shards, perRequest, start, 42,
                 true);
         int warmupSamples = Math.min(samples, Integer.parseInt(opts.getOrDefault("warmup", "0")));
-        int warmupSeries = Math.min(series, WARMUP_SERIES);
+        int warmupSeries = Math.min(series, warmupSeries(opts));
         long warmupTotal = (long) warmupSeries * warmupSamples;
         List<RemoteWritePayloads.Shard> v1Warmup = DatadogPayloads.generate("bench.warmup.", warmupSeries,
                 warmupSamples, shards, perRequest, start, 7, false);

@@ -44,7 +44,8 @@ final class Aggregations {
             case TOPK, BOTTOMK -> new Vectors(topk(in, group, ev.scalar(a.param()), a.op() == AggOp.TOPK, steps));
             case QUANTILE -> new Vectors(quantile(in, group, ev.scalar(a.param()), steps));
             case COUNT_VALUES -> new Vectors(countValues(in, group, ev.string(a.param()), steps));
-            default -> new Vectors(simple(a.op(), in.size(), in::get, group, steps));
+            default -> new Vectors(SimpleAggregation.aggregate(a.op(), in.size(), (i, scratch) -> in.get(i), group,
+                    steps));
         };
     }
 
@@ -57,8 +58,9 @@ final class Aggregations {
 
     /**
      * {@code sum by (region) (metric)} and its kind, straight from the selector's raw samples: each series is
-     * sampled at the steps into one reused buffer and folded into its group, so the 10,000 step series a dashboard
-     * query selects are never materialised together. Same order, same arithmetic as the general path.
+     * sampled at the steps into a reused buffer (one per block, see {@link SimpleAggregation}) and folded into its
+     * group, so the 10,000 step series a dashboard query selects are never materialised together. Same order, same
+     * arithmetic as the general path: both fold through {@link SimpleAggregation}.
      */
     private static List<StepSeries> streaming(Evaluator ev, Aggregate a, Expr.VectorSelector vs) {
         Evaluator.Selection sel = ev.select(vs);
@@ -68,8 +70,7 @@ final class Aggregations {
         for (int i = 0; i < group.length; i++) {
             group[i] = groupLabels(raw.get(i).labels(), a);
         }
-        StepSeries buffer = new StepSeries(Labels.EMPTY, steps);
-        return simple(a.op(), raw.size(), i -> {
+        return SimpleAggregation.aggregate(a.op(), raw.size(), (i, buffer) -> {
             Arrays.fill(buffer.present, false);
             sel.step(raw.get(i), buffer, false);
             return buffer;
@@ -89,7 +90,7 @@ final class Aggregations {
     }
 
     /** The groups in order of first appearance, and each element's group index. */
-    private static int[] index(Labels[] group, List<Labels> groups) {
+    static int[] index(Labels[] group, List<Labels> groups) {
         Map<Labels, Integer> byLabels = new HashMap<>();
         int[] out = new int[group.length];
         for (int i = 0; i < group.length; i++) {
@@ -102,116 +103,6 @@ final class Aggregations {
             out[i] = g;
         }
         return out;
-    }
-
-    /** @param in the i-th element; each is read once, in order, and may be a reused buffer */
-    private static List<StepSeries> simple(AggOp op, int size, java.util.function.IntFunction<StepSeries> in,
-                                           Labels[] group, int steps) {
-        List<Labels> groups = new ArrayList<>();
-        int[] gi = index(group, groups);
-        int g = groups.size();
-        boolean compensated = op == AggOp.SUM || op == AggOp.AVG;
-        boolean withMean = op == AggOp.AVG || op == AggOp.STDDEV || op == AggOp.STDVAR;
-        double[][] value = new double[g][steps];
-        int[][] count = new int[g][steps];
-        double[][] comp = compensated ? new double[g][steps] : null;
-        double[][] mean = withMean ? new double[g][steps] : null;
-        boolean[][] incremental = op == AggOp.AVG ? new boolean[g][steps] : null;
-        for (int s = 0; s < size; s++) {
-            StepSeries series = in.apply(s);
-            int k = gi[s];
-            double[] v = value[k];
-            for (int i = 0; i < steps; i++) {
-                if (!series.present[i]) {
-                    continue;
-                }
-                double f = series.values[i];
-                int n = ++count[k][i];
-                if (n == 1) {
-                    v[i] = op == AggOp.STDDEV || op == AggOp.STDVAR ? 0 : f;
-                    if (withMean) {
-                        mean[k][i] = f;
-                    }
-                    continue;
-                }
-                switch (op) {
-                    case SUM -> {
-                        double t = v[i] + f;
-                        comp[k][i] = Kahan.compensation(f, v[i], t, comp[k][i]);
-                        v[i] = t;
-                    }
-                    case AVG -> average(f, n, k, i, v, comp, mean, incremental);
-                    case MIN -> {
-                        if (v[i] > f || Double.isNaN(v[i])) {
-                            v[i] = f;
-                        }
-                    }
-                    case MAX -> {
-                        if (v[i] < f || Double.isNaN(v[i])) {
-                            v[i] = f;
-                        }
-                    }
-                    case STDDEV, STDVAR -> {
-                        double delta = f - mean[k][i];
-                        mean[k][i] += delta / n;
-                        v[i] += delta * (f - mean[k][i]);
-                    }
-                    default -> {
-                        // COUNT and GROUP need only the count.
-                    }
-                }
-            }
-        }
-        List<StepSeries> out = new ArrayList<>(g);
-        for (int k = 0; k < g; k++) {
-            double[] v = value[k];
-            boolean[] present = new boolean[steps];
-            boolean any = false;
-            for (int i = 0; i < steps; i++) {
-                int n = count[k][i];
-                if (n == 0) {
-                    continue;
-                }
-                present[i] = true;
-                any = true;
-                v[i] = switch (op) {
-                    case SUM -> v[i] + comp[k][i];
-                    case AVG -> n == 1 ? v[i] : incremental[k][i] ? mean[k][i] + comp[k][i]
-                            : v[i] / n + comp[k][i] / n;
-                    case COUNT -> n;
-                    case GROUP -> 1;
-                    case STDVAR -> n == 1 ? 0 : v[i] / n;
-                    case STDDEV -> n == 1 ? 0 : Math.sqrt(v[i] / n);
-                    default -> v[i];
-                };
-            }
-            if (any) {
-                out.add(new StepSeries(groups.get(k), v, present));
-            }
-        }
-        return out;
-    }
-
-    /** One more value into a group's mean: compensated sum, incremental once the sum overflows (Prometheus 3). */
-    private static void average(double f, int n, int k, int i, double[] v, double[][] comp, double[][] mean,
-                                boolean[][] incremental) {
-        if (!incremental[k][i]) {
-            double t = v[i] + f;
-            if (!Double.isInfinite(t)) {
-                comp[k][i] = Kahan.compensation(f, v[i], t, comp[k][i]);
-                v[i] = t;
-                return;
-            }
-            incremental[k][i] = true;
-            mean[k][i] = v[i] / (n - 1);
-            comp[k][i] /= n - 1;
-        }
-        double q = (double) (n - 1) / n;
-        double inc = f / n;
-        double base = q * mean[k][i];
-        double t = base + inc;
-        comp[k][i] = Kahan.compensation(inc, base, t, q * comp[k][i]);
-        mean[k][i] = t;
     }
 
     private static List<StepSeries> topk(List<StepSeries> in, Labels[] group, double[] k, boolean top, int steps) {
