@@ -251,6 +251,14 @@ public final class Bench {
             double cpu = peer.cpuSeconds() - cpu0;
             double jit = jitCpuSeconds(peer) - jit0;
             long rss = peer.rssBytes();
+            int settle = Integer.getInteger("bench.settleSeconds", 0);
+            if (settle > 0) {
+                // Right after a burst a JVM's heap is as large as the burst made it; what it keeps once idle is what
+                // a server holds between bursts.
+                Thread.sleep(settle * 1000L);
+                System.out.printf(Locale.ROOT, "%s RSS %.1f MiB right after the measured phase, %.1f MiB after %d s "
+                        + "idle%n", peer.name, rss / 1048576.0, peer.rssBytes() / 1048576.0, settle);
+            }
             if (peer.name.startsWith("tocsin") && Boolean.getBoolean("bench.heapHistogram")) {
                 System.out.print(peer.name + " heap after the measured phase (live objects, jcmd GC.class_histogram):\n"
                         + peer.heapHistogram(30));
