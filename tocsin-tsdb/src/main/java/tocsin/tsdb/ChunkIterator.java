@@ -161,23 +161,31 @@ final class ChunkIterator {
             if (i == count) {
                 return n;
             }
+            // One 64-bit window serves the whole sample in the usual case (a regular interval, a value in the
+            // previous XOR window): it is peeked again only after a long header or when the payload runs past it.
             long w = peek(b, pos);
+            int valid = 64;
             if (w >= 0) { // '0': the delta of deltas is 0
                 pos++;
+                w <<= 1;
+                valid = 63;
             } else {
                 int ones = Math.min(Long.numberOfLeadingZeros(~w), 4);
                 if (ones == 4) { // '1111' then 64 bits
                     delta += peek(b, pos + 4);
                     pos += 68;
+                    w = peek(b, pos);
                 } else {
                     int width = ones == 1 ? 7 : ones == 2 ? 14 : 20;
                     long raw = (w << (ones + 1)) >>> (64 - width);
-                    pos += ones + 1 + width;
+                    int used = ones + 1 + width; // at most 24: the value's header still fits in the window
+                    pos += used;
+                    w <<= used;
+                    valid -= used;
                     delta += raw > 1L << (width - 1) ? raw - (1L << width) : raw;
                 }
             }
             time += delta; // the second sample's bucket holds its delta itself, which adds to a delta of 0
-            w = peek(b, pos);
             if (w >= 0) { // '0': the same value
                 pos++;
                 continue;
@@ -187,11 +195,16 @@ final class ChunkIterator {
                 int significant = (int) (w << 7 >>> 58);
                 trailing = 64 - leading - (significant == 0 ? 64 : significant);
                 pos += 13;
+                w <<= 13;
+                valid -= 13;
             } else {
                 pos += 2;
+                w <<= 2;
+                valid -= 2;
             }
             int significant = 64 - leading - trailing;
-            bits ^= peek(b, pos) >>> (64 - significant) << trailing;
+            long payload = significant <= valid ? w : peek(b, pos);
+            bits ^= payload >>> (64 - significant) << trailing;
             pos += significant;
         }
     }
