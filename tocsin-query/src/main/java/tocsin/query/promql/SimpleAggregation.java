@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
  */
 final class SimpleAggregation {
     /** Elements per block when an aggregation is split. */
-    static final int BLOCK = 2048;
+    static final int BLOCK = 1024;
     /** The most per-group step cells all blocks' states may hold together, so that splitting stays cheap in memory. */
     static final long MAX_SPLIT_CELLS = 1 << 20;
 
