@@ -25,28 +25,33 @@ record Chunk(long minTime, long maxTime, int count, byte[] bytes, byte encoding)
 
     /**
      * Decodes the samples in {@code [min, max]} into {@code ts}/{@code vs} from index {@code n} on (the arrays have
-     * room for {@link #count} more) and returns the new {@code n}: the bulk form of {@link #iterator()}.
+     * room for {@link #count} more) and returns the new {@code n}: what a query reads.
      */
     int decodeInto(long min, long max, long[] ts, double[] vs, int n) {
         if (encoding != BlockFormat.DECIMAL_ENCODING) {
-            return ChunkIterator.decodeXor(bytes, count, min, max, ts, vs, n);
+            return XorChunk.decode(bytes, count, min, max, ts, vs, n);
         }
-        for (ChunkIterator it = iterator(); it.next() && it.timestamp() <= max; ) {
-            if (it.timestamp() >= min) {
-                ts[n] = it.timestamp();
-                vs[n++] = it.value();
+        long[] times = new long[count];
+        double[] values = new double[count];
+        DecimalChunk.decode(bytes, count, times, values); // DEFLATE-compressed: only whole
+        for (int i = 0; i < count && times[i] <= max; i++) {
+            if (times[i] >= min) {
+                ts[n] = times[i];
+                vs[n++] = values[i];
             }
         }
         return n;
     }
 
+    /** Every sample, decoded up front. */
     ChunkIterator iterator() {
+        long[] times = new long[count];
+        double[] values = new double[count];
         if (encoding == BlockFormat.DECIMAL_ENCODING) {
-            long[] times = new long[count];
-            double[] values = new double[count];
             DecimalChunk.decode(bytes, count, times, values);
-            return new ChunkIterator(times, values, count);
+        } else {
+            XorChunk.decode(bytes, count, Long.MIN_VALUE, Long.MAX_VALUE, times, values, 0);
         }
-        return new ChunkIterator(bytes, count);
+        return new ChunkIterator(times, values, count);
     }
 }

@@ -26,6 +26,8 @@ import java.util.Arrays;
  * (capped at 31) + 6 bits of meaningful-bit count (64 written as 0) + the meaningful bits. Values are compared as
  * raw bits, so every NaN payload, -0.0 and denormal survives.
  *
+ * <p>{@link #decode} is the format's one reader (every {@link ChunkIterator} and every query goes through it).
+ *
  * <p>The count of samples is kept beside the bytes (by {@link Chunk} and, on disk, by the chunk's header), not in
  * the stream.
  *
@@ -191,7 +193,7 @@ sealed class XorChunk permits MemSeries {
             // Reuse the previous window: no need to spell out its position again.
             int width = 64 - leading - trailing;
             long meaningful = xor >>> trailing;
-            if (width <= 55) {
+            if (width <= 62) { // header and payload in one long
                 writeBits(0b10L << width | meaningful, width + 2);
             } else {
                 writeBits(0b10, 2);
@@ -220,5 +222,102 @@ sealed class XorChunk permits MemSeries {
         long word = (v & (1L << n) - 1) << (64 - (bitLength & 7) - n);
         LONGS.set(bytes, at, (long) LONGS.get(bytes, at) | word);
         bitLength += n;
+    }
+
+    /**
+     * Decodes a whole stream of {@code count} samples as this class writes it, keeping those in {@code [min, max]} in
+     * {@code ts}/{@code vs} from index {@code n} on (the arrays have room), and returns the new {@code n}. The only
+     * reader of the format: queries decode millions of samples through it, so the cursor lives in local variables,
+     * and control bits are taken from a 64-bit window of the stream rather than bit by bit.
+     */
+    static int decode(byte[] b, int count, long min, long max, long[] ts, double[] vs, int n) {
+        if (count == 0) {
+            return n;
+        }
+        long time = peek(b, 0);
+        long bits = peek(b, 64);
+        int pos = 128;
+        long delta = 0;
+        int leading = 0;
+        int trailing = 0;
+        for (int i = 1; ; i++) {
+            if (time > max) {
+                return n;
+            }
+            if (time >= min) {
+                ts[n] = time;
+                vs[n++] = Double.longBitsToDouble(bits);
+            }
+            if (i == count) {
+                return n;
+            }
+            // One 64-bit window serves the whole sample in the usual case (a regular interval, a value in the
+            // previous XOR window): it is peeked again only after a long header or when the payload runs past it.
+            long w = peek(b, pos);
+            int valid = 64;
+            if (w >= 0) { // '0': the delta of deltas is 0
+                pos++;
+                w <<= 1;
+                valid = 63;
+            } else {
+                int ones = Math.min(Long.numberOfLeadingZeros(~w), 4);
+                if (ones == 4) { // '1111' then 64 bits
+                    delta += peek(b, pos + 4);
+                    pos += 68;
+                    w = peek(b, pos);
+                } else {
+                    int width = ones == 1 ? 7 : ones == 2 ? 14 : 20;
+                    long raw = (w << (ones + 1)) >>> (64 - width);
+                    int used = ones + 1 + width; // at most 24: the value's header still fits in the window
+                    pos += used;
+                    w <<= used;
+                    valid -= used;
+                    delta += raw > 1L << (width - 1) ? raw - (1L << width) : raw;
+                }
+            }
+            time += delta; // the second sample's bucket holds its delta itself, which adds to a delta of 0
+            if (w >= 0) { // '0': the same value
+                pos++;
+                continue;
+            }
+            if (w << 1 < 0) { // '11': a new window
+                leading = (int) (w << 2 >>> 59);
+                int significant = (int) (w << 7 >>> 58);
+                trailing = 64 - leading - (significant == 0 ? 64 : significant);
+                pos += 13;
+                w <<= 13;
+                valid -= 13;
+            } else {
+                pos += 2;
+                w <<= 2;
+                valid -= 2;
+            }
+            int significant = 64 - leading - trailing;
+            long payload = significant <= valid ? w : peek(b, pos);
+            bits ^= payload >>> (64 - significant) << trailing;
+            pos += significant;
+        }
+    }
+
+    /** The 64 bits of {@code b} from bit {@code position} on; bits past the end read as 0. */
+    private static long peek(byte[] b, int position) {
+        int at = position >>> 3;
+        int shift = position & 7;
+        long word;
+        if (at + 8 <= b.length) {
+            word = (long) LONGS.get(b, at);
+        } else {
+            word = 0;
+            for (int i = 0; i < 8; i++) {
+                word = word << 8 | (at + i < b.length ? b[at + i] & 0xFF : 0);
+            }
+        }
+        if (shift != 0) {
+            word <<= shift;
+            if (at + 8 < b.length) {
+                word |= (b[at + 8] & 0xFF) >>> (8 - shift);
+            }
+        }
+        return word;
     }
 }

@@ -5,6 +5,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import tocsin.query.promql.Expr.AggOp;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -111,6 +112,6 @@ class SimpleAggregationTest {
     }
 
     private static int groupCountSeen(Labels[] group) {
-        return (int) java.util.Arrays.stream(group).distinct().count();
+        return (int) Arrays.stream(group).distinct().count();
     }
 }
