@@ -43,6 +43,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !List.of("remote-write", "dogstatsd", "datadog", "page-latency").contains(args[0])) {
             System.err.println("usage: remote-write [--series N] [--samples N] [--shards N] [--warmup N] [--warmup-series N] "
+                    + "[--rounds N (measure N times over, other series each time; the median round is reported)] "
                     + "[--tocsin-jar PATH] [--peers a,b] [--query on|off (default: on up to 100k series)]");
             System.err.println("       datadog [--series N] [--samples N (at most 200: Datadog refuses points over 1 h old)] "
                     + "[--warmup N]");
@@ -84,6 +85,14 @@ public final class Bench {
         int warmupSeries = Math.min(series, warmupSeries(opts));
         List<RemoteWritePayloads.Shard> warmup = RemoteWritePayloads.generate("bench_warmup_", warmupSeries,
                 warmupSamples, shards, perRequest, start, 7);
+        // --rounds N: the measured phase N times over, each round with its own series (the same shape, other metric
+        // names, the same timestamps), so that the run-to-run noise of one short phase can be seen and a median taken
+        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
+        List<List<RemoteWritePayloads.Shard>> repeats = new ArrayList<>();
+        for (int r = 1; r < rounds; r++) {
+            repeats.add(RemoteWritePayloads.generate("bench_round" + r + "_", series, samples, shards, perRequest,
+                    start, 42 + r));
+        }
         long requests = payload.stream().mapToLong(s -> s.requests().size()).sum();
         long bytes = payload.stream().flatMap(s -> s.requests().stream()).mapToLong(b -> b.length).sum();
         long totalSamples = (long) series * samples;
@@ -93,7 +102,7 @@ public final class Bench {
         List<Result> results = new ArrayList<>();
         Workload write = new Workload("/api/v1/write", Map.of("Content-Type", "application/x-protobuf",
                 "Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0"), payload, warmup,
-                (long) warmupSeries * warmupSamples);
+                (long) warmupSeries * warmupSamples, repeats);
         if (warmupSamples > 0) {
             System.out.printf(Locale.ROOT, "warm-up before measuring: %,d other series x %,d samples%n", warmupSeries,
                     warmupSamples);
@@ -115,6 +124,7 @@ public final class Bench {
                         "--config.file=/dev/null", "--storage.tsdb.path={DATA}",
                         "--web.listen-address=127.0.0.1:{PORT}", "--web.enable-remote-write-receiver"),
                         "/-/ready", write, query ? "/api/v1/query_range" : null, Map.of(), totalSamples, start));
+                case "none", "" -> { }
                 default -> System.out.println("unknown peer " + peer);
             }
         }
@@ -149,13 +159,13 @@ public final class Bench {
                         + "of JSON; %d shards%n", series, samples, totalSamples, mib(v1), mib(v2), shards);
         Map<String, String> json = Map.of("Content-Type", "application/json");
         List<Result> results = new ArrayList<>();
-        results.add(run("tocsin", tocsinCommand(jar), "/health", new Workload("/api/v2/series", json, v2, v2Warmup, warmupTotal), null,
+        results.add(run("tocsin", tocsinCommand(jar), "/health", new Workload("/api/v2/series", json, v2, v2Warmup, warmupTotal, List.of()), null,
                 Map.of("DD-API-KEY", KEY), totalSamples, start));
-        results.add(run("tocsin (v1)", tocsinCommand(jar), "/health", new Workload("/api/v1/series", json, v1, v1Warmup, warmupTotal), null,
+        results.add(run("tocsin (v1)", tocsinCommand(jar), "/health", new Workload("/api/v1/series", json, v1, v1Warmup, warmupTotal, List.of()), null,
                 Map.of("DD-API-KEY", KEY), totalSamples, start));
         results.add(run("victoria-metrics", List.of("victoria-metrics", "-storageDataPath={DATA}",
                         "-httpListenAddr=127.0.0.1:{PORT}", "-retentionPeriod=100y"), "/health",
-                new Workload("/datadog/api/v1/series", json, v1, v1Warmup, warmupTotal), null, Map.of(), totalSamples, start));
+                new Workload("/datadog/api/v1/series", json, v1, v1Warmup, warmupTotal, List.of()), null, Map.of(), totalSamples, start));
         print(results);
     }
 
@@ -189,10 +199,26 @@ public final class Bench {
     /**
      * What to send: the write path, the content headers, the pre-encoded requests per shard, and the warm-up requests
      * sent before measuring (other metric names, so the measured requests still create their series), with the
-     * number of samples they hold.
+     * number of samples they hold; {@code repeats}: further measured rounds of as many samples as {@code shards}
+     * (the figures reported are the median round's).
      */
     record Workload(String path, Map<String, String> contentHeaders, List<RemoteWritePayloads.Shard> shards,
-                    List<RemoteWritePayloads.Shard> warmup, long warmupSamples) {
+                    List<RemoteWritePayloads.Shard> warmup, long warmupSamples,
+                    List<List<RemoteWritePayloads.Shard>> repeats) {
+    }
+
+    /** One measured round: wall-clock and CPU seconds, the JIT's part of the CPU, failed requests. */
+    private record Round(double wall, double cpu, double jit, int failures) {
+    }
+
+    private static Round measure(HttpClient http, Peer peer, Workload workload, List<RemoteWritePayloads.Shard> shards)
+            throws Exception {
+        double cpu0 = peer.cpuSeconds();
+        double jit0 = jitCpuSeconds(peer);
+        long t0 = System.nanoTime();
+        int failures = sendAll(http, peer, workload, shards);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        return new Round(wall, peer.cpuSeconds() - cpu0, jitCpuSeconds(peer) - jit0, failures);
     }
 
     private static void dogstatsd(Map<String, String> opts) throws Exception {
@@ -243,13 +269,25 @@ public final class Bench {
             if (sendAll(http, peer, workload, workload.warmup()) > 0) {
                 return new Result(name, "warm-up requests failed", samples);
             }
-            double cpu0 = peer.cpuSeconds();
-            double jit0 = jitCpuSeconds(peer);
-            long t0 = System.nanoTime();
-            int failures = sendAll(http, peer, workload, payload);
-            double wall = (System.nanoTime() - t0) / 1e9;
-            double cpu = peer.cpuSeconds() - cpu0;
-            double jit = jitCpuSeconds(peer) - jit0;
+            List<Round> rounds = new ArrayList<>();
+            rounds.add(measure(http, peer, workload, payload));
+            for (List<RemoteWritePayloads.Shard> repeat : workload.repeats()) {
+                rounds.add(measure(http, peer, workload, repeat));
+            }
+            if (rounds.size() > 1) {
+                for (int r = 0; r < rounds.size(); r++) {
+                    Round x = rounds.get(r);
+                    System.out.printf(Locale.ROOT, "%s round %d: wall %.2f s, CPU %.2f s (JIT %.2f), %,.0f samples/CPU-s, "
+                            + "%,.0f without the JIT%n", name, r + 1, x.wall, x.cpu, x.jit, samples / x.cpu,
+                            samples / (x.cpu - x.jit));
+                }
+            }
+            int failures = rounds.stream().mapToInt(Round::failures).sum();
+            Round median = rounds.stream().sorted(java.util.Comparator.comparingDouble(Round::cpu)).toList()
+                    .get(rounds.size() / 2);
+            double wall = median.wall;
+            double cpu = median.cpu;
+            double jit = median.jit;
             long rss = peer.rssBytes();
             int settle = Integer.getInteger("bench.settleSeconds", 0);
             if (settle > 0) {
@@ -275,7 +313,7 @@ public final class Bench {
             }
             // bytes per sample over everything stored, the warm-up included
             return new Result(name, failures == 0 ? "ok" : failures + " failed requests", wall, cpu, rss, disk, samples,
-                    samples + workload.warmupSamples(), query, jit);
+                    samples * rounds.size() + workload.warmupSamples(), query, jit);
         } catch (Exception e) {
             return new Result(name, "error: " + e.getMessage(), samples);
         }

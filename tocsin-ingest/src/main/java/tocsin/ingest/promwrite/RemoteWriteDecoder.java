@@ -80,7 +80,8 @@ public final class RemoteWriteDecoder {
     private final TimeWindow window;
     private final Map<String, Integer> families;
     private final byte[] message;
-    private final LabelCache labelCache = new LabelCache(4096);
+    /** Made on the first series not found in {@link #seriesCache} (a request of hits only needs none). */
+    private LabelCache labelCache;
     private final SeriesKeyCache seriesCache;
     /** This request's series-cache lookups, added to the cache's totals once at the end. */
     private long cacheHits;
@@ -275,8 +276,9 @@ public final class RemoteWriteDecoder {
         if (cached != null) {
             cacheHits++;
             rejectHistograms(index);
-            addSamples(index, cached.key(), families.isEmpty() ? cached.kindByName() : kindOf(cached.key().name()),
-                    cached.hint());
+            Object hint = cached.hint;
+            SeriesKey key = seriesCache.key(cached, hint);
+            addSamples(index, key, families.isEmpty() ? cached.kindByName : kindOf(key.name()), hint);
             return;
         }
         cacheMisses += cacheable ? 1 : 0;
@@ -307,6 +309,9 @@ public final class RemoteWriteDecoder {
      * request repeats series after series are decoded once).
      */
     private void decodeLabel(int from, int length) throws IOException {
+        if (labelCache == null) {
+            labelCache = new LabelCache(4096);
+        }
         int hash = LabelCache.hash(message, from, from + length);
         LabelCache.Entry e = labelCache.get(hash, message, from, from + length);
         if (e == null) {

@@ -105,6 +105,24 @@ class SeriesKeyCacheTest {
     }
 
     @Test
+    void seriesWhoseHashesShareASlotAreAllRemembered() throws Exception {
+        // 100 series in 1,024 slots: with one slot per hash, some two of them would almost surely share one and
+        // evict each other on every request; four ways per set keep every one of them.
+        SeriesKeyCache cache = new SeriesKeyCache(1024, SeriesHints.NONE);
+        List<PromSeries> fleet = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            fleet.add(PromSeries.of(labels("__name__", "node_load1", "instance", "host-" + i + ":9100"), T, i));
+        }
+        decode(fleet, cache);
+        assertThat(cache.misses()).isEqualTo(100);
+        for (int round = 0; round < 3; round++) {
+            assertThat(decode(fleet, cache).acceptedPoints()).isEqualTo(100);
+        }
+        assertThat(cache.hits()).isEqualTo(300);
+        assertThat(cache.misses()).isEqualTo(100);
+    }
+
+    @Test
     void labelsSplitBySamplesAreDecodedButNotRemembered() throws Exception {
         // TimeSeries { label __name__; sample; label job } — legal protobuf, unusual order.
         ByteArrayOutputStream ts = new ByteArrayOutputStream();
