@@ -213,12 +213,26 @@ public final class Bench {
 
     private static Round measure(HttpClient http, Peer peer, Workload workload, List<RemoteWritePayloads.Shard> shards)
             throws Exception {
+        // -Dbench.threads=true: where each round's CPU went, by thread name (a JVM peer's request carriers, WAL,
+        // maintenance, GC and compiler threads; a Go peer's OS threads)
+        boolean byThread = Boolean.getBoolean("bench.threads");
+        Map<String, Double> threads0 = byThread ? peer.threadCpuByName() : Map.of();
         double cpu0 = peer.cpuSeconds();
         double jit0 = jitCpuSeconds(peer);
         long t0 = System.nanoTime();
         int failures = sendAll(http, peer, workload, shards);
         double wall = (System.nanoTime() - t0) / 1e9;
-        return new Round(wall, peer.cpuSeconds() - cpu0, jitCpuSeconds(peer) - jit0, failures);
+        Round round = new Round(wall, peer.cpuSeconds() - cpu0, jitCpuSeconds(peer) - jit0, failures);
+        if (byThread) {
+            StringBuilder line = new StringBuilder(peer.name + " CPU s by thread:");
+            peer.threadCpuByName().entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0.0)))
+                    .filter(e -> e.getValue() >= 0.01)
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                    .forEach(e -> line.append(String.format(Locale.ROOT, " %s %.2f,", e.getKey(), e.getValue())));
+            System.out.println(line.substring(0, line.length() - 1));
+        }
+        return round;
     }
 
     private static void dogstatsd(Map<String, String> opts) throws Exception {

@@ -110,6 +110,28 @@ final class Peer implements AutoCloseable {
         return ticks / (double) CLOCK_TICKS_PER_SECOND;
     }
 
+    /**
+     * CPU seconds used so far by the live threads, summed by thread name with its digits taken out (so that
+     * {@code GC Thread#0} and {@code GC Thread#1} count together); threads that ended are not counted.
+     */
+    java.util.Map<String, Double> threadCpuByName() throws IOException {
+        java.util.Map<String, Double> out = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : s.toList()) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "");
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(comm, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS_PER_SECOND,
+                            Double::sum);
+                } catch (IOException gone) {
+                    // the thread ended while being read
+                }
+            }
+        }
+        return out;
+    }
+
     /** The first {@code lines} lines of a JVM peer's class histogram of live objects (which runs a full GC). */
     String heapHistogram(int lines) throws IOException, InterruptedException {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),

@@ -117,9 +117,14 @@ final class WalFormat {
 
     /** A framed record of samples: {@code ids[i]} at {@code timestamps[i]} is {@code values[i]}, for i < n. */
     static byte[] samplesRecord(int[] ids, long[] timestamps, double[] values, int n) {
-        Encoder e = new Encoder(14 * n + 24);
-        e.uvarint(n);
         long base = n == 0 ? 0 : timestamps[0];
+        int size = uvarintLength(n) + 8 + 8 * n; // sized exactly, so that the frame is the array written
+        for (int i = 0; i < n; i++) {
+            long delta = timestamps[i] - base;
+            size += uvarintLength(ids[i]) + uvarintLength((delta << 1) ^ (delta >> 63));
+        }
+        Encoder e = new Encoder(size);
+        e.uvarint(n);
         e.int64(base);
         for (int i = 0; i < n; i++) {
             e.uvarint(ids[i]);
@@ -127,6 +132,11 @@ final class WalFormat {
             e.int64(Double.doubleToRawLongBits(values[i]));
         }
         return e.frame(SAMPLES);
+    }
+
+    /** Bytes {@link Encoder#uvarint} writes for {@code v}. */
+    static int uvarintLength(long v) {
+        return Math.max(1, (70 - Long.numberOfLeadingZeros(v)) / 7);
     }
 
     /**
@@ -261,7 +271,7 @@ final class WalFormat {
         }
 
         void uvarint(long v) {
-            ensure(10);
+            ensure(uvarintLength(v));
             while ((v & ~0x7FL) != 0) {
                 buf[pos++] = (byte) ((v & 0x7F) | 0x80);
                 v >>>= 7;

@@ -56,6 +56,27 @@ class RemoteWriteDecoderTest {
     }
 
     @Test
+    void aReusedMessageBufferNeverLeaksTheBytesOfAnEarlierRequest() throws Exception {
+        // A long request, then short ones: each short one is decompressed into the long one's buffer, whose tail
+        // still holds the long one's series. They must decode exactly as from a fresh array, truncations included.
+        List<PromSeries> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            many.add(PromSeries.of(labels("__name__", "node_load1", "instance", "host-" + i + ":9100"), T, i));
+        }
+        for (int round = 0; round < 3; round++) {
+            assertThat(decode(many, Map.of()).acceptedPoints()).isEqualTo(500);
+            List<PromSeries> few = List.of(PromSeries.of(labels("__name__", "up", "job", "api"), T, 1));
+            byte[] message = TestProtos.writeRequest(few, Map.of());
+            assertThat(points(decode(few, Map.of()).batch())).containsExactly("up{job:api} GAUGE " + T + " 1.0");
+            assertThat(points(RemoteWriteDecoder.decodeMessage(message, CLOCK, limits).batch()))
+                    .containsExactly("up{job:api} GAUGE " + T + " 1.0");
+            byte[] cut = Snappy.compress(Arrays.copyOf(message, message.length - 3));
+            assertThatThrownBy(() -> RemoteWriteDecoder.decode(cut, CLOCK, limits))
+                    .isInstanceOf(MalformedPayloadException.class);
+        }
+    }
+
+    @Test
     void metadataInTheSameRequestDecidesTheKind() throws Exception {
         IngestResult r = decode(List.of(
                 PromSeries.of(labels("__name__", "requests_served"), T, 5),

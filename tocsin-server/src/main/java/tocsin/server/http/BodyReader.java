@@ -1,6 +1,5 @@
 package tocsin.server.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -32,6 +31,9 @@ public final class BodyReader {
     public interface Decoder {
         InputStream decode(InputStream in) throws IOException;
     }
+
+    /** Most bytes allocated up front for a body on the word of its {@code Content-Length}. */
+    static final int MAX_PRESIZE = 1 << 20;
 
     /** How much of a rejected body is read and discarded before giving up on the connection. */
     static final long DRAIN_LIMIT = 16L << 20;
@@ -85,6 +87,17 @@ public final class BodyReader {
      * @param protocolCodings codings to leave in place
      */
     public byte[] read(InputStream raw, String contentEncoding, long limit, java.util.Set<String> protocolCodings) {
+        return read(raw, contentEncoding, limit, protocolCodings, -1);
+    }
+
+    /**
+     * As {@link #read(InputStream, String, long, java.util.Set)}, with the body's declared {@code Content-Length}
+     * (-1 if none): when nothing is left to decode, a body as long as it says is read straight into one array of
+     * that size (an intake request's body is read once, not grown and copied). The length is only a hint: a body
+     * that is shorter or longer is read all the same, and the limit still applies.
+     */
+    public byte[] read(InputStream raw, String contentEncoding, long limit, java.util.Set<String> protocolCodings,
+                       long contentLength) {
         List<Decoder> chain = chain(contentEncoding, protocolCodings);
         try {
             // Encoded data may exceed its decoded size by headers and, for incompressible input, DEFLATE's stored
@@ -95,7 +108,7 @@ public final class BodyReader {
             for (int i = chain.size() - 1; i >= 0; i--) {
                 in = chain.get(i).decode(in);
             }
-            return readBounded(in, limit);
+            return readBounded(in, limit, chain.isEmpty() ? contentLength : -1);
         } catch (LimitExceeded e) {
             throw ApiProblem.tooLarge(limit, !drain(raw));
         } catch (ZipException | java.io.EOFException e) {
@@ -154,19 +167,39 @@ public final class BodyReader {
         return chain;
     }
 
-    private static byte[] readBounded(InputStream in, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        byte[] buf = new byte[16384];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) > 0) {
+    /**
+     * Everything {@code in} holds, at most {@code limit} bytes, read into an array of {@code sizeHint} bytes first
+     * (when 0 &lt; hint &le; limit) that grows by half only if the stream goes on; returned without a copy when the
+     * hint was exact.
+     */
+    static byte[] readBounded(InputStream in, long limit, long sizeHint) throws IOException {
+        int cap = (int) Math.min(Integer.MAX_VALUE - 16, limit + 1); // one past the limit: what proves it exceeded
+        // a declared length is trusted up to MAX_PRESIZE: beyond, the array grows with what actually arrives
+        byte[] out = new byte[sizeHint > 0 && sizeHint <= limit ? (int) Math.min(sizeHint, MAX_PRESIZE)
+                : Math.min(8192, cap)];
+        int total = 0;
+        while (true) {
+            if (total == out.length) {
+                int next = in.read(); // full: the end of the stream, or one byte more
+                if (next < 0) {
+                    return out;
+                }
+                if (total + 1L > limit) {
+                    throw new LimitExceeded();
+                }
+                out = java.util.Arrays.copyOf(out, (int) Math.min(cap, (long) total + Math.max(8192, total >>> 1)));
+                out[total++] = (byte) next;
+                continue;
+            }
+            int n = in.read(out, total, out.length - total);
+            if (n < 0) {
+                return java.util.Arrays.copyOf(out, total);
+            }
             total += n;
             if (total > limit) {
                 throw new LimitExceeded();
             }
-            out.write(buf, 0, n);
         }
-        return out.toByteArray();
     }
 
     /** zlib-wrapped deflate per RFC 9110, falling back to raw DEFLATE when the zlib header is absent. */

@@ -59,14 +59,14 @@ public final class Exchange {
 
     /** The decoded body, at most the route's limit. */
     public byte[] body() {
-        return context.bodyReader().read(request.content().inputStream(),
-                request.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null), bodyLimit);
+        return body(java.util.Set.of());
     }
 
     /** The body with its transport codings undone, but {@code protocolCodings} left for the route's decoder. */
     public byte[] body(java.util.Set<String> protocolCodings) {
         return context.bodyReader().read(request.content().inputStream(),
-                request.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null), bodyLimit, protocolCodings);
+                request.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null), bodyLimit, protocolCodings,
+                request.headers().contentLength().orElse(-1));
     }
 
     /** The route's body limit (after decompression). */

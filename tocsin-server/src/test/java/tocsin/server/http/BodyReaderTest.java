@@ -42,6 +42,39 @@ class BodyReaderTest {
         }
     }
 
+    /**
+     * A declared {@code Content-Length} only sizes the first array: whether it is right, short, long or absent, and
+     * however the stream cuts its reads, the body read is the body sent and the limit holds.
+     */
+    @Property(tries = 300)
+    void aDeclaredLengthIsOnlyAHint(@ForAll @Size(max = 20_000) byte[] data,
+                                    @ForAll @IntRange(min = -1, max = 25_000) int declared,
+                                    @ForAll @IntRange(min = 1, max = 5000) int chunk,
+                                    @ForAll @IntRange(min = 0, max = 20_000) int limit) throws IOException {
+        ByteArrayInputStream whole = new ByteArrayInputStream(data);
+        java.io.InputStream cut = new java.io.FilterInputStream(whole) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, chunk));
+            }
+        };
+        if (data.length <= limit) {
+            assertThat(reader.read(cut, null, limit, java.util.Set.of(), declared)).isEqualTo(data);
+        } else {
+            assertThatThrownBy(() -> reader.read(cut, null, limit, java.util.Set.of(), declared))
+                    .isInstanceOfSatisfying(ApiProblem.class, p -> assertThat(p.status()).isEqualTo(413));
+        }
+    }
+
+    @Test
+    void aBodyOfTheDeclaredLengthIsReadIntoOneArrayAndAHostileLengthIsNotAllocated() throws IOException {
+        byte[] data = new byte[100_000];
+        new java.util.Random(1).nextBytes(data);
+        assertThat(BodyReader.readBounded(new ByteArrayInputStream(data), 1 << 24, data.length)).isEqualTo(data);
+        // claims 16 MiB, sends 10 bytes: read all the same, and the array made up front was at most MAX_PRESIZE
+        assertThat(BodyReader.readBounded(new ByteArrayInputStream(new byte[10]), 1 << 24, 1 << 24)).hasSize(10);
+    }
+
     @Test
     void stackedEncodingsAreUndoneInReverseOrder() throws IOException {
         byte[] data = "hello".getBytes();
