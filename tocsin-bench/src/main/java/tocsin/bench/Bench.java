@@ -311,6 +311,14 @@ public final class Bench {
                 System.out.printf(Locale.ROOT, "%s RSS %.1f MiB right after the measured phase, %.1f MiB after %d s "
                         + "idle%n", peer.name, rss / 1048576.0, peer.rssBytes() / 1048576.0, settle);
             }
+            String metricFilter = System.getProperty("bench.tocsinMetrics", "");
+            if (peer.name.startsWith("tocsin") && !metricFilter.isEmpty()) {
+                // e.g. -Dbench.tocsinMetrics=series_cache: the server's own counters after the measured phase
+                HttpResponse<String> m = http.send(HttpRequest.newBuilder(peer.uri("/metrics"))
+                        .header("Authorization", "Bearer " + KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+                m.body().lines().filter(l -> !l.startsWith("#") && l.contains(metricFilter))
+                        .forEach(l -> System.out.println(peer.name + " " + l));
+            }
             if (peer.name.startsWith("tocsin") && Boolean.getBoolean("bench.heapHistogram")) {
                 System.out.print(peer.name + " heap after the measured phase (live objects, jcmd GC.class_histogram):\n"
                         + peer.heapHistogram(30));
