@@ -46,7 +46,7 @@ public final class Bench {
                     + "[--rounds N (measure N times over, other series each time; the median round is reported)] "
                     + "[--tocsin-jar PATH] [--peers a,b] [--query on|off (default: on up to 100k series)]");
             System.err.println("       datadog [--series N] [--samples N (at most 200: Datadog refuses points over 1 h old)] "
-                    + "[--warmup N]");
+                    + "[--warmup N] [--rounds N]");
             System.err.println("       page-latency [--probes N] [--default-probes N] [--load SAMPLES_PER_SECOND] "
                     + "[--load-series N] [--systems tocsin,fast,defaults]");
             System.err.println("  --warmup N: before measuring, send every server up to 5,000 other series x N samples "
@@ -154,18 +154,27 @@ public final class Bench {
                 warmupSamples, shards, perRequest, start, 7, false);
         List<RemoteWritePayloads.Shard> v2Warmup = DatadogPayloads.generate("bench.warmup.", warmupSeries,
                 warmupSamples, shards, perRequest, start, 7, true);
+        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
+        List<List<RemoteWritePayloads.Shard>> v1Repeats = new ArrayList<>();
+        List<List<RemoteWritePayloads.Shard>> v2Repeats = new ArrayList<>();
+        for (int r = 1; r < rounds; r++) {
+            v1Repeats.add(DatadogPayloads.generate("bench.round" + r + ".", series, samples, shards, perRequest, start,
+                    42 + r, false));
+            v2Repeats.add(DatadogPayloads.generate("bench.round" + r + ".", series, samples, shards, perRequest, start,
+                    42 + r, true));
+        }
         long totalSamples = (long) series * samples;
         System.out.printf(Locale.ROOT, "datadog series: %,d series x %,d points = %,d points; v1 %.1f MiB, v2 %.1f MiB "
                         + "of JSON; %d shards%n", series, samples, totalSamples, mib(v1), mib(v2), shards);
         Map<String, String> json = Map.of("Content-Type", "application/json");
         List<Result> results = new ArrayList<>();
-        results.add(run("tocsin", tocsinCommand(jar), "/health", new Workload("/api/v2/series", json, v2, v2Warmup, warmupTotal, List.of()), null,
+        results.add(run("tocsin", tocsinCommand(jar), "/health", new Workload("/api/v2/series", json, v2, v2Warmup, warmupTotal, v2Repeats), null,
                 Map.of("DD-API-KEY", KEY), totalSamples, start));
-        results.add(run("tocsin (v1)", tocsinCommand(jar), "/health", new Workload("/api/v1/series", json, v1, v1Warmup, warmupTotal, List.of()), null,
+        results.add(run("tocsin (v1)", tocsinCommand(jar), "/health", new Workload("/api/v1/series", json, v1, v1Warmup, warmupTotal, v1Repeats), null,
                 Map.of("DD-API-KEY", KEY), totalSamples, start));
         results.add(run("victoria-metrics", List.of("victoria-metrics", "-storageDataPath={DATA}",
                         "-httpListenAddr=127.0.0.1:{PORT}", "-retentionPeriod=100y"), "/health",
-                new Workload("/datadog/api/v1/series", json, v1, v1Warmup, warmupTotal, List.of()), null, Map.of(), totalSamples, start));
+                new Workload("/datadog/api/v1/series", json, v1, v1Warmup, warmupTotal, v1Repeats), null, Map.of(), totalSamples, start));
         print(results);
     }
 

@@ -36,9 +36,26 @@ public final class SeriesKeyBuilder {
     private String problemField;
     private String problem;
 
+    /** Keys built before from the same parts, across requests; {@link SeriesKeyCache#NONE} for none. */
+    private final SeriesKeyCache cache;
+    private final SeriesKeyCache.Probe partsProbe = this::partsMatch;
+    /** The store's hint for the last key built, when it came from {@link #cache}. */
+    private Object hint;
+    private long cacheHits;
+    private long cacheMisses;
+
     public SeriesKeyBuilder(IngestLimits limits, Rules rules) {
+        this(limits, rules, SeriesKeyCache.NONE);
+    }
+
+    /**
+     * A builder that first looks the parts as sent (the name, then the tags in the order given) up in {@code cache},
+     * which must be used with these limits and rules only: the same parts always build the same key.
+     */
+    public SeriesKeyBuilder(IngestLimits limits, Rules rules, SeriesKeyCache cache) {
         this.limits = limits;
         this.rules = rules;
+        this.cache = cache;
     }
 
     public SeriesKeyBuilder reset() {
@@ -77,8 +94,72 @@ public final class SeriesKeyBuilder {
         return this;
     }
 
-    /** The key, or null when the series breaks a rule (see {@link #problem()}). */
+    /**
+     * The key, or null when the series breaks a rule (see {@link #problem()}). With a cache, parts seen before give
+     * the key built from them then (the store's instance once the store has the series, see {@link #hint()}).
+     */
     public SeriesKey build() {
+        hint = null;
+        if (!cache.enabled() || name == null) {
+            return buildKey();
+        }
+        int hash = partsHash();
+        SeriesKeyCache.Entry e = cache.get(hash, partsProbe);
+        if (e != null) {
+            cacheHits++;
+            Object h = e.hint();
+            hint = h;
+            return cache.key(e, h);
+        }
+        cacheMisses++;
+        SeriesKey key = buildKey();
+        if (key != null) {
+            String[] parts = Arrays.copyOf(tags, tagCount + 1);
+            System.arraycopy(parts, 0, parts, 1, tagCount);
+            parts[0] = name;
+            cache.put(hash, partsProbe, parts, key, null);
+        }
+        return key;
+    }
+
+    /** The store's hint for the key the last {@link #build()} returned (see {@link SeriesKeyCache}), or null. */
+    public Object hint() {
+        return hint;
+    }
+
+    /** Adds this builder's cache lookups to the cache's totals; once per request. */
+    public void countCacheLookups() {
+        cache.count(cacheHits, cacheMisses);
+        cacheHits = 0;
+        cacheMisses = 0;
+    }
+
+    private int partsHash() {
+        int h = name.hashCode();
+        for (int i = 0; i < tagCount; i++) {
+            h = 31 * h + tags[i].hashCode();
+        }
+        h ^= h >>> 16; // spread the high bits into the set index
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        return h;
+    }
+
+    /** The cache's identity of a series: its name and tags as sent, in that order. */
+    private boolean partsMatch(Object identity) {
+        String[] parts = (String[]) identity;
+        if (parts.length != tagCount + 1 || !parts[0].equals(name)) {
+            return false;
+        }
+        for (int i = 0; i < tagCount; i++) {
+            if (!parts[i + 1].equals(tags[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private SeriesKey buildKey() {
         if (name == null) {
             return fail(nameField, "is missing");
         }

@@ -52,7 +52,7 @@ class DecodeThroughputBenchmark {
                 () -> SeriesV2Decoder.decodeProtobuf(v2proto, CLOCK, IngestLimits.datadog()));
         measure("remote write (snappy)", remote.length,
                 () -> RemoteWriteDecoder.decode(remote, CLOCK, IngestLimits.prometheus()));
-        tocsin.ingest.promwrite.SeriesKeyCache keys = new tocsin.ingest.promwrite.SeriesKeyCache(1 << 17,
+        tocsin.ingest.SeriesKeyCache keys = new tocsin.ingest.SeriesKeyCache(1 << 17,
                 tocsin.core.metric.SeriesHints.NONE);
         measure("remote write, keys cached", remote.length,
                 () -> RemoteWriteDecoder.decode(remote, CLOCK, IngestLimits.prometheus(),

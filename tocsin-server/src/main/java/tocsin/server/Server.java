@@ -134,17 +134,17 @@ public final class Server implements AutoCloseable {
             // (262,144 of them fill ~40 MiB); a four-way cache holds a fleet whole up to ~40 % of its slots (100k
             // series sent again and again in 131,072 slots missed a third of their lookups, in 262,144 at most an
             // eighth, near the tenth that are each series' first point).
-            tocsin.ingest.promwrite.SeriesKeyCache remoteWriteKeys = new tocsin.ingest.promwrite.SeriesKeyCache(
+            tocsin.ingest.SeriesKeyCache remoteWriteKeys = new tocsin.ingest.SeriesKeyCache(
                     (int) Math.min(1 << 18, 2L * config.config().metrics().maxSeries()), tsdb.seriesHints());
-            io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
-                    .name("tocsin_remote_write_series_cache_lookups_total")
-                    .help("Remote-write series looked up by their encoded labels, by result (hit: decoding skipped)")
-                    .labelNames("result")
-                    .callback(cb -> {
-                        cb.call(remoteWriteKeys.hits(), "hit");
-                        cb.call(remoteWriteKeys.misses(), "miss");
-                    })
-                    .register(metrics.registry());
+            registerCacheLookups(metrics, "tocsin_remote_write_series_cache_lookups_total",
+                    "Remote-write series looked up by their encoded labels, by result (hit: decoding skipped)",
+                    remoteWriteKeys);
+            // Datadog series (v1 and v2 JSON) by their name and tag strings as sent: ~300 bytes per entry.
+            tocsin.ingest.SeriesKeyCache datadogKeys = new tocsin.ingest.SeriesKeyCache(
+                    (int) Math.min(1 << 17, 2L * config.config().metrics().maxSeries()), tsdb.seriesHints());
+            registerCacheLookups(metrics, "tocsin_datadog_series_cache_lookups_total",
+                    "Datadog series looked up by their name and tags as sent, by result (hit: the key is not built "
+                            + "again)", datadogKeys);
             TsdbMetricSource metricSource = new TsdbMetricSource(tsdb);
             DatadogQueryEngine queries = DatadogQueryEngine.over(metricSource);
             if (!config.config().scrape().isEmpty()) {
@@ -252,7 +252,7 @@ public final class Server implements AutoCloseable {
                             new SessionRoutes(state.accessStore(), provisionalUrl,
                                     new LoginThrottle(5, Duration.ofMinutes(15), config.clock())).register(routes);
                             new ValidateRoutes().register(routes);
-                            new SeriesRoutes(intake, config.clock()).register(routes);
+                            new SeriesRoutes(intake, config.clock(), datadogKeys).register(routes);
                             new CheckRoutes(intake, config.clock()).register(routes);
                             new MetricListRoutes(tsdb, config.clock()).register(routes);
                             new QueryRoutes(queries, config.clock()).register(routes);
@@ -395,5 +395,18 @@ public final class Server implements AutoCloseable {
             t = t.getCause();
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private static void registerCacheLookups(SelfMetrics metrics, String name, String help,
+                                             tocsin.ingest.SeriesKeyCache cache) {
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames("result")
+                .callback(cb -> {
+                    cb.call(cache.hits(), "hit");
+                    cb.call(cache.misses(), "miss");
+                })
+                .register(metrics.registry());
     }
 }

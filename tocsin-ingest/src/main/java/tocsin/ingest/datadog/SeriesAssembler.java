@@ -5,6 +5,7 @@ import tocsin.core.metric.SeriesKey;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.MalformedPayloadException;
+import tocsin.ingest.SeriesKeyCache;
 import tocsin.ingest.TimeWindow;
 
 import java.util.Arrays;
@@ -22,8 +23,9 @@ final class SeriesAssembler extends SeriesReader {
     private double[] values = new double[64];
     private int points;
 
-    SeriesAssembler(IngestLimits limits, TimeWindow window, IngestResult.Builder out, String arrayName) {
-        super(limits, window, out, arrayName);
+    SeriesAssembler(IngestLimits limits, TimeWindow window, IngestResult.Builder out, String arrayName,
+                    SeriesKeyCache cache) {
+        super(limits, window, out, arrayName, cache);
     }
 
     @Override
@@ -52,7 +54,11 @@ final class SeriesAssembler extends SeriesReader {
      * yielded.
      */
     IngestResult readBody(byte[] json, JsonReading.ElementReader series) throws MalformedPayloadException {
-        return JsonReading.readArrayBody(json, "series", series) ? out.build() : IngestResult.empty();
+        try {
+            return JsonReading.readArrayBody(json, "series", series) ? out.build() : IngestResult.empty();
+        } finally {
+            keys().countCacheLookups();
+        }
     }
 
     /** Emits the series' accepted points and its rejections. */
@@ -61,8 +67,9 @@ final class SeriesAssembler extends SeriesReader {
         if (key == null) {
             return;
         }
+        Object hint = keys().hint();
         for (int i = 0; i < points; i++) {
-            out.add(key, kind, timestamps[i], values[i]);
+            out.add(key, kind, timestamps[i], values[i], hint);
         }
     }
 }

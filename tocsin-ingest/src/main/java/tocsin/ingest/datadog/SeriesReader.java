@@ -6,6 +6,7 @@ import tocsin.core.metric.SeriesKey;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.SeriesKeyBuilder;
+import tocsin.ingest.SeriesKeyCache;
 import tocsin.ingest.TimeWindow;
 
 import java.io.IOException;
@@ -41,8 +42,14 @@ class SeriesReader {
     private int uncountedProblems;
 
     SeriesReader(IngestLimits limits, TimeWindow window, IngestResult.Builder out, String arrayName) {
+        this(limits, window, out, arrayName, SeriesKeyCache.NONE);
+    }
+
+    /** @param cache the keys of series seen in earlier requests (see {@link SeriesKeyBuilder}) */
+    SeriesReader(IngestLimits limits, TimeWindow window, IngestResult.Builder out, String arrayName,
+                 SeriesKeyCache cache) {
         this.out = out;
-        this.keys = new SeriesKeyBuilder(limits, SeriesKeyBuilder.Rules.DATADOG);
+        this.keys = new SeriesKeyBuilder(limits, SeriesKeyBuilder.Rules.DATADOG, cache);
         this.window = window;
         this.arrayName = arrayName;
     }

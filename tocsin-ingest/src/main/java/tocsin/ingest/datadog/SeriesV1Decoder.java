@@ -8,6 +8,7 @@ import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.MalformedPayloadException;
 import tocsin.ingest.RejectionText;
+import tocsin.ingest.SeriesKeyCache;
 
 import java.io.IOException;
 import java.time.InstantSource;
@@ -49,8 +50,17 @@ public final class SeriesV1Decoder {
      * @throws MalformedPayloadException when the body is not JSON of that shape; the message gives line and column
      */
     public static IngestResult decode(byte[] json, InstantSource clock, IngestLimits limits) throws IngestException {
+        return decode(json, clock, limits, SeriesKeyCache.NONE);
+    }
+
+    /**
+     * As {@link #decode(byte[], InstantSource, IngestLimits)}, remembering series keys across requests in
+     * {@code cache} (one per server for Datadog series, used with the same limits every time).
+     */
+    public static IngestResult decode(byte[] json, InstantSource clock, IngestLimits limits, SeriesKeyCache cache)
+            throws IngestException {
         SeriesAssembler asm = new SeriesAssembler(limits, limits.window(clock.millis()),
-                IngestResult.builder(Math.max(16, json.length / 40)), "series");
+                IngestResult.builder(Math.max(16, json.length / 40)), "series", cache);
         return asm.readBody(json, new SeriesV1Decoder(asm)::readSeries);
     }
 

@@ -10,6 +10,7 @@ import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.MalformedPayloadException;
+import tocsin.ingest.SeriesKeyCache;
 
 import java.io.IOException;
 import java.time.InstantSource;
@@ -68,8 +69,17 @@ public final class SeriesV2Decoder {
      */
     public static IngestResult decodeJson(byte[] json, InstantSource clock, IngestLimits limits)
             throws IngestException {
+        return decodeJson(json, clock, limits, SeriesKeyCache.NONE);
+    }
+
+    /**
+     * As {@link #decodeJson(byte[], InstantSource, IngestLimits)}, remembering series keys across requests in
+     * {@code cache} (one per server for Datadog series, used with the same limits every time).
+     */
+    public static IngestResult decodeJson(byte[] json, InstantSource clock, IngestLimits limits,
+                                          SeriesKeyCache cache) throws IngestException {
         SeriesAssembler asm = new SeriesAssembler(limits, limits.window(clock.millis()),
-                IngestResult.builder(Math.max(16, json.length / 60)), "series");
+                IngestResult.builder(Math.max(16, json.length / 60)), "series", cache);
         return asm.readBody(json, new SeriesV2Decoder(asm)::readSeries);
     }
 
@@ -84,7 +94,7 @@ public final class SeriesV2Decoder {
             throws IngestException {
         IngestResult.Builder out = IngestResult.builder(Math.max(16, body.length / 40));
         SeriesV2Decoder d = new SeriesV2Decoder(
-                new SeriesAssembler(limits, limits.window(clock.millis()), out, "series"));
+                new SeriesAssembler(limits, limits.window(clock.millis()), out, "series", SeriesKeyCache.NONE));
         CodedInputStream in = CodedInputStream.newInstance(body);
         try {
             int index = 0;

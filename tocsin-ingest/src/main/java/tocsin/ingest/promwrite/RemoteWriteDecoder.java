@@ -13,6 +13,7 @@ import tocsin.ingest.PayloadTooLargeException;
 import tocsin.ingest.ProtoReader;
 import tocsin.ingest.RejectionText;
 import tocsin.ingest.SeriesKeyBuilder;
+import tocsin.ingest.SeriesKeyCache;
 import tocsin.ingest.TimeWindow;
 
 import java.io.IOException;
@@ -99,6 +100,10 @@ public final class RemoteWriteDecoder {
     private double[] values = new double[16];
     private int samples;
     private int histograms;
+    /** Where the labels of the series being read lie in {@link #message} (see {@link #labelsMatch}). */
+    private int identityFrom;
+    private int identityTo;
+    private final SeriesKeyCache.Probe labelsProbe = this::labelsMatch;
 
     private RemoteWriteDecoder(IngestLimits limits, TimeWindow window, IngestResult.Builder out,
                                Map<String, Integer> families, byte[] message, SeriesKeyCache seriesCache) {
@@ -309,13 +314,15 @@ public final class RemoteWriteDecoder {
         }
         boolean cacheable = seriesCache.enabled() && contiguous && rawLabels > 0;
         int hash = cacheable ? LabelCache.hash(message, labelsFrom, labelsTo) : 0;
-        SeriesKeyCache.Entry cached = cacheable ? seriesCache.get(hash, message, labelsFrom, labelsTo) : null;
+        identityFrom = labelsFrom;
+        identityTo = labelsTo;
+        SeriesKeyCache.Entry cached = cacheable ? seriesCache.get(hash, labelsProbe) : null;
         if (cached != null) {
             cacheHits++;
             rejectHistograms(index);
-            Object hint = cached.hint;
+            Object hint = cached.hint();
             SeriesKey key = seriesCache.key(cached, hint);
-            addSamples(index, key, families.isEmpty() ? cached.kindByName : kindOf(key.name()), hint);
+            addSamples(index, key, families.isEmpty() ? cached.kind() : kindOf(key.name()), hint);
             return;
         }
         cacheMisses += cacheable ? 1 : 0;
@@ -324,8 +331,18 @@ public final class RemoteWriteDecoder {
         }
         SeriesKey key = emit(index);
         if (key != null && cacheable) {
-            seriesCache.put(hash, message, labelsFrom, labelsTo, key, kindByName(key.name()));
+            seriesCache.put(hash, labelsProbe, Arrays.copyOfRange(message, labelsFrom, labelsTo), key,
+                    kindByName(key.name()));
         }
+    }
+
+    /**
+     * The series cache's identity of a series is its encoded labels, {@code message[identityFrom, identityTo)} for
+     * the series being read.
+     */
+    private boolean labelsMatch(Object identity) {
+        byte[] labels = (byte[]) identity;
+        return Arrays.equals(labels, 0, labels.length, message, identityFrom, identityTo);
     }
 
     /** Notes where a {@code Label} lies and skips it; it is decoded only if the series is not in the cache. */

@@ -2,6 +2,7 @@ package tocsin.server.datadog;
 
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
+import tocsin.ingest.SeriesKeyCache;
 import tocsin.ingest.datadog.SeriesV1Decoder;
 import tocsin.ingest.datadog.SeriesV2Decoder;
 import tocsin.server.http.Access;
@@ -32,9 +33,13 @@ public final class SeriesRoutes {
     private final InstantSource clock;
     private final IngestLimits limits = IngestLimits.datadog();
 
-    public SeriesRoutes(MetricIntake intake, InstantSource clock) {
+    private final SeriesKeyCache keys;
+
+    /** @param keys the series keys remembered across requests, for v1 and v2 JSON (see {@link SeriesKeyCache}) */
+    public SeriesRoutes(MetricIntake intake, InstantSource clock, SeriesKeyCache keys) {
         this.intake = intake;
         this.clock = clock;
+        this.keys = keys;
     }
 
     public void register(RouteTable routes) {
@@ -45,7 +50,7 @@ public final class SeriesRoutes {
 
     private void v1(Exchange ex) {
         byte[] body = ex.body();
-        IngestResult decoded = MetricIntake.decode(() -> SeriesV1Decoder.decode(body, clock, limits));
+        IngestResult decoded = MetricIntake.decode(() -> SeriesV1Decoder.decode(body, clock, limits, keys));
         respond(ex, "datadog_v1", decoded, true);
     }
 
@@ -54,7 +59,7 @@ public final class SeriesRoutes {
         String type = ex.header("Content-Type").orElse("application/json").toLowerCase(Locale.ROOT);
         IngestResult decoded = type.contains("protobuf")
                 ? MetricIntake.decode(() -> SeriesV2Decoder.decodeProtobuf(body, clock, limits))
-                : MetricIntake.decode(() -> SeriesV2Decoder.decodeJson(body, clock, limits));
+                : MetricIntake.decode(() -> SeriesV2Decoder.decodeJson(body, clock, limits, keys));
         respond(ex, "datadog_v2", decoded, false);
     }
 

@@ -3,7 +3,7 @@ package tocsin.server.prometheus;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.promwrite.RemoteWriteDecoder;
-import tocsin.ingest.promwrite.SeriesKeyCache;
+import tocsin.ingest.SeriesKeyCache;
 import tocsin.server.http.Access;
 import tocsin.server.http.ApiProblem;
 import tocsin.server.http.Dialect;

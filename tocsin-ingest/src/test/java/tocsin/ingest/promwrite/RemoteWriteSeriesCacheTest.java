@@ -8,13 +8,14 @@ import tocsin.core.metric.SeriesHints;
 import tocsin.core.metric.SeriesKey;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
+import tocsin.ingest.SeriesKeyCache;
 import tocsin.ingest.TestProtos;
+import tocsin.ingest.TokenStore;
 import tocsin.ingest.TestProtos.PromSeries;
 
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static tocsin.ingest.Fixtures.CLOCK;
@@ -22,7 +23,7 @@ import static tocsin.ingest.Fixtures.NOW;
 import static tocsin.ingest.Fixtures.points;
 import static tocsin.ingest.promwrite.RemoteWriteDecoderTest.labels;
 
-class SeriesKeyCacheTest {
+class RemoteWriteSeriesCacheTest {
     private static final long T = NOW.toEpochMilli() - 15_000;
     private final IngestLimits limits = IngestLimits.prometheus();
 
@@ -54,30 +55,6 @@ class SeriesKeyCacheTest {
         assertThat(cache.hits()).as("the three well-formed series, the second time").isEqualTo(3);
         assertThat(cache.misses()).as("every series with labels the first time, the refused ones again")
                 .isEqualTo(MIXED.size() + 3);
-    }
-
-    /** A store of keys whose hints are tokens that can be invalidated, as a head drops idle series. */
-    private static final class TokenStore implements SeriesHints {
-        final Map<SeriesKey, SeriesKey> keys = new ConcurrentHashMap<>();
-        final Map<SeriesKey, Object> tokens = new ConcurrentHashMap<>();
-        final java.util.Set<Object> dropped = ConcurrentHashMap.newKeySet();
-
-        final Map<Object, SeriesKey> keyOfToken = new ConcurrentHashMap<>();
-
-        @Override
-        public Object hint(SeriesKey key) {
-            return tokens.get(key);
-        }
-
-        @Override
-        public SeriesKey key(Object hint) {
-            return keyOfToken.get(hint);
-        }
-
-        @Override
-        public boolean valid(Object hint) {
-            return !dropped.contains(hint);
-        }
     }
 
     @Test
