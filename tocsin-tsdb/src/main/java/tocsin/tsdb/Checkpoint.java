@@ -101,14 +101,14 @@ final class Checkpoint {
                 ids[batch.size()] = id;
                 batch.add(s);
                 if (batch.size() == SERIES_PER_RECORD) {
-                    out.bytes(WalFormat.seriesRecord(ids, batch));
+                    out.bytes(WalFormat.deflated(WalFormat.seriesRecord(ids, batch)));
                     total += batch.size();
                     batch.clear();
                 }
             }
         }
         if (!batch.isEmpty()) {
-            out.bytes(WalFormat.seriesRecord(ids, batch));
+            out.bytes(WalFormat.deflated(WalFormat.seriesRecord(ids, batch)));
             total += batch.size();
         }
         return total;

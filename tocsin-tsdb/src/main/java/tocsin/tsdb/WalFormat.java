@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 /**
  * The bytes of the write-ahead log, as {@code docs/format/wal.md} describes them: the segment header, the record
@@ -16,8 +19,11 @@ import java.util.zip.CRC32C;
 final class WalFormat {
     /** "TWAL": the first four bytes of every segment. */
     static final int MAGIC = 0x5457_414C;
-    /** Version 2 added the floor record; a version-1 segment is a version-2 segment without one. */
-    static final byte VERSION = 2;
+    /**
+     * Version 2 added the floor record, version 3 the deflated record (written by checkpoints); an older segment is a
+     * newer one without them.
+     */
+    static final byte VERSION = 3;
     static final int SEGMENT_HEADER_BYTES = 8;
     /** type (1) + payload length (4) + CRC32C (4). */
     static final int RECORD_HEADER_BYTES = 9;
@@ -27,6 +33,10 @@ final class WalFormat {
     static final byte FLOOR = 3;
     /** Distribution sketches: only in the sketch log and sketch blocks ({@link SketchFormat}). */
     static final byte SKETCHES = 4;
+    /** Another record, deflated: what a checkpoint writes its series definitions as (version 3). */
+    static final byte DEFLATED = 5;
+    /** The most bytes a deflated record may inflate to: what any record may hold. */
+    static final int MAX_INFLATED_BYTES = 256 << 20;
     static final int FLOOR_RECORD_BYTES = RECORD_HEADER_BYTES + 8;
     static final String CHECKPOINT_PREFIX = "checkpoint.";
 
@@ -189,6 +199,20 @@ final class WalFormat {
                 }
             }
             case FLOOR -> visitor.floor(d.int64());
+            case DEFLATED -> {
+                byte inner = (byte) d.u8();
+                if (inner == DEFLATED) {
+                    throw new MalformedRecordException("a deflated record inside a deflated record");
+                }
+                long size = d.uvarint();
+                if (size > MAX_INFLATED_BYTES) {
+                    throw new MalformedRecordException("deflated record of " + size + " bytes, more than "
+                            + MAX_INFLATED_BYTES);
+                }
+                byte[] inflated = inflate(buf, d.pos, d.limit - d.pos, (int) size);
+                d.pos = d.limit;
+                decode(inner, inflated, 0, inflated.length, visitor);
+            }
             case SKETCHES -> {
                 if (!(visitor instanceof SketchFormat.SketchVisitor sketches)) {
                     throw new MalformedRecordException("sketch record in a samples log");
@@ -200,6 +224,60 @@ final class WalFormat {
         }
         if (d.pos != d.limit) {
             throw new MalformedRecordException((d.limit - d.pos) + " bytes left over after the payload");
+        }
+    }
+
+    /**
+     * {@code framed} (a whole record as {@link Encoder#frame} returns it) as a framed {@link #DEFLATED} record:
+     * payload = the inner type, the inner payload's length ({@code uvarint}) and the inner payload, deflated (raw
+     * DEFLATE, RFC 1951).
+     */
+    static byte[] deflated(byte[] framed) {
+        int length = framed.length - RECORD_HEADER_BYTES;
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            deflater.setInput(framed, RECORD_HEADER_BYTES, length);
+            deflater.finish();
+            Encoder e = new Encoder(16 + length / 4);
+            e.put(framed[0]);
+            e.uvarint(length);
+            byte[] chunk = new byte[Math.max(64, Math.min(length, 1 << 16))];
+            while (!deflater.finished()) {
+                int n = deflater.deflate(chunk);
+                e.raw(n == chunk.length ? chunk : Arrays.copyOf(chunk, n));
+            }
+            return e.frame(DEFLATED);
+        } finally {
+            deflater.end();
+        }
+    }
+
+    private static byte[] inflate(byte[] buf, int offset, int length, int size) throws MalformedRecordException {
+        Inflater inflater = new Inflater(true);
+        try {
+            inflater.setInput(buf, offset, length);
+            byte[] out = new byte[size];
+            int n = 0;
+            while (n < size) {
+                int k = inflater.inflate(out, n, size - n);
+                if (k == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                n += k;
+            }
+            if (n == size && !inflater.finished() && inflater.inflate(new byte[1]) > 0) {
+                throw new MalformedRecordException("deflated record inflates to more than the " + size
+                        + " bytes it declares");
+            }
+            if (n != size || !inflater.finished()) {
+                throw new MalformedRecordException("deflated record inflates to " + n + " bytes of the " + size
+                        + " it declares");
+            }
+            return out;
+        } catch (DataFormatException e) {
+            throw new MalformedRecordException("deflated record does not inflate: " + e.getMessage());
+        } finally {
+            inflater.end();
         }
     }
 

@@ -3,6 +3,7 @@ package tocsin.tsdb;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
 
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class WalFormatTest {
 
@@ -44,28 +46,86 @@ class WalFormatTest {
         }
         byte[] record = WalFormat.samplesRecord(ids, ts, vs, n);
         assertThat(record.length - WalFormat.RECORD_HEADER_BYTES).isEqualTo(WalFormat.getInt(record, 1));
-        List<String> read = new ArrayList<>();
-        WalFormat.decode(record[0], record, WalFormat.RECORD_HEADER_BYTES, record.length - WalFormat.RECORD_HEADER_BYTES,
-                new WalFormat.RecordVisitor() {
-                    @Override
-                    public void series(int id, SeriesKey key, MetricKind kind) {
-                        read.add("series " + id);
-                    }
-
-                    @Override
-                    public void sample(int id, long timestamp, double value) {
-                        read.add(id + " " + timestamp + " " + Double.doubleToRawLongBits(value));
-                    }
-
-                    @Override
-                    public void floor(long floor) {
-                        read.add("floor " + floor);
-                    }
-                });
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             expected.add(ids[i] + " " + ts[i] + " " + Double.doubleToRawLongBits(vs[i]));
         }
-        assertThat(read).isEqualTo(expected);
+        assertThat(read(record)).isEqualTo(expected);
+        assertThat(read(WalFormat.deflated(record))).as("deflated").isEqualTo(expected);
+    }
+
+    /** What a checkpoint writes: series definitions, deflated, read back as the same series. */
+    @Property(tries = 50)
+    void deflatedSeriesRecordsReadBackAsWrittenAndSmaller(@ForAll @IntRange(min = 1, max = 3000) int n) throws Exception {
+        List<MemSeries> series = new ArrayList<>();
+        int[] ids = new int[n];
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SeriesKey key = SeriesKey.of("node_cpu_seconds_total", "cpu:" + (i % 8), "instance:host-" + (i / 8) + ":9100",
+                    "job:node", "mode:" + (i % 3 == 0 ? "idle" : "user"));
+            series.add(new MemSeries(i * 3, key, MetricKind.COUNTER));
+            ids[i] = i * 3;
+            expected.add("series " + i * 3 + " " + key + " COUNTER");
+        }
+        byte[] plain = WalFormat.seriesRecord(ids, series);
+        byte[] deflated = WalFormat.deflated(plain);
+        assertThat(read(deflated)).isEqualTo(expected).isEqualTo(read(plain));
+        if (n >= 100) {
+            assertThat(deflated.length).as("labels repeat: deflate takes most of them").isLessThan(plain.length / 4);
+        }
+    }
+
+    @Test
+    void aDeflatedRecordThatLiesAboutItsSizeOrNestsIsMalformed() {
+        byte[] inner = WalFormat.floorRecord(42);
+        byte[] good = WalFormat.deflated(inner);
+        assertThat(read(good)).containsExactly("floor 42");
+        // the declared inflated size is the byte after the inner type: 8 (a floor's payload); claim 9, then 7
+        for (int claimed : new int[]{9, 7}) {
+            byte[] lie = good.clone();
+            lie[WalFormat.RECORD_HEADER_BYTES + 1] = (byte) claimed;
+            assertThatThrownBy(() -> decode(lie)).isInstanceOf(WalFormat.MalformedRecordException.class)
+                    .hasMessageContaining("inflates to");
+        }
+        byte[] garbage = good.clone();
+        for (int i = WalFormat.RECORD_HEADER_BYTES + 2; i < garbage.length; i++) {
+            garbage[i] = (byte) 0xFF;
+        }
+        assertThatThrownBy(() -> decode(garbage)).isInstanceOf(WalFormat.MalformedRecordException.class);
+        assertThatThrownBy(() -> decode(WalFormat.deflated(good))).isInstanceOf(WalFormat.MalformedRecordException.class)
+                .hasMessageContaining("inside a deflated record");
+    }
+
+    private static void decode(byte[] record) throws WalFormat.MalformedRecordException {
+        WalFormat.decode(record[0], record, WalFormat.RECORD_HEADER_BYTES, record.length - WalFormat.RECORD_HEADER_BYTES,
+                new Recorder(new ArrayList<>()));
+    }
+
+    private static List<String> read(byte[] record) {
+        List<String> read = new ArrayList<>();
+        try {
+            WalFormat.decode(record[0], record, WalFormat.RECORD_HEADER_BYTES,
+                    record.length - WalFormat.RECORD_HEADER_BYTES, new Recorder(read));
+        } catch (WalFormat.MalformedRecordException e) {
+            throw new AssertionError(e);
+        }
+        return read;
+    }
+
+    private record Recorder(List<String> read) implements WalFormat.RecordVisitor {
+        @Override
+        public void series(int id, SeriesKey key, MetricKind kind) {
+            read.add("series " + id + " " + key + " " + kind);
+        }
+
+        @Override
+        public void sample(int id, long timestamp, double value) {
+            read.add(id + " " + timestamp + " " + Double.doubleToRawLongBits(value));
+        }
+
+        @Override
+        public void floor(long floor) {
+            read.add("floor " + floor);
+        }
     }
 }
