@@ -48,6 +48,10 @@ class DecodeThroughputBenchmark {
                 .isEqualTo(SERIES);
 
         measure("v2 JSON", v2json.length, () -> SeriesV2Decoder.decodeJson(v2json, CLOCK, IngestLimits.datadog()));
+        tocsin.ingest.SeriesKeyCache ddKeys = new tocsin.ingest.SeriesKeyCache(1 << 17,
+                tocsin.core.metric.SeriesHints.NONE);
+        measure("v2 JSON, keys cached", v2json.length,
+                () -> SeriesV2Decoder.decodeJson(v2json, CLOCK, IngestLimits.datadog(), ddKeys));
         measure("v2 protobuf", v2proto.length,
                 () -> SeriesV2Decoder.decodeProtobuf(v2proto, CLOCK, IngestLimits.datadog()));
         measure("remote write (snappy)", remote.length,
