@@ -114,10 +114,14 @@ public final class SeriesKeyBuilder {
         cacheMisses++;
         SeriesKey key = buildKey();
         if (key != null) {
+            hint = cache.storeHint(key); // a series the cache forgot is usually in the store: its key, and no copy
+            if (hint != null) {
+                key = cache.storeKey(hint);
+            }
             String[] parts = Arrays.copyOf(tags, tagCount + 1);
             System.arraycopy(parts, 0, parts, 1, tagCount);
             parts[0] = name;
-            cache.put(hash, partsProbe, parts, key, null);
+            cache.put(hash, partsProbe, parts, key, null, hint);
         }
         return key;
     }

@@ -49,13 +49,17 @@ public final class SeriesKeyCache {
      */
     public static final class Entry {
         final Object identity;
-        final SeriesKey decoded;
         final MetricKind kind;
+        /**
+         * The key: the decoder's instance until the store has the series, then the store's (equal) one, so that the
+         * decoder's copy of every remembered key does not stay on the heap beside the store's.
+         */
+        volatile SeriesKey key;
         volatile Object hint;
 
         Entry(Object identity, SeriesKey decoded, MetricKind kind) {
             this.identity = identity;
-            this.decoded = decoded;
+            this.key = decoded;
             this.kind = kind;
         }
 
@@ -107,7 +111,11 @@ public final class SeriesKeyCache {
             if (e != null && probe.matches(e.identity)) {
                 Object hint = e.hint;
                 if (hint == null || !store.valid(hint)) {
-                    e.hint = store.hint(e.decoded); // null if the store has no such series yet: this point creates it
+                    Object fresh = store.hint(e.key); // null if the store has no such series yet: this point creates it
+                    if (fresh != null) {
+                        e.key = store.key(fresh);
+                    }
+                    e.hint = fresh;
                 }
                 return e;
             }
@@ -117,16 +125,30 @@ public final class SeriesKeyCache {
 
     /** The key to hand out for {@code e} with its hint {@code hint} (as read once): the store's instance if any. */
     public SeriesKey key(Entry e, Object hint) {
-        return hint == null ? e.decoded : store.key(hint);
+        return hint == null ? e.key : store.key(hint);
     }
 
     /**
-     * Remembers a key just decoded from {@code identity} (a copy the decoder made, which {@code probe} matches), in
-     * a free slot of its set, else in the slot of the same identity (a race with another request), else in a random
-     * one. No lookup in the store: the series is usually new, and the entry learns the store's hint the next time it
-     * is found (one lookup, once).
+     * The store's hint for a key just decoded (one lookup by key), or null while the store has no such series. A
+     * decoder asks before it {@link #put}s the key: a series the cache forgot (more series than it holds, sent in
+     * turn) is usually in the store, and then the point goes out with the store's key and hint, and the entry holds
+     * the store's key rather than a copy of it.
      */
-    public void put(int hash, Probe probe, Object identity, SeriesKey key, MetricKind kind) {
+    public Object storeHint(SeriesKey key) {
+        return store.hint(key);
+    }
+
+    /** The store's instance of the key of the series {@code hint} designates. */
+    public SeriesKey storeKey(Object hint) {
+        return store.key(hint);
+    }
+
+    /**
+     * Remembers a key just decoded from {@code identity} (a copy the decoder made, which {@code probe} matches), with
+     * the store's hint for it if the decoder found one ({@link #storeHint}), in a free slot of its set, else in the
+     * slot of the same identity (a race with another request), else in a random one.
+     */
+    public void put(int hash, Probe probe, Object identity, SeriesKey key, MetricKind kind, Object hint) {
         int set = hash & setMask;
         int victim = -1;
         for (int slot = set; slot < set + WAYS && victim < 0; slot++) {
@@ -139,6 +161,7 @@ public final class SeriesKeyCache {
             victim = set + ThreadLocalRandom.current().nextInt(WAYS);
         }
         Entry e = new Entry(identity, key, kind);
+        e.hint = hint;
         hashes[victim] = hash;
         slots.set(victim, e); // publishes the hash written before it to a reader that sees the entry
     }

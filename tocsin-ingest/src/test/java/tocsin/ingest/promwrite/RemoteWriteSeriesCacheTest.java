@@ -79,6 +79,32 @@ class RemoteWriteSeriesCacheTest {
         store.tokens.put(stored, again);
         store.keyOfToken.put(again, stored);
         assertThat(decode(one, cache).batch().hint(0)).as("a stale hint is resolved again").isSameAs(again);
+
+        // dropped for good: no hint, and the key handed out is still the store's instance, not the decoder's copy
+        // (which the entry let go of once it learned the store's, so that it does not stay on the heap beside it)
+        store.dropped.add(again);
+        store.tokens.remove(stored);
+        MetricBatch gone = decode(one, cache).batch();
+        assertThat(gone.hint(0)).isNull();
+        assertThat(gone.key(0)).isSameAs(stored).isNotSameAs(first.key(0));
+    }
+
+    @Test
+    void aSeriesTheCacheForgotButTheStoreHasGoesOutWithTheStoresKeyAndHint() throws Exception {
+        TokenStore store = new TokenStore();
+        SeriesKeyCache cache = new SeriesKeyCache(16, store); // far fewer slots than series: most are forgotten
+        List<PromSeries> fleet = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            fleet.add(PromSeries.of(labels("__name__", "node_load1", "instance", "host-" + i + ":9100"), T, i));
+            store.admit(SeriesKey.of("node_load1", "instance:host-" + i + ":9100"));
+        }
+        MetricBatch b = decode(fleet, cache).batch();
+        assertThat(cache.misses()).isGreaterThan(80);
+        for (int i = 0; i < 100; i++) {
+            SeriesKey stored = store.keys.get(b.key(i));
+            assertThat(b.key(i)).as("the store's instance").isSameAs(stored);
+            assertThat(b.hint(i)).isSameAs(store.tokens.get(stored));
+        }
     }
 
     @Test
