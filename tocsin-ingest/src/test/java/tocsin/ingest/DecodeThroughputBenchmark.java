@@ -52,6 +52,15 @@ class DecodeThroughputBenchmark {
                 tocsin.core.metric.SeriesHints.NONE);
         measure("v2 JSON, keys cached", v2json.length,
                 () -> SeriesV2Decoder.decodeJson(v2json, CLOCK, IngestLimits.datadog(), ddKeys));
+        byte[] v1json = v1Json();
+        assertThat(tocsin.ingest.datadog.SeriesV1Decoder.decode(v1json, CLOCK, IngestLimits.datadog())
+                .acceptedPoints()).isEqualTo(SERIES);
+        measure("v1 JSON", v1json.length,
+                () -> tocsin.ingest.datadog.SeriesV1Decoder.decode(v1json, CLOCK, IngestLimits.datadog()));
+        tocsin.ingest.SeriesKeyCache v1Keys = new tocsin.ingest.SeriesKeyCache(1 << 17,
+                tocsin.core.metric.SeriesHints.NONE);
+        measure("v1 JSON, keys cached", v1json.length,
+                () -> tocsin.ingest.datadog.SeriesV1Decoder.decode(v1json, CLOCK, IngestLimits.datadog(), v1Keys));
         measure("v2 protobuf", v2proto.length,
                 () -> SeriesV2Decoder.decodeProtobuf(v2proto, CLOCK, IngestLimits.datadog()));
         measure("remote write (snappy)", remote.length,
@@ -94,6 +103,22 @@ class DecodeThroughputBenchmark {
     private static String[] tags(int i) {
         return new String[]{"env:prod", "service:svc-" + (i % 50), "region:us-east-1", "version:1.2." + (i % 7),
                 "pod:web-" + (i % 500)};
+    }
+
+    /** The same series as {@link #v2Json}, as v1 sends them: {@code [[ts, value]]} and a {@code host} field. */
+    static byte[] v1Json() {
+        StringBuilder b = new StringBuilder("{\"series\":[");
+        for (int i = 0; i < SERIES; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"metric\":\"app.requests.m").append(i % 200)
+                    .append("\",\"type\":\"rate\",\"points\":[[").append(TS).append(",").append(i * 0.5)
+                    .append("]],\"host\":\"host-").append(i % 100).append("\",\"tags\":[");
+            String[] t = tags(i);
+            for (int k = 0; k < t.length; k++) {
+                b.append(k == 0 ? "" : ",").append('"').append(t[k]).append('"');
+            }
+            b.append("]}");
+        }
+        return b.append("]}").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] v2Json() {
