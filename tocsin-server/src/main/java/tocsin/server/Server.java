@@ -139,7 +139,7 @@ public final class Server implements AutoCloseable {
             registerCacheLookups(metrics, "tocsin_remote_write_series_cache_lookups_total",
                     "Remote-write series looked up by their encoded labels, by result (hit: decoding skipped)",
                     remoteWriteKeys);
-            // Datadog series (v1 and v2 JSON) by their name and tag strings as sent: ~300 bytes per entry.
+            // Datadog series (v1, v2 JSON and protobuf) by their name and tag strings as sent: ~300 bytes per entry.
             tocsin.ingest.SeriesKeyCache datadogKeys = new tocsin.ingest.SeriesKeyCache(
                     (int) Math.min(1 << 17, 2L * config.config().metrics().maxSeries()), tsdb.seriesHints());
             registerCacheLookups(metrics, "tocsin_datadog_series_cache_lookups_total",

@@ -92,9 +92,18 @@ public final class SeriesV2Decoder {
      */
     public static IngestResult decodeProtobuf(byte[] body, InstantSource clock, IngestLimits limits)
             throws IngestException {
+        return decodeProtobuf(body, clock, limits, SeriesKeyCache.NONE);
+    }
+
+    /**
+     * As {@link #decodeProtobuf(byte[], InstantSource, IngestLimits)}, remembering series keys across requests in
+     * {@code cache} (what the Datadog Agent sends: the same metric name, tags and host for a series every flush).
+     */
+    public static IngestResult decodeProtobuf(byte[] body, InstantSource clock, IngestLimits limits,
+                                              SeriesKeyCache cache) throws IngestException {
         IngestResult.Builder out = IngestResult.builder(Math.max(16, body.length / 40));
-        SeriesV2Decoder d = new SeriesV2Decoder(
-                new SeriesAssembler(limits, limits.window(clock.millis()), out, "series", SeriesKeyCache.NONE));
+        SeriesAssembler asm = new SeriesAssembler(limits, limits.window(clock.millis()), out, "series", cache);
+        SeriesV2Decoder d = new SeriesV2Decoder(asm);
         CodedInputStream in = CodedInputStream.newInstance(body);
         try {
             int index = 0;
@@ -113,6 +122,8 @@ public final class SeriesV2Decoder {
                     + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new MalformedPayloadException("unreadable protobuf MetricPayload: " + e.getMessage(), e);
+        } finally {
+            asm.keys().countCacheLookups();
         }
         return out.build();
     }

@@ -7,7 +7,11 @@ import tocsin.core.metric.SeriesKey;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.SeriesKeyCache;
+import tocsin.ingest.TestProtos;
+import tocsin.ingest.TestProtos.DdSeries;
 import tocsin.ingest.TokenStore;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static tocsin.ingest.Fixtures.CLOCK;
@@ -52,6 +56,27 @@ class DatadogSeriesCacheTest {
                 .containsExactly("series[3].metric", "series[4].tags[0]");
         assertThat(cache.misses()).isEqualTo(4 + 2 * 3);
         assertThat(cache.hits()).isEqualTo(4 * 2);
+    }
+
+    @Test
+    void theAgentsProtobufPayloadDecodesTheSameFromTheCache() throws Exception {
+        byte[] body = TestProtos.metricPayload(List.of(
+                new DdSeries("system.load.1", 3, List.of("env:prod", "Role:Web"), List.<String[]>of(
+                        new String[]{"host", "web-1"}), List.<long[]>of(new long[]{1795509750}), List.of(0.5), 0, ""),
+                new DdSeries("dogstatsd.packets", 1, List.of(), List.<String[]>of(new String[]{"host", ""}),
+                        List.<long[]>of(new long[]{1795509750}), List.of(12.0), 10, "packet"),
+                new DdSeries("Bad Name", 3, List.of("t:" + "x".repeat(300)), List.of(),
+                        List.<long[]>of(new long[]{1795509750}), List.of(1.0), 0, "")));
+        IngestResult uncached = SeriesV2Decoder.decodeProtobuf(body, CLOCK, limits);
+        assertThat(uncached.rejections()).hasSize(1);
+        SeriesKeyCache cache = new SeriesKeyCache(1024, SeriesHints.NONE);
+        for (int round = 0; round < 3; round++) {
+            IngestResult r = SeriesV2Decoder.decodeProtobuf(body, CLOCK, limits, cache);
+            assertThat(points(r.batch())).isEqualTo(points(uncached.batch()));
+            assertThat(r.rejections()).isEqualTo(uncached.rejections());
+        }
+        assertThat(cache.hits()).isEqualTo(2 * 2);
+        assertThat(cache.misses()).isEqualTo(2 + 3);
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class SeriesRoutes {
 
     private final SeriesKeyCache keys;
 
-    /** @param keys the series keys remembered across requests, for v1 and v2 JSON (see {@link SeriesKeyCache}) */
+    /** @param keys the series keys remembered across requests, for every format (see {@link SeriesKeyCache}) */
     public SeriesRoutes(MetricIntake intake, InstantSource clock, SeriesKeyCache keys) {
         this.intake = intake;
         this.clock = clock;
@@ -58,7 +58,7 @@ public final class SeriesRoutes {
         byte[] body = ex.body();
         String type = ex.header("Content-Type").orElse("application/json").toLowerCase(Locale.ROOT);
         IngestResult decoded = type.contains("protobuf")
-                ? MetricIntake.decode(() -> SeriesV2Decoder.decodeProtobuf(body, clock, limits))
+                ? MetricIntake.decode(() -> SeriesV2Decoder.decodeProtobuf(body, clock, limits, keys))
                 : MetricIntake.decode(() -> SeriesV2Decoder.decodeJson(body, clock, limits, keys));
         respond(ex, "datadog_v2", decoded, false);
     }
