@@ -113,17 +113,15 @@ public final class SeriesKeyBuilder {
         }
         cacheMisses++;
         SeriesKey key = buildKey();
-        if (key != null) {
-            hint = cache.storeHint(key); // a series the cache forgot is usually in the store: its key, and no copy
-            if (hint != null) {
-                key = cache.storeKey(hint);
-            }
-            String[] parts = Arrays.copyOf(tags, tagCount + 1);
-            System.arraycopy(parts, 0, parts, 1, tagCount);
-            parts[0] = name;
-            cache.put(hash, partsProbe, parts, key, null, hint);
+        if (key == null) {
+            return null;
         }
-        return key;
+        String[] parts = new String[tagCount + 1];
+        parts[0] = name;
+        System.arraycopy(tags, 0, parts, 1, tagCount);
+        SeriesKeyCache.Entry remembered = cache.put(hash, partsProbe, parts, key, null);
+        hint = remembered.hint();
+        return cache.key(remembered, hint);
     }
 
     /** The store's hint for the key the last {@link #build()} returned (see {@link SeriesKeyCache}), or null. */

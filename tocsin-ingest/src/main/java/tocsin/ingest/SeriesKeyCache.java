@@ -15,21 +15,25 @@ import java.util.concurrent.atomic.LongAdder;
  * series ({@link SeriesHints}), so that the store skips its own lookup by key too. What an identity is, and how two
  * compare, is the decoder's ({@link Probe}); the cache only keeps it.
  *
- * <p>An entry's hint is the store's once the store has the series, from which the store's own instance of the key
- * is read ({@link #key}). An entry whose hint went stale (the store dropped the idle series) is resolved again. Only
- * keys that decoded without a problem are remembered; the limits a key was checked against are the decoder's, which
- * do not change while the server runs (one cache per intake).
+ * <p>An entry holds the store's hint and the store's own instance of the key once the store has the series: a key
+ * just decoded is looked up in the store when it is remembered ({@link #put}), and an entry found without a valid
+ * hint (the series was new then, or the store dropped it as idle since) is resolved again. So the decoder's copy of
+ * a key does not stay on the heap beside the store's. Only keys that decoded without a problem are remembered; the
+ * limits a key was checked against are the decoder's, which do not change while the server runs (one cache per
+ * intake).
  *
  * <p>Four-way set-associative and bounded: an identity may sit in any of the four slots of the set its hash picks,
  * so that two series whose hashes collide do not evict each other on every request (with one slot per set, 10,000
  * active series in 131,072 slots left about 7 % of them doing so); a newcomer to a full set evicts a random one of
  * its four. Each slot's full hash is kept in a plain {@code int} array beside it, so a lookup reads one line of
  * hashes and then only the entry whose hash matches. An entry is allocated once, right after its copy of the
- * identity, and then only its hint changes, so a hit reads the entry and its identity from neighbouring memory.
+ * identity, and then only its hint and key change, so a hit reads the entry and its identity from neighbouring
+ * memory.
  *
- * <p>Thread-safe: an entry's identity and key are final and entries are published through an
- * {@link AtomicReferenceArray}; a hash read apart from its entry can only make a lookup miss or compare an identity
- * that then differs, and a lost race costs a decode.
+ * <p>Thread-safe: an entry's identity is final, its key and hint volatile (any value either holds is right for the
+ * entry: the key is the decoder's or the store's equal instance, a stale hint is caught by the check), and entries
+ * are published through an {@link AtomicReferenceArray}; a hash read apart from its entry can only make a lookup miss
+ * or compare an identity that then differs, and a lost race costs a decode.
  */
 public final class SeriesKeyCache {
     /** A cache that remembers nothing. */
@@ -111,11 +115,7 @@ public final class SeriesKeyCache {
             if (e != null && probe.matches(e.identity)) {
                 Object hint = e.hint;
                 if (hint == null || !store.valid(hint)) {
-                    Object fresh = store.hint(e.key); // null if the store has no such series yet: this point creates it
-                    if (fresh != null) {
-                        e.key = store.key(fresh);
-                    }
-                    e.hint = fresh;
+                    resolve(e);
                 }
                 return e;
             }
@@ -129,26 +129,24 @@ public final class SeriesKeyCache {
     }
 
     /**
-     * The store's hint for a key just decoded (one lookup by key), or null while the store has no such series. A
-     * decoder asks before it {@link #put}s the key: a series the cache forgot (more series than it holds, sent in
-     * turn) is usually in the store, and then the point goes out with the store's key and hint, and the entry holds
-     * the store's key rather than a copy of it.
+     * Looks the entry's key up in the store (one lookup by key): the store's hint and its instance of the key, or a
+     * null hint while the store has no such series (the point being decoded creates it).
      */
-    public Object storeHint(SeriesKey key) {
-        return store.hint(key);
-    }
-
-    /** The store's instance of the key of the series {@code hint} designates. */
-    public SeriesKey storeKey(Object hint) {
-        return store.key(hint);
+    private void resolve(Entry e) {
+        Object fresh = store.hint(e.key);
+        if (fresh != null) {
+            e.key = store.key(fresh);
+        }
+        e.hint = fresh;
     }
 
     /**
-     * Remembers a key just decoded from {@code identity} (a copy the decoder made, which {@code probe} matches), with
-     * the store's hint for it if the decoder found one ({@link #storeHint}), in a free slot of its set, else in the
-     * slot of the same identity (a race with another request), else in a random one.
+     * Remembers a key just decoded from {@code identity} (a copy the decoder made, which {@code probe} matches), in a
+     * free slot of its set, else in the slot of the same identity (a race with another request), else in a random
+     * one, and returns the entry, resolved against the store like a hit: a series the cache forgot (more series than
+     * it holds, sent in turn) is usually in the store, and its points then go out with the store's key and hint.
      */
-    public void put(int hash, Probe probe, Object identity, SeriesKey key, MetricKind kind, Object hint) {
+    public Entry put(int hash, Probe probe, Object identity, SeriesKey key, MetricKind kind) {
         int set = hash & setMask;
         int victim = -1;
         for (int slot = set; slot < set + WAYS && victim < 0; slot++) {
@@ -161,9 +159,10 @@ public final class SeriesKeyCache {
             victim = set + ThreadLocalRandom.current().nextInt(WAYS);
         }
         Entry e = new Entry(identity, key, kind);
-        e.hint = hint;
+        resolve(e);
         hashes[victim] = hash;
         slots.set(victim, e); // publishes the hash written before it to a reader that sees the entry
+        return e;
     }
 
     /**

@@ -104,8 +104,6 @@ public final class RemoteWriteDecoder {
     private int identityFrom;
     private int identityTo;
     private final SeriesKeyCache.Probe labelsProbe = this::labelsMatch;
-    /** The store's hint for the key {@link #emit} last returned, when it asked. */
-    private Object emittedHint;
 
     private RemoteWriteDecoder(IngestLimits limits, TimeWindow window, IngestResult.Builder out,
                                Map<String, Integer> families, byte[] message, SeriesKeyCache seriesCache) {
@@ -331,11 +329,18 @@ public final class RemoteWriteDecoder {
         for (int i = 0; i < rawLabels; i++) {
             decodeLabel(labelOffsets[i], labelLengths[i]);
         }
-        SeriesKey key = emit(index, cacheable);
-        if (key != null && cacheable) {
-            seriesCache.put(hash, labelsProbe, Arrays.copyOfRange(message, labelsFrom, labelsTo), key,
-                    kindByName(key.name()), emittedHint);
+        SeriesKey key = checkedKey(index);
+        if (key == null) {
+            return;
         }
+        Object hint = null;
+        if (cacheable) {
+            SeriesKeyCache.Entry remembered = seriesCache.put(hash, labelsProbe,
+                    Arrays.copyOfRange(message, labelsFrom, labelsTo), key, kindByName(key.name()));
+            hint = remembered.hint();
+            key = seriesCache.key(remembered, hint);
+        }
+        addSamples(index, key, kindOf(key.name()), hint);
     }
 
     /**
@@ -414,13 +419,8 @@ public final class RemoteWriteDecoder {
         samples++;
     }
 
-    /**
-     * Checks the decoded labels, builds the key and emits the samples; the key, or null when refused. With
-     * {@code resolve}, the store is asked for the series first (see {@link SeriesKeyCache#storeHint}): the key
-     * returned and emitted is then the store's, and its hint is left in {@link #emittedHint}.
-     */
-    private SeriesKey emit(int index, boolean resolve) {
-        emittedHint = null;
+    /** Checks the decoded labels and builds the key; the key, or null when the series is refused (and said so). */
+    private SeriesKey checkedKey(int index) {
         rejectHistograms(index);
         if (samples == 0) {
             return null;
@@ -463,13 +463,6 @@ public final class RemoteWriteDecoder {
             reject(index, "." + keys.problemField(), keys.problem());
             return null;
         }
-        if (resolve) {
-            emittedHint = seriesCache.storeHint(key);
-            if (emittedHint != null) {
-                key = seriesCache.storeKey(emittedHint);
-            }
-        }
-        addSamples(index, key, kindOf(key.name()), emittedHint);
         return key;
     }
 
