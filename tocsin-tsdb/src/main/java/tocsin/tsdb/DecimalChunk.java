@@ -1,9 +1,6 @@
 package tocsin.tsdb;
 
-import java.io.ByteArrayOutputStream;
 import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
  * The on-disk chunk encoding for values that are decimals in disguise: most metrics are (percentages with two
@@ -106,7 +103,7 @@ final class DecimalChunk {
                 out.varint(r);
             }
         }
-        return deflate(out.bytes, out.size);
+        return RawDeflate.deflate(out.bytes, 0, out.size);
     }
 
     /** Decodes {@code count} samples into {@code times} and {@code values} (each at least {@code count} long). */
@@ -211,46 +208,12 @@ final class DecimalChunk {
         return z == 0 ? 1 : (64 - Long.numberOfLeadingZeros(z) + 6) / 7;
     }
 
-    private static byte[] deflate(byte[] raw, int length) {
-        Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        try {
-            d.setInput(raw, 0, length);
-            d.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(length / 2 + 16);
-            byte[] buf = new byte[Math.max(64, length + 16)];
-            while (!d.finished()) {
-                int k = d.deflate(buf);
-                out.write(buf, 0, k);
-            }
-            return out.toByteArray();
-        } finally {
-            d.end();
-        }
-    }
-
     private static byte[] inflate(byte[] data, int count) {
-        Inflater inf = new Inflater(true);
         try {
-            inf.setInput(data);
             // At most 10 bytes per timestamp and per mantissa, plus the mode byte.
-            long bound = 20L * count + 1;
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length * 4));
-            byte[] buf = new byte[4096];
-            while (!inf.finished()) {
-                int k = inf.inflate(buf);
-                if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
-                    throw new IllegalStateException("decimal chunk data is truncated");
-                }
-                out.write(buf, 0, k);
-                if (out.size() > bound) {
-                    throw new IllegalStateException("decimal chunk inflates past " + bound + " bytes");
-                }
-            }
-            return out.toByteArray();
+            return RawDeflate.inflate(data, 0, data.length, 20L * count + 1);
         } catch (DataFormatException e) {
-            throw new IllegalStateException("decimal chunk data is not DEFLATE: " + e.getMessage(), e);
-        } finally {
-            inf.end();
+            throw new IllegalStateException("decimal chunk data is not DEFLATE of its samples: " + e.getMessage(), e);
         }
     }
 

@@ -8,8 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
  * The bytes of the write-ahead log, as {@code docs/format/wal.md} describes them: the segment header, the record
@@ -234,51 +232,27 @@ final class WalFormat {
      */
     static byte[] deflated(byte[] framed) {
         int length = framed.length - RECORD_HEADER_BYTES;
-        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-        try {
-            deflater.setInput(framed, RECORD_HEADER_BYTES, length);
-            deflater.finish();
-            Encoder e = new Encoder(16 + length / 4);
-            e.put(framed[0]);
-            e.uvarint(length);
-            byte[] chunk = new byte[Math.max(64, Math.min(length, 1 << 16))];
-            while (!deflater.finished()) {
-                int n = deflater.deflate(chunk);
-                e.raw(n == chunk.length ? chunk : Arrays.copyOf(chunk, n));
-            }
-            return e.frame(DEFLATED);
-        } finally {
-            deflater.end();
-        }
+        byte[] deflated = RawDeflate.deflate(framed, RECORD_HEADER_BYTES, length);
+        Encoder e = new Encoder(1 + uvarintLength(length) + deflated.length);
+        e.put(framed[0]);
+        e.uvarint(length);
+        e.raw(deflated);
+        return e.frame(DEFLATED);
     }
 
     private static byte[] inflate(byte[] buf, int offset, int length, int size) throws MalformedRecordException {
-        Inflater inflater = new Inflater(true);
+        byte[] out;
         try {
-            inflater.setInput(buf, offset, length);
-            byte[] out = new byte[size];
-            int n = 0;
-            while (n < size) {
-                int k = inflater.inflate(out, n, size - n);
-                if (k == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
-                    break;
-                }
-                n += k;
-            }
-            if (n == size && !inflater.finished() && inflater.inflate(new byte[1]) > 0) {
-                throw new MalformedRecordException("deflated record inflates to more than the " + size
-                        + " bytes it declares");
-            }
-            if (n != size || !inflater.finished()) {
-                throw new MalformedRecordException("deflated record inflates to " + n + " bytes of the " + size
-                        + " it declares");
-            }
-            return out;
+            out = RawDeflate.inflate(buf, offset, length, size);
         } catch (DataFormatException e) {
-            throw new MalformedRecordException("deflated record does not inflate: " + e.getMessage());
-        } finally {
-            inflater.end();
+            throw new MalformedRecordException("deflated record does not inflate to the " + size
+                    + " bytes it declares: " + e.getMessage());
         }
+        if (out.length != size) {
+            throw new MalformedRecordException("deflated record inflates to " + out.length + " bytes, not the " + size
+                    + " it declares");
+        }
+        return out;
     }
 
     /** The CRC32C of a framed record: over its type, length and payload. */
