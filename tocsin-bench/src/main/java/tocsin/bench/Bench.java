@@ -182,9 +182,10 @@ public final class Bench {
     }
 
     /**
-     * Sends 6,000 of the requests (again from the first when there are fewer) to a local sink that discards them (the JDK's HTTP server), so that the
-     * bench's own HTTP client is compiled before it measures anyone: it shares the two cores with the server under
-     * test, and a cold one cost the first server measured up to twice the CPU it cost the later ones.
+     * Sends 6,000 of the requests (again from the first when there are fewer) to a local sink that discards them
+     * (the JDK's HTTP server), so that the bench's own HTTP client is compiled before it measures anyone: it shares
+     * the two cores with the server under test, and a cold one cost the first server measured up to twice the CPU it
+     * cost the later ones.
      */
     private static void warmSender(List<RemoteWritePayloads.Shard> payload, Map<String, String> headers)
             throws Exception {
@@ -198,39 +199,28 @@ public final class Bench {
         });
         sink.setExecutor(Executors.newFixedThreadPool(payload.size()));
         sink.start();
-        long t0 = System.nanoTime();
-        int sent = 0;
-        try {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
-            URI uri = URI.create("http://127.0.0.1:" + sink.getAddress().getPort() + "/write");
-            ExecutorService pool = Executors.newFixedThreadPool(payload.size());
-            try {
-                List<Future<Integer>> shards = new ArrayList<>();
-                for (RemoteWritePayloads.Shard shard : payload) {
-                    shards.add(pool.submit(() -> {
-                        int n = 0;
-                        for (int i = 0; i < 6000 / payload.size(); i++) {
-                            byte[] body = shard.requests().get(i % shard.requests().size());
-                            HttpRequest.Builder b = HttpRequest.newBuilder(uri).POST(
-                                    HttpRequest.BodyPublishers.ofByteArray(body));
-                            headers.forEach(b::header);
-                            http.send(b.build(), HttpResponse.BodyHandlers.discarding());
-                            n++;
-                        }
-                        return n;
-                    }));
-                }
-                for (Future<Integer> f : shards) {
-                    sent += f.get();
-                }
-            } finally {
-                pool.shutdown();
+        List<RemoteWritePayloads.Shard> cycled = new ArrayList<>();
+        for (RemoteWritePayloads.Shard shard : payload) {
+            List<byte[]> requests = new ArrayList<>();
+            for (int i = 0; i < 6000 / payload.size(); i++) {
+                requests.add(shard.requests().get(i % shard.requests().size()));
             }
+            cycled.add(new RemoteWritePayloads.Shard(requests));
+        }
+        long t0 = System.nanoTime();
+        HttpClient http = newClient();
+        URI uri = URI.create("http://127.0.0.1:" + sink.getAddress().getPort() + "/write");
+        try {
+            sendShards(cycled, body -> {
+                HttpRequest.Builder b = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                headers.forEach(b::header);
+                return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            });
         } finally {
             sink.stop(0);
             ((ExecutorService) sink.getExecutor()).shutdown();
         }
+        int sent = cycled.stream().mapToInt(c -> c.requests().size()).sum();
         System.out.printf(Locale.ROOT, "sender warmed up: %,d requests to a local sink in %.1f s%n", sent,
                 (System.nanoTime() - t0) / 1e9);
     }
@@ -350,10 +340,7 @@ public final class Bench {
             return new Result(name, "not installed (apt-get install " + name + ")", samples);
         }
         try (Peer peer = Peer.start(name, command, ready, workload.path(), headers)) {
-            // HTTP/1.1 as Prometheus and the Datadog Agent send (Java's client would otherwise offer every server an
-            // h2c upgrade, which only some accept, and then pay HTTP/2's framing on one side of the comparison)
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = newClient();
             // Probe with the first request: a server without the route is reported, not measured.
             int probe = send(http, peer, workload, payload.get(0).requests().get(0));
             if (probe >= 300) {
@@ -451,6 +438,17 @@ public final class Bench {
     /** Sends each shard's requests in order, the shards in parallel; returns how many were not answered 2xx. */
     private static int sendAll(HttpClient http, Peer peer, Workload workload, List<RemoteWritePayloads.Shard> shards)
             throws Exception {
+        return sendShards(shards, body -> send(http, peer, workload, body));
+    }
+
+    /** Sends one request and returns the status it was answered with. */
+    @FunctionalInterface
+    private interface Sender {
+        int send(byte[] body) throws IOException, InterruptedException;
+    }
+
+    /** Each shard's requests in order through {@code sender}, the shards in parallel; how many were not answered 2xx. */
+    private static int sendShards(List<RemoteWritePayloads.Shard> shards, Sender sender) throws Exception {
         if (shards.isEmpty()) {
             return 0;
         }
@@ -461,7 +459,7 @@ public final class Bench {
                 futures.add(pool.submit(() -> {
                     int failures = 0;
                     for (byte[] body : shard.requests()) {
-                        if (send(http, peer, workload, body) >= 300) {
+                        if (sender.send(body) >= 300) {
                             failures++;
                         }
                     }
@@ -476,6 +474,16 @@ public final class Bench {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /**
+     * The bench's HTTP client: HTTP/1.1 as Prometheus and the Datadog Agent send (Java's client would otherwise offer
+     * every server an h2c upgrade, which only some accept, and then pay HTTP/2's framing on one side of the
+     * comparison).
+     */
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     private static int send(HttpClient http, Peer peer, Workload workload, byte[] body)

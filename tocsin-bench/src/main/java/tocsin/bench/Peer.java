@@ -90,24 +90,9 @@ final class Peer implements AutoCloseable {
      * that live as long as the process.
      */
     double threadCpuSeconds(String... prefixes) throws IOException {
-        long ticks = 0;
-        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
-        try (Stream<Path> s = Files.list(tasks)) {
-            for (Path task : s.toList()) {
-                try {
-                    String comm = Files.readString(task.resolve("comm")).strip();
-                    if (Stream.of(prefixes).noneMatch(comm::startsWith)) {
-                        continue;
-                    }
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                } catch (IOException gone) {
-                    // the thread ended while being read
-                }
-            }
-        }
-        return ticks / (double) CLOCK_TICKS_PER_SECOND;
+        return threadCpu(java.util.function.UnaryOperator.identity()).entrySet().stream()
+                .filter(e -> Stream.of(prefixes).anyMatch(e.getKey()::startsWith))
+                .mapToDouble(java.util.Map.Entry::getValue).sum();
     }
 
     /**
@@ -115,11 +100,16 @@ final class Peer implements AutoCloseable {
      * {@code GC Thread#0} and {@code GC Thread#1} count together); threads that ended are not counted.
      */
     java.util.Map<String, Double> threadCpuByName() throws IOException {
+        return threadCpu(comm -> comm.replaceAll("[0-9]+", ""));
+    }
+
+    /** CPU seconds of the live threads, summed by {@code name} of each thread's {@code comm}. */
+    private java.util.Map<String, Double> threadCpu(java.util.function.UnaryOperator<String> name) throws IOException {
         java.util.Map<String, Double> out = new java.util.TreeMap<>();
         try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
             for (Path task : s.toList()) {
                 try {
-                    String comm = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "");
+                    String comm = name.apply(Files.readString(task.resolve("comm")).strip());
                     String stat = Files.readString(task.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     out.merge(comm, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS_PER_SECOND,
