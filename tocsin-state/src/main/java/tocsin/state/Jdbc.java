@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
@@ -28,9 +30,22 @@ final class Jdbc {
         T read(ResultSet rs) throws SQLException;
     }
 
+    /** How long a write waits for the writes queued before it (on SQLite) before it fails. */
+    static final long WRITER_WAIT_MILLIS = 30_000;
+
     private final DataSource dataSource;
     private final Dialect dialect;
+    /**
+     * SQLite has one writer at a time, and its busy handler is not a queue: connections waiting for the write lock
+     * poll it with growing sleeps, so with dozens of writers (a storm of deliveries, each held or sent in its own
+     * transaction) one of them can lose every poll for the whole busy timeout and fail while the database is
+     * merely busy. Writers of this process queue here in arrival order instead, before they take a connection
+     * (waiting writers do not hold the pool's connections from readers); the busy timeout is left for another
+     * process on the same file. Unused on PostgreSQL, whose row locks queue by themselves.
+     */
+    private final ReentrantLock writers = new ReentrantLock(true);
 
+    /** One per database: every store on the same pool must share it, so that its writers queue together. */
     Jdbc(DataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
         this.dialect = dialect;
@@ -66,7 +81,8 @@ final class Jdbc {
 
     private <T> T transaction(String what, boolean snapshot, Work<T> work) {
         if (dialect == Dialect.SQLITE) {
-            return sqliteTransaction(what, snapshot ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE", work);
+            return snapshot ? sqliteTransaction(what, "BEGIN DEFERRED", work)
+                    : asTheWriter(what, () -> sqliteTransaction(what, "BEGIN IMMEDIATE", work));
         }
         return run(what, c -> {
             int isolation = c.getTransactionIsolation();
@@ -136,7 +152,28 @@ final class Jdbc {
     }
 
     int update(String what, String sql, Object... params) {
+        if (dialect == Dialect.SQLITE) {
+            return asTheWriter(what, () -> run(what, c -> update(c, sql, params)));
+        }
         return run(what, c -> update(c, sql, params));
+    }
+
+    /** Runs a write once the writes that asked before it are done (see {@link #writers}). */
+    private <T> T asTheWriter(String what, java.util.function.Supplier<T> write) {
+        try {
+            if (!writers.tryLock(WRITER_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new StateException("Could not " + what + ": other writes kept the database busy for "
+                        + WRITER_WAIT_MILLIS / 1000 + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StateException("Could not " + what + ": interrupted while waiting for other writes", e);
+        }
+        try {
+            return write.get();
+        } finally {
+            writers.unlock();
+        }
     }
 
     static <T> List<T> query(Connection c, String sql, RowReader<T> reader, Object... params) throws SQLException {

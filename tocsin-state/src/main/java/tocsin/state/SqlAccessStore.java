@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +54,8 @@ final class SqlAccessStore implements AccessStore {
     private final InstantSource clock;
     private final PasswordHasher passwords;
 
-    SqlAccessStore(DataSource dataSource, Dialect dialect, InstantSource clock, PasswordHasher passwords) {
-        this.jdbc = new Jdbc(dataSource, dialect);
+    SqlAccessStore(Jdbc jdbc, Dialect dialect, InstantSource clock, PasswordHasher passwords) {
+        this.jdbc = jdbc;
         this.dialect = dialect;
         this.clock = clock;
         this.passwords = passwords;

@@ -55,13 +55,12 @@ public final class StateStore implements AutoCloseable {
     private final SqlEndpointStore endpointStore;
     private final SqlEventQueue eventQueue;
 
-    private StateStore(Database database, HikariDataSource pool, int schemaVersion, AccessStore accessStore,
-                       StateConfig config) {
+    private StateStore(Database database, HikariDataSource pool, Jdbc jdbc, int schemaVersion,
+                       AccessStore accessStore, StateConfig config) {
         this.database = database;
         this.pool = pool;
         this.schemaVersion = schemaVersion;
         this.accessStore = accessStore;
-        Jdbc jdbc = new Jdbc(pool, database.dialect());
         this.peopleStore = new SqlPeopleStore(jdbc, config.clock());
         this.scheduleStore = new SqlScheduleStore(jdbc, config.clock());
         this.pagingConfigStore = new SqlPagingConfigStore(jdbc, database.dialect(), config.clock());
@@ -92,9 +91,10 @@ public final class StateStore implements AutoCloseable {
         HikariDataSource pool = database.openPool(config.maxPoolSize());
         try {
             int version = migrations.migrate(pool);
-            AccessStore access = new SqlAccessStore(pool, database.dialect(), config.clock(), new PasswordHasher());
+            Jdbc jdbc = new Jdbc(pool, database.dialect()); // one for every store: their writers queue together
+            AccessStore access = new SqlAccessStore(jdbc, database.dialect(), config.clock(), new PasswordHasher());
             log.info("State in {}, schema version {}", database.describe(), version);
-            return new StateStore(database, pool, version, access, config);
+            return new StateStore(database, pool, jdbc, version, access, config);
         } catch (RuntimeException e) {
             pool.close();
             throw e;

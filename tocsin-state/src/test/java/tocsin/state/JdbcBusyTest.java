@@ -53,6 +53,45 @@ class JdbcBusyTest {
         }
     }
 
+    /**
+     * Forty writers at once, each holding the write lock 20 ms eight times: 6.4 s of writes, longer than SQLite's
+     * busy timeout. SQLite's busy handler lets a waiting connection lose every poll for the lock until its timeout
+     * runs out; queued in arrival order, every write commits.
+     */
+    @Test
+    void aStormOfWritersAllCommit(@TempDir Path dir) throws Exception {
+        SqliteDatabase db = new SqliteDatabase(dir.resolve("storm.db"));
+        try (HikariDataSource pool = db.openPool(10)) {
+            Jdbc jdbc = new Jdbc(pool, Dialect.SQLITE);
+            jdbc.update("create", "CREATE TABLE t (x INTEGER NOT NULL)");
+            int writers = 40;
+            int each = 8;
+            java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+            try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int w = 0; w < writers; w++) {
+                    int writer = w;
+                    threads.submit(() -> {
+                        for (int i = 0; i < each; i++) {
+                            int x = writer * each + i;
+                            try {
+                                jdbc.transaction("insert " + x, c -> {
+                                    insert(c, x);
+                                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+                                    return null;
+                                });
+                            } catch (StateException e) {
+                                failures.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    });
+                }
+            }
+            assertThat(failures.get()).isZero();
+            assertThat(jdbc.query("count", "SELECT COUNT(*) FROM t", rs -> rs.getInt(1))).containsExactly(writers * each);
+        }
+    }
+
     private static void insert(Connection c, int x) throws java.sql.SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("INSERT INTO t VALUES (" + x + ")");
