@@ -116,6 +116,7 @@ public final class Server implements AutoCloseable {
                     config.bootstrapApiKey(), config.bootstrapAdminPassword());
 
             SelfMetrics metrics = new SelfMetrics();
+            tocsin.server.runtime.HeapGovernor.installAndRegister(metrics.registry());
             Tsdb tsdb;
             try {
                 tsdb = Tsdb.open(TsdbOptions.of(dataDir.resolve("tsdb")).withClock(config.clock())

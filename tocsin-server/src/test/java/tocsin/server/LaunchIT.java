@@ -56,12 +56,25 @@ class LaunchIT {
     /** Starts the jar; with {@code mergeErr}, its standard error comes through its standard output. */
     static Process launch(Path dir, Map<String, String> env, boolean mergeErr, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()));
+                "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(launcherJvmOptions());
+        cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(mergeErr);
         pb.environment().keySet().removeIf(k -> k.startsWith("TOCSIN_"));
         pb.environment().putAll(env);
         return pb.start();
+    }
+
+    /** The JVM options {@code bin/tocsin} starts the server with (its {@code DEFAULT_OPTS} line), so the tests do too. */
+    static List<String> launcherJvmOptions() throws IOException {
+        Path script = Path.of("..", "bin", "tocsin").toAbsolutePath().normalize();
+        if (!Files.exists(script)) {
+            return List.of();
+        }
+        return Files.readAllLines(script).stream().filter(l -> l.startsWith("DEFAULT_OPTS=\""))
+                .flatMap(l -> java.util.Arrays.stream(l.substring("DEFAULT_OPTS=\"".length(), l.length() - 1)
+                        .split(" "))).toList();
     }
 
     /** A server started from the jar, and the port it listens on. */
@@ -207,7 +220,8 @@ class LaunchIT {
             server.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its pipes)
             assertThat(server.waitFor(20, TimeUnit.SECONDS)).as("stopped after SIGTERM").isTrue();
             assertThat(server.exitValue()).isIn(0, 143);
-            assertThat(err.get(5, TimeUnit.SECONDS)).contains("Stopping: finishing in-flight requests", "Stopped");
+            assertThat(err.get(5, TimeUnit.SECONDS)).contains("Stopping: finishing in-flight requests", "Stopped",
+                    "Heap governor on"); // with bin/tocsin's JVM options
         } finally {
             server.destroyForcibly();
         }
