@@ -116,10 +116,15 @@ public final class SeriesKeyBuilder {
         if (key == null) {
             return null;
         }
-        String[] parts = new String[tagCount + 1];
-        parts[0] = name;
-        System.arraycopy(tags, 0, parts, 1, tagCount);
-        SeriesKeyCache.Entry remembered = cache.put(hash, partsProbe, parts, key, null);
+        SeriesKeyCache.Entry remembered;
+        if (cache.admit(hash)) {
+            String[] parts = new String[tagCount + 1];
+            parts[0] = name;
+            System.arraycopy(tags, 0, parts, 1, tagCount);
+            remembered = cache.put(hash, partsProbe, parts, key, null);
+        } else {
+            remembered = cache.unremembered(key, null);
+        }
         hint = remembered.hint();
         return cache.key(remembered, hint);
     }

@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.LongAdder;
  * limits a key was checked against are the decoder's, which do not change while the server runs (one cache per
  * intake).
  *
+ * <p>While its set has a free slot an identity is remembered at its first sighting; once remembering it would evict
+ * another, only at its second ({@link #admit}): a series sent once into a full cache (a fleet churning through more
+ * series than the cache holds) evicts nothing and leaves no entry behind, and its key goes out resolved against the
+ * store all the same ({@link #unremembered}).
+ *
  * <p>Four-way set-associative and bounded: an identity may sit in any of the four slots of the set its hash picks,
  * so that two series whose hashes collide do not evict each other on every request (with one slot per set, 10,000
  * active series in 131,072 slots left about 7 % of them doing so); a newcomer to a full set evicts a random one of
@@ -40,6 +45,7 @@ public final class SeriesKeyCache {
     public static final SeriesKeyCache NONE = new SeriesKeyCache(0, SeriesHints.NONE);
     /** Slots per set. */
     private static final int WAYS = 4;
+    private static final int SEEN_BITS_PER_SLOT = 16;
 
     /** Compares the identity being decoded with a remembered one (the decoder knows what it is reading). */
     @FunctionalInterface
@@ -78,7 +84,21 @@ public final class SeriesKeyCache {
         }
     }
 
+    private static final java.lang.invoke.VarHandle SEEN_WORD =
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
+
     private final AtomicReferenceArray<Entry> slots;
+    /**
+     * The doorkeeper: one bit per hash (sixteen bits per slot) for identities seen once and not remembered. A series
+     * sent once (a fleet churning through a million new series, each in one request) would otherwise cost an entry and
+     * a copy of its identity that are evicted unread, garbage that lives long enough to be promoted; a series sent
+     * again is remembered at its second sighting. Cleared when an eighth of its bits are set (twice as many new
+     * identities as the cache has slots), so a newcomer is taken for one seen before at most one time in eight (with
+     * four bits per slot, cleared at half, a million new series still left 242,000 entries behind). Bits are set
+     * racily (a lost bit delays one series' entry by one sighting).
+     */
+    private final long[] seen;
+    private final java.util.concurrent.atomic.AtomicInteger seenBits = new java.util.concurrent.atomic.AtomicInteger();
     private final int[] hashes;
     private final int setMask;
     private final SeriesHints store;
@@ -92,6 +112,7 @@ public final class SeriesKeyCache {
     public SeriesKeyCache(int capacity, SeriesHints store) {
         int n = capacity <= 0 ? 0 : Integer.highestOneBit(Math.max(16, capacity - 1) << 1);
         this.slots = new AtomicReferenceArray<>(n);
+        this.seen = new long[n == 0 ? 0 : Math.max(1, n * SEEN_BITS_PER_SLOT / 64)];
         this.hashes = new int[n];
         this.setMask = n - WAYS; // the first slot of a set: n is a power of two, WAYS divides it
         this.store = store;
@@ -121,6 +142,42 @@ public final class SeriesKeyCache {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether an identity with this hash, just missed, should be remembered ({@link #put}): yes if its set has a free
+     * slot or it was seen recently, else it is noted as seen and the decoder hands its key out through
+     * {@link #unremembered} instead.
+     */
+    public boolean admit(int hash) {
+        int set = hash & setMask;
+        for (int slot = set; slot < set + WAYS; slot++) {
+            if (slots.get(slot) == null) {
+                return true;
+            }
+        }
+        int bit = (hash * 0x9E3779B9) >>> 1; // spread differently from the set index
+        int word = (bit >>> 6) % seen.length;
+        long mask = 1L << bit;
+        if ((((long) SEEN_WORD.getOpaque(seen, word)) & mask) != 0) {
+            return true;
+        }
+        if ((((long) SEEN_WORD.getAndBitwiseOr(seen, word, mask)) & mask) == 0
+                && seenBits.incrementAndGet() > seen.length * (64 / 8)) {
+            seenBits.set(0);
+            java.util.Arrays.fill(seen, 0L);
+        }
+        return false;
+    }
+
+    /**
+     * An entry for a key the cache does not remember ({@link #admit} said no), resolved against the store like a
+     * remembered one: the point goes out with the store's key and hint when the store has the series.
+     */
+    public Entry unremembered(SeriesKey key, MetricKind kind) {
+        Entry e = new Entry(null, key, kind);
+        resolve(e);
+        return e;
     }
 
     /** The key to hand out for {@code e} with its hint {@code hint} (as read once): the store's instance if any. */

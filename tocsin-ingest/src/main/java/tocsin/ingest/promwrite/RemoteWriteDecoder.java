@@ -335,8 +335,10 @@ public final class RemoteWriteDecoder {
         }
         Object hint = null;
         if (cacheable) {
-            SeriesKeyCache.Entry remembered = seriesCache.put(hash, labelsProbe,
-                    Arrays.copyOfRange(message, labelsFrom, labelsTo), key, kindByName(key.name()));
+            SeriesKeyCache.Entry remembered = seriesCache.admit(hash)
+                    ? seriesCache.put(hash, labelsProbe, Arrays.copyOfRange(message, labelsFrom, labelsTo), key,
+                            kindByName(key.name()))
+                    : seriesCache.unremembered(key, null);
             hint = remembered.hint();
             key = seriesCache.key(remembered, hint);
         }
