@@ -16,7 +16,13 @@ import java.util.Arrays;
  */
 final class RangeQuery {
     static final String QUERY = "sum by (region) ({__name__=~\"bench_metric_.*\"})";
-    static final int WARMUP = Integer.getInteger("bench.queryWarmup", 10);
+    /**
+     * Queries before the timed ones, the same for every server. A dashboard refreshing every 30 s sends this query
+     * 120 times an hour; 40 first lets a JVM compile the query's parallel paths, as a server up for a while has (with
+     * 10, Tocsin's median wandered 50-100 ms between runs of the same build; VictoriaMetrics and Prometheus do not
+     * compile, and their result caches stay bypassed).
+     */
+    static final int WARMUP = Integer.getInteger("bench.queryWarmup", 40);
     static final int RUNS = Integer.getInteger("bench.queryRuns", 20);
 
     /** Median and best wall time, server CPU per query, and what came back (to see that all servers agree). */
