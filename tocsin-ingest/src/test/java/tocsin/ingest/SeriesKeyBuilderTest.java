@@ -18,6 +18,34 @@ class SeriesKeyBuilderTest {
         assertThat(k).isEqualTo(SeriesKey.of("My_Metric", "env:prod"));
     }
 
+    @net.jqwik.api.Property(tries = 300)
+    void theCacheNeverConfusesTwoSeriesWhosePartsRunTogether(
+            @net.jqwik.api.ForAll @net.jqwik.api.constraints.Size(max = 4) java.util.List<
+                    @net.jqwik.api.constraints.StringLength(max = 6) @net.jqwik.api.constraints.CharRange(
+                            from = '\u0000', to = 'd') String> tagsA,
+            @net.jqwik.api.ForAll @net.jqwik.api.constraints.Size(max = 4) java.util.List<
+                    @net.jqwik.api.constraints.StringLength(max = 6) @net.jqwik.api.constraints.CharRange(
+                            from = '\u0000', to = 'd') String> tagsB) {
+        // Parts made of few characters, control characters among them (JSON allows "\u0003" in a tag), so that
+        // different splits of the same characters are common: each series built through one shared cache gets the
+        // key it gets without a cache, whatever was remembered before it.
+        IngestLimits roomy = new IngestLimits(200, 200, 16, Duration.ofHours(1), Duration.ofMinutes(10));
+        SeriesKeyCache cache = new SeriesKeyCache(64, tocsin.core.metric.SeriesHints.NONE);
+        SeriesKeyBuilder cached = new SeriesKeyBuilder(roomy, SeriesKeyBuilder.Rules.VERBATIM, cache);
+        SeriesKeyBuilder plain = new SeriesKeyBuilder(roomy, SeriesKeyBuilder.Rules.VERBATIM);
+        for (int round = 0; round < 3; round++) {
+            for (java.util.List<String> tags : java.util.List.of(tagsA, tagsB)) {
+                cached.reset().name("m", "metric");
+                plain.reset().name("m", "metric");
+                for (int i = 0; i < tags.size(); i++) {
+                    cached.tag(tags.get(i), "tags", i);
+                    plain.tag(tags.get(i), "tags", i);
+                }
+                assertThat(cached.build()).isEqualTo(plain.build());
+            }
+        }
+    }
+
     @Test
     void verbatimRulesKeepEverything() {
         SeriesKey k = new SeriesKeyBuilder(limits, SeriesKeyBuilder.Rules.VERBATIM)
