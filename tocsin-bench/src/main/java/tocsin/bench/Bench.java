@@ -31,9 +31,8 @@ import java.util.concurrent.Future;
  */
 public final class Bench {
     private static final String KEY = "bench-key-0123456789abcdef";
-    /** The JVM options {@code bin/tocsin} starts the server with (its DEFAULT_OPTS), so the bench measures those. */
-    static final List<String> TOCSIN_DEFAULT_JVM_OPTIONS = List.of("-XX:MaxHeapFreeRatio=20",
-            "-XX:MinHeapFreeRatio=5", "-XX:GCTimeRatio=9", "-XX:+ExplicitGCInvokesConcurrent");
+    /** The JVM options {@code bin/tocsin} starts the server with, read from the checkout the bench runs in. */
+    private static final Path JVM_OPTIONS = Path.of("bin", "lib", "jvm.options");
     /** At most this many series in the warm-up ({@code --warmup N} samples each) unless {@code --warmup-series}. */
     private static final int WARMUP_SERIES = 5000;
 
@@ -235,7 +234,26 @@ public final class Bench {
         return payload.stream().flatMap(s -> s.requests().stream()).mapToLong(b -> b.length).sum() / 1048576.0;
     }
 
-    private static List<String> tocsinCommand(Path jar) {
+    /**
+     * The JDK running the bench with the JVM options {@code bin/tocsin} gives the server ({@code bin/lib/jvm.options},
+     * so the bench measures the server as it runs); the bench runs from the checkout's root.
+     */
+    static List<String> tocsinJvm() throws IOException {
+        if (!Files.exists(JVM_OPTIONS)) {
+            throw new IOException(JVM_OPTIONS + " not found: run the bench from the checkout's root");
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        for (String line : Files.readAllLines(JVM_OPTIONS)) {
+            String options = line.replaceAll("#.*", "").strip();
+            if (!options.isEmpty()) {
+                command.addAll(List.of(options.split("\\s+")));
+            }
+        }
+        return command;
+    }
+
+    private static List<String> tocsinCommand(Path jar) throws IOException {
         return tocsinCommand(jar, "off");
     }
 
@@ -244,10 +262,8 @@ public final class Bench {
      * arguments (space-separated), e.g. {@code -XX:StartFlightRecording=filename=rw.jfr,settings=profile} to
      * profile the server during the run.
      */
-    private static List<String> tocsinCommand(Path jar, String statsdAddr) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--enable-native-access=ALL-UNNAMED"));
-        command.addAll(TOCSIN_DEFAULT_JVM_OPTIONS);
+    private static List<String> tocsinCommand(Path jar, String statsdAddr) throws IOException {
+        List<String> command = tocsinJvm();
         String extra = System.getProperty("bench.tocsinJvmArgs", "").strip();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));

@@ -132,9 +132,7 @@ final class PageLatency {
                           url: "%s"
                           payload: '{"scope": "$ALERT_SCOPE", "transition": "$ALERT_TRANSITION"}'
                     """.formatted(sink.url("/tocsin")));
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "--enable-native-access=ALL-UNNAMED"));
-            command.addAll(Bench.TOCSIN_DEFAULT_JVM_OPTIONS);
+            List<String> command = Bench.tocsinJvm();
             command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", "{DATA}", "--http-addr",
                     "127.0.0.1:{PORT}", "--statsd-addr", "off", "--bootstrap-api-key", KEY, "--config",
                     config.toString()));

@@ -112,7 +112,7 @@ public final class SeriesKeyCache {
     public SeriesKeyCache(int capacity, SeriesHints store) {
         int n = capacity <= 0 ? 0 : Integer.highestOneBit(Math.max(16, capacity - 1) << 1);
         this.slots = new AtomicReferenceArray<>(n);
-        this.seen = new long[n == 0 ? 0 : Math.max(1, n * SEEN_BITS_PER_SLOT / 64)];
+        this.seen = new long[n * SEEN_BITS_PER_SLOT / 64]; // a power of two: n is one, at least 16
         this.hashes = new int[n];
         this.setMask = n - WAYS; // the first slot of a set: n is a power of two, WAYS divides it
         this.store = store;
@@ -157,7 +157,7 @@ public final class SeriesKeyCache {
             }
         }
         int bit = (hash * 0x9E3779B9) >>> 1; // spread differently from the set index
-        int word = (bit >>> 6) % seen.length;
+        int word = (bit >>> 6) & (seen.length - 1);
         long mask = 1L << bit;
         if ((((long) SEEN_WORD.getOpaque(seen, word)) & mask) != 0) {
             return true;

@@ -55,8 +55,7 @@ class LaunchIT {
 
     /** Starts the jar; with {@code mergeErr}, its standard error comes through its standard output. */
     static Process launch(Path dir, Map<String, String> env, boolean mergeErr, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(launcherJvmOptions());
         cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(List.of(args));
@@ -66,15 +65,11 @@ class LaunchIT {
         return pb.start();
     }
 
-    /** The JVM options {@code bin/tocsin} starts the server with (its {@code DEFAULT_OPTS} line), so the tests do too. */
+    /** The JVM options {@code bin/tocsin} starts the server with ({@code bin/lib/jvm.options}), so the tests do too. */
     static List<String> launcherJvmOptions() throws IOException {
-        Path script = Path.of("..", "bin", "tocsin").toAbsolutePath().normalize();
-        if (!Files.exists(script)) {
-            return List.of();
-        }
-        return Files.readAllLines(script).stream().filter(l -> l.startsWith("DEFAULT_OPTS=\""))
-                .flatMap(l -> java.util.Arrays.stream(l.substring("DEFAULT_OPTS=\"".length(), l.length() - 1)
-                        .split(" "))).toList();
+        return Files.readAllLines(Path.of("..", "bin", "lib", "jvm.options")).stream()
+                .map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty())
+                .flatMap(l -> java.util.Arrays.stream(l.split("\\s+"))).toList();
     }
 
     /** A server started from the jar, and the port it listens on. */

@@ -54,9 +54,9 @@ final class SqlAccessStore implements AccessStore {
     private final InstantSource clock;
     private final PasswordHasher passwords;
 
-    SqlAccessStore(Jdbc jdbc, Dialect dialect, InstantSource clock, PasswordHasher passwords) {
+    SqlAccessStore(Jdbc jdbc, InstantSource clock, PasswordHasher passwords) {
         this.jdbc = jdbc;
-        this.dialect = dialect;
+        this.dialect = jdbc.dialect();
         this.clock = clock;
         this.passwords = passwords;
     }

@@ -92,7 +92,7 @@ public final class StateStore implements AutoCloseable {
         try {
             int version = migrations.migrate(pool);
             Jdbc jdbc = new Jdbc(pool, database.dialect()); // one for every store: their writers queue together
-            AccessStore access = new SqlAccessStore(jdbc, database.dialect(), config.clock(), new PasswordHasher());
+            AccessStore access = new SqlAccessStore(jdbc, config.clock(), new PasswordHasher());
             log.info("State in {}, schema version {}", database.describe(), version);
             return new StateStore(database, pool, jdbc, version, access, config);
         } catch (RuntimeException e) {

@@ -31,7 +31,7 @@ class SqlAccessStoreTest {
         ManualClock clock = new ManualClock(Instant.parse("2026-03-01T09:00:00Z"));
         db = new SqliteDatabase(tmp.resolve("test.db")).openPool(2);
         new MigrationRunner(Dialect.SQLITE, clock).migrate(db);
-        store = new SqlAccessStore(new Jdbc(db, Dialect.SQLITE), Dialect.SQLITE, clock, new PasswordHasher() {
+        store = new SqlAccessStore(new Jdbc(db, Dialect.SQLITE), clock, new PasswordHasher() {
             @Override
             boolean verify(char[] password, String hash) {
                 verifications.incrementAndGet();

@@ -17,7 +17,6 @@ import java.lang.management.MemoryUsage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -46,8 +45,6 @@ public final class HeapGovernor {
     private static final Logger LOG = LoggerFactory.getLogger(HeapGovernor.class);
     private static final String YOUNG = "G1 Young Generation";
     private static final String CONCURRENT = "G1 Concurrent GC";
-    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
-    private static volatile HeapGovernor instance;
 
     /**
      * When to ask for a concurrent cycle.
@@ -100,22 +97,28 @@ public final class HeapGovernor {
         this.wait = policy.minIntervalNanos();
     }
 
+    /** The JVM's governor, started by the first {@link #install()} (class initialisation makes it once). */
+    private static final class Installed {
+        static final HeapGovernor INSTANCE = start();
+    }
+
     /**
      * Installs the governor for this JVM if it can work here (G1 with {@code -XX:+ExplicitGCInvokesConcurrent});
      * returns it, or null when it stays off. Later calls return the first call's answer.
      */
     public static HeapGovernor install() {
-        if (!INSTALLED.compareAndSet(false, true)) {
-            return instance;
-        }
-        String why = unsupportedReason();
+        return Installed.INSTANCE;
+    }
+
+    private static HeapGovernor start() {
+        HotSpotDiagnosticMXBean hs = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        String why = unsupportedReason(hs);
         if (why != null) {
             LOG.info("Heap governor off: {}", why);
             return null;
         }
         // G1 never shrinks below -XX:MinHeapSize (-Xms sets it): no cycle can give that back.
-        long minHeap = Long.parseLong(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                .getVMOption("MinHeapSize").getValue());
+        long minHeap = Long.parseLong(hs.getVMOption("MinHeapSize").getValue());
         Policy d = Policy.DEFAULT;
         Policy policy = new Policy(Math.max(d.floorBytes(), minHeap), d.slack(), d.minIntervalNanos(),
                 d.maxIntervalNanos());
@@ -139,7 +142,6 @@ public final class HeapGovernor {
         }, CHECK_SECONDS, CHECK_SECONDS, TimeUnit.SECONDS);
         LOG.info("Heap governor on: a concurrent collection is asked for when over {} MiB are committed and more "
                 + "than {} times what a collection left in use", policy.floorBytes() >> 20, policy.slack());
-        instance = g;
         return g;
     }
 
@@ -158,14 +160,13 @@ public final class HeapGovernor {
         }
     }
 
-    private static String unsupportedReason() {
+    private static String unsupportedReason(HotSpotDiagnosticMXBean hs) {
         boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .anyMatch(b -> YOUNG.equals(b.getName()));
         if (!g1) {
             return "the JVM does not run G1";
         }
         try {
-            HotSpotDiagnosticMXBean hs = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             if (!Boolean.parseBoolean(hs.getVMOption("ExplicitGCInvokesConcurrent").getValue())) {
                 return "-XX:+ExplicitGCInvokesConcurrent is not set (bin/tocsin sets it), and a full collection is "
                         + "not worth the memory it gives back";
