@@ -1,5 +1,6 @@
 package tocsin.query;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,6 +21,23 @@ public interface MetricSource {
 
     /** The points of one series selected by {@link #select} in {@code [fromMillis, toMillis]}, ascending by time. */
     Points read(SourceSeries series, long fromMillis, long toMillis);
+
+    /**
+     * The series {@link #select} would find, their points in {@code [fromMillis, toMillis]} read only when asked, from
+     * any thread, into the caller's buffer; a series may turn out to have none. Order does not matter. The caller
+     * closes it.
+     *
+     * <p>The default reads every series up front through {@link #select} and {@link #read}; a source over a store
+     * should decode on demand instead, so that a query over a fleet never holds every series' points at once.
+     */
+    default SourceSelection selectLazily(String metric, TagFilter filter, long fromMillis, long toMillis) {
+        List<SourceSeries> series = select(metric, filter, fromMillis, toMillis);
+        List<Points> points = new ArrayList<>(series.size());
+        for (SourceSeries s : series) {
+            points.add(read(s, fromMillis, toMillis));
+        }
+        return SourceSelection.of(series, points);
+    }
 
     /**
      * The series {@link #select} would find, each with its points in {@code [fromMillis, toMillis]} aggregated into

@@ -1,6 +1,8 @@
 package tocsin.tsdb;
 
 import org.roaringbitmap.RoaringBitmap;
+import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SampleBuffer;
 import tocsin.core.metric.SeriesKey;
 
 import java.util.ArrayList;
@@ -48,6 +50,29 @@ final class HeadQuerier implements Querier {
     }
 
     @Override
+    public SeriesSelection selectLazily(String metricName, List<TagMatcher> matchers) {
+        List<MemSeries> selected = selected(metricName, matchers);
+        return new SeriesSelection() {
+            @Override
+            public int size() {
+                return selected.size();
+            }
+
+            @Override
+            public SeriesKey key(int i) {
+                return selected.get(i).key;
+            }
+
+            @Override
+            public MetricKind decodeInto(int i, SampleBuffer buf) {
+                buf.clear();
+                HeadQuerier.this.decodeInto(selected.get(i), buf);
+                return selected.get(i).kind;
+            }
+        };
+    }
+
+    @Override
     public Optional<SeriesData> read(SeriesKey key) {
         MemSeries s = head.get(Objects.requireNonNull(key, "key"));
         return s == null ? Optional.empty() : Optional.of(decode(s));
@@ -88,16 +113,29 @@ final class HeadQuerier implements Querier {
         return found;
     }
 
-    /** The samples of {@code s} in [min, max], decoded outside the series lock. */
+    /** The samples of {@code s} in [min, max], decoded outside the series lock, in arrays of their own. */
     SeriesData decode(MemSeries s) {
+        SampleBuffer buf = new SampleBuffer(1);
+        decodeInto(s, buf);
+        int n = buf.size();
+        long[] ts = buf.timestamps();
+        double[] vs = buf.values();
+        // reserve() sizes the arrays to exactly what the snapshot holds, so they are usually handed on as they are
+        return new SeriesData(s.key, s.kind, n == ts.length ? ts : Arrays.copyOf(ts, n),
+                n == vs.length ? vs : Arrays.copyOf(vs, n));
+    }
+
+    /** Appends the samples of {@code s} in [min, max] to {@code buf}, decoded outside the series lock. */
+    void decodeInto(MemSeries s, SampleBuffer buf) {
         MemSeries.Snapshot snap = s.snapshot(min, max);
         int capacity = snap.windowCount();
         for (Chunk c : snap.chunks()) {
             capacity += c.count();
         }
-        long[] ts = new long[capacity];
-        double[] vs = new double[capacity];
-        int n = 0;
+        buf.reserve(capacity);
+        long[] ts = buf.timestamps();
+        double[] vs = buf.values();
+        int n = buf.size();
         for (Chunk c : snap.chunks()) {
             n = c.decodeInto(min, max, ts, vs, n);
         }
@@ -109,7 +147,6 @@ final class HeadQuerier implements Querier {
                 vs[n++] = Double.longBitsToDouble(window[2 * i + 1]);
             }
         }
-        return new SeriesData(s.key, s.kind, n == capacity ? ts : Arrays.copyOf(ts, n),
-                n == capacity ? vs : Arrays.copyOf(vs, n));
+        buf.setSize(n);
     }
 }

@@ -1,5 +1,7 @@
 package tocsin.tsdb;
 
+import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SampleBuffer;
 import tocsin.core.metric.SeriesKey;
 
 import java.util.List;
@@ -36,6 +38,39 @@ public interface Querier extends AutoCloseable {
      * stream is consumed; series with no sample in range are left out. Sorted by key.
      */
     Stream<SeriesData> select(String metricName, List<TagMatcher> matchers);
+
+    /**
+     * The series {@link #series} would return, decoded only when asked, each into the caller's buffer. The default
+     * reads each series by key; a store should answer from its selection directly.
+     */
+    default SeriesSelection selectLazily(String metricName, List<TagMatcher> matchers) {
+        List<SeriesKey> keys = series(metricName, matchers);
+        return new SeriesSelection() {
+            @Override
+            public int size() {
+                return keys.size();
+            }
+
+            @Override
+            public SeriesKey key(int i) {
+                return keys.get(i);
+            }
+
+            @Override
+            public MetricKind decodeInto(int i, SampleBuffer buf) {
+                buf.clear();
+                SeriesData d = read(keys.get(i)).orElse(null);
+                if (d == null) {
+                    return MetricKind.GAUGE;
+                }
+                buf.reserve(d.size());
+                System.arraycopy(d.sharedTimestamps(), 0, buf.timestamps(), 0, d.size());
+                System.arraycopy(d.sharedValues(), 0, buf.values(), 0, d.size());
+                buf.setSize(d.size());
+                return d.kind();
+            }
+        };
+    }
 
     /** The samples in range of one series, or empty when the store does not know the series. */
     Optional<SeriesData> read(SeriesKey key);

@@ -2,6 +2,7 @@ package tocsin.tsdb;
 
 import org.roaringbitmap.RoaringBitmap;
 import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SampleBuffer;
 import tocsin.core.metric.SeriesKey;
 
 import java.util.ArrayList;
@@ -148,6 +149,29 @@ final class StoreQuerier implements Querier {
             throw new IllegalStateException(e.getCause());
         }
         return Arrays.stream(decoded).filter(d -> !d.isEmpty());
+    }
+
+    @Override
+    public SeriesSelection selectLazily(String metricName, List<TagMatcher> matchers) {
+        Found found = sources(metricName, matchers);
+        SeriesKey[] keys = found.keys();
+        Sources[] sources = found.sources();
+        return new SeriesSelection() {
+            @Override
+            public int size() {
+                return keys.length;
+            }
+
+            @Override
+            public SeriesKey key(int i) {
+                return keys[i];
+            }
+
+            @Override
+            public MetricKind decodeInto(int i, SampleBuffer buf) {
+                return read(() -> StoreQuerier.this.decodeInto(keys[i], sources[i], buf));
+            }
+        };
     }
 
     @Override
@@ -453,28 +477,62 @@ final class StoreQuerier implements Querier {
         return merge(key, kind, times, values);
     }
 
-    private void decodeBlockSeries(Block b, BlockIndex.Series s, List<long[]> times, List<double[]> values) {
-        int capacity = 0;
-        List<Chunk> chunks = new ArrayList<>();
+    /**
+     * {@link #decode} into a reused buffer: the parts are appended one after the other, which is the whole merge when
+     * each starts after the previous one ends (always, by construction); otherwise the buffer is refilled from
+     * {@link #decode}'s merge. Called under the read lock.
+     */
+    private MetricKind decodeInto(SeriesKey key, Sources sources, SampleBuffer buf) {
+        buf.clear();
+        boolean[] ordered = {true};
+        MetricKind kind = forEachBlockPart(sources, (b, ordinal, s) -> {
+            int start = buf.size();
+            appendBlockSeries(b, s, buf);
+            ordered[0] &= startsAfter(buf, start);
+        });
+        if (sources.series != null) {
+            kind = sources.series.kind;
+            if (headPart != null) {
+                int start = buf.size();
+                headPart.decodeInto(sources.series, buf);
+                ordered[0] &= startsAfter(buf, start);
+            }
+        }
+        if (!ordered[0]) {
+            SeriesData merged = decode(key, sources);
+            buf.clear();
+            buf.reserve(merged.size());
+            System.arraycopy(merged.sharedTimestamps(), 0, buf.timestamps(), 0, merged.size());
+            System.arraycopy(merged.sharedValues(), 0, buf.values(), 0, merged.size());
+            buf.setSize(merged.size());
+        }
+        return kind == null ? MetricKind.GAUGE : kind;
+    }
+
+    /** Whether the samples appended from {@code start} on come after those before it. */
+    private static boolean startsAfter(SampleBuffer buf, int start) {
+        return start == 0 || start == buf.size() || buf.timestamps()[start] > buf.timestamps()[start - 1];
+    }
+
+    private void appendBlockSeries(Block b, BlockIndex.Series s, SampleBuffer buf) {
         for (int c = 0; c < s.refs().length; c++) {
             if (s.minTimes()[c] <= max && s.maxTimes()[c] >= min) {
                 Chunk chunk = b.chunk(s.refs()[c], s.minTimes()[c], s.maxTimes()[c]);
                 if (chunk != null) {
-                    chunks.add(chunk);
-                    capacity += chunk.count();
                     rawChunks.increment();
                     rawBytes.add(chunk.bytes().length);
+                    buf.reserve(chunk.count());
+                    buf.setSize(chunk.decodeInto(min, max, buf.timestamps(), buf.values(), buf.size()));
                 }
             }
         }
-        long[] ts = new long[capacity];
-        double[] vs = new double[capacity];
-        int n = 0;
-        for (Chunk chunk : chunks) {
-            n = chunk.decodeInto(min, max, ts, vs, n);
-        }
-        times.add(Arrays.copyOf(ts, n));
-        values.add(Arrays.copyOf(vs, n));
+    }
+
+    private void decodeBlockSeries(Block b, BlockIndex.Series s, List<long[]> times, List<double[]> values) {
+        SampleBuffer buf = new SampleBuffer(1);
+        appendBlockSeries(b, s, buf);
+        times.add(Arrays.copyOf(buf.timestamps(), buf.size()));
+        values.add(Arrays.copyOf(buf.values(), buf.size()));
     }
 
     /**

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.SampleBuffer;
 import tocsin.core.metric.SeriesHints;
 import tocsin.core.metric.SeriesKey;
 
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -68,7 +70,24 @@ class TsdbBlocksTest {
                 assertThat(d.timestamp(i)).isEqualTo(from + 15_000L * i);
                 assertThat(d.value(i)).isEqualTo(value(d.timestamp(i)));
             }
+            assertThat(decodedLazily(q, key)).as("%s decoded lazily", key).isEqualTo(d);
         }
+    }
+
+    /** What {@link Querier#selectLazily} decodes for {@code key}, through a buffer left dirty by a larger series. */
+    static SeriesData decodedLazily(Querier q, SeriesKey key) {
+        SeriesSelection selection = q.selectLazily(key.name(), List.of());
+        SampleBuffer buf = new SampleBuffer(1);
+        buf.reserve(1000);
+        buf.setSize(1000);
+        for (int i = 0; i < selection.size(); i++) {
+            if (selection.key(i).equals(key)) {
+                MetricKind kind = selection.decodeInto(i, buf);
+                return new SeriesData(key, kind, Arrays.copyOf(buf.timestamps(), buf.size()),
+                        Arrays.copyOf(buf.values(), buf.size()));
+            }
+        }
+        throw new AssertionError(key + " not selected");
     }
 
     private static long floorOf(Tsdb tsdb) {
@@ -303,12 +322,16 @@ class TsdbBlocksTest {
             assertThat(tsdb.blocks().current().blocks()).hasSize(1);
             assertThat(tsdb.stats().headChunks()).as("a reader of the old view needs them").isEqualTo(chunks);
             assertThat(before.read(CPU).orElseThrow().size()).isEqualTo(480);
+            SeriesSelection lazy = before.selectLazily(CPU.name(), List.of());
+            assertThat(decodedLazily(before, CPU)).isEqualTo(before.read(CPU).orElseThrow());
             try (Querier after = tsdb.querier(T0, T0 + 2 * HOUR)) {
                 assertThat(after.read(CPU).orElseThrow().size()).as("block and head, once").isEqualTo(480);
+                assertThat(decodedLazily(after, CPU)).as("block and head, once").isEqualTo(after.read(CPU).orElseThrow());
             }
             before.close();
             before.close(); // idempotent
             assertThatThrownBy(() -> before.read(CPU)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> lazy.decodeInto(0, new SampleBuffer())).isInstanceOf(IllegalStateException.class);
             assertThat(tsdb.maintain()).isEmpty();
             assertThat(tsdb.stats().headChunks()).isLessThan(chunks);
             assertHolds(tsdb, CPU, T0, T0 + 2 * HOUR);

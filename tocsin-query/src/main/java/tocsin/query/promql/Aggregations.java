@@ -1,5 +1,6 @@
 package tocsin.query.promql;
 
+import tocsin.core.metric.SampleBuffer;
 import tocsin.query.promql.Expr.AggOp;
 import tocsin.query.promql.Expr.Aggregate;
 import tocsin.query.promql.Value.Vectors;
@@ -44,8 +45,7 @@ final class Aggregations {
             case TOPK, BOTTOMK -> new Vectors(topk(in, group, ev.scalar(a.param()), a.op() == AggOp.TOPK, steps));
             case QUANTILE -> new Vectors(quantile(in, group, ev.scalar(a.param()), steps));
             case COUNT_VALUES -> new Vectors(countValues(in, group, ev.string(a.param()), steps));
-            default -> new Vectors(SimpleAggregation.aggregate(a.op(), in.size(), (i, scratch) -> in.get(i), group,
-                    steps));
+            default -> new Vectors(SimpleAggregation.aggregate(a.op(), in.size(), () -> in::get, group, steps));
         };
     }
 
@@ -57,23 +57,59 @@ final class Aggregations {
     }
 
     /**
-     * {@code sum by (region) (metric)} and its kind, straight from the selector's raw samples: each series is
-     * sampled at the steps into a reused buffer (one per block, see {@link SimpleAggregation}) and folded into its
-     * group, so the 10,000 step series a dashboard query selects are never materialised together. Same order, same
-     * arithmetic as the general path: both fold through {@link SimpleAggregation}.
+     * {@code sum by (region) (metric)} and its kind, straight from the selector's series: each series is read from
+     * the store and sampled at the steps into buffers that each block of {@link SimpleAggregation} reuses, and
+     * folded into its group, so neither the 10,000 series' samples nor their step series are ever held together.
+     * When the fold is not split across cores, the series are read up front instead (side by side on every core)
+     * and stepped one by one. Same order, same arithmetic as the general path: both fold through
+     * {@link SimpleAggregation}.
      */
     private static List<StepSeries> streaming(Evaluator ev, Aggregate a, Expr.VectorSelector vs) {
-        Evaluator.Selection sel = ev.select(vs);
-        List<RawSeries> raw = sel.raw();
         int steps = ev.steps();
+        try (Evaluator.LazySelection sel = ev.selectLazily(vs)) {
+            if (sel == null) { // series keys that read as the same labels: merged by the eager read
+                Evaluator.Selection eager = ev.select(vs);
+                return stepped(a, eager.raw(), eager.sampling(), steps);
+            }
+            SeriesReader.Lazy series = sel.series();
+            Labels[] group = new Labels[series.size()];
+            for (int i = 0; i < group.length; i++) {
+                group[i] = groupLabels(series.labels(i), a);
+            }
+            List<Labels> groups = new ArrayList<>();
+            int[] gi = index(group, groups);
+            if (!SimpleAggregation.splits(a.op(), group.length, groups.size(), steps)) {
+                return stepped(a, series.readAll(), sel.sampling(), steps);
+            }
+            Evaluator.Sampling sampling = sel.sampling();
+            return SimpleAggregation.aggregate(a.op(), group.length, () -> {
+                SampleBuffer samples = new SampleBuffer();
+                StepSeries stepped = new StepSeries(Labels.EMPTY, steps);
+                return i -> {
+                    series.read(i, samples);
+                    Arrays.fill(stepped.present, false);
+                    sampling.step(samples.timestamps(), samples.values(), samples.size(), stepped, false);
+                    return stepped;
+                };
+            }, gi, groups, steps);
+        }
+    }
+
+    /** Raw series already read, each sampled at the steps into a reused buffer as it is folded. */
+    private static List<StepSeries> stepped(Aggregate a, List<RawSeries> raw, Evaluator.Sampling sampling,
+                                            int steps) {
         Labels[] group = new Labels[raw.size()];
         for (int i = 0; i < group.length; i++) {
             group[i] = groupLabels(raw.get(i).labels(), a);
         }
-        return SimpleAggregation.aggregate(a.op(), raw.size(), (i, buffer) -> {
-            Arrays.fill(buffer.present, false);
-            sel.step(raw.get(i), buffer, false);
-            return buffer;
+        return SimpleAggregation.aggregate(a.op(), raw.size(), () -> {
+            StepSeries stepped = new StepSeries(Labels.EMPTY, steps);
+            return i -> {
+                RawSeries r = raw.get(i);
+                Arrays.fill(stepped.present, false);
+                sampling.step(r.timestamps(), r.values(), r.size(), stepped, false);
+                return stepped;
+            };
         }, group, steps);
     }
 

@@ -228,35 +228,76 @@ final class Evaluator {
 
     /** An instant selector's raw samples and the times (per step, after offset and @) it is sampled at. */
     Selection select(VectorSelector vs) {
-        long[] at = effectiveTimes(vs.modifiers());
-        long min = Arrays.stream(at).min().orElseThrow();
-        long max = Arrays.stream(at).max().orElseThrow();
-        return new Selection(reader.read(vs.matchers(), min - lookback + 1, max, false), at, ascending(at), lookback);
+        Sampling at = sampling(vs);
+        return new Selection(reader.read(vs.matchers(), at.from(), at.to(), false), at);
     }
 
     /**
-     * Raw series to be sampled at {@code at}: each step takes the newest sample within the lookback window, unless it
-     * is a staleness marker.
+     * An instant selector whose series are read only when stepped ({@link SeriesReader#readLazily}); null when two
+     * of its series keys read as the same labels ({@link #select} merges those).
      */
-    record Selection(List<RawSeries> raw, long[] at, boolean ascending, long lookback) {
-        /** Fills {@code s} (whose present flags must be clear) with {@code r}'s value at each step. */
-        void step(RawSeries r, StepSeries s, boolean sampleTimes) {
-            long[] ts = r.timestamps();
-            double[] vs = r.values();
+    LazySelection selectLazily(VectorSelector vs) {
+        Sampling at = sampling(vs);
+        SeriesReader.Lazy series = reader.readLazily(vs.matchers(), at.from(), at.to());
+        return series == null ? null : new LazySelection(series, at);
+    }
+
+    private Sampling sampling(VectorSelector vs) {
+        long[] at = effectiveTimes(vs.modifiers());
+        return new Sampling(at, ascending(at), lookback);
+    }
+
+    /**
+     * The times (per step, after offset and @) an instant selector is sampled at: each step takes the newest sample
+     * within the lookback window, unless it is a staleness marker.
+     */
+    record Sampling(long[] at, boolean ascending, long lookback) {
+        /** The first time a sample is read from. */
+        long from() {
+            return Arrays.stream(at).min().orElseThrow() - lookback + 1;
+        }
+
+        /** The last time a sample is read from. */
+        long to() {
+            return Arrays.stream(at).max().orElseThrow();
+        }
+
+        /** Fills {@code s} (whose present flags must be clear) from samples {@code [0, n)} of {@code ts}/{@code vs}. */
+        void step(long[] ts, double[] vs, int n, StepSeries s, boolean sampleTimes) {
             int upTo = 0;
             for (int i = 0; i < at.length; i++) {
                 if (ascending) {
-                    while (upTo < ts.length && ts[upTo] <= at[i]) {
+                    while (upTo < n && ts[upTo] <= at[i]) {
                         upTo++;
                     }
                 } else {
-                    upTo = r.after(at[i]);
+                    upTo = RawSeries.after(ts, n, at[i]);
                 }
                 int idx = upTo - 1;
                 if (idx >= 0 && ts[idx] > at[i] - lookback && !SeriesReader.isStale(vs[idx])) {
                     s.set(i, sampleTimes ? ts[idx] / 1000.0 : vs[idx]);
                 }
             }
+        }
+    }
+
+    /** Raw series read up front, to be sampled at {@link Sampling#at}. */
+    record Selection(List<RawSeries> raw, Sampling sampling) {
+        long[] at() {
+            return sampling.at();
+        }
+
+        /** Fills {@code s} (whose present flags must be clear) with {@code r}'s value at each step. */
+        void step(RawSeries r, StepSeries s, boolean sampleTimes) {
+            sampling.step(r.timestamps(), r.values(), r.size(), s, sampleTimes);
+        }
+    }
+
+    /** Series read when stepped, sorted by labels, to be sampled at {@link Sampling#at}. Close when done. */
+    record LazySelection(SeriesReader.Lazy series, Sampling sampling) implements AutoCloseable {
+        @Override
+        public void close() {
+            series.close();
         }
     }
 

@@ -14,11 +14,16 @@ record RawSeries(Labels labels, long[] timestamps, double[] values) {
 
     /** The first index whose timestamp is after {@code t}. */
     int after(long t) {
-        int i = Arrays.binarySearch(timestamps, t);
+        return after(timestamps, timestamps.length, t);
+    }
+
+    /** The first index in {@code [0, n)} of ascending {@code timestamps} whose timestamp is after {@code t}. */
+    static int after(long[] timestamps, int n, long t) {
+        int i = Arrays.binarySearch(timestamps, 0, n, t);
         if (i < 0) {
             return -i - 1;
         }
-        while (i < timestamps.length && timestamps[i] == t) {
+        while (i < n && timestamps[i] == t) {
             i++;
         }
         return i;

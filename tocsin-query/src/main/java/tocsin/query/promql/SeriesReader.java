@@ -1,18 +1,24 @@
 package tocsin.query.promql;
 
+import tocsin.core.metric.SampleBuffer;
 import tocsin.query.MetricSource;
 import tocsin.query.Points;
 import tocsin.query.QueryExecutionException;
 import tocsin.query.SourceRollups;
+import tocsin.query.SourceSelection;
 import tocsin.query.SourceSeries;
 import tocsin.query.TagFilter;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * Reads the series a PromQL selector names from a {@link MetricSource}.
@@ -30,8 +36,8 @@ import java.util.TreeMap;
  * when a target disappears) end a series at that time: {@link #isStale} lets the instant selector see them, and
  * range reads drop them.
  *
- * <p>Counts every sample it loads against a budget, as Prometheus's {@code query.max-samples}. Not thread-safe; one
- * per query.
+ * <p>Counts every sample it loads against a budget, as Prometheus's {@code query.max-samples}. Not thread-safe (a
+ * {@link Lazy} selection it makes is); one per query.
  */
 final class SeriesReader {
     static final long STALE_NAN = 0x7ff0000000000002L;
@@ -89,6 +95,116 @@ final class SeriesReader {
             }
         }
         return out;
+    }
+
+    /**
+     * As {@link #read} (without dropping staleness markers), but each series' samples are read only when asked, from
+     * any thread, into the caller's buffer: for folding a fleet series by series on every core. Null when two series
+     * keys read as the same labels, which {@link #read} merges point by point. The caller closes what it gets.
+     */
+    Lazy readLazily(List<LabelMatcher> matchers, long from, long to) {
+        List<SourceSelection> parts = new ArrayList<>();
+        try {
+            List<Lazy.Entry> entries = new ArrayList<>();
+            Set<Labels> seen = new HashSet<>();
+            if (from <= to) {
+                TagFilter filter = pushdown(matchers);
+                for (String metric : metricNames(matchers, from, to)) {
+                    SourceSelection part = source.selectLazily(metric, filter, from, to);
+                    parts.add(part);
+                    for (int i = 0; i < part.size(); i++) {
+                        Labels labels = Labels.of(part.key(i));
+                        if (!matches(matchers, labels)) {
+                            continue;
+                        }
+                        if (!seen.add(labels)) {
+                            closeAll(parts);
+                            return null;
+                        }
+                        entries.add(new Lazy.Entry(labels, part, i));
+                    }
+                }
+            }
+            entries.sort(null); // the source's order is mostly label order: a nearly linear sort
+            return new Lazy(this, entries, parts);
+        } catch (RuntimeException | Error e) {
+            closeAll(parts);
+            throw e;
+        }
+    }
+
+    private static void closeAll(List<SourceSelection> parts) {
+        for (SourceSelection p : parts) {
+            p.close();
+        }
+    }
+
+    /**
+     * Selected series sorted by labels, whose samples are read on demand ({@link #readLazily}). Thread-safe; the
+     * samples read count against the reader's budget as they are read.
+     */
+    static final class Lazy implements AutoCloseable {
+        record Entry(Labels labels, SourceSelection part, int index) implements Comparable<Entry> {
+            @Override
+            public int compareTo(Entry o) {
+                return labels.compareTo(o.labels);
+            }
+        }
+
+        private final SeriesReader reader;
+        private final List<Entry> entries;
+        private final List<SourceSelection> parts;
+        private final AtomicLong loaded;
+
+        private Lazy(SeriesReader reader, List<Entry> entries, List<SourceSelection> parts) {
+            this.reader = reader;
+            this.entries = entries;
+            this.parts = parts;
+            this.loaded = new AtomicLong(reader.loaded);
+        }
+
+        int size() {
+            return entries.size();
+        }
+
+        Labels labels(int i) {
+            return entries.get(i).labels;
+        }
+
+        /** Replaces {@code buf}'s samples with series {@code i}'s. */
+        void read(int i, SampleBuffer buf) {
+            Entry e = entries.get(i);
+            e.part.read(e.index, buf);
+            if (loaded.addAndGet(buf.size()) > MAX_SAMPLES) {
+                throw new QueryExecutionException(
+                        "query processing would load too many samples into memory in query execution");
+            }
+        }
+
+        /** Every series read into arrays of its own, side by side on every core; empty series left out. */
+        List<RawSeries> readAll() {
+            RawSeries[] out = new RawSeries[entries.size()];
+            IntStream.range(0, out.length).parallel().forEach(i -> {
+                SampleBuffer buf = new SampleBuffer(1);
+                read(i, buf);
+                int n = buf.size();
+                out[i] = new RawSeries(entries.get(i).labels, Arrays.copyOf(buf.timestamps(), n),
+                        Arrays.copyOf(buf.values(), n));
+            });
+            List<RawSeries> nonEmpty = new ArrayList<>(out.length);
+            for (RawSeries r : out) {
+                if (r.size() > 0) {
+                    nonEmpty.add(r);
+                }
+            }
+            return nonEmpty;
+        }
+
+        @Override
+        public void close() {
+            reader.loaded = Math.max(reader.loaded, loaded.get());
+            closeAll(parts);
+        }
     }
 
     /** One series' end-inclusive buckets ({@link MetricSource#selectEndInclusiveRollups}) under its labels. */

@@ -16,8 +16,9 @@ import java.util.stream.IntStream;
  * the elements are cut into fixed blocks of {@value #BLOCK}, each block folded on its own core into its own state,
  * and the states merged in block order: a compensated sum of compensated sums for {@code sum}. The blocks' bounds do
  * not depend on the machine, so a query gives the same bits on any number of cores; and both of
- * {@link Aggregations}' paths (a selector folded as it is stepped, or a materialised vector) come here, so they agree
- * with each other too. {@code avg}, {@code stddev} and {@code stdvar} fold in one pass, in element order.
+ * {@link Aggregations}' paths (a selector folded as it is stepped, or a materialised vector) come here. When a
+ * selector is folded as it is stepped, each block reads its series from the store as it goes (decoded into one
+ * buffer per block), so decoding is split across cores with the folding and no series' samples outlive its turn. {@code avg}, {@code stddev} and {@code stdvar} fold in one pass, in element order.
  */
 final class SimpleAggregation {
     /** Elements per block when an aggregation is split. */
@@ -25,10 +26,17 @@ final class SimpleAggregation {
     /** The most per-group step cells all blocks' states may hold together, so that splitting stays cheap in memory. */
     static final long MAX_SPLIT_CELLS = 1 << 20;
 
-    /** The {@code i}-th element, either its own series or stepped into {@code scratch} (one per block). */
+    /** The elements to fold, read through one {@link Reader} per block (so per thread). */
     @FunctionalInterface
     interface Elements {
-        StepSeries get(int i, StepSeries scratch);
+        Reader reader();
+    }
+
+    /** Reads elements: either each its own series, or each stepped into one buffer the reader reuses. */
+    @FunctionalInterface
+    interface Reader {
+        /** The {@code i}-th element, valid until the next call. */
+        StepSeries get(int i);
     }
 
     private final AggOp op;
@@ -59,24 +67,34 @@ final class SimpleAggregation {
     static List<StepSeries> aggregate(AggOp op, int size, Elements in, Labels[] group, int steps) {
         List<Labels> groups = new ArrayList<>();
         int[] gi = Aggregations.index(group, groups);
+        return aggregate(op, size, in, gi, groups, steps);
+    }
+
+    /** As above, with the groups already indexed ({@link Aggregations#index}). */
+    static List<StepSeries> aggregate(AggOp op, int size, Elements in, int[] gi, List<Labels> groups, int steps) {
         int g = groups.size();
-        int blocks = (size + BLOCK - 1) / BLOCK;
-        boolean split = blocks > 1 && mergeable(op) && (long) g * steps * blocks <= MAX_SPLIT_CELLS;
-        if (!split) {
+        if (!splits(op, size, g, steps)) {
             SimpleAggregation all = new SimpleAggregation(op, g, steps);
-            all.fold(in, gi, 0, size);
+            all.fold(in.reader(), gi, 0, size);
             return all.finish(groups);
         }
+        int blocks = (size + BLOCK - 1) / BLOCK;
         SimpleAggregation[] parts = new SimpleAggregation[blocks];
         IntStream.range(0, blocks).parallel().forEach(b -> {
             SimpleAggregation part = new SimpleAggregation(op, g, steps);
-            part.fold(in, gi, b * BLOCK, Math.min(size, (b + 1) * BLOCK));
+            part.fold(in.reader(), gi, b * BLOCK, Math.min(size, (b + 1) * BLOCK));
             parts[b] = part;
         });
         for (int b = 1; b < blocks; b++) {
             parts[0].merge(parts[b]);
         }
         return parts[0].finish(groups);
+    }
+
+    /** Whether {@code size} elements into {@code groups} groups are folded in blocks on every core. */
+    static boolean splits(AggOp op, int size, int groups, int steps) {
+        long blocks = (size + BLOCK - 1) / BLOCK;
+        return blocks > 1 && mergeable(op) && groups * (long) steps * blocks <= MAX_SPLIT_CELLS;
     }
 
     private static boolean mergeable(AggOp op) {
@@ -86,11 +104,10 @@ final class SimpleAggregation {
         };
     }
 
-    private void fold(Elements in, int[] gi, int from, int to) {
-        StepSeries scratch = new StepSeries(Labels.EMPTY, steps);
+    private void fold(Reader in, int[] gi, int from, int to) {
         boolean withMean = mean != null;
         for (int s = from; s < to; s++) {
-            StepSeries series = in.get(s, scratch);
+            StepSeries series = in.get(s);
             int k = gi[s];
             double[] v = value[k];
             for (int i = 0; i < steps; i++) {

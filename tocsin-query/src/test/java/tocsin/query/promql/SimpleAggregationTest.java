@@ -49,7 +49,7 @@ class SimpleAggregationTest {
             group[e] = Labels.of("g", "g" + random.nextInt(groupCount));
         }
         for (AggOp op : List.of(AggOp.SUM, AggOp.MIN, AggOp.MAX, AggOp.COUNT, AggOp.GROUP)) {
-            List<StepSeries> blocked = SimpleAggregation.aggregate(op, size, (i, scratch) -> elements[i], group,
+            List<StepSeries> blocked = SimpleAggregation.aggregate(op, size, () -> i -> elements[i], group,
                     STEPS);
             assertThat(blocked).as("%s groups", op).hasSize(groupCountSeen(group));
             for (StepSeries g : blocked) {

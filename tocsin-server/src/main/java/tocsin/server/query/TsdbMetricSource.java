@@ -1,9 +1,11 @@
 package tocsin.server.query;
 
+import tocsin.core.metric.SampleBuffer;
 import tocsin.core.metric.SeriesKey;
 import tocsin.core.metric.Sketch;
 import tocsin.query.MetricSource;
 import tocsin.query.Points;
+import tocsin.query.SourceSelection;
 import tocsin.query.SourceSeries;
 import tocsin.query.SourceRollups;
 import tocsin.query.SourceSketches;
@@ -13,6 +15,7 @@ import tocsin.tsdb.Querier;
 import tocsin.tsdb.RollupBounds;
 import tocsin.tsdb.RollupData;
 import tocsin.tsdb.SeriesData;
+import tocsin.tsdb.SeriesSelection;
 import tocsin.tsdb.SketchQuerier;
 import tocsin.tsdb.SketchSeries;
 import tocsin.tsdb.TagMatcher;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The TSDB seen from the query engine. Plain tag terms of a scope ({@code env:prod}, {@code !host:a},
@@ -75,6 +79,51 @@ public final class TsdbMetricSource implements MetricSource {
             return Points.wrapSorted(d.sharedTimestamps(), d.sharedValues()); // both read-only, so shared
         }
         return Points.wrapSorted(d.timestamps(from, to), d.values(from, to)); // one copy, owned by the Points
+    }
+
+    /**
+     * From the store's own lazy selection ({@link Querier#selectLazily}): the querier stays open, pinning what it
+     * reads, until the selection is closed. Series whose keys the pushed-down terms selected but the full filter
+     * does not are left out before anything is decoded.
+     */
+    @Override
+    public SourceSelection selectLazily(String metric, TagFilter filter, long fromMillis, long toMillis) {
+        Querier q = store.querier(fromMillis, toMillis);
+        try {
+            SeriesSelection found = q.selectLazily(metric, pushdown(filter));
+            int[] kept = new int[found.size()];
+            int n = 0;
+            for (int i = 0; i < kept.length; i++) {
+                if (filter.matches(found.key(i))) {
+                    kept[n++] = i;
+                }
+            }
+            int size = n;
+            return new SourceSelection() {
+                @Override
+                public int size() {
+                    return size;
+                }
+
+                @Override
+                public SeriesKey key(int i) {
+                    return found.key(kept[Objects.checkIndex(i, size)]);
+                }
+
+                @Override
+                public void read(int i, SampleBuffer into) {
+                    found.decodeInto(kept[Objects.checkIndex(i, size)], into);
+                }
+
+                @Override
+                public void close() {
+                    q.close();
+                }
+            };
+        } catch (RuntimeException | Error e) {
+            q.close();
+            throw e;
+        }
     }
 
     /** From the store's rollups ({@link Querier#selectRollups}), which fall back to raw samples where it has none. */

@@ -112,7 +112,11 @@ final class RollupFixture implements AutoCloseable {
 
     /** The same store, read without rollups: every series' points. */
     MetricSource withoutRollups() {
-        TsdbMetricSource source = new TsdbMetricSource(store);
+        return pointsOnly(new TsdbMetricSource(store));
+    }
+
+    /** {@code source} as a source that can only select series and read their points, each up front. */
+    static MetricSource pointsOnly(MetricSource source) {
         return new MetricSource() {
             @Override
             public List<SourceSeries> select(String metric, TagFilter filter, long fromMillis, long toMillis) {
