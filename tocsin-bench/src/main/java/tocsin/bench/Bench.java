@@ -411,7 +411,11 @@ public final class Bench {
                 System.out.print(peer.name + " heap after the measured phase (live objects, jcmd GC.class_histogram):\n"
                         + peer.heapHistogram(30));
             }
-            RangeQuery.Timing query = queryPath == null ? null : RangeQuery.measure(http, peer, queryPath, startMs);
+            RangeQuery.Timing query = null;
+            if (queryPath != null) {
+                settleForQuery(http, peer);
+                query = RangeQuery.measure(http, peer, queryPath, startMs);
+            }
             // On disk at rest: each server is asked to write what it holds in memory to its long-term format where
             // it can be (Tocsin: the head into blocks; VictoriaMetrics: its in-memory parts), then stopped as an
             // operator stops it (SIGTERM). Prometheus has no such call: its figure is the WAL.
@@ -440,6 +444,57 @@ public final class Bench {
     }
 
     /** Asks the server to write its in-memory data to its on-disk format, where it has a way to. */
+    /**
+     * {@code -Dbench.queryState}: what each server's store looks like when the range query runs.
+     * <ul>
+     *   <li>{@code live} (default): right after the measured phase, whatever the servers' background work has done
+     *       by then.</li>
+     *   <li>{@code settled}: each server as it would be an hour into steady ingest. VictoriaMetrics flushes its
+     *       in-memory parts and merges them (it merges continuously in the background, and its query time depends on
+     *       it: 22-36 ms merged against 87-91 unmerged in earlier runs); Tocsin and Prometheus keep the last hours
+     *       in their in-memory heads by design, so they are left as they are.</li>
+     *   <li>{@code rest}: every server's data in its long-term format (Tocsin: blocks on disk; VictoriaMetrics:
+     *       flushed and merged parts; Prometheus: its head, having no such call), as for a query over older data.</li>
+     * </ul>
+     */
+    private static void settleForQuery(HttpClient http, Peer peer) throws IOException, InterruptedException {
+        String state = System.getProperty("bench.queryState", "live");
+        switch (state) {
+            case "live" -> {
+                return;
+            }
+            case "settled", "rest" -> {
+                if (peer.name.equals("victoria-metrics")) {
+                    flush(http, peer);
+                    mergeVictoriaMetrics(http, peer);
+                } else if (state.equals("rest")) {
+                    flush(http, peer);
+                }
+            }
+            default -> throw new IllegalArgumentException("bench.queryState is live, settled or rest, not " + state);
+        }
+        System.out.println(peer.name + ": range query on a " + state + " store");
+    }
+
+    /** Asks VictoriaMetrics to merge every partition and waits (up to 2 min) until no merge is running. */
+    private static void mergeVictoriaMetrics(HttpClient http, Peer peer) throws IOException, InterruptedException {
+        http.send(HttpRequest.newBuilder(peer.uri("/internal/force_merge")).timeout(Duration.ofMinutes(5)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            String metrics = http.send(HttpRequest.newBuilder(peer.uri("/metrics")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            double active = metrics.lines()
+                    .filter(l -> l.startsWith("vm_active_force_merges") || l.startsWith("vm_active_merges"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            if (active == 0) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        System.out.println(peer.name + ": merges still running after 2 minutes");
+    }
+
     private static void flush(HttpClient http, Peer peer) throws IOException, InterruptedException {
         HttpRequest.Builder b;
         if (peer.name.startsWith("tocsin")) {

@@ -50,6 +50,13 @@ final class RangeQuery {
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         double cpuMs = (peer.cpuSeconds() - cpu0) * 1000 / RUNS;
+        if (Boolean.getBoolean("bench.queryTimes")) { // each run's wall time in ms, in the order they ran
+            StringBuilder times = new StringBuilder(peer.name + " range query runs (ms):");
+            for (double t : ms) {
+                times.append(String.format(java.util.Locale.ROOT, " %.1f", t));
+            }
+            System.out.println(times);
+        }
         Arrays.sort(ms);
         return new Timing(ms[RUNS / 2], ms[0], cpuMs, shape(body));
     }
