@@ -488,6 +488,9 @@ public final class Bench {
                     .filter(l -> l.startsWith("vm_active_force_merges") || l.startsWith("vm_active_merges"))
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
             if (active == 0) {
+                long parts = metrics.lines().filter(l -> l.startsWith("vm_parts{type=\"storage/"))
+                        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                System.out.println(peer.name + ": merged into " + parts + " data parts");
                 return;
             }
             Thread.sleep(200);
