@@ -55,6 +55,10 @@ final class Jdbc {
         return dialect;
     }
 
+    /**
+     * Runs {@code work} on a connection in auto-commit mode: for reads. Writes go through {@link #transaction} or
+     * {@link #update}, which on SQLite queue behind the writes that asked before them ({@link #writers}).
+     */
     <T> T run(String what, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             return work.apply(c);

@@ -71,7 +71,7 @@ final class SqlAccessStore implements AccessStore {
         String s = secret == null ? Secrets.newApiKeySecret() : AccessFields.secret(secret);
         ApiKey key = new ApiKey(Ids.newObjectId(), label, s.substring(0, HINT_LENGTH) + "…", granted, now(), creator,
                 null);
-        run("create API key", c -> {
+        transaction("create API key", c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_key (id, name, hint, secret_sha256, "
                     + "scopes, created_at, created_by, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)")) {
                 ps.setString(1, key.id());
@@ -142,7 +142,7 @@ final class SqlAccessStore implements AccessStore {
         char[] password = AccessFields.password(user.password());
         String hash = password == null ? null : passwords.hash(password);
         User created = new User(Ids.newObjectId(), email, name, role, zone, now(), hash != null);
-        run("create user", c -> {
+        transaction("create user", c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO app_user (" + USER_COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, created.id());
@@ -232,7 +232,7 @@ final class SqlAccessStore implements AccessStore {
         String token = Secrets.newSessionToken();
         Instant created = now();
         Instant expires = created.plus(ttl);
-        return run("create session", c -> {
+        return transaction("create session", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM user_session WHERE expires_at <= ?")) {
                 ps.setLong(1, created.toEpochMilli());
                 int purged = ps.executeUpdate();
@@ -289,7 +289,7 @@ final class SqlAccessStore implements AccessStore {
             return false;
         }
         String hash = Secrets.sha256Hex(token);
-        return run("delete session", c -> {
+        return transaction("delete session", c -> {
             Long expiresAt = null;
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT expires_at FROM user_session WHERE token_sha256 = ?")) {

@@ -109,13 +109,13 @@ final class SqlHandoffQueue implements HandoffQueue {
             case RETRY -> "pending";
             case FAILED -> "failed";
         };
-        jdbc.run("record a handoff attempt", c -> Jdbc.update(c, "UPDATE handoff_delivery SET state = ?, "
+        jdbc.update("record a handoff attempt", "UPDATE handoff_delivery SET state = ?, "
                         + "next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL, provider_message_id = "
                         + "COALESCE(?, provider_message_id), last_error = ?, updated_at = ? WHERE id = ? AND state = "
                         + "'sending' AND lease_owner = ?", next, a.retryAt().map(Instant::toEpochMilli).orElse(t),
                 a.providerMessageId().orElse(null), a.outcome() == DeliveryQueue.Outcome.DELIVERED ? null
                         : truncate(a.channel() + " at " + a.target() + ": " + a.detail()), t, claim.deliveryId(),
-                claim.owner()));
+                claim.owner());
     }
 
     @Override

@@ -252,10 +252,10 @@ final class SqlIncidentStore implements IncidentStore {
     @Override
     public ChangeEvent saveChange(ChangeEvent e) {
         ChangeEvent stored = e.withId(Ids.newObjectId());
-        jdbc.run("store change event", c -> Jdbc.update(c, "INSERT INTO change_event (" + CHANGE_COLUMNS
+        jdbc.update("store change event", "INSERT INTO change_event (" + CHANGE_COLUMNS
                         + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", stored.id(), e.serviceId(), e.integrationId(),
                 e.summary(), e.source(), e.timestamp().toEpochMilli(), e.customDetails(), e.links(),
-                e.createdAt().toEpochMilli()));
+                e.createdAt().toEpochMilli());
         return stored;
     }
 

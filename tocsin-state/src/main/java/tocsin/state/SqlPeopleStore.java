@@ -85,7 +85,7 @@ final class SqlPeopleStore implements PeopleStore {
     @Override
     public Person createPerson(Person.Draft draft) {
         Person created = person(Ids.newObjectId(), draft, now());
-        jdbc.run("create person", c -> {
+        jdbc.transaction("create person", c -> {
             try {
                 Jdbc.update(c, "INSERT INTO app_user (" + PERSON_COLUMNS + ", password_hash) "
                                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)", created.id(), created.email(),
@@ -256,7 +256,7 @@ final class SqlPeopleStore implements PeopleStore {
     public Optional<NotificationRule> createNotificationRule(String userId, NotificationRule.Draft draft) {
         NotificationRule rule = new NotificationRule(Ids.newObjectId(), userId, draft.startDelayInMinutes(),
                 draft.contactMethodId(), draft.urgency());
-        return jdbc.run("create notification rule", c -> {
+        return jdbc.transaction("create notification rule", c -> {
             int inserted = Jdbc.update(c, "INSERT INTO notification_rule (" + RULE_COLUMNS + ", created_at) "
                             + "SELECT ?, user_id, ?, id, ?, ? FROM contact_method WHERE id = ? AND user_id = ?",
                     rule.id(), rule.startDelayInMinutes(), rule.urgency().wireName(), now().toEpochMilli(),

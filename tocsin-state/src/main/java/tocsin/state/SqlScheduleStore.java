@@ -176,7 +176,7 @@ final class SqlScheduleStore implements ScheduleStore {
         }
         String token = Secrets.newSessionToken();
         try {
-            jdbc.run("create calendar feed", c -> {
+            jdbc.transaction("create calendar feed", c -> {
                 Jdbc.update(c, "INSERT INTO calendar_feed (token, kind, owner_id, created_at) VALUES (?, ?, ?, ?)",
                         token, k, ownerId, clock.millis());
                 return null;
