@@ -206,13 +206,12 @@ final class Block {
     Chunk chunk(long ref, long minTime, long maxTime) {
         int segment = BlockFormat.refSegment(ref);
         int offset = BlockFormat.refOffset(ref);
-        String where = dir + "/chunks/" + BlockFormat.chunkSegmentName(segment) + " at offset " + offset;
         try {
             if (segment < 1 || segment > segments.length) {
                 throw new BlockFormat.CorruptBlockException("no chunk segment " + segment);
             }
             ByteBuffer b = segments[segment - 1].buffer();
-            BlockFormat.Reader r = new BlockFormat.Reader(b, where, offset);
+            BlockFormat.Reader r = new BlockFormat.Reader(b, "the chunk", offset); // where: named in the log below
             int length = r.bounded(b.limit(), "chunk length");
             int crcFrom = r.pos;
             int encoding = r.u8();
@@ -235,6 +234,8 @@ final class Block {
             return new Chunk(minTime, maxTime, count, data, (byte) encoding);
         } catch (BlockFormat.CorruptBlockException | RuntimeException e) {
             corruptChunks.incrementAndGet();
+            // made only here: a query reads thousands of chunks, and formatting each one's name cost more than its CRC
+            String where = dir + "/chunks/" + BlockFormat.chunkSegmentName(segment) + " at offset " + offset;
             log.error("block chunk {} is unreadable ({}); its samples are left out of the result", where,
                     e.getMessage());
             return null;

@@ -31,6 +31,10 @@ record Chunk(long minTime, long maxTime, int count, byte[] bytes, byte encoding)
         if (encoding != BlockFormat.DECIMAL_ENCODING) {
             return XorChunk.decode(bytes, count, min, max, ts, vs, n);
         }
+        if (minTime >= min && maxTime <= max) { // the usual case: the whole chunk is in range
+            DecimalChunk.decode(bytes, count, ts, vs, n);
+            return n + count;
+        }
         long[] times = new long[count];
         double[] values = new double[count];
         DecimalChunk.decode(bytes, count, times, values); // DEFLATE-compressed: only whole

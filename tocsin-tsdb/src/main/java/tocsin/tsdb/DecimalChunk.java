@@ -108,16 +108,22 @@ final class DecimalChunk {
 
     /** Decodes {@code count} samples into {@code times} and {@code values} (each at least {@code count} long). */
     static void decode(byte[] data, int count, long[] times, double[] values) {
-        byte[] raw = inflate(data, count);
-        Reader r = new Reader(raw);
+        decode(data, count, times, values, 0);
+    }
+
+    /** Decodes the chunk's samples into {@code times}/{@code values} from index {@code at} on. */
+    static void decode(byte[] data, int count, long[] times, double[] values, int at) {
+        RawDeflate.Inflated raw = inflate(data, count);
+        Reader r = new Reader(raw.bytes, raw.length);
         if (count == 0) {
             return;
         }
-        times[0] = r.varint();
+        int last = at + count;
+        times[at] = r.varint();
         if (count > 1) {
             long delta = r.varint();
-            times[1] = times[0] + delta;
-            for (int i = 2; i < count; i++) {
+            times[at + 1] = times[at] + delta;
+            for (int i = at + 2; i < last; i++) {
                 delta += r.varint();
                 times[i] = times[i - 1] + delta;
             }
@@ -130,16 +136,17 @@ final class DecimalChunk {
         boolean dod = (mode & 0x80) != 0;
         boolean packed = (mode & 0x40) != 0;
         long m = r.varint();
-        values[0] = m / POW10[e];
+        double scale = POW10[e];
+        values[at] = m / scale;
         if (count == 1) {
             r.end(count);
             return;
         }
         long delta = dod ? r.varint() : 0;
-        int first = dod ? 2 : 1; // the first sample whose residual is in the stream
+        int first = at + (dod ? 2 : 1); // the first sample whose residual is in the stream
         if (dod) {
             m += delta;
-            values[1] = m / POW10[e];
+            values[at + 1] = m / scale;
         }
         long base = 0;
         int width = 0;
@@ -150,11 +157,11 @@ final class DecimalChunk {
                 throw new IllegalStateException("decimal chunk bit width " + width + " is over 64");
             }
         }
-        for (int i = first; i < count; i++) {
+        for (int i = first; i < last; i++) {
             long residual = packed ? base + r.bits(width) : r.varint();
             delta = dod ? delta + residual : residual;
             m += delta;
-            values[i] = m / POW10[e];
+            values[i] = m / scale;
         }
         r.end(count);
     }
@@ -208,10 +215,10 @@ final class DecimalChunk {
         return z == 0 ? 1 : (64 - Long.numberOfLeadingZeros(z) + 6) / 7;
     }
 
-    private static byte[] inflate(byte[] data, int count) {
+    private static RawDeflate.Inflated inflate(byte[] data, int count) {
         try {
             // At most 10 bytes per timestamp and per mantissa, plus the mode byte.
-            return RawDeflate.inflate(data, 0, data.length, 20L * count + 1);
+            return RawDeflate.inflateShared(data, 0, data.length, 20L * count + 1);
         } catch (DataFormatException e) {
             throw new IllegalStateException("decimal chunk data is not DEFLATE of its samples: " + e.getMessage(), e);
         }
@@ -274,14 +281,16 @@ final class DecimalChunk {
     /** Zigzag LEB128 reader that fails on truncation instead of reading past the end. */
     private static final class Reader {
         final byte[] b;
+        final int limit;
         int pos;
 
-        Reader(byte[] b) {
+        Reader(byte[] b, int limit) {
             this.b = b;
+            this.limit = limit;
         }
 
         int u8() {
-            if (pos >= b.length) {
+            if (pos >= limit) {
                 throw new IllegalStateException("decimal chunk ends early");
             }
             return b[pos++] & 0xFF;
@@ -308,8 +317,8 @@ final class DecimalChunk {
 
         /** Checks that the stream ends with the last sample. */
         void end(int count) {
-            if (pos != b.length) {
-                throw new IllegalStateException("decimal chunk has " + (b.length - pos) + " bytes after its "
+            if (pos != limit) {
+                throw new IllegalStateException("decimal chunk has " + (limit - pos) + " bytes after its "
                         + count + " samples");
             }
         }

@@ -97,23 +97,75 @@ class DecimalChunkTest {
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> DecimalChunk.decode(data, 2, new long[3], new double[3]))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("after its 2 samples");
+        assertRoundTrip(data, t, v, 3); // the thread's inflater, reused after a failure, still decodes right
+        byte[] foreign = {0x12, 0x34, 0x56, 0x78, (byte) 0x9a};
+        assertThatThrownBy(() -> DecimalChunk.decode(foreign, 3, new long[3], new double[3]))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not DEFLATE");
+        assertRoundTrip(data, t, v, 3);
     }
 
+    @Test
+    void aVirtualThreadDecodesWithAnInflaterOfItsOwn() throws Exception {
+        int n = 3_000;
+        long[] t = new long[n];
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = 1_700_000_000_000L + i * 15_000L;
+            v[i] = (i * 37 % 1000) / 100.0;
+        }
+        byte[] data = DecimalChunk.encode(t, v, 0, n);
+        Thread vt = Thread.ofVirtual().start(() -> assertRoundTrip(data, t, v, n));
+        vt.join();
+        assertRoundTrip(data, t, v, n);
+    }
+
+    /**
+     * Decodes {@code data} on its own, at an offset into arrays with neighbours (which must stay untouched), and
+     * through {@link Chunk#decodeInto} over its whole range and over part of it; the tests run one after the other
+     * on one thread, so they also decode chunks of every size through the thread's one reused inflater and buffer.
+     */
     private static void assertRoundTrip(byte[] data, long[] t, double[] v, int n) {
         long[] times = new long[n];
         double[] values = new double[n];
         DecimalChunk.decode(data, n, times, values);
-        for (int i = 0; i < n; i++) {
-            assertThat(times[i]).as("timestamp %d", i).isEqualTo(t[i]);
-            assertThat(Double.doubleToRawLongBits(values[i])).as("value %d: %s vs %s", i, values[i], v[i])
-                    .isEqualTo(Double.doubleToRawLongBits(v[i]));
+        assertSamples(times, values, 0, t, v, n);
+        long[] wideTimes = new long[n + 7];
+        double[] wideValues = new double[n + 7];
+        java.util.Arrays.fill(wideTimes, -1);
+        java.util.Arrays.fill(wideValues, -1);
+        DecimalChunk.decode(data, n, wideTimes, wideValues, 4);
+        assertSamples(wideTimes, wideValues, 4, t, v, n);
+        for (int i : new int[]{0, 1, 2, 3, n + 4, n + 5, n + 6}) {
+            assertThat(wideTimes[i]).as("outside the decoded run").isEqualTo(-1);
+            assertThat(wideValues[i]).as("outside the decoded run").isEqualTo(-1);
         }
         Chunk chunk = new Chunk(t[0], t[n - 1], n, data, BlockFormat.DECIMAL_ENCODING);
+        java.util.Arrays.fill(wideTimes, -1);
+        assertThat(chunk.decodeInto(t[0], t[n - 1], wideTimes, wideValues, 2)).isEqualTo(n + 2);
+        assertSamples(wideTimes, wideValues, 2, t, v, n);
+        assertThat(wideTimes[n + 2]).isEqualTo(-1);
+        boolean ascending = true; // as a store's chunks always are (the property also encodes any order)
+        for (int i = 1; i < n; i++) {
+            ascending &= t[i] > t[i - 1];
+        }
+        if (n > 2 && ascending) { // a range cutting the first and last samples off
+            assertThat(chunk.decodeInto(t[0] + 1, t[n - 1] - 1, wideTimes, wideValues, 0)).isEqualTo(n - 2);
+            assertThat(wideTimes[0]).isEqualTo(t[1]);
+            assertThat(wideTimes[n - 3]).isEqualTo(t[n - 2]);
+        }
         int i = 0;
         for (ChunkIterator it = chunk.iterator(); it.next(); i++) {
             assertThat(it.timestamp()).isEqualTo(t[i]);
         }
         assertThat(i).isEqualTo(n);
+    }
+
+    private static void assertSamples(long[] times, double[] values, int at, long[] t, double[] v, int n) {
+        for (int i = 0; i < n; i++) {
+            assertThat(times[at + i]).as("timestamp %d", i).isEqualTo(t[i]);
+            assertThat(Double.doubleToRawLongBits(values[at + i])).as("value %d: %s vs %s", i, values[at + i], v[i])
+                    .isEqualTo(Double.doubleToRawLongBits(v[i]));
+        }
     }
 
     @Provide
