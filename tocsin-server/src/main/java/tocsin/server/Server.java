@@ -123,12 +123,18 @@ public final class Server implements AutoCloseable {
                         .withMaxSeries((int) Math.min(Integer.MAX_VALUE, config.config().metrics().maxSeries()))
                         .withMaxSeriesPerMetric((int) Math.min(Integer.MAX_VALUE,
                                 config.config().metrics().maxSeriesPerMetric()))
-                        .withRetention(config.config().metrics().retention()));
+                        .withRetention(config.config().metrics().retention())
+                        .withWalSyncInterval(config.config().metrics().walSyncInterval()));
             } catch (RuntimeException e) {
                 throw new StartupException("Cannot open the metric store in " + dataDir.resolve("tsdb") + ": "
                         + e.getMessage(), e);
             }
             opened.push(tsdb);
+            Duration walSync = config.config().metrics().walSyncInterval();
+            LOG.info(walSync.isZero() ? "Metric store: each ingest request is synced to disk before it is answered"
+                    : "Metric store: each ingest request is written before it is answered and synced within {} "
+                    + "(metrics.wal_sync_interval): a killed process loses nothing, a machine crash up to that much",
+                    walSync);
             tocsin.server.metrics.TsdbMetrics.register(metrics.registry(), tsdb::stats, tsdb::sketchStats);
             MetricIntake intake = new MetricIntake(tsdb, metrics.registry());
             // A Prometheus resends the same label bytes for a series every time. ~160 bytes per remembered series

@@ -1,8 +1,9 @@
 package tocsin.server;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,7 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The intake promise, on the real jar: once Tocsin answers 2xx, the points survive {@code kill -9} of the process.
+ * The intake promise, on the real jar: once Tocsin answers 2xx, the points survive {@code kill -9} of the process;
+ * with every append synced before its answer (the default) and with {@code metrics.wal_sync_interval} set (written
+ * before the answer, synced later: 10 s here, so the kill comes before any sync).
  */
 class KillNineIT {
     private static final String KEY = "kill-nine-key-0123456789";
@@ -30,19 +33,23 @@ class KillNineIT {
         LaunchIT.findJar();
     }
 
-    static Process start(Path dir, Path data, int[] port) throws Exception {
-        LaunchIT.Running r = LaunchIT.startServer(dir, data, KEY);
+    static Process start(Path dir, Path data, int[] port, String... more) throws Exception {
+        LaunchIT.Running r = LaunchIT.startServer(dir, data, KEY, more);
         port[0] = r.port();
         return r.process();
     }
 
-    @Test
-    void acknowledgedPointsSurviveKillMinus9(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "wal_sync_interval {0}")
+    @ValueSource(strings = {"0s", "10s"})
+    void acknowledgedPointsSurviveKillMinus9(String walSyncInterval, @TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
+        Path config = dir.resolve("tocsin.yaml");
+        Files.writeString(config, "metrics: {wal_sync_interval: " + walSyncInterval + "}\n");
+        String[] more = {"--config", config.toString()};
         int[] port = new int[1];
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long ts = System.currentTimeMillis() / 1000 - 30;
-        Process first = start(dir, data, port);
+        Process first = start(dir, data, port, more);
         try {
             for (int i = 0; i < 50; i++) {
                 String body = "{\"series\":[{\"metric\":\"it.kill9\",\"type\":1,\"points\":[{\"timestamp\":" + ts
@@ -63,7 +70,7 @@ class KillNineIT {
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
             assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
-        Process second = start(dir, data, port);
+        Process second = start(dir, data, port, more);
         try {
             String q = "/api/v1/query?from=" + (ts - 300) + "&to=" + (ts + 300) + "&query="
                     + URLEncoder.encode("sum:it.kill9{*}.as_count()", StandardCharsets.UTF_8);

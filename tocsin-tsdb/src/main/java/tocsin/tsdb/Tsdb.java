@@ -101,7 +101,7 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         long range = options.blockRange().toMillis();
         Runnable[] wake = new Runnable[1];
         this.wal = new Wal(disk, WAL_DIR, recovery.nextSegment(), options.walSegmentBytes(),
-                new Apply(head, range + range / 2, () -> wake[0].run()));
+                options.walSyncInterval().toNanos(), new Apply(head, range + range / 2, () -> wake[0].run()));
         this.blocks = new BlockSet(blocks, () -> wake[0].run());
         this.maintenance = new Maintenance(disk, head, wal, this.blocks, options, chunkSegmentBytes,
                 automaticMaintenance);

@@ -40,10 +40,16 @@ import java.util.Objects;
  * @param rollups             whether compaction also writes 5-minute (and, into the largest blocks, 1-hour)
  *                            aggregates per series, which queries over long ranges read instead of raw samples
  *                            ({@code docs/format/block-rollups.md}); they follow their block's retention. Default on
+ * @param walSyncInterval     zero: every group of appends is synced to disk before any of them is answered, so an
+ *                            acknowledged point survives a machine crash. Positive: appends are written to the
+ *                            operating system before they are answered (an acknowledged point survives the process
+ *                            being killed, {@code kill -9} included) and synced at most this long after, and when a
+ *                            segment ends; a machine crash may lose the points of the last interval, as with
+ *                            Prometheus. At most 10 s. Default zero
  */
 public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration outOfOrderTolerance,
                           Duration maxFutureSkew, long walSegmentBytes, Duration blockRange, Duration retention,
-                          int maxSeriesPerMetric, boolean rollups) {
+                          int maxSeriesPerMetric, boolean rollups, Duration walSyncInterval) {
 
     public static final int DEFAULT_MAX_SERIES = 1_000_000;
     public static final Duration DEFAULT_OUT_OF_ORDER_TOLERANCE = Duration.ofSeconds(10);
@@ -52,6 +58,9 @@ public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration
     public static final Duration DEFAULT_BLOCK_RANGE = Duration.ofHours(2);
     /** Keep everything. */
     public static final Duration DEFAULT_RETENTION = Duration.ZERO;
+    /** Sync every group of appends. */
+    public static final Duration DEFAULT_WAL_SYNC_INTERVAL = Duration.ZERO;
+    public static final Duration MAX_WAL_SYNC_INTERVAL = Duration.ofSeconds(10);
 
     public TsdbOptions {
         List<String> problems = new ArrayList<>();
@@ -83,6 +92,10 @@ public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration
         if (maxSeriesPerMetric < 0) {
             problems.add("maxSeriesPerMetric must be 0 (no limit) or positive, was " + maxSeriesPerMetric);
         }
+        if (walSyncInterval == null || walSyncInterval.isNegative()
+                || walSyncInterval.compareTo(MAX_WAL_SYNC_INTERVAL) > 0) {
+            problems.add("walSyncInterval must be between 0 (sync every append) and 10 s, was " + walSyncInterval);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid TSDB options: " + String.join("; ", problems));
         }
@@ -92,7 +105,7 @@ public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration
     public TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration outOfOrderTolerance,
                        Duration maxFutureSkew, long walSegmentBytes) {
         this(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes, DEFAULT_BLOCK_RANGE,
-                DEFAULT_RETENTION, 0, true);
+                DEFAULT_RETENTION, 0, true, DEFAULT_WAL_SYNC_INTERVAL);
     }
 
     /** The defaults, storing in {@code dir}. */
@@ -104,43 +117,43 @@ public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration
 
     public TsdbOptions withClock(InstantSource clock) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention, maxSeriesPerMetric, rollups);
+                blockRange, retention, maxSeriesPerMetric, rollups, walSyncInterval);
     }
 
     public TsdbOptions withMaxSeries(int maxSeries) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention, maxSeriesPerMetric, rollups);
+                blockRange, retention, maxSeriesPerMetric, rollups, walSyncInterval);
     }
 
     public TsdbOptions withOutOfOrderTolerance(Duration tolerance) {
         return new TsdbOptions(dir, clock, maxSeries, tolerance, maxFutureSkew, walSegmentBytes, blockRange,
-                retention, maxSeriesPerMetric, rollups);
+                retention, maxSeriesPerMetric, rollups, walSyncInterval);
     }
 
     public TsdbOptions withMaxFutureSkew(Duration skew) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, skew, walSegmentBytes, blockRange,
-                retention, maxSeriesPerMetric, rollups);
+                retention, maxSeriesPerMetric, rollups, walSyncInterval);
     }
 
     public TsdbOptions withWalSegmentBytes(long bytes) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, bytes, blockRange,
-                retention, maxSeriesPerMetric, rollups);
+                retention, maxSeriesPerMetric, rollups, walSyncInterval);
     }
 
     public TsdbOptions withBlockRange(Duration range) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes, range,
-                retention, maxSeriesPerMetric, rollups);
+                retention, maxSeriesPerMetric, rollups, walSyncInterval);
     }
 
     public TsdbOptions withRetention(Duration retention) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention, maxSeriesPerMetric, rollups);
+                blockRange, retention, maxSeriesPerMetric, rollups, walSyncInterval);
     }
 
     /** With or without rollups written by compaction (see {@code rollups} above). */
     public TsdbOptions withRollups(boolean rollups) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention, maxSeriesPerMetric, rollups);
+                blockRange, retention, maxSeriesPerMetric, rollups, walSyncInterval);
     }
 
     /** The options before rollups, which are then on. */
@@ -148,11 +161,25 @@ public record TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration
                        Duration maxFutureSkew, long walSegmentBytes, Duration blockRange, Duration retention,
                        int maxSeriesPerMetric) {
         this(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes, blockRange, retention,
-                maxSeriesPerMetric, true);
+                maxSeriesPerMetric, true, DEFAULT_WAL_SYNC_INTERVAL);
+    }
+
+    /** The options before the WAL sync interval, which is then zero (every append synced). */
+    public TsdbOptions(Path dir, InstantSource clock, int maxSeries, Duration outOfOrderTolerance,
+                       Duration maxFutureSkew, long walSegmentBytes, Duration blockRange, Duration retention,
+                       int maxSeriesPerMetric, boolean rollups) {
+        this(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes, blockRange, retention,
+                maxSeriesPerMetric, rollups, DEFAULT_WAL_SYNC_INTERVAL);
+    }
+
+    /** With appends synced every group (zero) or at most this long after (see {@code walSyncInterval} above). */
+    public TsdbOptions withWalSyncInterval(Duration interval) {
+        return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
+                blockRange, retention, maxSeriesPerMetric, rollups, interval);
     }
 
     public TsdbOptions withMaxSeriesPerMetric(int limit) {
         return new TsdbOptions(dir, clock, maxSeries, outOfOrderTolerance, maxFutureSkew, walSegmentBytes,
-                blockRange, retention, limit, rollups);
+                blockRange, retention, limit, rollups, walSyncInterval);
     }
 }

@@ -46,7 +46,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>On crash</h2>
  * An append returns only after its group's sync (and, for a new segment, the directory's sync), so everything
- * acknowledged is on disk. The tail written after the last sync may be missing or torn; {@link WalReader} cuts a torn
+ * acknowledged is on disk. With a sync interval ({@link TsdbOptions#walSyncInterval()}) an append returns once its
+ * group is written to the operating system, and the writer syncs at most the interval later (waking for it when no
+ * append comes), at each segment's end and at close: a killed process loses nothing acknowledged, a machine crash at
+ * most the last interval's appends; a late sync that fails fails the log as a group's would. The tail written after the last sync may be missing or torn; {@link WalReader} cuts a torn
  * tail off when the store is next opened. Records are framed with a length and a CRC32C, so a half-written record is
  * never applied.
  *
@@ -113,6 +116,10 @@ final class Wal implements AutoCloseable {
     private volatile TsdbWriteException failure;
     /** How long the last group's sync took, in nanoseconds; -1 before the first. */
     private volatile long lastSyncNanos = -1;
+    /** 0: sync every group before answering it; else sync at most this long after a group was written. */
+    private final long syncIntervalNanos;
+    /** When the oldest write not yet synced was made (nanoTime); -1 when everything written is synced. */
+    private long unsyncedSince = -1;
     private final Writer writerView = new Writer() {
         @Override
         public long startSegment() throws IOException {
@@ -123,6 +130,7 @@ final class Wal implements AutoCloseable {
             segmentNumber++;
             segment.sync();
             disk.syncDirectory(dir);
+            unsyncedSince = -1;
             return segmentNumber;
         }
 
@@ -130,7 +138,7 @@ final class Wal implements AutoCloseable {
         public void log(byte[] record) throws IOException {
             writeRecord(record);
             flushBuffer();
-            segment.sync();
+            sync();
             if (directoryDirty) {
                 disk.syncDirectory(dir);
                 directoryDirty = false;
@@ -144,6 +152,19 @@ final class Wal implements AutoCloseable {
      * @throws IOException when the segment cannot be created and made durable
      */
     Wal(Disk disk, String dir, long firstSegment, long segmentBytes, Committer committer) throws IOException {
+        this(disk, dir, firstSegment, segmentBytes, 0, committer);
+    }
+
+    /**
+     * As above, syncing at most {@code syncIntervalNanos} after a group is written instead of before it is answered
+     * (0: before; see {@link TsdbOptions#walSyncInterval()}).
+     */
+    Wal(Disk disk, String dir, long firstSegment, long segmentBytes, long syncIntervalNanos, Committer committer)
+            throws IOException {
+        if (syncIntervalNanos < 0) {
+            throw new IllegalArgumentException("syncIntervalNanos must be 0 or positive, was " + syncIntervalNanos);
+        }
+        this.syncIntervalNanos = syncIntervalNanos;
         this.disk = disk;
         this.dir = dir;
         this.segmentBytes = segmentBytes;
@@ -248,7 +269,14 @@ final class Wal implements AutoCloseable {
         boolean closing = false;
         while (!closing) {
             try {
-                taken.add(queue.take());
+                Entry next = nextEntry();
+                if (next == null) { // the sync interval is over and nothing came: sync what was written
+                    if (!syncLate()) {
+                        return;
+                    }
+                    continue;
+                }
+                taken.add(next);
             } catch (InterruptedException e) {
                 break; // nobody interrupts the writer but the JVM going down
             }
@@ -292,6 +320,37 @@ final class Wal implements AutoCloseable {
         }
         stopped = true;
         failQueued(new TsdbWriteException("the store is closed", null));
+        if (failure == null && unsyncedSince >= 0) {
+            syncLate(); // what was written before close() is synced before the segment closes
+        }
+    }
+
+    /** The next entry; with writes not yet synced, null once their sync interval is over. */
+    private Entry nextEntry() throws InterruptedException {
+        if (unsyncedSince < 0) {
+            return queue.take();
+        }
+        long wait = syncIntervalNanos - (System.nanoTime() - unsyncedSince);
+        return wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+    }
+
+    /** Syncs writes already answered; a failure fails the log, as a group's failed sync does. */
+    private boolean syncLate() {
+        try {
+            sync();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            fail(List.of(), List.of(), e);
+            return false;
+        }
+    }
+
+    /** Syncs the segment being written: everything written so far is durable. */
+    private void sync() throws IOException {
+        long started = System.nanoTime();
+        segment.sync();
+        lastSyncNanos = System.nanoTime() - started;
+        unsyncedSince = -1;
     }
 
     /** Logs, syncs and applies one group; false when the log failed (everything after is failed too). */
@@ -325,10 +384,14 @@ final class Wal implements AutoCloseable {
                 writeRecord(p.record);
             }
         }
-        flushBuffer();
-        long started = System.nanoTime();
-        segment.sync();
-        lastSyncNanos = System.nanoTime() - started;
+        flushBuffer(); // in the operating system from here on: an acknowledged append survives the process dying
+        if (syncIntervalNanos == 0) {
+            sync();
+        } else if (unsyncedSince < 0) {
+            unsyncedSince = System.nanoTime();
+        } else if (System.nanoTime() - unsyncedSince >= syncIntervalNanos) {
+            sync();
+        }
         if (directoryDirty) {
             disk.syncDirectory(dir);
             directoryDirty = false;

@@ -6,6 +6,7 @@ import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -187,6 +188,81 @@ class WalRecoveryTest {
     }
 
     @Test
+    void withASyncIntervalAnAcknowledgedAppendIsAnsweredUnsyncedAndSurvivesTheProcessDying() {
+        TsdbOptions interval = options.withWalSyncInterval(Duration.ofSeconds(10));
+        FaultyDisk disk = new FaultyDisk();
+        Tsdb tsdb = Tsdb.open(interval, disk);
+        int syncsBefore = disk.syncCount();
+        for (int b = 0; b < 5; b++) {
+            assertThat(tsdb.append(batch(b)).accepted()).isEqualTo(10);
+        }
+        assertThat(disk.syncCount()).as("answered before any sync").isEqualTo(syncsBefore);
+        // the process dies without closing: what was written had reached the operating system, synced or not
+        try (Tsdb reopened = Tsdb.open(interval, disk.crashKeeping(Integer.MAX_VALUE))) {
+            assertThat(batchesPresent(reopened, 5)).containsExactly(0, 1, 2, 3, 4);
+        }
+    }
+
+    @Test
+    void withASyncIntervalTheSyncComesWithinTheIntervalWithoutAnotherAppend() {
+        TsdbOptions interval = options.withWalSyncInterval(Duration.ofMillis(100));
+        FaultyDisk disk = new FaultyDisk();
+        Tsdb tsdb = Tsdb.open(interval, disk);
+        int syncsBefore = disk.syncCount();
+        for (int b = 0; b < 5; b++) {
+            assertThat(tsdb.append(batch(b)).accepted()).isEqualTo(10);
+        }
+        long lastAppend = System.nanoTime();
+        assertThat(eventually(() -> disk.syncCount() > syncsBefore
+                && System.nanoTime() - lastAppend > Duration.ofSeconds(1).toNanos()))
+                .as("synced within the interval").isTrue();
+        // then even a machine crash, which drops whatever was not synced, loses nothing acknowledged
+        try (Tsdb reopened = Tsdb.open(interval, disk.crash(new java.util.Random(3), true))) {
+            assertThat(batchesPresent(reopened, 5)).containsExactly(0, 1, 2, 3, 4);
+        }
+    }
+
+    @Test
+    void withASyncIntervalCloseSyncsWhatWasWritten() {
+        TsdbOptions interval = options.withWalSyncInterval(Duration.ofSeconds(10));
+        FaultyDisk disk = new FaultyDisk();
+        try (Tsdb tsdb = Tsdb.open(interval, disk)) {
+            for (int b = 0; b < 3; b++) {
+                assertThat(tsdb.append(batch(b)).accepted()).isEqualTo(10);
+            }
+        }
+        try (Tsdb reopened = Tsdb.open(interval, disk.crash(new java.util.Random(5), true))) {
+            assertThat(batchesPresent(reopened, 3)).containsExactly(0, 1, 2);
+        }
+    }
+
+    @Test
+    void withASyncIntervalALateSyncThatFailsFailsEveryLaterAppend() {
+        FaultyDisk disk = new FaultyDisk();
+        try (Tsdb tsdb = Tsdb.open(options.withWalSyncInterval(Duration.ofMillis(20)), disk)) {
+            disk.failSyncs(1);
+            assertThat(tsdb.append(batch(0)).accepted()).as("answered once written").isEqualTo(10);
+            assertThat(eventually(() -> {
+                try {
+                    tsdb.append(batch(1));
+                    return false;
+                } catch (TsdbWriteException e) {
+                    assertThat(e).hasMessageContaining("injected fsync failure");
+                    return true;
+                }
+            })).as("the late sync failed the log").isTrue();
+        }
+    }
+
+    @Test
+    void aSyncIntervalOutsideZeroToTenSecondsIsRefused() {
+        assertThatThrownBy(() -> options.withWalSyncInterval(Duration.ofSeconds(11)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("walSyncInterval");
+        assertThatThrownBy(() -> options.withWalSyncInterval(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("walSyncInterval");
+    }
+
+    @Test
     void aFullDiskFailsTheAppend() {
         FaultyDisk disk = new FaultyDisk();
         try (Tsdb tsdb = Tsdb.open(options, disk)) {
@@ -198,6 +274,23 @@ class WalRecoveryTest {
         try (Tsdb reopened = Tsdb.open(options, disk.crash(new java.util.Random(1), true))) {
             assertThat(batchesPresent(reopened, 2)).containsExactly(0);
         }
+    }
+
+    /** Whether {@code condition} holds within 10 s, checked every 20 ms. */
+    private static boolean eventually(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return condition.getAsBoolean();
     }
 
     /** Ten points of {@link #KEY}, at T0 + b * 10 + i seconds, each worth b. */

@@ -94,13 +94,15 @@ public final class ConfigLoader {
         int queue = r.integer("statsd_queue", 16, 1_000_000, d.statsdQueue());
         java.time.Duration flush = r.duration("statsd_flush_interval", java.time.Duration.ofSeconds(1),
                 java.time.Duration.ofMinutes(5), d.statsdFlush());
+        java.time.Duration walSync = r.duration("wal_sync_interval", java.time.Duration.ZERO,
+                java.time.Duration.ofSeconds(10), d.walSyncInterval());
         String socket = r.string("statsd_socket").filter(v -> !v.isBlank()).orElse(null);
         if (socket != null && socket.length() > 100) {
             r.problem("statsd_socket", "is longer than the 100 characters a Unix socket path may have");
         }
         r.finish();
         return new TocsinConfig.Metrics(maxSeries, perMetric, retention, queue, flush,
-                socket == null ? null : java.nio.file.Path.of(socket));
+                socket == null ? null : java.nio.file.Path.of(socket), walSync);
     }
 
     private static final Pattern TARGET = Pattern.compile("(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}");

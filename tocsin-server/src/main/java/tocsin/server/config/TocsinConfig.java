@@ -42,24 +42,31 @@ public record TocsinConfig(Http http, Metrics metrics, java.util.List<ScrapeConf
      * @param statsdQueue    DogStatsD datagrams that may wait for the parser before new ones are dropped
      * @param statsdFlush    DogStatsD aggregation interval (the Datadog Agent's is 10 s)
      * @param statsdSocket   a Unix datagram socket to receive DogStatsD on as well, or null
+     * @param walSyncInterval zero (the default): every ingest request is synced to disk before it is answered, so a
+     *                       machine crash loses nothing acknowledged; positive (up to 10 s): it is written to the
+     *                       operating system before the answer (a killed process, {@code kill -9} included, loses
+     *                       nothing) and synced at most this long after, as Prometheus does
      */
     public record Metrics(long maxSeries, long maxSeriesPerMetric, java.time.Duration retention, int statsdQueue,
-                          java.time.Duration statsdFlush, java.nio.file.Path statsdSocket) {
+                          java.time.Duration statsdFlush, java.nio.file.Path statsdSocket,
+                          java.time.Duration walSyncInterval) {
         public static Metrics defaults() {
             return new Metrics(1_000_000, 100_000, java.time.Duration.ofDays(15), 8192,
-                    java.time.Duration.ofSeconds(10), null);
+                    java.time.Duration.ofSeconds(10), null, java.time.Duration.ZERO);
         }
 
         public Metrics withStatsdFlush(java.time.Duration flush) {
-            return new Metrics(maxSeries, maxSeriesPerMetric, retention, statsdQueue, flush, statsdSocket);
+            return new Metrics(maxSeries, maxSeriesPerMetric, retention, statsdQueue, flush, statsdSocket,
+                    walSyncInterval);
         }
 
         public Metrics withStatsdSocket(java.nio.file.Path socket) {
-            return new Metrics(maxSeries, maxSeriesPerMetric, retention, statsdQueue, statsdFlush, socket);
+            return new Metrics(maxSeries, maxSeriesPerMetric, retention, statsdQueue, statsdFlush, socket,
+                    walSyncInterval);
         }
 
         public Metrics withSeriesLimits(long max, long perMetric) {
-            return new Metrics(max, perMetric, retention, statsdQueue, statsdFlush, statsdSocket);
+            return new Metrics(max, perMetric, retention, statsdQueue, statsdFlush, statsdSocket, walSyncInterval);
         }
     }
 

@@ -138,6 +138,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theWalSyncIntervalIsZeroUnlessSetAndAtMostTenSeconds() throws Exception {
+        assertThat(TocsinConfig.defaults().metrics().walSyncInterval()).isZero();
+        assertThat(ConfigLoader.load(yaml("metrics: {wal_sync_interval: 1s}\n"), Map.of()).metrics()
+                .walSyncInterval()).isEqualTo(java.time.Duration.ofSeconds(1));
+        assertThat(ConfigLoader.load(null, Map.of("TOCSIN_METRICS_WAL_SYNC_INTERVAL", "200ms")).metrics()
+                .walSyncInterval()).isEqualTo(java.time.Duration.ofMillis(200));
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("metrics: {wal_sync_interval: 11s}\n"), Map.of()))
+                .hasMessageContaining("metrics.wal_sync_interval: must be between");
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("metrics: {wal_sync_interval: sometimes}\n"), Map.of()))
+                .hasMessageContaining("metrics.wal_sync_interval: must be a duration");
+    }
+
+    @Test
     void scrapeJobsParseAndEveryMistakeIsNamed() throws Exception {
         TocsinConfig c = ConfigLoader.load(yaml("""
                 scrape:
