@@ -451,8 +451,8 @@ public final class Bench {
      *       by then.</li>
      *   <li>{@code settled}: each server as it would be an hour into steady ingest. VictoriaMetrics flushes its
      *       in-memory parts and merges them (it merges continuously in the background, and its query time depends on
-     *       it: 22-36 ms merged against 87-91 unmerged in earlier runs); Tocsin and Prometheus keep the last hours
-     *       in their in-memory heads by design, so they are left as they are.</li>
+     *       whether that merge has finished); Tocsin and Prometheus keep the last hours in their in-memory heads by
+     *       design, so they are left as they are.</li>
      *   <li>{@code rest}: every server's data in its long-term format (Tocsin: blocks on disk; VictoriaMetrics:
      *       flushed and merged parts; Prometheus: its head, having no such call), as for a query over older data.</li>
      * </ul>
@@ -484,18 +484,20 @@ public final class Bench {
         while (System.nanoTime() < deadline) {
             String metrics = http.send(HttpRequest.newBuilder(peer.uri("/metrics")).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            double active = metrics.lines()
-                    .filter(l -> l.startsWith("vm_active_force_merges") || l.startsWith("vm_active_merges"))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-            if (active == 0) {
-                long parts = metrics.lines().filter(l -> l.startsWith("vm_parts{type=\"storage/"))
-                        .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-                System.out.println(peer.name + ": merged into " + parts + " data parts");
+            if (sumOf(metrics, "vm_active_force_merges") + sumOf(metrics, "vm_active_merges") == 0) {
+                System.out.printf(Locale.ROOT, "%s: merged into %.0f data parts%n", peer.name,
+                        sumOf(metrics, "vm_parts{type=\"storage/"));
                 return;
             }
             Thread.sleep(200);
         }
         System.out.println(peer.name + ": merges still running after 2 minutes");
+    }
+
+    /** The sum of the values of the exposition-format lines starting with {@code prefix}. */
+    private static double sumOf(String metrics, String prefix) {
+        return metrics.lines().filter(l -> l.startsWith(prefix))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static void flush(HttpClient http, Peer peer) throws IOException, InterruptedException {

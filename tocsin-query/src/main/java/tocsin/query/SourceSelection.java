@@ -44,10 +44,7 @@ public interface SourceSelection extends AutoCloseable {
             @Override
             public void read(int i, SampleBuffer into) {
                 Points p = points.get(i);
-                into.clear();
-                into.reserve(p.size());
-                p.copyTo(into.timestamps(), into.values(), 0);
-                into.setSize(p.size());
+                into.replaceWith(p.sharedTimestamps(), p.sharedValues(), p.size());
             }
 
             @Override

@@ -117,6 +117,7 @@ public final class Server implements AutoCloseable {
 
             SelfMetrics metrics = new SelfMetrics();
             tocsin.server.runtime.HeapGovernor.installAndRegister(metrics.registry());
+            Duration walSync = config.config().metrics().walSyncInterval();
             Tsdb tsdb;
             try {
                 tsdb = Tsdb.open(TsdbOptions.of(dataDir.resolve("tsdb")).withClock(config.clock())
@@ -124,13 +125,12 @@ public final class Server implements AutoCloseable {
                         .withMaxSeriesPerMetric((int) Math.min(Integer.MAX_VALUE,
                                 config.config().metrics().maxSeriesPerMetric()))
                         .withRetention(config.config().metrics().retention())
-                        .withWalSyncInterval(config.config().metrics().walSyncInterval()));
+                        .withWalSyncInterval(walSync));
             } catch (RuntimeException e) {
                 throw new StartupException("Cannot open the metric store in " + dataDir.resolve("tsdb") + ": "
                         + e.getMessage(), e);
             }
             opened.push(tsdb);
-            Duration walSync = config.config().metrics().walSyncInterval();
             LOG.info(walSync.isZero() ? "Metric store: each ingest request is synced to disk before it is answered"
                     : "Metric store: each ingest request is written before it is answered and synced within {} "
                     + "(metrics.wal_sync_interval): a killed process loses nothing, a machine crash up to that much",

@@ -1,7 +1,6 @@
 package tocsin.tsdb;
 
 import org.roaringbitmap.RoaringBitmap;
-import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SampleBuffer;
 import tocsin.core.metric.SeriesKey;
 
@@ -47,29 +46,6 @@ final class HeadQuerier implements Querier {
     @Override
     public Stream<SeriesData> select(String metricName, List<TagMatcher> matchers) {
         return selected(metricName, matchers).stream().map(this::decode).filter(d -> !d.isEmpty());
-    }
-
-    @Override
-    public SeriesSelection selectLazily(String metricName, List<TagMatcher> matchers) {
-        List<MemSeries> selected = selected(metricName, matchers);
-        return new SeriesSelection() {
-            @Override
-            public int size() {
-                return selected.size();
-            }
-
-            @Override
-            public SeriesKey key(int i) {
-                return selected.get(i).key;
-            }
-
-            @Override
-            public MetricKind decodeInto(int i, SampleBuffer buf) {
-                buf.clear();
-                HeadQuerier.this.decodeInto(selected.get(i), buf);
-                return selected.get(i).kind;
-            }
-        };
     }
 
     @Override

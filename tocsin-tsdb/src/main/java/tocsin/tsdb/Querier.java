@@ -58,15 +58,12 @@ public interface Querier extends AutoCloseable {
 
             @Override
             public MetricKind decodeInto(int i, SampleBuffer buf) {
-                buf.clear();
                 SeriesData d = read(keys.get(i)).orElse(null);
                 if (d == null) {
+                    buf.clear();
                     return MetricKind.GAUGE;
                 }
-                buf.reserve(d.size());
-                System.arraycopy(d.sharedTimestamps(), 0, buf.timestamps(), 0, d.size());
-                System.arraycopy(d.sharedValues(), 0, buf.values(), 0, d.size());
-                buf.setSize(d.size());
+                buf.replaceWith(d.sharedTimestamps(), d.sharedValues(), d.size());
                 return d.kind();
             }
         };

@@ -1,6 +1,7 @@
 package tocsin.tsdb;
 
 import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -33,8 +34,12 @@ final class RawDeflate {
     /** What {@link #inflateShared} inflated: {@code bytes[0, length)}, valid until the thread's next call. */
     static final class Inflated {
         private final Inflater inflater = new Inflater(true);
-        byte[] bytes = new byte[4096];
+        byte[] bytes;
         int length;
+
+        Inflated(int capacity) {
+            bytes = new byte[capacity];
+        }
     }
 
     /** One per platform thread (a query's pool threads decode chunk after chunk); none kept for virtual threads. */
@@ -47,45 +52,17 @@ final class RawDeflate {
      * for one request, both are made for the call.
      */
     static Inflated inflateShared(byte[] data, int offset, int length, long maxBytes) throws DataFormatException {
-        Inflated out;
-        boolean reuse = !Thread.currentThread().isVirtual();
-        if (reuse) {
-            out = SHARED.get();
-            if (out == null) {
-                out = new Inflated();
-                SHARED.set(out);
-            }
-            out.inflater.reset();
-        } else {
-            out = new Inflated();
+        if (Thread.currentThread().isVirtual()) {
+            return inflateOnce(data, offset, length, maxBytes);
         }
-        Inflater inf = out.inflater;
-        try {
-            inf.setInput(data, offset, length);
-            int n = 0;
-            while (!inf.finished()) {
-                if (n == out.bytes.length) {
-                    if (n >= maxBytes) {
-                        throw new DataFormatException("inflates to more than " + maxBytes + " bytes");
-                    }
-                    out.bytes = java.util.Arrays.copyOf(out.bytes, (int) Math.min(maxBytes + 1, 2L * n));
-                }
-                int k = inf.inflate(out.bytes, n, out.bytes.length - n);
-                if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
-                    throw new DataFormatException("truncated: the data ends before its DEFLATE stream does");
-                }
-                n += k;
-                if (n > maxBytes) {
-                    throw new DataFormatException("inflates to more than " + maxBytes + " bytes");
-                }
-            }
-            out.length = n;
-            return out;
-        } finally {
-            if (!reuse) {
-                inf.end();
-            }
+        Inflated out = SHARED.get();
+        if (out == null) {
+            out = new Inflated(4096);
+            SHARED.set(out);
         }
+        out.inflater.reset();
+        inflateInto(out, data, offset, length, maxBytes);
+        return out;
     }
 
     /**
@@ -95,24 +72,41 @@ final class RawDeflate {
      *                             {@code maxBytes} (the message says which)
      */
     static byte[] inflate(byte[] data, int offset, int length, long maxBytes) throws DataFormatException {
-        Inflater inf = new Inflater(true);
+        Inflated out = inflateOnce(data, offset, length, maxBytes);
+        return Arrays.copyOf(out.bytes, out.length);
+    }
+
+    /** Inflates with an inflater made for the call and ended after it. */
+    private static Inflated inflateOnce(byte[] data, int offset, int length, long maxBytes)
+            throws DataFormatException {
+        Inflated out = new Inflated((int) Math.min(maxBytes, Math.max(64L, length * 4L)));
         try {
-            inf.setInput(data, offset, length);
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(maxBytes, Math.max(64L, length * 4L)));
-            byte[] buf = new byte[4096];
-            while (!inf.finished()) {
-                int k = inf.inflate(buf);
-                if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
-                    throw new DataFormatException("truncated: the data ends before its DEFLATE stream does");
-                }
-                out.write(buf, 0, k);
-                if (out.size() > maxBytes) {
-                    throw new DataFormatException("inflates to more than " + maxBytes + " bytes");
-                }
-            }
-            return out.toByteArray();
+            inflateInto(out, data, offset, length, maxBytes);
+            return out;
         } finally {
-            inf.end();
+            out.inflater.end();
         }
+    }
+
+    /** Inflates into {@code out.bytes}, growing it, with {@code out}'s inflater (fresh or reset). */
+    private static void inflateInto(Inflated out, byte[] data, int offset, int length, long maxBytes)
+            throws DataFormatException {
+        Inflater inf = out.inflater;
+        inf.setInput(data, offset, length);
+        int n = 0;
+        while (!inf.finished()) {
+            if (n == out.bytes.length) { // at most maxBytes + 1: one byte past the limit is enough to see it
+                out.bytes = Arrays.copyOf(out.bytes, (int) Math.min(maxBytes + 1, Math.max(64L, 2L * n)));
+            }
+            int k = inf.inflate(out.bytes, n, out.bytes.length - n);
+            if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
+                throw new DataFormatException("truncated: the data ends before its DEFLATE stream does");
+            }
+            n += k;
+            if (n > maxBytes) {
+                throw new DataFormatException("inflates to more than " + maxBytes + " bytes");
+            }
+        }
+        out.length = n;
     }
 }

@@ -500,11 +500,7 @@ final class StoreQuerier implements Querier {
         }
         if (!ordered[0]) {
             SeriesData merged = decode(key, sources);
-            buf.clear();
-            buf.reserve(merged.size());
-            System.arraycopy(merged.sharedTimestamps(), 0, buf.timestamps(), 0, merged.size());
-            System.arraycopy(merged.sharedValues(), 0, buf.values(), 0, merged.size());
-            buf.setSize(merged.size());
+            buf.replaceWith(merged.sharedTimestamps(), merged.sharedValues(), merged.size());
         }
         return kind == null ? MetricKind.GAUGE : kind;
     }

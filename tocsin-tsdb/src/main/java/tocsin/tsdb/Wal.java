@@ -49,8 +49,8 @@ import java.util.concurrent.TimeUnit;
  * acknowledged is on disk. With a sync interval ({@link TsdbOptions#walSyncInterval()}) an append returns once its
  * group is written to the operating system, and the writer syncs at most the interval later (waking for it when no
  * append comes), at each segment's end and at close: a killed process loses nothing acknowledged, a machine crash at
- * most the last interval's appends; a late sync that fails fails the log as a group's would. The tail written after the last sync may be missing or torn; {@link WalReader} cuts a torn
- * tail off when the store is next opened. Records are framed with a length and a CRC32C, so a half-written record is
+ * most the last interval's appends; a late sync that fails fails the log as a group's would. The tail written after
+ * the last sync may be missing or torn; {@link WalReader} cuts a torn tail off when the store is next opened. Records are framed with a length and a CRC32C, so a half-written record is
  * never applied.
  *
  * <h2>Concurrency</h2>
@@ -128,9 +128,8 @@ final class Wal implements AutoCloseable {
             segment.close();
             segment = newSegment(segmentNumber + 1);
             segmentNumber++;
-            segment.sync();
+            sync(); // the new segment's header; everything before it is in the segment just synced and closed
             disk.syncDirectory(dir);
-            unsyncedSince = -1;
             return segmentNumber;
         }
 
@@ -149,15 +148,9 @@ final class Wal implements AutoCloseable {
     /**
      * Starts a new segment numbered {@code firstSegment} in {@code dir} and the writer thread.
      *
+     * @param syncIntervalNanos 0: each group is synced before it is answered; else at most this long after it is
+     *                          written (see {@link TsdbOptions#walSyncInterval()})
      * @throws IOException when the segment cannot be created and made durable
-     */
-    Wal(Disk disk, String dir, long firstSegment, long segmentBytes, Committer committer) throws IOException {
-        this(disk, dir, firstSegment, segmentBytes, 0, committer);
-    }
-
-    /**
-     * As above, syncing at most {@code syncIntervalNanos} after a group is written instead of before it is answered
-     * (0: before; see {@link TsdbOptions#walSyncInterval()}).
      */
     Wal(Disk disk, String dir, long firstSegment, long segmentBytes, long syncIntervalNanos, Committer committer)
             throws IOException {

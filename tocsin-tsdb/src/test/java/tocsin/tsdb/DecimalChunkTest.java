@@ -114,8 +114,16 @@ class DecimalChunkTest {
             v[i] = (i * 37 % 1000) / 100.0;
         }
         byte[] data = DecimalChunk.encode(t, v, 0, n);
-        Thread vt = Thread.ofVirtual().start(() -> assertRoundTrip(data, t, v, n));
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread vt = Thread.ofVirtual().start(() -> {
+            try {
+                assertRoundTrip(data, t, v, n);
+            } catch (Throwable e) {
+                failed.set(e);
+            }
+        });
         vt.join();
+        assertThat(failed.get()).as("decoding on the virtual thread").isNull();
         assertRoundTrip(data, t, v, n);
     }
 

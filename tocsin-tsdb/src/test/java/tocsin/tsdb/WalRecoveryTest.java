@@ -191,11 +191,7 @@ class WalRecoveryTest {
     void withASyncIntervalAnAcknowledgedAppendIsAnsweredUnsyncedAndSurvivesTheProcessDying() {
         TsdbOptions interval = options.withWalSyncInterval(Duration.ofSeconds(10));
         FaultyDisk disk = new FaultyDisk();
-        Tsdb tsdb = Tsdb.open(interval, disk);
-        int syncsBefore = disk.syncCount();
-        for (int b = 0; b < 5; b++) {
-            assertThat(tsdb.append(batch(b)).accepted()).isEqualTo(10);
-        }
+        int syncsBefore = appendFive(Tsdb.open(interval, disk), disk);
         assertThat(disk.syncCount()).as("answered before any sync").isEqualTo(syncsBefore);
         // the process dies without closing: what was written had reached the operating system, synced or not
         try (Tsdb reopened = Tsdb.open(interval, disk.crashKeeping(Integer.MAX_VALUE))) {
@@ -207,11 +203,7 @@ class WalRecoveryTest {
     void withASyncIntervalTheSyncComesWithinTheIntervalWithoutAnotherAppend() {
         TsdbOptions interval = options.withWalSyncInterval(Duration.ofMillis(100));
         FaultyDisk disk = new FaultyDisk();
-        Tsdb tsdb = Tsdb.open(interval, disk);
-        int syncsBefore = disk.syncCount();
-        for (int b = 0; b < 5; b++) {
-            assertThat(tsdb.append(batch(b)).accepted()).isEqualTo(10);
-        }
+        int syncsBefore = appendFive(Tsdb.open(interval, disk), disk);
         long lastAppend = System.nanoTime();
         assertThat(eventually(() -> disk.syncCount() > syncsBefore
                 && System.nanoTime() - lastAppend > Duration.ofSeconds(1).toNanos()))
@@ -274,6 +266,18 @@ class WalRecoveryTest {
         try (Tsdb reopened = Tsdb.open(options, disk.crash(new java.util.Random(1), true))) {
             assertThat(batchesPresent(reopened, 2)).containsExactly(0);
         }
+    }
+
+    /**
+     * Appends batches 0 to 4 to a store left open (as a process that is then killed), each answered; returns the
+     * disk's sync count from before them.
+     */
+    private static int appendFive(Tsdb tsdb, FaultyDisk disk) {
+        int syncsBefore = disk.syncCount();
+        for (int b = 0; b < 5; b++) {
+            assertThat(tsdb.append(batch(b)).accepted()).isEqualTo(10);
+        }
+        return syncsBefore;
     }
 
     /** Whether {@code condition} holds within 10 s, checked every 20 ms. */

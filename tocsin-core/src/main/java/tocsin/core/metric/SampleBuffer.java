@@ -59,6 +59,15 @@ public final class SampleBuffer {
         this.size = size;
     }
 
+    /** Replaces the samples with the first {@code n} of {@code times}/{@code values}. */
+    public void replaceWith(long[] times, double[] values, int n) {
+        size = 0;
+        reserve(n);
+        System.arraycopy(times, 0, timestamps, 0, n);
+        System.arraycopy(values, 0, this.values, 0, n);
+        size = n;
+    }
+
     /** Forgets the samples, keeping the arrays. */
     public void clear() {
         size = 0;

@@ -87,9 +87,7 @@ final class Aggregations {
                 StepSeries stepped = new StepSeries(Labels.EMPTY, steps);
                 return i -> {
                     series.read(i, samples);
-                    Arrays.fill(stepped.present, false);
-                    sampling.step(samples.timestamps(), samples.values(), samples.size(), stepped, false);
-                    return stepped;
+                    return sampling.restep(samples.timestamps(), samples.values(), samples.size(), stepped);
                 };
             }, gi, groups, steps);
         }
@@ -104,12 +102,7 @@ final class Aggregations {
         }
         return SimpleAggregation.aggregate(a.op(), raw.size(), () -> {
             StepSeries stepped = new StepSeries(Labels.EMPTY, steps);
-            return i -> {
-                RawSeries r = raw.get(i);
-                Arrays.fill(stepped.present, false);
-                sampling.step(r.timestamps(), r.values(), r.size(), stepped, false);
-                return stepped;
-            };
+            return i -> sampling.restep(raw.get(i).timestamps(), raw.get(i).values(), raw.get(i).size(), stepped);
         }, group, steps);
     }
 

@@ -1,6 +1,5 @@
 package tocsin.query.promql;
 
-import tocsin.query.QueryExecutionException;
 import tocsin.query.promql.Expr.Aggregate;
 import tocsin.query.promql.Expr.Binary;
 import tocsin.query.promql.Expr.Call;
@@ -262,6 +261,13 @@ final class Evaluator {
             return Arrays.stream(at).max().orElseThrow();
         }
 
+        /** {@code reused} cleared and filled with the values of samples {@code [0, n)} at each step. */
+        StepSeries restep(long[] ts, double[] vs, int n, StepSeries reused) {
+            Arrays.fill(reused.present, false);
+            step(ts, vs, n, reused, false);
+            return reused;
+        }
+
         /** Fills {@code s} (whose present flags must be clear) from samples {@code [0, n)} of {@code ts}/{@code vs}. */
         void step(long[] ts, double[] vs, int n, StepSeries s, boolean sampleTimes) {
             int upTo = 0;
@@ -338,10 +344,7 @@ final class Evaluator {
             if (first > last) {
                 return new RangeInput(List.of(), sq.rangeMillis(), ends);
             }
-            if ((last - first) / step >= SeriesReader.MAX_SAMPLES) {
-                throw new QueryExecutionException(
-                        "query processing would load too many samples into memory in query execution");
-            }
+            SeriesReader.checkBudget((last - first) / step + 1); // the inner grid's steps
             Evaluator inner = new Evaluator(reader, new Grid(first, last, step), queryStart, queryEnd, lookback,
                     subqueryStep);
             List<RawSeries> out = new ArrayList<>();

@@ -51,6 +51,14 @@ final class SeriesReader {
         this.source = source;
     }
 
+    /** Fails the query, in Prometheus's words, once it has loaded more than {@link #MAX_SAMPLES} samples. */
+    static void checkBudget(long loaded) {
+        if (loaded > MAX_SAMPLES) {
+            throw new QueryExecutionException(
+                    "query processing would load too many samples into memory in query execution");
+        }
+    }
+
     static boolean isStale(double v) {
         return Double.doubleToRawLongBits(v) == STALE_NAN;
     }
@@ -76,10 +84,7 @@ final class SeriesReader {
                 }
                 Points p = source.read(s, from, to);
                 loaded += p.size();
-                if (loaded > MAX_SAMPLES) {
-                    throw new QueryExecutionException(
-                            "query processing would load too many samples into memory in query execution");
-                }
+                checkBudget(loaded);
                 if (!p.isEmpty()) {
                     byLabels.computeIfAbsent(labels, l -> new ArrayList<>(1)).add(p);
                 }
@@ -175,10 +180,7 @@ final class SeriesReader {
         void read(int i, SampleBuffer buf) {
             Entry e = entries.get(i);
             e.part.read(e.index, buf);
-            if (loaded.addAndGet(buf.size()) > MAX_SAMPLES) {
-                throw new QueryExecutionException(
-                        "query processing would load too many samples into memory in query execution");
-            }
+            checkBudget(loaded.addAndGet(buf.size()));
         }
 
         /** Every series read into arrays of its own, side by side on every core; empty series left out. */
@@ -234,10 +236,7 @@ final class SeriesReader {
                     continue;
                 }
                 loaded += r.size();
-                if (loaded > MAX_SAMPLES) {
-                    throw new QueryExecutionException(
-                            "query processing would load too many samples into memory in query execution");
-                }
+                checkBudget(loaded);
                 if (byLabels.put(labels, new RollupSeries(labels, r)) != null) {
                     return null;
                 }

@@ -18,7 +18,8 @@ import java.util.stream.IntStream;
  * not depend on the machine, so a query gives the same bits on any number of cores; and both of
  * {@link Aggregations}' paths (a selector folded as it is stepped, or a materialised vector) come here. When a
  * selector is folded as it is stepped, each block reads its series from the store as it goes (decoded into one
- * buffer per block), so decoding is split across cores with the folding and no series' samples outlive its turn. {@code avg}, {@code stddev} and {@code stdvar} fold in one pass, in element order.
+ * buffer per block), so decoding is split across cores with the folding and no series' samples outlive its turn.
+ * {@code avg}, {@code stddev} and {@code stdvar} fold in one pass, in element order.
  */
 final class SimpleAggregation {
     /** Elements per block when an aggregation is split. */

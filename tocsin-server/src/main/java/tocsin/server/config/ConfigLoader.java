@@ -95,7 +95,7 @@ public final class ConfigLoader {
         java.time.Duration flush = r.duration("statsd_flush_interval", java.time.Duration.ofSeconds(1),
                 java.time.Duration.ofMinutes(5), d.statsdFlush());
         java.time.Duration walSync = r.duration("wal_sync_interval", java.time.Duration.ZERO,
-                java.time.Duration.ofSeconds(10), d.walSyncInterval());
+                tocsin.tsdb.TsdbOptions.MAX_WAL_SYNC_INTERVAL, d.walSyncInterval());
         String socket = r.string("statsd_socket").filter(v -> !v.isBlank()).orElse(null);
         if (socket != null && socket.length() > 100) {
             r.problem("statsd_socket", "is longer than the 100 characters a Unix socket path may have");

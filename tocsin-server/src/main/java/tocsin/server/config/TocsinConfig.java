@@ -52,7 +52,7 @@ public record TocsinConfig(Http http, Metrics metrics, java.util.List<ScrapeConf
                           java.time.Duration walSyncInterval) {
         public static Metrics defaults() {
             return new Metrics(1_000_000, 100_000, java.time.Duration.ofDays(15), 8192,
-                    java.time.Duration.ofSeconds(10), null, java.time.Duration.ZERO);
+                    java.time.Duration.ofSeconds(10), null, tocsin.tsdb.TsdbOptions.DEFAULT_WAL_SYNC_INTERVAL);
         }
 
         public Metrics withStatsdFlush(java.time.Duration flush) {
