@@ -23,6 +23,7 @@ import java.util.concurrent.Future;
  *
  * <pre>
  *   java -jar tocsin-bench/target/tocsin-bench.jar remote-write [--series N] [--samples N] [--shards N] [--warmup N]
+ *        [--warmup-batches auto|N] [--rounds N]
  *        [--tocsin-jar tocsin-server/target/tocsin.jar] [--peers victoria-metrics,prometheus]
  * </pre>
  *
@@ -33,8 +34,14 @@ public final class Bench {
     private static final String KEY = "bench-key-0123456789abcdef";
     /** The JVM options {@code bin/tocsin} starts the server with, read from the checkout the bench runs in. */
     private static final Path JVM_OPTIONS = Path.of("bin", "lib", "jvm.options");
-    /** At most this many series in the warm-up ({@code --warmup N} samples each) unless {@code --warmup-series}. */
-    private static final int WARMUP_SERIES = 5000;
+    /** At most this many series in a warm-up batch ({@code --warmup N} samples each) unless {@code --warmup-series}. */
+    private static final int WARMUP_SERIES = 10_000;
+
+    /** The first measured sample's time: a minute before now, less the measured samples, on a 15 s boundary. */
+    private static long measuredStart(int samples) {
+        long start = System.currentTimeMillis() - samples * RemoteWritePayloads.STEP_MS - 60_000;
+        return start - start % RemoteWritePayloads.STEP_MS;
+    }
 
     private static int warmupSeries(Map<String, String> opts) {
         return Integer.parseInt(opts.getOrDefault("warmup-series", String.valueOf(WARMUP_SERIES)));
@@ -49,9 +56,10 @@ public final class Bench {
                     + "[--warmup N] [--rounds N]");
             System.err.println("       page-latency [--probes N] [--default-probes N] [--load SAMPLES_PER_SECOND] "
                     + "[--load-series N] [--systems tocsin,fast,defaults]");
-            System.err.println("  --warmup N: before measuring, send every server up to 5,000 other series x N samples "
-                    + "(a long-running server's JIT is warm; a fresh JVM's is not); --warmup-series N changes the 5,000 "
-                    + "(as many as measured sends as many requests, which brings per-request code to its final tier)");
+            System.err.println("  --warmup N: before measuring, send every server batches of up to 10,000 other series "
+                    + "x N samples, one a second, before the measured time (a long-running server's JIT is warm; a "
+                    + "fresh JVM's is not); --warmup-series N changes the 10,000; --warmup-batches auto|N: auto (the "
+                    + "default) sends Tocsin batches until its JIT is quiet and every later server as many");
             System.err.println("       dogstatsd [--lines N] [--rate LINES_PER_SECOND (0 = full speed)] [--tocsin-jar PATH]");
             System.exit(2);
         }
@@ -78,20 +86,22 @@ public final class Bench {
         // The range query is the 10k-series goal's; over a million series VictoriaMetrics refuses it by default.
         boolean query = opts.getOrDefault("query", series <= 100_000 ? "on" : "off").equals("on");
 
-        long start = System.currentTimeMillis() - samples * RemoteWritePayloads.STEP_MS - 60_000;
-        start -= start % RemoteWritePayloads.STEP_MS;
+        long start = measuredStart(samples);
         List<RemoteWritePayloads.Shard> payload = RemoteWritePayloads.generate(series, samples, shards, perRequest,
                 start, 42);
         int warmupSeries = Math.min(series, warmupSeries(opts));
-        List<RemoteWritePayloads.Shard> warmup = RemoteWritePayloads.generate("bench_warmup_", warmupSeries,
-                warmupSamples, shards, perRequest, start, 7);
+        // Up to an hour of warm-up before the measured phase, within what Prometheus accepts as in order
+        long window = 3_600_000;
+        Warmup warmup = Warmup.of(k -> RemoteWritePayloads.generate("bench_warmup_", warmupSeries, warmupSamples,
+                        shards, perRequest, Warmup.batchStart(start, window, warmupSamples, k), Warmup.STEP_MS, 7 + k),
+                warmupSeries, warmupSamples, window, opts.getOrDefault("warmup-batches", "auto"));
         // --rounds N: the measured phase N times over, each round with its own series (the same shape, other metric
         // names, the same timestamps), so that the run-to-run noise of one short phase can be seen and a median taken
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
         List<List<RemoteWritePayloads.Shard>> repeats = new ArrayList<>();
         for (int r = 1; r < rounds; r++) {
             repeats.add(RemoteWritePayloads.generate("bench_round" + r + "_", series, samples, shards, perRequest,
-                    start, 42 + r));
+                    start, RemoteWritePayloads.STEP_MS, 42 + r));
         }
         long requests = payload.stream().mapToLong(s -> s.requests().size()).sum();
         long bytes = payload.stream().flatMap(s -> s.requests().stream()).mapToLong(b -> b.length).sum();
@@ -102,11 +112,10 @@ public final class Bench {
         warmSender(payload, Map.of("Content-Type", "application/x-protobuf", "Content-Encoding", "snappy"));
         List<Result> results = new ArrayList<>();
         Workload write = new Workload("/api/v1/write", Map.of("Content-Type", "application/x-protobuf",
-                "Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0"), payload, warmup,
-                (long) warmupSeries * warmupSamples, repeats);
+                "Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0"), payload, warmup, repeats);
         if (warmupSamples > 0) {
-            System.out.printf(Locale.ROOT, "warm-up before measuring: %,d other series x %,d samples%n", warmupSeries,
-                    warmupSamples);
+            System.out.printf(Locale.ROOT, "warm-up before measuring: batches of %,d other series x %,d samples%n",
+                    warmupSeries, warmupSamples);
         }
         if (Files.exists(jar)) {
             results.add(run("tocsin", tocsinCommand(jar), "/health", write,
@@ -142,27 +151,29 @@ public final class Bench {
         int shards = Integer.parseInt(opts.getOrDefault("shards", "4"));
         int perRequest = Integer.parseInt(opts.getOrDefault("series-per-request", "2000"));
         Path jar = Path.of(opts.getOrDefault("tocsin-jar", "tocsin-server/target/tocsin.jar"));
-        long start = System.currentTimeMillis() - samples * RemoteWritePayloads.STEP_MS - 60_000;
-        start -= start % RemoteWritePayloads.STEP_MS;
+        long start = measuredStart(samples);
         List<RemoteWritePayloads.Shard> v1 = DatadogPayloads.generate(series, samples, shards, perRequest, start, 42,
                 false);
         List<RemoteWritePayloads.Shard> v2 = DatadogPayloads.generate(series, samples, shards, perRequest, start, 42,
                 true);
         int warmupSamples = Math.min(samples, Integer.parseInt(opts.getOrDefault("warmup", "0")));
         int warmupSeries = Math.min(series, warmupSeries(opts));
-        long warmupTotal = (long) warmupSeries * warmupSamples;
-        List<RemoteWritePayloads.Shard> v1Warmup = DatadogPayloads.generate("bench.warmup.", warmupSeries,
-                warmupSamples, shards, perRequest, start, 7, false);
-        List<RemoteWritePayloads.Shard> v2Warmup = DatadogPayloads.generate("bench.warmup.", warmupSeries,
-                warmupSamples, shards, perRequest, start, 7, true);
+        // Datadog refuses points more than an hour old: the warm-up ends where the measured points begin and starts
+        // early enough that the last server measured still sends it within the hour
+        long window = Math.max(0, 50 * 60_000 - (System.currentTimeMillis() - start));
+        Warmup v2Warmup = Warmup.of(k -> DatadogPayloads.generate("bench.warmup.", warmupSeries, warmupSamples, shards,
+                        perRequest, Warmup.batchStart(start, window, warmupSamples, k), Warmup.STEP_MS, 7 + k, true),
+                warmupSeries, warmupSamples, window, opts.getOrDefault("warmup-batches", "auto"));
+        Warmup v1Warmup = v2Warmup.inFormat(k -> DatadogPayloads.generate("bench.warmup.", warmupSeries, warmupSamples,
+                shards, perRequest, Warmup.batchStart(start, window, warmupSamples, k), Warmup.STEP_MS, 7 + k, false));
         int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
         List<List<RemoteWritePayloads.Shard>> v1Repeats = new ArrayList<>();
         List<List<RemoteWritePayloads.Shard>> v2Repeats = new ArrayList<>();
         for (int r = 1; r < rounds; r++) {
             v1Repeats.add(DatadogPayloads.generate("bench.round" + r + ".", series, samples, shards, perRequest, start,
-                    42 + r, false));
+                    RemoteWritePayloads.STEP_MS, 42 + r, false));
             v2Repeats.add(DatadogPayloads.generate("bench.round" + r + ".", series, samples, shards, perRequest, start,
-                    42 + r, true));
+                    RemoteWritePayloads.STEP_MS, 42 + r, true));
         }
         long totalSamples = (long) series * samples;
         System.out.printf(Locale.ROOT, "datadog series: %,d series x %,d points = %,d points; v1 %.1f MiB, v2 %.1f MiB "
@@ -170,21 +181,22 @@ public final class Bench {
         Map<String, String> json = Map.of("Content-Type", "application/json");
         warmSender(v2, json);
         List<Result> results = new ArrayList<>();
-        results.add(run("tocsin", tocsinCommand(jar), "/health", new Workload("/api/v2/series", json, v2, v2Warmup, warmupTotal, v2Repeats), null,
+        results.add(run("tocsin", tocsinCommand(jar), "/health", new Workload("/api/v2/series", json, v2, v2Warmup, v2Repeats), null,
                 Map.of("DD-API-KEY", KEY), totalSamples, start));
-        results.add(run("tocsin (v1)", tocsinCommand(jar), "/health", new Workload("/api/v1/series", json, v1, v1Warmup, warmupTotal, v1Repeats), null,
+        results.add(run("tocsin (v1)", tocsinCommand(jar), "/health", new Workload("/api/v1/series", json, v1, v1Warmup, v1Repeats), null,
                 Map.of("DD-API-KEY", KEY), totalSamples, start));
         results.add(run("victoria-metrics", List.of("victoria-metrics", "-storageDataPath={DATA}",
                         "-httpListenAddr=127.0.0.1:{PORT}", "-retentionPeriod=100y"), "/health",
-                new Workload("/datadog/api/v1/series", json, v1, v1Warmup, warmupTotal, v1Repeats), null, Map.of(), totalSamples, start));
+                new Workload("/datadog/api/v1/series", json, v1, v1Warmup, v1Repeats), null, Map.of(), totalSamples, start));
         print(results);
     }
 
     /**
-     * Sends 6,000 of the requests (again from the first when there are fewer) to a local sink that discards them
-     * (the JDK's HTTP server), so that the bench's own HTTP client is compiled before it measures anyone: it shares
-     * the two cores with the server under test, and a cold one cost the first server measured up to twice the CPU it
-     * cost the later ones.
+     * Sends batches of 6,000 of the requests (again from the first when there are fewer) to a local sink that
+     * discards them (the JDK's HTTP server), until the bench's own JIT compilers are quiet over a batch (at most
+     * {@value #SENDER_WARMUP_BATCHES} batches), so that the bench's HTTP client is compiled before it measures anyone:
+     * it shares the two cores with the server under test, and a client still compiling took up to 0.9 CPU s of a round
+     * from the first server measured, and 0.1 from the later ones.
      */
     private static void warmSender(List<RemoteWritePayloads.Shard> payload, Map<String, String> headers)
             throws Exception {
@@ -207,27 +219,32 @@ public final class Bench {
             cycled.add(new RemoteWritePayloads.Shard(requests));
         }
         long t0 = System.nanoTime();
-        HttpClient http = newClient();
-        URI uri = URI.create("http://127.0.0.1:" + sink.getAddress().getPort() + "/write");
+        LoadSender.Target target = LoadSender.Target.of(
+                URI.create("http://127.0.0.1:" + sink.getAddress().getPort() + "/write"), headers);
+        int batches = 0;
+        double compiling;
         try {
-            sendShards(cycled, body -> {
-                HttpRequest.Builder b = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-                headers.forEach(b::header);
-                try {
-                    return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                } catch (java.io.IOException e) {
-                    // The JDK's server now and then closes a kept-alive connection as the client reuses it ("HTTP/1.1
-                    // header parser received no bytes"); this is only a warm-up, so send once more on a new one.
-                    return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                }
-            });
+            do {
+                double jit0 = ownJitCpuSeconds();
+                sendShards(cycled, target);
+                compiling = ownJitCpuSeconds() - jit0;
+                batches++;
+            } while (compiling > 0.05 && batches < SENDER_WARMUP_BATCHES);
         } finally {
             sink.stop(0);
             ((ExecutorService) sink.getExecutor()).shutdown();
         }
-        int sent = cycled.stream().mapToInt(c -> c.requests().size()).sum();
-        System.out.printf(Locale.ROOT, "sender warmed up: %,d requests to a local sink in %.1f s%n", sent,
-                (System.nanoTime() - t0) / 1e9);
+        int sent = batches * cycled.stream().mapToInt(c -> c.requests().size()).sum();
+        System.out.printf(Locale.ROOT, "sender warmed up: %,d requests to a local sink in %.1f s (its JIT compiled "
+                + "for %.2f CPU s in the last batch)%n", sent, (System.nanoTime() - t0) / 1e9, compiling);
+    }
+
+    private static final int SENDER_WARMUP_BATCHES = 10;
+
+    /** CPU seconds the bench's own JIT compiler threads have used. */
+    private static double ownJitCpuSeconds() throws IOException {
+        return Peer.threadCpuByName(ProcessHandle.current().pid()).entrySet().stream()
+                .filter(e -> e.getKey().startsWith("C CompilerThre")).mapToDouble(Map.Entry::getValue).sum();
     }
 
     private static double mib(List<RemoteWritePayloads.Shard> payload) {
@@ -281,8 +298,7 @@ public final class Bench {
      * (the figures reported are the median round's).
      */
     record Workload(String path, Map<String, String> contentHeaders, List<RemoteWritePayloads.Shard> shards,
-                    List<RemoteWritePayloads.Shard> warmup, long warmupSamples,
-                    List<List<RemoteWritePayloads.Shard>> repeats) {
+                    Warmup warmup, List<List<RemoteWritePayloads.Shard>> repeats) {
     }
 
     /**
@@ -297,30 +313,37 @@ public final class Bench {
                 .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
-    private static Round measure(HttpClient http, Peer peer, Workload workload, List<RemoteWritePayloads.Shard> shards)
+    private static Round measure(Peer peer, Workload workload, List<RemoteWritePayloads.Shard> shards)
             throws Exception {
         // -Dbench.threads=true: where each round's CPU went, by thread name (a JVM peer's request carriers, WAL,
         // maintenance, GC and compiler threads; a Go peer's OS threads)
         boolean byThread = Boolean.getBoolean("bench.threads");
+        long self = ProcessHandle.current().pid();
         Map<String, Double> threads0 = byThread ? peer.threadCpuByName() : Map.of();
+        Map<String, Double> ownThreads0 = byThread ? Peer.threadCpuByName(self) : Map.of();
         double cpu0 = peer.cpuSeconds();
         double jit0 = jitCpuSeconds(peer);
         double client0 = benchCpuSeconds();
         long t0 = System.nanoTime();
-        int failures = sendAll(http, peer, workload, shards);
+        int failures = sendAll(peer, workload, shards);
         double wall = (System.nanoTime() - t0) / 1e9;
         Round round = new Round(wall, peer.cpuSeconds() - cpu0, jitCpuSeconds(peer) - jit0, failures,
                 benchCpuSeconds() - client0);
         if (byThread) {
-            StringBuilder line = new StringBuilder(peer.name + " CPU s by thread:");
-            peer.threadCpuByName().entrySet().stream()
-                    .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0.0)))
-                    .filter(e -> e.getValue() >= 0.01)
-                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .forEach(e -> line.append(String.format(Locale.ROOT, " %s %.2f,", e.getKey(), e.getValue())));
-            System.out.println(line.substring(0, line.length() - 1));
+            printThreadCpu(peer.name + " CPU s by thread:", threads0, peer.threadCpuByName());
+            printThreadCpu("  the bench sending to " + peer.name + ":", ownThreads0, Peer.threadCpuByName(self));
         }
         return round;
+    }
+
+    private static void printThreadCpu(String title, Map<String, Double> before, Map<String, Double> after) {
+        StringBuilder line = new StringBuilder(title);
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
+                .filter(e -> e.getValue() >= 0.01)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> line.append(String.format(Locale.ROOT, " %s %.2f,", e.getKey(), e.getValue())));
+        System.out.println(line.substring(0, line.length() - 1));
     }
 
     private static void dogstatsd(Map<String, String> opts) throws Exception {
@@ -364,17 +387,21 @@ public final class Bench {
         try (Peer peer = Peer.start(name, command, ready, workload.path(), headers)) {
             HttpClient http = newClient();
             // Probe with the first request: a server without the route is reported, not measured.
-            int probe = send(http, peer, workload, payload.get(0).requests().get(0));
+            int probe;
+            try (LoadSender sender = new LoadSender(target(peer, workload))) {
+                probe = sender.post(payload.get(0).requests().get(0));
+            }
             if (probe >= 300) {
                 return new Result(name, "write answered " + probe, samples);
             }
-            if (sendAll(http, peer, workload, workload.warmup()) > 0) {
+            int warmupBatches = warmUp(peer, workload);
+            if (warmupBatches < 0) {
                 return new Result(name, "warm-up requests failed", samples);
             }
             List<Round> rounds = new ArrayList<>();
-            rounds.add(measure(http, peer, workload, payload));
+            rounds.add(measure(peer, workload, payload));
             for (List<RemoteWritePayloads.Shard> repeat : workload.repeats()) {
-                rounds.add(measure(http, peer, workload, repeat));
+                rounds.add(measure(peer, workload, repeat));
             }
             if (rounds.size() > 1) {
                 for (int r = 0; r < rounds.size(); r++) {
@@ -427,7 +454,7 @@ public final class Bench {
             }
             // bytes per sample over everything stored, the warm-up included
             return new Result(name, failures == 0 ? "ok" : failures + " failed requests", wall, cpu, rss, disk, samples,
-                    samples * rounds.size() + workload.warmupSamples(), query, jit);
+                    samples * rounds.size() + warmupBatches * workload.warmup().samplesPerBatch(), query, jit);
         } catch (Exception e) {
             return new Result(name, "error: " + e.getMessage(), samples);
         }
@@ -517,20 +544,57 @@ public final class Bench {
         }
     }
 
+    /**
+     * Sends {@code workload}'s warm-up batches (see {@link Warmup}) and returns how many, or -1 when a request failed.
+     */
+    private static int warmUp(Peer peer, Workload workload) throws Exception {
+        Warmup warmup = workload.warmup();
+        boolean compiles = peer.name.startsWith("tocsin");
+        int sent = 0;
+        int quiet = 0;
+        double lastJit = 0;
+        double lastCpu = 0;
+        long t0 = System.nanoTime();
+        while (warmup.wantsMore(sent, quiet, compiles)) {
+            List<RemoteWritePayloads.Shard> batch = warmup.batch(sent);
+            double cpu0 = peer.cpuSeconds();
+            double jit0 = jitCpuSeconds(peer);
+            if (sendAll(peer, workload, batch) > 0) {
+                return -1;
+            }
+            lastCpu = peer.cpuSeconds() - cpu0;
+            lastJit = jitCpuSeconds(peer) - jit0;
+            quiet = lastJit <= Warmup.QUIET_SHARE * lastCpu ? quiet + 1 : 0;
+            sent++;
+        }
+        warmup.sent(sent);
+        if (sent > 0) {
+            System.out.printf(Locale.ROOT, "%s warmed up: %d batches, %,d samples in %.1f s%s%n", peer.name, sent,
+                    sent * warmup.samplesPerBatch(), (System.nanoTime() - t0) / 1e9, compiles ? String.format(
+                            Locale.ROOT, "; its JIT used %.2f of its %.2f CPU s in the last batch", lastJit, lastCpu)
+                            : "");
+        }
+        return sent;
+    }
+
     /** Sends each shard's requests in order, the shards in parallel; returns how many were not answered 2xx. */
-    private static int sendAll(HttpClient http, Peer peer, Workload workload, List<RemoteWritePayloads.Shard> shards)
+    private static int sendAll(Peer peer, Workload workload, List<RemoteWritePayloads.Shard> shards)
             throws Exception {
-        return sendShards(shards, body -> send(http, peer, workload, body));
+        return sendShards(shards, target(peer, workload));
     }
 
-    /** Sends one request and returns the status it was answered with. */
-    @FunctionalInterface
-    private interface Sender {
-        int send(byte[] body) throws IOException, InterruptedException;
+    /** Where {@code workload} goes on {@code peer}, with its content headers and the peer's own (authorization). */
+    private static LoadSender.Target target(Peer peer, Workload workload) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(workload.contentHeaders());
+        headers.putAll(peer.headers);
+        return LoadSender.Target.of(peer.uri(peer.writePath), headers);
     }
 
-    /** Each shard's requests in order through {@code sender}, the shards in parallel; how many were not answered 2xx. */
-    private static int sendShards(List<RemoteWritePayloads.Shard> shards, Sender sender) throws Exception {
+    /**
+     * Each shard's requests in order over its own connection to {@code target}, the shards in parallel; how many were
+     * not answered 2xx.
+     */
+    private static int sendShards(List<RemoteWritePayloads.Shard> shards, LoadSender.Target target) throws Exception {
         if (shards.isEmpty()) {
             return 0;
         }
@@ -540,9 +604,11 @@ public final class Bench {
             for (RemoteWritePayloads.Shard shard : shards) {
                 futures.add(pool.submit(() -> {
                     int failures = 0;
-                    for (byte[] body : shard.requests()) {
-                        if (sender.send(body) >= 300) {
-                            failures++;
+                    try (LoadSender sender = new LoadSender(target)) {
+                        for (byte[] body : shard.requests()) {
+                            if (sender.post(body) >= 300) {
+                                failures++;
+                            }
                         }
                     }
                     return failures;
@@ -566,15 +632,6 @@ public final class Bench {
     private static HttpClient newClient() {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .build();
-    }
-
-    private static int send(HttpClient http, Peer peer, Workload workload, byte[] body)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(peer.uri(peer.writePath)).timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        workload.contentHeaders().forEach(b::header);
-        peer.headers.forEach(b::header);
-        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static void print(List<Result> results) {

@@ -19,12 +19,17 @@ final class DatadogPayloads {
 
     static List<RemoteWritePayloads.Shard> generate(int series, int samplesPerSeries, int shards, int seriesPerRequest,
                                                     long startMs, long seed, boolean v2) {
-        return generate("bench.metric.", series, samplesPerSeries, shards, seriesPerRequest, startMs, seed, v2);
+        return generate("bench.metric.", series, samplesPerSeries, shards, seriesPerRequest, startMs,
+                RemoteWritePayloads.STEP_MS, seed, v2);
     }
 
-    /** As {@link #generate(int, int, int, int, long, long, boolean)}, with metric names starting with {@code prefix}. */
+    /**
+     * As {@link #generate(int, int, int, int, long, long, boolean)}, with metric names starting with {@code prefix} and
+     * points {@code stepMs} apart (whole seconds).
+     */
     static List<RemoteWritePayloads.Shard> generate(String prefix, int series, int samplesPerSeries, int shards,
-                                                    int seriesPerRequest, long startMs, long seed, boolean v2) {
+                                                    int seriesPerRequest, long startMs, long stepMs, long seed,
+                                                    boolean v2) {
         SplittableRandom random = new SplittableRandom(seed);
         int metrics = Math.min(10, series);
         double[] value = new double[series];
@@ -36,7 +41,7 @@ final class DatadogPayloads {
             byShard.add(new ArrayList<>());
         }
         for (int t = 0; t < samplesPerSeries; t++) {
-            long seconds = (startMs + t * RemoteWritePayloads.STEP_MS) / 1000;
+            long seconds = (startMs + t * stepMs) / 1000;
             for (int shard = 0; shard < shards; shard++) {
                 StringBuilder body = null;
                 int inBody = 0;

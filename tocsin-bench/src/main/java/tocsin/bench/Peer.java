@@ -100,13 +100,23 @@ final class Peer implements AutoCloseable {
      * {@code GC Thread#0} and {@code GC Thread#1} count together); threads that ended are not counted.
      */
     java.util.Map<String, Double> threadCpuByName() throws IOException {
-        return threadCpu(comm -> comm.replaceAll("[0-9]+", ""));
+        return threadCpuByName(process.pid());
+    }
+
+    /** As {@link #threadCpuByName()}, for any process of this machine (the bench's own, say). */
+    static java.util.Map<String, Double> threadCpuByName(long pid) throws IOException {
+        return threadCpu(pid, comm -> comm.replaceAll("[0-9]+", ""));
     }
 
     /** CPU seconds of the live threads, summed by {@code name} of each thread's {@code comm}. */
     private java.util.Map<String, Double> threadCpu(java.util.function.UnaryOperator<String> name) throws IOException {
+        return threadCpu(process.pid(), name);
+    }
+
+    private static java.util.Map<String, Double> threadCpu(long pid, java.util.function.UnaryOperator<String> name)
+            throws IOException {
         java.util.Map<String, Double> out = new java.util.TreeMap<>();
-        try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+        try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : s.toList()) {
                 try {
                     String comm = name.apply(Files.readString(task.resolve("comm")).strip());

@@ -1,6 +1,7 @@
 package tocsin.bench;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import org.xerial.snappy.Snappy;
 
 import java.io.ByteArrayOutputStream;
@@ -26,20 +27,24 @@ final class RemoteWritePayloads {
 
     static List<Shard> generate(int series, int samplesPerSeries, int shards, int seriesPerRequest, long startMs,
                                 long seed) throws IOException {
-        return generate("bench_metric_", series, samplesPerSeries, shards, seriesPerRequest, startMs, seed);
+        return generate("bench_metric_", series, samplesPerSeries, shards, seriesPerRequest, startMs, STEP_MS, seed);
     }
 
-    /** As {@link #generate(int, int, int, int, long, long)}, with metric names starting with {@code prefix}. */
+    /**
+     * As {@link #generate(int, int, int, int, long, long)}, with metric names starting with {@code prefix} and samples
+     * {@code stepMs} apart.
+     */
     static List<Shard> generate(String prefix, int series, int samplesPerSeries, int shards, int seriesPerRequest,
-                                long startMs, long seed) throws IOException {
+                                long startMs, long stepMs, long seed) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         int metrics = Math.min(10, series);
         double[] value = new double[series];
-        String[][] labels = new String[series][];
+        byte[][] labels = new byte[series][];
         for (int s = 0; s < series; s++) {
             int host = s / metrics;
-            labels[s] = new String[]{"__name__", prefix + (s % metrics), "env", host % 3 == 0 ? "prod" : "staging",
-                    "instance", "host-" + host + ":9100", "job", "node", "region", "region-" + (host % 8)};
+            labels[s] = labelFields(new String[]{"__name__", prefix + (s % metrics), "env",
+                    host % 3 == 0 ? "prod" : "staging", "instance", "host-" + host + ":9100", "job", "node", "region",
+                    "region-" + (host % 8)});
             value[s] = Math.round(random.nextDouble() * 10000) / 100.0;
         }
         List<List<byte[]>> byShard = new ArrayList<>();
@@ -47,7 +52,7 @@ final class RemoteWritePayloads {
             byShard.add(new ArrayList<>());
         }
         for (int t = 0; t < samplesPerSeries; t++) {
-            long ts = startMs + t * STEP_MS;
+            long ts = startMs + t * stepMs;
             for (int shard = 0; shard < shards; shard++) {
                 List<Integer> members = new ArrayList<>();
                 for (int s = shard; s < series; s += shards) {
@@ -77,44 +82,50 @@ final class RemoteWritePayloads {
         ByteArrayOutputStream request = new ByteArrayOutputStream(labels.size() * 160);
         CodedOutputStream out = CodedOutputStream.newInstance(request);
         for (int s = 0; s < labels.size(); s++) {
-            out.writeByteArray(1, timeSeries(labels.get(s), values[s], ts));
+            writeTimeSeries(out, labelFields(labels.get(s)), values[s], ts);
         }
         out.flush();
         return Snappy.compress(request.toByteArray());
     }
 
-    private static byte[] encode(List<Integer> members, String[][] labels, double[] value, long ts,
+    private static byte[] encode(List<Integer> members, byte[][] labelFields, double[] value, long ts,
                                  SplittableRandom random) throws IOException {
         ByteArrayOutputStream request = new ByteArrayOutputStream(members.size() * 160);
         CodedOutputStream out = CodedOutputStream.newInstance(request);
         for (int s : members) {
             double v = Math.max(0, Math.round((value[s] + (random.nextDouble() - 0.5) * 2) * 100) / 100.0);
             value[s] = v;
-            byte[] series = timeSeries(labels[s], v, ts);
-            out.writeByteArray(1, series);
+            writeTimeSeries(out, labelFields[s], v, ts);
         }
         out.flush();
         return Snappy.compress(request.toByteArray());
     }
 
-    private static byte[] timeSeries(String[] labels, double value, long ts) throws IOException {
+    /** A {@code TimeSeries}'s {@code labels} fields (name, value pairs), encoded once per series. */
+    private static byte[] labelFields(String[] labels) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
-        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes, 256);
         for (int i = 0; i < labels.length; i += 2) {
-            ByteArrayOutputStream label = new ByteArrayOutputStream(40);
-            CodedOutputStream l = CodedOutputStream.newInstance(label);
-            l.writeString(1, labels[i]);
-            l.writeString(2, labels[i + 1]);
-            l.flush();
-            out.writeByteArray(1, label.toByteArray());
+            out.writeTag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt32NoTag(CodedOutputStream.computeStringSize(1, labels[i])
+                    + CodedOutputStream.computeStringSize(2, labels[i + 1]));
+            out.writeString(1, labels[i]);
+            out.writeString(2, labels[i + 1]);
         }
-        ByteArrayOutputStream sample = new ByteArrayOutputStream(20);
-        CodedOutputStream smp = CodedOutputStream.newInstance(sample);
-        smp.writeDouble(1, value);
-        smp.writeInt64(2, ts);
-        smp.flush();
-        out.writeByteArray(2, sample.toByteArray());
         out.flush();
         return bytes.toByteArray();
+    }
+
+    /** One {@code WriteRequest.timeseries} entry: the series' label fields and one sample. */
+    private static void writeTimeSeries(CodedOutputStream out, byte[] labelFields, double value, long ts)
+            throws IOException {
+        int sample = CodedOutputStream.computeDoubleSize(1, value) + CodedOutputStream.computeInt64Size(2, ts);
+        out.writeTag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(labelFields.length + 1 + CodedOutputStream.computeUInt32SizeNoTag(sample) + sample);
+        out.writeRawBytes(labelFields);
+        out.writeTag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(sample);
+        out.writeDouble(1, value);
+        out.writeInt64(2, ts);
     }
 }
