@@ -2,10 +2,12 @@ package tocsin.server;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import org.junit.jupiter.api.AfterAll;
@@ -42,15 +44,7 @@ class OtlpIT {
 
     @Test
     void theSdksExporterIsAcceptedAndQueryable() {
-        OtlpHttpMetricExporter exporter = OtlpHttpMetricExporter.builder()
-                .setEndpoint("http://127.0.0.1:" + tocsin.port() + "/v1/metrics")
-                .addHeader("DD-API-KEY", TestServer.ADMIN_KEY).setCompression("gzip").build();
-        SdkMeterProvider provider = SdkMeterProvider.builder()
-                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
-                        AttributeKey.stringKey("service.name"), "checkout",
-                        AttributeKey.stringKey("deployment.environment.name"), "it"))))
-                .registerMetricReader(PeriodicMetricReader.builder(exporter).setInterval(Duration.ofHours(1)).build())
-                .build();
+        SdkMeterProvider provider = provider(exporter(false));
         Meter meter = provider.get("tocsin-it");
         LongCounter orders = meter.counterBuilder("shop.orders").build();
         orders.add(5, Attributes.of(AttributeKey.stringKey("region"), "eu"));
@@ -64,6 +58,63 @@ class OtlpIT {
         long now = System.currentTimeMillis() / 1000;
         var metrics = tocsin.get("/api/v1/metrics?from=" + (now - 600), "DD-API-KEY", TestServer.ADMIN_KEY).json();
         assertThat(metrics.get("metrics").toString()).contains("shop.orders");
+    }
+
+    @Test
+    void theSdksSumsAndHistogramsKeepTheirExactCounts() {
+        // Cumulative (the SDK's default): the counter is stored as one, and a query counts what it rose by between
+        // the two exports
+        SdkMeterProvider cumulative = provider(exporter(false));
+        LongCounter orders = cumulative.get("tocsin-it").counterBuilder("shop.orders.cumulative").build();
+        Attributes eu = Attributes.of(AttributeKey.stringKey("region"), "eu");
+        orders.add(5, eu);
+        assertThat(cumulative.forceFlush().join(20, TimeUnit.SECONDS).isSuccess()).isTrue();
+        orders.add(3, eu);
+        assertThat(cumulative.forceFlush().join(20, TimeUnit.SECONDS).isSuccess()).isTrue();
+        cumulative.shutdown().join(10, TimeUnit.SECONDS);
+
+        // Delta: each export carries what happened since the last one, stored as counts
+        SdkMeterProvider delta = provider(exporter(true));
+        Meter meter = delta.get("tocsin-it");
+        LongCounter refunds = meter.counterBuilder("shop.refunds").build();
+        refunds.add(2, eu);
+        refunds.add(4, eu);
+        DoubleHistogram latency = meter.histogramBuilder("shop.latency").build();
+        for (double v : new double[]{1, 2, 3.5}) {
+            latency.record(v, eu);
+        }
+        assertThat(delta.forceFlush().join(20, TimeUnit.SECONDS).isSuccess()).isTrue();
+        delta.shutdown().join(10, TimeUnit.SECONDS);
+
+        assertThat(sum("sum:shop.orders.cumulative{region:eu,service:checkout}.as_count()")).isEqualTo(3.0);
+        assertThat(sum("sum:shop.refunds{region:eu,service:checkout}.as_count()")).isEqualTo(6.0);
+        assertThat(sum("sum:shop.latency.count{region:eu,service:checkout}.as_count()")).isEqualTo(3.0);
+        assertThat(sum("sum:shop.latency.sum{region:eu,service:checkout}.as_count()")).isEqualTo(6.5);
+    }
+
+    private static double sum(String query) {
+        List<Double> values = values(query);
+        assertThat(values).as(query).isNotEmpty();
+        return values.stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    private static OtlpHttpMetricExporter exporter(boolean delta) {
+        var builder = OtlpHttpMetricExporter.builder()
+                .setEndpoint("http://127.0.0.1:" + tocsin.port() + "/v1/metrics")
+                .addHeader("DD-API-KEY", TestServer.ADMIN_KEY).setCompression("gzip");
+        if (delta) {
+            builder.setAggregationTemporalitySelector(AggregationTemporalitySelector.deltaPreferred());
+        }
+        return builder.build();
+    }
+
+    private static SdkMeterProvider provider(OtlpHttpMetricExporter exporter) {
+        return SdkMeterProvider.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(Attributes.of(
+                        AttributeKey.stringKey("service.name"), "checkout",
+                        AttributeKey.stringKey("deployment.environment.name"), "it"))))
+                .registerMetricReader(PeriodicMetricReader.builder(exporter).setInterval(Duration.ofHours(1)).build())
+                .build();
     }
 
     @Test
