@@ -12,6 +12,7 @@ import com.datadog.api.client.v2.model.MetricSeries;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tocsin.ingest.TestProtos;
 
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,87 @@ class DatadogIntakeIT {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(zstd)).build());
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         assertThat(nonNullValues(queryOne("avg:it.zstd{*}", ts))).containsExactly(9.5);
+    }
+
+    @Test
+    void theAgentsProtobufPayloadIsStoredAsSent() throws Exception {
+        long ts = now() - 20;
+        byte[] payload = TestProtos.metricPayload(List.of(
+                new TestProtos.DdSeries("it.proto.load", 3, List.of("env:it"), List.<String[]>of(
+                        new String[]{"host", "agent-7"}), List.of(new long[]{ts}, new long[]{ts + 10}),
+                        List.of(0.25, 0.75), 0, ""),
+                new TestProtos.DdSeries("it.proto.packets", 1, List.of("env:it"), List.<String[]>of(
+                        new String[]{"host", "agent-7"}), List.<long[]>of(new long[]{ts}), List.of(12.0), 10,
+                        "packet")));
+        java.io.ByteArrayOutputStream deflated = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.DeflaterOutputStream(deflated)) {
+            out.write(payload);
+        }
+        TestServer.Reply r = tocsin.send(tocsin.request("/api/v2/series").header("DD-API-KEY", TestServer.ADMIN_KEY)
+                .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "deflate")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(deflated.toByteArray())).build());
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        assertThat(r.json().get("errors")).isEmpty();
+        assertThat(nonNullValues(queryOne("max:it.proto.load{host:agent-7,env:it}.rollup(max, 5)", ts)))
+                .containsExactly(0.25, 0.75);
+        assertThat(nonNullValues(queryOne("sum:it.proto.packets{host:agent-7}.as_count()", ts))).containsExactly(12.0);
+
+        TestServer.Reply garbage = tocsin.send(tocsin.request("/api/v2/series")
+                .header("DD-API-KEY", TestServer.ADMIN_KEY).header("Content-Type", "application/x-protobuf")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[]{0x0a, 0x7f, 0x01})).build());
+        assertThat(garbage.status()).isEqualTo(400);
+        assertThat(garbage.json().get("errors").get(0).asText()).contains("MetricPayload");
+    }
+
+    @Test
+    void bodiesPastDatadogsSizeLimitsAre413sInItsShapeAndNothingEarlierIsLost() throws Exception {
+        long ts = now() - 15;
+        assertThat(tocsin.postJson("/api/v2/series", "{\"series\":[{\"metric\":\"it.size.kept\",\"type\":3,"
+                + "\"points\":[{\"timestamp\":" + ts + ",\"value\":4}]}]}", "DD-API-KEY", TestServer.ADMIN_KEY)
+                .status()).isEqualTo(202);
+        // 600 KB of v2 JSON: past the 512,000 bytes Datadog takes as sent, well under 5 MiB decoded
+        StringBuilder big = new StringBuilder("{\"series\":[");
+        for (int i = 0; big.length() < 600_000; i++) {
+            big.append(i == 0 ? "" : ",").append("{\"metric\":\"it.size.big\",\"type\":3,\"tags\":[\"n:")
+                    .append(i).append("\"],\"points\":[{\"timestamp\":").append(ts).append(",\"value\":1}]}");
+        }
+        String json = big.append("]}").toString();
+        TestServer.Reply plain = tocsin.postJson("/api/v2/series", json, "DD-API-KEY", TestServer.ADMIN_KEY);
+        assertThat(plain.status()).isEqualTo(413);
+        assertThat(plain.json().get("errors").get(0).asText()).contains("512000 bytes as sent");
+
+        // the same points gzipped are ~25 KB as sent: taken
+        TestServer.Reply gzipped = tocsin.send(tocsin.request("/api/v2/series").header("DD-API-KEY",
+                        TestServer.ADMIN_KEY).header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                        gzip(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build());
+        assertThat(gzipped.status()).as(gzipped.body()).isEqualTo(202);
+
+        // small as sent, past 5 MiB once inflated
+        byte[] bomb = gzip(("{\"series\":[" + " ".repeat(6 << 20) + "]}").getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        TestServer.Reply inflated = tocsin.send(tocsin.request("/api/v2/series").header("DD-API-KEY",
+                        TestServer.ADMIN_KEY).header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bomb))
+                .build());
+        assertThat(inflated.status()).isEqualTo(413);
+        assertThat(inflated.json().get("errors").get(0).asText()).contains("5242880 bytes (after decompression)");
+
+        // v1 takes 3,200,000 bytes as sent
+        TestServer.Reply v1 = tocsin.postJson("/api/v1/series", "{\"series\":[" + " ".repeat(3_300_000) + "]}",
+                "DD-API-KEY", TestServer.ADMIN_KEY);
+        assertThat(v1.status()).isEqualTo(413);
+        assertThat(v1.json().get("errors").get(0).asText()).contains("3200000 bytes as sent");
+
+        assertThat(nonNullValues(queryOne("avg:it.size.kept{*}", ts))).containsExactly(4.0);
+    }
+
+    private static byte[] gzip(byte[] raw) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(raw);
+        }
+        return out.toByteArray();
     }
 
     @Test

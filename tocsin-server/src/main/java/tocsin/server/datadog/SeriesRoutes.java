@@ -23,11 +23,14 @@ import java.util.Map;
  * <p>Answers as Datadog does: 202 with {@code {"status":"ok"}} (v1) or {@code {"errors":[]}} (v2) once the points
  * are durable. Tocsin also lists what it refused ({@code errors}) so that senders can see partial acceptance; a
  * payload of which nothing could be used is a 400, and one refused only by the cardinality limit a 429. Size limits
- * are Datadog's: v1 62 MiB and v2 5 MiB after decompression.
+ * are Datadog's, a 413 past either: v1 3.2 MB as sent and 62 MiB after decompression, v2 500 KB (512,000 bytes) as
+ * sent and 5 MiB after decompression. (The Datadog Agent splits its payloads to fit.)
  */
 public final class SeriesRoutes {
     static final long V1_MAX_DECODED = 62_914_560;
     static final long V2_MAX_DECODED = 5_242_880;
+    static final long V1_MAX_SENT = 3_200_000;
+    static final long V2_MAX_SENT = 512_000;
 
     private final MetricIntake intake;
     private final InstantSource clock;
@@ -49,13 +52,13 @@ public final class SeriesRoutes {
     }
 
     private void v1(Exchange ex) {
-        byte[] body = ex.body();
+        byte[] body = ex.body(V1_MAX_SENT);
         IngestResult decoded = MetricIntake.decode(() -> SeriesV1Decoder.decode(body, clock, limits, keys));
         respond(ex, "datadog_v1", decoded, true);
     }
 
     private void v2(Exchange ex) {
-        byte[] body = ex.body();
+        byte[] body = ex.body(V2_MAX_SENT);
         String type = ex.header("Content-Type").orElse("application/json").toLowerCase(Locale.ROOT);
         IngestResult decoded = type.contains("protobuf")
                 ? MetricIntake.decode(() -> SeriesV2Decoder.decodeProtobuf(body, clock, limits, keys))

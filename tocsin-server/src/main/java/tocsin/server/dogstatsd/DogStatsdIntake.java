@@ -17,6 +17,7 @@ import tocsin.ingest.dogstatsd.DogStatsdAggregator;
 import tocsin.ingest.dogstatsd.DogStatsdParser;
 import tocsin.ingest.dogstatsd.DogStatsdSink;
 import tocsin.ingest.dogstatsd.DogStatsdType;
+import tocsin.server.http.ApiProblem;
 import tocsin.server.intake.MetricIntake;
 import tocsin.server.intake.ServiceCheckSeries;
 
@@ -33,8 +34,15 @@ import java.util.concurrent.TimeUnit;
  * aggregator, and a scheduler flushes closed aggregation intervals into the metric store, as the Datadog Agent does.
  *
  * <p>Lines that cannot be parsed are counted ({@code tocsin_dogstatsd_lines_total{outcome="rejected"}}) and the first
- * few logged at debug; UDP has no one to answer. On close the open intervals are flushed, so a graceful stop loses
- * nothing that arrived. Thread-safe.
+ * few logged at debug; UDP has no one to answer. What the aggregator itself drops (a full interval, a full series, a
+ * type conflict) is counted in {@code tocsin_dogstatsd_samples_dropped_total{reason}}. On close the open intervals
+ * are flushed, so a graceful stop loses nothing that arrived.
+ *
+ * <p>When the store cannot take a flush (it answers unavailable, e.g. its disk failed), the flushed aggregates are
+ * kept, in order, and offered again before the next interval's, so that an outage shorter than the backlog loses
+ * nothing. At most {@value #MAX_RETAINED_POINTS} points are kept: beyond that the oldest go, counted in
+ * {@code tocsin_dogstatsd_samples_dropped_total{reason="store_unavailable"}}; what is still kept at close is logged
+ * and counted the same way. Thread-safe.
  */
 public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     private static final Logger LOG = LoggerFactory.getLogger(DogStatsdIntake.class);
@@ -54,9 +62,20 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     private final java.util.concurrent.atomic.AtomicInteger pendingCount = new java.util.concurrent.atomic.AtomicInteger();
     /** Service checks waiting for the next flush; beyond this they are refused and counted as rejected lines. */
     static final int MAX_PENDING_CHECKS = 100_000;
+    /** Points (and sketches) of flushes the store refused, kept to offer again; the oldest go beyond it. */
+    static final int MAX_RETAINED_POINTS = 1_000_000;
+    private final int maxRetainedPoints;
+    /** Flushes the store has not taken yet, oldest first; touched by the flusher thread only (and close after it). */
+    private final java.util.ArrayDeque<DogStatsdAggregator.Flush> unstored = new java.util.ArrayDeque<>();
+    private volatile int unstoredPoints; // volatile for keptPoints(); written by the flusher only
+    private final java.util.concurrent.atomic.AtomicLong lostToStore = new java.util.concurrent.atomic.AtomicLong();
+    /** Whether the last attempt to store failed; the outage is logged once, and its end once. */
+    private boolean storeFailing;
 
     private DogStatsdIntake(InetSocketAddress address, java.nio.file.Path socket, int queue, Duration flushInterval,
-                            MetricIntake intake, InstantSource clock, PrometheusRegistry registry, UdpMetrics udp) {
+                            MetricIntake intake, InstantSource clock, PrometheusRegistry registry, UdpMetrics udp,
+                            int maxRetainedPoints) {
+        this.maxRetainedPoints = maxRetainedPoints;
         this.intake = intake;
         this.clock = clock;
         this.parser = new DogStatsdParser(clock, IngestLimits.datadog());
@@ -69,6 +88,18 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
                 .help("DogStatsD service checks and events received").labelNames("type").register(registry);
         this.checks = other.labelValues("service_check");
         this.events = other.labelValues("event");
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("tocsin_dogstatsd_samples_dropped")
+                .help("DogStatsD samples or aggregated points dropped, by reason (interval_full: the per-interval "
+                        + "series or per-series value cap, or the |T hold; type_conflict: a series sent with two "
+                        + "types in one interval; store_unavailable: aggregates the metric store did not take, past "
+                        + "the backlog or at close)")
+                .labelNames("reason")
+                .callback(cb -> {
+                    cb.call(aggregator.droppedSamples(), "interval_full");
+                    cb.call(aggregator.typeConflicts(), "type_conflict");
+                    cb.call(lostToStore.get(), "store_unavailable");
+                })
+                .register(registry);
         this.listener = address == null ? null
                 : UdpListener.start(address, "dogstatsd", queue, buf -> parser.parse(buf, this), udp);
         UdpListener unix = null;
@@ -99,7 +130,15 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     public static DogStatsdIntake start(InetSocketAddress address, java.nio.file.Path socket, int queue,
                                         Duration flushInterval, MetricIntake intake, InstantSource clock,
                                         PrometheusRegistry registry, UdpMetrics udp) {
-        return new DogStatsdIntake(address, socket, queue, flushInterval, intake, clock, registry, udp);
+        return new DogStatsdIntake(address, socket, queue, flushInterval, intake, clock, registry, udp,
+                MAX_RETAINED_POINTS);
+    }
+
+    /** As {@link #start}, keeping at most {@code maxRetainedPoints} points the store did not take; for tests. */
+    static DogStatsdIntake start(InetSocketAddress address, Duration flushInterval, MetricIntake intake,
+                                 PrometheusRegistry registry, int maxRetainedPoints) {
+        return new DogStatsdIntake(address, null, 1024, flushInterval, intake, InstantSource.system(), registry,
+                UdpMetrics.register(registry), maxRetainedPoints);
     }
 
     /** The bound UDP port, or -1 without UDP. */
@@ -119,18 +158,77 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
 
     private void flush() {
         try {
-            store(withPendingChecks(aggregator.flush(clock.instant())));
+            keep(withPendingChecks(aggregator.flush(clock.instant())));
+            storeKept();
         } catch (RuntimeException e) {
-            LOG.warn("DogStatsD flush failed; will retry next interval", e);
+            LOG.error("DogStatsD flush failed", e); // a bug: the store's own failures are handled in storeKept
         }
     }
 
-    private void store(DogStatsdAggregator.Flush flush) {
-        if (!flush.metrics().isEmpty()) {
-            intake.store("dogstatsd", new IngestResult(flush.metrics(), List.of()));
+    /** Queues a flush behind those the store has not taken yet, dropping the oldest beyond the bound. */
+    private void keep(DogStatsdAggregator.Flush flush) {
+        if (flush.isEmpty()) {
+            return;
         }
-        if (!flush.sketches().isEmpty()) {
-            intake.storeSketches("dogstatsd", flush.sketches(), List.of(), 0);
+        unstored.addLast(flush);
+        unstoredPoints += points(flush);
+        while (unstoredPoints > maxRetainedPoints && unstored.size() > 1) {
+            DogStatsdAggregator.Flush oldest = unstored.removeFirst();
+            unstoredPoints -= points(oldest);
+            lostToStore.addAndGet(points(oldest));
+            LOG.error("DogStatsD: {} aggregated points dropped: the store has not taken them and the backlog is full "
+                    + "({} points)", points(oldest), maxRetainedPoints);
+        }
+    }
+
+    /** Points of flushes the store has not taken yet; for tests. */
+    int keptPoints() {
+        return unstoredPoints;
+    }
+
+    private static int points(DogStatsdAggregator.Flush flush) {
+        return flush.metrics().size() + flush.sketches().size();
+    }
+
+    /**
+     * Offers the kept flushes to the store, oldest first, until it refuses one (which stays first). Points the store
+     * refuses one by one (limits, order) are final and counted by the intake; only its being unavailable keeps them.
+     */
+    private void storeKept() {
+        while (!unstored.isEmpty()) {
+            DogStatsdAggregator.Flush next = unstored.peekFirst();
+            try {
+                if (!next.metrics().isEmpty()) {
+                    intake.store("dogstatsd", new IngestResult(next.metrics(), List.of()));
+                    unstoredPoints -= next.metrics().size();
+                    next = new DogStatsdAggregator.Flush(new MetricBatch(), next.sketches());
+                    unstored.removeFirst(); // the points are stored; only the sketches remain, if any
+                    unstored.addFirst(next);
+                }
+                if (!next.sketches().isEmpty()) {
+                    intake.storeSketches("dogstatsd", next.sketches(), List.of(), 0);
+                    unstoredPoints -= next.sketches().size();
+                }
+            } catch (ApiProblem e) {
+                if (e.kind() != ApiProblem.Kind.UNAVAILABLE) { // not an outage: offering it again would not help
+                    unstored.removeFirst();
+                    unstoredPoints -= points(next);
+                    lostToStore.addAndGet(points(next));
+                    LOG.error("DogStatsD: the metric store refused {} aggregated points outright", points(next), e);
+                    continue;
+                }
+                if (!storeFailing) {
+                    LOG.error("DogStatsD: the metric store refused a flush ({}); the aggregates are kept and offered "
+                            + "again at the next flush", e.getMessage());
+                }
+                storeFailing = true;
+                return;
+            }
+            unstored.removeFirst();
+            if (storeFailing) {
+                LOG.info("DogStatsD: the metric store takes flushes again");
+                storeFailing = false;
+            }
         }
     }
 
@@ -185,9 +283,15 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
             Thread.currentThread().interrupt();
         }
         try {
-            store(withPendingChecks(aggregator.flushAll()));
+            keep(withPendingChecks(aggregator.flushAll()));
+            storeKept();
         } catch (RuntimeException e) {
-            LOG.warn("DogStatsD final flush failed", e);
+            LOG.error("DogStatsD final flush failed", e);
+        }
+        if (unstoredPoints > 0) {
+            lostToStore.addAndGet(unstoredPoints);
+            LOG.error("DogStatsD: {} aggregated points were never taken by the metric store and are lost at close",
+                    unstoredPoints);
         }
     }
 }

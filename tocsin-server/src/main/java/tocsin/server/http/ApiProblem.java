@@ -91,6 +91,12 @@ public final class ApiProblem extends RuntimeException {
     /**
      * @param unreadRemains whether the rest of the body was left unread (the connection must then close)
      */
+    /** A 413 for a body longer than {@code limitBytes} as sent, before any decompression. */
+    public static ApiProblem tooLargeAsSent(long limitBytes, boolean unreadRemains) {
+        return new ApiProblem(Kind.PAYLOAD_TOO_LARGE, "Request body is larger than the limit of " + limitBytes
+                + " bytes as sent (a compressed body counts its compressed size)", List.of(), unreadRemains);
+    }
+
     public static ApiProblem tooLarge(long limitBytes, boolean unreadRemains) {
         return new ApiProblem(Kind.PAYLOAD_TOO_LARGE,
                 "Request body is larger than the limit of " + limitBytes + " bytes (after decompression)", List.of(),

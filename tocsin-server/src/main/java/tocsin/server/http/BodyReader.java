@@ -98,18 +98,36 @@ public final class BodyReader {
      */
     public byte[] read(InputStream raw, String contentEncoding, long limit, java.util.Set<String> protocolCodings,
                        long contentLength) {
+        return read(raw, contentEncoding, limit, protocolCodings, contentLength, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read(InputStream, String, long, java.util.Set, long)}, with a limit on the body as sent as well
+     * ({@code wireLimit}, before any decoding), as Datadog's intake has beside its decoded one.
+     *
+     * @throws ApiProblem 413 naming whichever limit the body went past
+     */
+    public byte[] read(InputStream raw, String contentEncoding, long limit, java.util.Set<String> protocolCodings,
+                       long contentLength, long wireLimit) {
         List<Decoder> chain = chain(contentEncoding, protocolCodings);
+        // Encoded data may exceed its decoded size by headers and, for incompressible input, DEFLATE's stored
+        // blocks (5 bytes per 64 KiB); the slack covers both.
+        long derived = chain.isEmpty() ? limit : limit + limit / 1024 + 1024;
+        boolean wire = wireLimit < derived;
         try {
-            // Encoded data may exceed its decoded size by headers and, for incompressible input, DEFLATE's stored
-            // blocks (5 bytes per 64 KiB); the slack covers both.
-            long rawLimit = chain.isEmpty() ? limit : limit + limit / 1024 + 1024;
-            InputStream in = new BoundedInputStream(raw, rawLimit);
+            if (wire && contentLength > wireLimit) {
+                throw new LimitExceeded(true); // said up front: no need to read it
+            }
+            InputStream in = new BoundedInputStream(raw, wire ? wireLimit : derived, wire);
             // Content-Encoding lists codings in the order they were applied: undo them last to first.
             for (int i = chain.size() - 1; i >= 0; i--) {
                 in = chain.get(i).decode(in);
             }
             return readBounded(in, limit, chain.isEmpty() ? contentLength : -1);
         } catch (LimitExceeded e) {
+            if (e.wire) {
+                throw ApiProblem.tooLargeAsSent(wireLimit, !drain(raw));
+            }
             throw ApiProblem.tooLarge(limit, !drain(raw));
         } catch (ZipException | java.io.EOFException e) {
             throw ApiProblem.invalidField("body", "could not decode the " + contentEncoding + " body: "
@@ -219,27 +237,36 @@ public final class BodyReader {
 
     private static final class LimitExceeded extends IOException {
         private static final long serialVersionUID = 1L;
+        /** The body as sent went past the wire limit (else the decoded body, or the raw bound derived from it). */
+        final boolean wire;
 
         LimitExceeded() {
+            this(false);
+        }
+
+        LimitExceeded(boolean wire) {
             super("limit exceeded", null);
+            this.wire = wire;
         }
     }
 
     /** Counts raw bytes and fails past the limit (so an endless chunked body also stops). */
     private static final class BoundedInputStream extends java.io.FilterInputStream {
         private final long limit;
+        private final boolean wire;
         private long count;
 
-        BoundedInputStream(InputStream in, long limit) {
+        BoundedInputStream(InputStream in, long limit, boolean wire) {
             super(in);
             this.limit = limit;
+            this.wire = wire;
         }
 
         @Override
         public int read() throws IOException {
             int b = super.read();
             if (b >= 0 && ++count > limit) {
-                throw new LimitExceeded();
+                throw new LimitExceeded(wire);
             }
             return b;
         }
@@ -248,7 +275,7 @@ public final class BodyReader {
         public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, (int) Math.min(len, limit - count + 1));
             if (n > 0 && (count += n) > limit) {
-                throw new LimitExceeded();
+                throw new LimitExceeded(wire);
             }
             return n;
         }

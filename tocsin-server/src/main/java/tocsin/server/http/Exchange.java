@@ -69,6 +69,16 @@ public final class Exchange {
                 request.headers().contentLength().orElse(-1));
     }
 
+    /**
+     * The body with its transport codings undone, refused with a 413 past {@code wireLimit} bytes as sent (before
+     * decompression) as well as past the route's limit after it.
+     */
+    public byte[] body(long wireLimit) {
+        return context.bodyReader().read(request.content().inputStream(),
+                request.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null), bodyLimit, java.util.Set.of(),
+                request.headers().contentLength().orElse(-1), wireLimit);
+    }
+
     /** The route's body limit (after decompression). */
     public long bodyLimit() {
         return bodyLimit;

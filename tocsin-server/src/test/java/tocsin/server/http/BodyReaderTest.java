@@ -96,6 +96,25 @@ class BodyReaderTest {
     }
 
     @Test
+    void aWireLimitCountsTheBodyAsSentWithOrWithoutItsDeclaredLength() throws IOException {
+        byte[] text = "x".repeat(5_000).getBytes();
+        byte[] gz = encode("gzip", text); // a few dozen bytes as sent
+        assertThat(reader.read(new ByteArrayInputStream(gz), "gzip", 10_000, java.util.Set.of(), -1, 1_000))
+                .isEqualTo(text);
+        for (long declared : new long[]{-1, text.length}) { // chunked (counted as read), or said up front
+            assertThatThrownBy(() -> reader.read(new ByteArrayInputStream(text), null, 10_000, java.util.Set.of(),
+                    declared, 1_000)).isInstanceOfSatisfying(ApiProblem.class, p -> {
+                        assertThat(p.status()).isEqualTo(413);
+                        assertThat(p.getMessage()).contains("1000 bytes as sent");
+                    });
+        }
+        // under the wire limit, past the decoded one: the decoded limit is named
+        assertThatThrownBy(() -> reader.read(new ByteArrayInputStream(gz), "gzip", 1_000, java.util.Set.of(), -1,
+                1_000)).isInstanceOfSatisfying(ApiProblem.class,
+                p -> assertThat(p.getMessage()).contains("1000 bytes (after decompression)"));
+    }
+
+    @Test
     void unknownEncodingsAre415() {
         assertThatThrownBy(() -> reader.read(new ByteArrayInputStream(new byte[1]), "compress", 10))
                 .isInstanceOfSatisfying(ApiProblem.class, p -> {
