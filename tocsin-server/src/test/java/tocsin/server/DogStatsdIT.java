@@ -119,6 +119,47 @@ class DogStatsdIT {
     }
 
     @Test
+    void timersSetsPackedValuesTimestampsAndServiceChecksAreStoredAsTheAgentWouldSendThem() throws Exception {
+        long past = System.currentTimeMillis() / 1000 - 30;
+        StringBuilder timer = new StringBuilder("it.checkout.time");
+        for (int v = 1; v <= 100; v++) { // protocol 1.1: a hundred values packed in one line, so in one interval
+            timer.append(':').append(v);
+        }
+        timer.append("|ms|#env:it,route:pay");
+        try (DatagramSocket raw = new DatagramSocket()) {
+            InetSocketAddress to = new InetSocketAddress("127.0.0.1", tocsin.server().statsdPort());
+            for (String datagram : List.of(timer.toString(),
+                    "it.visitors:u1|s|#env:it\nit.visitors:u2|s|#env:it\nit.visitors:u1|s|#env:it\n"
+                            + "it.visitors:u3|s|#env:it\nit.visitors:u2|s|#env:it",
+                    "it.backfill:7|g|T" + past + "|#env:it")) {
+                byte[] b = datagram.getBytes(StandardCharsets.UTF_8);
+                raw.send(new DatagramPacket(b, b.length, to));
+            }
+        }
+        try (StatsDClient statsd = client()) {
+            statsd.recordServiceCheckRun(com.timgroup.statsd.ServiceCheck.builder().withName("it.db.can_connect")
+                    .withHostname("db-1").withStatus(com.timgroup.statsd.ServiceCheck.Status.CRITICAL)
+                    .withMessage("connection refused").build());
+        }
+        await().atMost(15, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(values("max:it.checkout.time.median{route:pay}")).as(DogStatsdIT::diagnostics)
+                    .containsExactly(50.0);
+            assertThat(values("max:it.checkout.time.95percentile{route:pay}")).containsExactly(95.0);
+            assertThat(values("max:it.checkout.time.max{route:pay}")).containsExactly(100.0);
+            assertThat(values("avg:it.checkout.time.avg{route:pay}")).containsExactly(50.5);
+            assertThat(values("sum:it.checkout.time.count{route:pay}.as_count()")).containsExactly(100.0);
+            assertThat(values("max:it.visitors{env:it}")).containsExactly(3.0); // unique members
+            assertThat(values("avg:it.backfill{env:it}")).containsExactly(7.0);
+            assertThat(values("max:service_check.status{check:*can_connect,host:db-1}")).containsExactly(2.0);
+        });
+        long now = System.currentTimeMillis() / 1000;
+        MetricsQueryResponse backfill = new MetricsApi(api).queryMetrics(past - 5, past + 5, "avg:it.backfill{env:it}");
+        assertThat(backfill.getSeries()).singleElement().satisfies(s -> assertThat(s.getPointlist())
+                .anySatisfy(p -> assertThat(p.get(1)).isEqualTo(7.0))); // stored at its |T time, 30 s ago
+        assertThat(now - past).isGreaterThanOrEqualTo(30);
+    }
+
+    @Test
     void garbageDatagramsAreCountedAndTheListenerKeepsWorking() throws Exception {
         try (DatagramSocket raw = new DatagramSocket()) {
             InetSocketAddress to = new InetSocketAddress("127.0.0.1", tocsin.server().statsdPort());
