@@ -6,6 +6,7 @@ import org.xerial.snappy.Snappy;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
 import tocsin.ingest.datadog.SeriesV2Decoder;
+import tocsin.core.event.Event;
 import tocsin.ingest.dogstatsd.DogStatsdParser;
 import tocsin.ingest.dogstatsd.DogStatsdSink;
 import tocsin.ingest.dogstatsd.DogStatsdType;

@@ -54,6 +54,7 @@ public final class StateStore implements AutoCloseable {
     private final SqlServerSecrets serverSecrets;
     private final SqlEndpointStore endpointStore;
     private final SqlEventQueue eventQueue;
+    private final SqlEventStore events;
 
     private StateStore(Database database, HikariDataSource pool, Jdbc jdbc, int schemaVersion,
                        AccessStore accessStore, StateConfig config) {
@@ -74,6 +75,7 @@ public final class StateStore implements AutoCloseable {
         this.serverSecrets = new SqlServerSecrets(jdbc, config.clock());
         this.endpointStore = new SqlEndpointStore(jdbc, config.clock());
         this.eventQueue = new SqlEventQueue(jdbc);
+        this.events = new SqlEventStore(jdbc);
     }
 
     /**
@@ -171,6 +173,11 @@ public final class StateStore implements AutoCloseable {
     /** Webhook subscriptions and chat extensions: the endpoints incident events go to. */
     public EndpointStore endpointStore() {
         return endpointStore;
+    }
+
+    /** Datadog events (the events API, DogStatsD {@code _e}). */
+    public tocsin.core.event.EventStore eventStore() {
+        return events;
     }
 
     /** The incident events recorded for endpoints, and the cursor over the timeline they come from. */

@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
 import tocsin.ingest.DatadogNames;
-import tocsin.ingest.Event;
+import tocsin.core.event.Event;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.RejectionText;
 import tocsin.ingest.SeriesKeyBuilder;

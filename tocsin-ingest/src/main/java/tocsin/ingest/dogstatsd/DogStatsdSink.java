@@ -2,7 +2,7 @@ package tocsin.ingest.dogstatsd;
 
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
-import tocsin.ingest.Event;
+import tocsin.core.event.Event;
 import tocsin.ingest.ServiceCheck;
 
 /**

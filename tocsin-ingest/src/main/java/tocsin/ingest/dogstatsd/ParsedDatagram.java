@@ -1,7 +1,7 @@
 package tocsin.ingest.dogstatsd;
 
 import tocsin.core.metric.Rejection;
-import tocsin.ingest.Event;
+import tocsin.core.event.Event;
 import tocsin.ingest.ServiceCheck;
 
 import java.util.List;

@@ -5,7 +5,7 @@ import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
 import tocsin.core.metric.Sketch;
-import tocsin.ingest.Event;
+import tocsin.core.event.Event;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.ManualClock;
 import tocsin.ingest.ServiceCheck;

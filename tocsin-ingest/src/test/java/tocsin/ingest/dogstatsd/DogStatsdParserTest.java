@@ -2,7 +2,7 @@ package tocsin.ingest.dogstatsd;
 
 import org.junit.jupiter.api.Test;
 import tocsin.core.metric.SeriesKey;
-import tocsin.ingest.Event;
+import tocsin.core.event.Event;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.ServiceCheck;
 

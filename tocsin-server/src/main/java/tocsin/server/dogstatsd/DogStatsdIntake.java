@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
-import tocsin.ingest.Event;
+import tocsin.core.event.Event;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.ServiceCheck;

@@ -1,12 +1,12 @@
-package tocsin.ingest;
+package tocsin.core.event;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One event, as DogStatsD's {@code _e} datagram carries it (Datadog's {@code POST /api/v1/events} body has the same
- * fields and will decode into this record too).
+ * One event, as DogStatsD's {@code _e} datagram and Datadog's {@code POST /api/v1/events} carry it: something that
+ * happened (a deploy, a failover, a job's end) on the timeline beside the metrics.
  *
  * <p>Immutable and thread-safe.
  *
@@ -39,7 +39,8 @@ public record Event(String title, String text, Instant timestamp, String host, S
         NORMAL, LOW
     }
 
+    /** Datadog's alert types; DogStatsD sends only the first four. */
     public enum AlertType {
-        ERROR, WARNING, INFO, SUCCESS
+        ERROR, WARNING, INFO, SUCCESS, USER_UPDATE, RECOMMENDATION, SNAPSHOT
     }
 }
