@@ -157,12 +157,15 @@ public final class Server implements AutoCloseable {
             if (!config.config().scrape().isEmpty()) {
                 opened.push(new Scraper(config.config().scrape(), intake, config.clock(), metrics.registry()));
             }
+            opened.push(tocsin.server.datadog.EventRetention.start(state.eventStore(),
+                    config.config().metrics().retention(), config.clock()));
             DogStatsdIntake statsd = null;
             if (config.statsdAddr() != null || config.config().metrics().statsdSocket() != null) {
                 try {
                     statsd = DogStatsdIntake.start(config.statsdAddr(), config.config().metrics().statsdSocket(),
                             config.config().metrics().statsdQueue(),
-                            config.config().metrics().statsdFlush(), intake, config.clock(), metrics.registry(),
+                            config.config().metrics().statsdFlush(), intake, state.eventStore(), config.clock(),
+                            metrics.registry(),
                             UdpMetrics.register(metrics.registry()));
                 } catch (java.io.UncheckedIOException e) {
                     throw new StartupException("Cannot listen for DogStatsD (--statsd-addr, or metrics.statsd_socket; "
@@ -264,6 +267,7 @@ public final class Server implements AutoCloseable {
                             new ValidateRoutes().register(routes);
                             new SeriesRoutes(intake, config.clock(), datadogKeys).register(routes);
                             new CheckRoutes(intake, config.clock()).register(routes);
+                            new tocsin.server.datadog.EventRoutes(state.eventStore(), config.clock()).register(routes);
                             new MetricListRoutes(tsdb, config.clock()).register(routes);
                             new QueryRoutes(queries, config.clock()).register(routes);
                             new tocsin.server.datadog.MonitorRoutes(monitorService, config.clock()).register(routes);

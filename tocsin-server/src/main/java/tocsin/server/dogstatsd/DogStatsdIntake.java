@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tocsin.core.event.EventStore;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
@@ -62,6 +63,14 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     private final java.util.concurrent.atomic.AtomicInteger pendingCount = new java.util.concurrent.atomic.AtomicInteger();
     /** Service checks waiting for the next flush; beyond this they are refused and counted as rejected lines. */
     static final int MAX_PENDING_CHECKS = 100_000;
+    /** Events waiting for the next flush; beyond this they are refused and counted as rejected lines. */
+    static final int MAX_PENDING_EVENTS = 10_000;
+    /** Where {@code _e} events go, or null to count and drop them. */
+    private final EventStore eventStore;
+    private final java.util.concurrent.LinkedBlockingDeque<Event> pendingEvents =
+            new java.util.concurrent.LinkedBlockingDeque<>(MAX_PENDING_EVENTS);
+    /** Whether the last attempt to store an event failed; logged once per outage. */
+    private boolean eventStoreFailing;
     /** Points (and sketches) of flushes the store refused, kept to offer again; the oldest go beyond it. */
     static final int MAX_RETAINED_POINTS = 1_000_000;
     private final int maxRetainedPoints;
@@ -73,9 +82,10 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     private boolean storeFailing;
 
     private DogStatsdIntake(InetSocketAddress address, java.nio.file.Path socket, int queue, Duration flushInterval,
-                            MetricIntake intake, InstantSource clock, PrometheusRegistry registry, UdpMetrics udp,
-                            int maxRetainedPoints) {
+                            MetricIntake intake, EventStore eventStore, InstantSource clock,
+                            PrometheusRegistry registry, UdpMetrics udp, int maxRetainedPoints) {
         this.maxRetainedPoints = maxRetainedPoints;
+        this.eventStore = eventStore;
         this.intake = intake;
         this.clock = clock;
         this.parser = new DogStatsdParser(clock, IngestLimits.datadog());
@@ -128,17 +138,17 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
      * @param socket  Unix datagram socket path, or null for none
      */
     public static DogStatsdIntake start(InetSocketAddress address, java.nio.file.Path socket, int queue,
-                                        Duration flushInterval, MetricIntake intake, InstantSource clock,
-                                        PrometheusRegistry registry, UdpMetrics udp) {
-        return new DogStatsdIntake(address, socket, queue, flushInterval, intake, clock, registry, udp,
+                                        Duration flushInterval, MetricIntake intake, EventStore eventStore,
+                                        InstantSource clock, PrometheusRegistry registry, UdpMetrics udp) {
+        return new DogStatsdIntake(address, socket, queue, flushInterval, intake, eventStore, clock, registry, udp,
                 MAX_RETAINED_POINTS);
     }
 
     /** As {@link #start}, keeping at most {@code maxRetainedPoints} points the store did not take; for tests. */
     static DogStatsdIntake start(InetSocketAddress address, Duration flushInterval, MetricIntake intake,
                                  PrometheusRegistry registry, int maxRetainedPoints) {
-        return new DogStatsdIntake(address, null, 1024, flushInterval, intake, InstantSource.system(), registry,
-                UdpMetrics.register(registry), maxRetainedPoints);
+        return new DogStatsdIntake(address, null, 1024, flushInterval, intake, null, InstantSource.system(),
+                registry, UdpMetrics.register(registry), maxRetainedPoints);
     }
 
     /** The bound UDP port, or -1 without UDP. */
@@ -162,6 +172,28 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
             storeKept();
         } catch (RuntimeException e) {
             LOG.error("DogStatsD flush failed", e); // a bug: the store's own failures are handled in storeKept
+        }
+        storeEvents();
+    }
+
+    /** Stores the events received since the last flush, oldest first; one that fails stays first for the next. */
+    private void storeEvents() {
+        for (Event e; (e = pendingEvents.peekFirst()) != null; ) {
+            try {
+                eventStore.add(e);
+            } catch (RuntimeException failed) {
+                if (!eventStoreFailing) {
+                    LOG.error("DogStatsD: events could not be stored ({}); {} are kept and tried again at the next "
+                            + "flush", failed.getMessage(), pendingEvents.size());
+                }
+                eventStoreFailing = true;
+                return;
+            }
+            pendingEvents.pollFirst();
+            if (eventStoreFailing) {
+                LOG.info("DogStatsD: events are stored again");
+                eventStoreFailing = false;
+            }
         }
     }
 
@@ -259,6 +291,10 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     @Override
     public void event(Event event) {
         events.inc();
+        // Stored with the next flush, as service checks are: the parser thread must not wait for the database.
+        if (eventStore == null || !pendingEvents.offerLast(event)) {
+            rejected.inc();
+        }
     }
 
     @Override
@@ -287,6 +323,10 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
             storeKept();
         } catch (RuntimeException e) {
             LOG.error("DogStatsD final flush failed", e);
+        }
+        storeEvents();
+        if (!pendingEvents.isEmpty()) {
+            LOG.error("DogStatsD: {} events were never stored and are lost at close", pendingEvents.size());
         }
         if (unstoredPoints > 0) {
             lostToStore.addAndGet(unstoredPoints);
