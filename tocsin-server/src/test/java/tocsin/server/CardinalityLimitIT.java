@@ -46,6 +46,28 @@ class CardinalityLimitIT {
     }
 
     @Test
+    void remoteWriteAnswersTheLimitWithA400ThatPrometheusDoesNotResend() throws Exception {
+        try (TestServer tocsin = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), null, null, null,
+                null, c.bootstrapApiKey(), c.bootstrapAdminPassword(),
+                c.config().withMetrics(c.config().metrics().withSeriesLimits(10, 0)), c.clock()), r -> {
+        })) {
+            long ms = System.currentTimeMillis() - 30_000;
+            java.util.List<String[]> fifteen = new java.util.ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                fifteen.add(new String[]{"__name__", "rw_card", "id", Integer.toString(i)});
+            }
+            TestServer.Reply over = RemoteWriteIT.writeTo(tocsin, RemoteWriteIT.writeRequest(fifteen, 1, ms));
+            assertThat(over.status()).isEqualTo(400);
+            assertThat(over.body()).contains("10 samples stored, 5 refused").contains("series limit of 10");
+
+            TestServer.Reply known = RemoteWriteIT.writeTo(tocsin, RemoteWriteIT.writeRequest(fifteen.subList(0, 10),
+                    2, ms + 15_000));
+            assertThat(known.status()).isEqualTo(204);
+            assertThat(tocsin.get("/health").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void oneRunawayMetricMeetsItsOwnLimitAndOtherMetricsStillCreateSeries() {
         try (TestServer tocsin = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), null, null, null,
                 null, c.bootstrapApiKey(), c.bootstrapAdminPassword(),

@@ -18,9 +18,11 @@ import java.util.Set;
  * Prometheus remote write 1.0: {@code POST /api/v1/write}, snappy-compressed protobuf {@code WriteRequest}.
  *
  * <p>Answers as Prometheus's own receiver does: 204 when every sample was stored; 400 with the reasons when some were
- * refused (the others are stored: Prometheus does not resend a batch answered 4xx, so nothing is duplicated); 429 when
- * only the cardinality limit refused samples; 5xx when the store could not persist the batch, which Prometheus
- * retries.
+ * refused, the cardinality limit included (the others are stored: Prometheus does not resend a batch answered 400, so
+ * nothing is duplicated); 5xx when the store could not persist the batch, which Prometheus retries. A limit is not
+ * answered 429 here, as it is to Datadog's clients: a Prometheus with {@code retry_on_http_429} resends a 429 until
+ * it is taken, and a batch holding a series over the limit never is, so its whole shard would stall behind it (Mimir
+ * answers its series limits 400 for the same reason).
  */
 public final class RemoteWriteRoutes {
     /** Prometheus sends at most a few MiB per request; this leaves ample room. */
@@ -48,8 +50,8 @@ public final class RemoteWriteRoutes {
                 RemoteWriteDecoder.DEFAULT_MAX_DECOMPRESSED_BYTES, seriesCache));
         MetricIntake.Outcome outcome = intake.store("prometheus_remote_write", decoded);
         if (outcome.rejected() > 0) {
-            throw new ApiProblem(outcome.onlyLimits() ? ApiProblem.Kind.TOO_MANY_REQUESTS : ApiProblem.Kind.BAD_REQUEST,
-                    outcome.accepted() + " samples stored, " + outcome.rejected() + " refused", outcome.messages());
+            throw new ApiProblem(ApiProblem.Kind.BAD_REQUEST, outcome.accepted() + " samples stored, "
+                    + outcome.rejected() + " refused", outcome.messages());
         }
         ex.noContent();
     }
