@@ -184,8 +184,9 @@ class DatadogIntakeIT {
         return out.toByteArray();
     }
 
+    /** The answer Datadog gives a good payload; that it is durable by then is KillNineIT's to show. */
     @Test
-    void pointsAreDurableBeforeTheAnswer() {
+    void aGoodPayloadIsAnswered202WithNoErrors() {
         long ts = now() - 10;
         TestServer.Reply r = tocsin.postJson("/api/v2/series", "{\"series\":[{\"metric\":\"it.durable\",\"type\":3,"
                 + "\"points\":[{\"timestamp\":" + ts + ",\"value\":1}]}]}", "DD-API-KEY", TestServer.ADMIN_KEY);

@@ -65,6 +65,21 @@ class KillNineIT {
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(dist))
                         .build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+                // Prometheus remote write and OTLP/JSON go through the same store: their 2xx is as durable
+                r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port[0] + "/api/v1/write"))
+                        .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/x-protobuf")
+                        .header("Content-Encoding", "snappy").POST(HttpRequest.BodyPublishers.ofByteArray(
+                                RemoteWriteIT.writeRequest(java.util.List.<String[]>of(new String[]{"__name__",
+                                        "rw_kill9", "batch", Integer.toString(i)}), 1, ts * 1000))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+                String otlp = "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"otlp.kill9\","
+                        + "\"gauge\":{\"dataPoints\":[{\"timeUnixNano\":\"" + ts * 1_000_000_000L + "\",\"asDouble\":1,"
+                        + "\"attributes\":[{\"key\":\"batch\",\"value\":{\"stringValue\":\"" + i + "\"}}]}]}}]}]}]}";
+                r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port[0] + "/v1/metrics"))
+                        .header("DD-API-KEY", KEY).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(otlp)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             }
         } finally {
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
@@ -96,6 +111,18 @@ class KillNineIT {
                 count += point.get(1).isNull() ? 0 : point.get(1).asDouble();
             }
             assertThat(count).as(r.body()).isEqualTo(100.0);
+            for (String gauge : new String[]{"rw_kill9", "otlp.kill9"}) { // 50 series, each 1 at ts
+                String g = "/api/v1/query?from=" + (ts - 300) + "&to=" + (ts + 300) + "&query="
+                        + URLEncoder.encode("sum:" + gauge + "{*}", StandardCharsets.UTF_8);
+                r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port[0] + g))
+                        .header("DD-API-KEY", KEY).build(), HttpResponse.BodyHandlers.ofString());
+                double max = 0;
+                for (var point : new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body())
+                        .at("/series/0/pointlist")) {
+                    max = Math.max(max, point.get(1).isNull() ? 0 : point.get(1).asDouble());
+                }
+                assertThat(max).as(gauge + ": " + r.body()).isEqualTo(50.0);
+            }
         } finally {
             second.destroy();
             second.waitFor(20, TimeUnit.SECONDS);
