@@ -4,14 +4,15 @@ import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.SketchBatch;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * What one request yielded: the accepted points, to be appended as a unit, and the rejected items with their
- * reasons.
+ * What one request yielded: the accepted points (and distribution sketches, for the protocols that carry them), to
+ * be appended as a unit, and the rejected items with their reasons.
  *
  * <p>{@link #rejections()} lists at most {@link #MAX_LISTED_REJECTIONS} items, the first ones in payload order, so a
  * payload of a million stale points (an agent replaying its backlog after an outage) cannot turn into a million
@@ -22,17 +23,23 @@ import java.util.Objects;
  * @param batch         the accepted points, in payload order
  * @param rejections    the first rejected items, in payload order
  * @param rejectedItems how many items were rejected in all; at least {@code rejections.size()}
+ * @param sketches      the accepted distribution points, one sketch per series and time; usually empty
  */
-public record IngestResult(MetricBatch batch, List<Rejection> rejections, int rejectedItems) {
+public record IngestResult(MetricBatch batch, List<Rejection> rejections, int rejectedItems, SketchBatch sketches) {
     /** Most rejections one result lists by name. */
     public static final int MAX_LISTED_REJECTIONS = 1000;
 
     public IngestResult {
         Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(sketches, "sketches");
         rejections = List.copyOf(rejections);
         if (rejectedItems < rejections.size()) {
             throw new IllegalArgumentException("rejectedItems " + rejectedItems + " < listed " + rejections.size());
         }
+    }
+
+    public IngestResult(MetricBatch batch, List<Rejection> rejections, int rejectedItems) {
+        this(batch, rejections, rejectedItems, new SketchBatch(0));
     }
 
     public IngestResult(MetricBatch batch, List<Rejection> rejections) {
@@ -45,12 +52,12 @@ public record IngestResult(MetricBatch batch, List<Rejection> rejections, int re
     }
 
     public int acceptedPoints() {
-        return batch.size();
+        return batch.size() + sketches.size();
     }
 
     /** True when some items were rejected and some points accepted: the sender should be told both. */
     public boolean partial() {
-        return rejectedItems > 0 && batch.size() > 0;
+        return rejectedItems > 0 && acceptedPoints() > 0;
     }
 
     /** True when nothing was rejected. */
@@ -67,6 +74,7 @@ public record IngestResult(MetricBatch batch, List<Rejection> rejections, int re
      */
     public static final class Builder {
         private final MetricBatch batch;
+        private SketchBatch sketches;
         private final List<Rejection> rejections = new ArrayList<>();
         private int rejectedItems;
 
@@ -81,6 +89,14 @@ public record IngestResult(MetricBatch batch, List<Rejection> rejections, int re
         /** Adds a point with the store's hint for its series (see {@link tocsin.core.metric.SeriesHints}). */
         public void add(SeriesKey key, MetricKind kind, long timestampMillis, double value, Object hint) {
             batch.add(key, kind, timestampMillis, value, hint);
+        }
+
+        /** Adds a distribution point: one sketch of a series at a time. */
+        public void addSketch(SeriesKey key, long timestampMillis, tocsin.core.metric.Sketch sketch) {
+            if (sketches == null) {
+                sketches = new SketchBatch();
+            }
+            sketches.add(key, timestampMillis, sketch);
         }
 
         public void reject(String item, String reason) {
@@ -104,7 +120,7 @@ public record IngestResult(MetricBatch batch, List<Rejection> rejections, int re
         }
 
         public int acceptedPoints() {
-            return batch.size();
+            return batch.size() + (sketches == null ? 0 : sketches.size());
         }
 
         public int rejectedItems() {
@@ -112,7 +128,7 @@ public record IngestResult(MetricBatch batch, List<Rejection> rejections, int re
         }
 
         public IngestResult build() {
-            return new IngestResult(batch, rejections, rejectedItems);
+            return new IngestResult(batch, rejections, rejectedItems, sketches == null ? new SketchBatch(0) : sketches);
         }
     }
 }

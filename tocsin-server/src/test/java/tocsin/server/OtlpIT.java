@@ -92,6 +92,35 @@ class OtlpIT {
         assertThat(sum("sum:shop.latency.sum{region:eu,service:checkout}.as_count()")).isEqualTo(6.5);
     }
 
+    @Test
+    void theSdksExponentialHistogramIsADistributionWithItsPercentiles() {
+        OtlpHttpMetricExporter exporter = OtlpHttpMetricExporter.builder()
+                .setEndpoint("http://127.0.0.1:" + tocsin.port() + "/v1/metrics")
+                .addHeader("DD-API-KEY", TestServer.ADMIN_KEY)
+                .setAggregationTemporalitySelector(AggregationTemporalitySelector.deltaPreferred())
+                .setDefaultAggregationSelector(io.opentelemetry.sdk.metrics.export.DefaultAggregationSelector
+                        .getDefault().with(io.opentelemetry.sdk.metrics.InstrumentType.HISTOGRAM,
+                                io.opentelemetry.sdk.metrics.Aggregation.base2ExponentialBucketHistogram()))
+                .build();
+        SdkMeterProvider provider = provider(exporter);
+        DoubleHistogram latency = provider.get("tocsin-it").histogramBuilder("shop.exp.latency").build();
+        for (int v = 1; v <= 100; v++) {
+            latency.record(v, Attributes.of(AttributeKey.stringKey("route"), "/pay"));
+        }
+        assertThat(provider.forceFlush().join(20, TimeUnit.SECONDS).isSuccess()).isTrue();
+        provider.shutdown().join(10, TimeUnit.SECONDS);
+
+        assertThat(sum("count:shop.exp.latency{route:/pay,service:checkout}")).isEqualTo(100.0);
+        assertThat(sum("sum:shop.exp.latency{route:/pay}")).isEqualTo(5050.0);
+        assertThat(values("max:shop.exp.latency{route:/pay}")).containsExactly(100.0);
+        // the SDK's buckets (160 at most, here about 1/20 wide) and then the sketch's 1/128
+        assertThat(values("p50:shop.exp.latency{route:/pay}")).singleElement()
+                .satisfies(p50 -> assertThat(p50).isCloseTo(50.0, org.assertj.core.api.Assertions.within(3.5)));
+        assertThat(values("p95:shop.exp.latency{route:/pay}")).singleElement()
+                .satisfies(p95 -> assertThat(p95).isCloseTo(95.0, org.assertj.core.api.Assertions.within(6.0)));
+        assertThat(sum("sum:shop.exp.latency.count{route:/pay}.as_count()")).isEqualTo(100.0);
+    }
+
     private static double sum(String query) {
         List<Double> values = values(query);
         assertThat(values).as(query).isNotEmpty();

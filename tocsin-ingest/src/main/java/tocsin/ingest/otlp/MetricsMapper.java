@@ -13,6 +13,7 @@ import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.Sketch;
 import tocsin.ingest.DatadogNames;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
@@ -254,8 +255,11 @@ final class MetricsMapper {
     }
 
     /**
-     * An exponential histogram point maps as an explicit-bucket histogram point without buckets: its aggregates
-     * are the same, and its buckets are not stored yet.
+     * An exponential histogram point maps as an explicit-bucket histogram point without buckets ({@code .count},
+     * {@code .sum}, {@code .min}, {@code .max}); a delta point's buckets also become a distribution point of
+     * {@code name} (one sketch, as Datadog maps exponential histograms), so that percentiles of it are a query away
+     * and merge across hosts. A cumulative point's buckets cover everything since its start: they are not stored,
+     * and the point says so.
      */
     private void exponentialHistogram(ExponentialHistogramDataPoint p, String points, int i, String name,
                                       MetricKind kind) {
@@ -273,8 +277,71 @@ final class MetricsMapper {
         }
         boolean buckets = p.getZeroCount() != 0 || p.getPositive().getBucketCountsCount() > 0
                 || p.getNegative().getBucketCountsCount() > 0;
-        histogram(aggregates.build(), points, i, name, kind, buckets ? "exponential histogram buckets are not "
-                + "stored yet; only " + name + ".count, .sum, .min and .max are" : null);
+        boolean delta = kind == MetricKind.COUNT;
+        int rejectedBefore = out.rejectedItems();
+        histogram(aggregates.build(), points, i, name, kind, buckets && !delta ? "the buckets of a cumulative "
+                + "exponential histogram are not stored; only " + name + ".count, .sum, .min and .max are" : null);
+        if (!delta || !buckets || out.rejectedItems() > rejectedBefore) {
+            return; // no distribution point: cumulative, empty, or the point was refused as a whole
+        }
+        String problem = sketchProblem(p);
+        if (problem != null) {
+            reject(points, i, problem);
+            return;
+        }
+        long millis = time(p.getTimeUnixNano(), p.getFlags(), points, i);
+        SeriesKey key = key(name, p.getAttributesList(), points, i);
+        if (millis != Long.MIN_VALUE && key != null) {
+            out.addSketch(key, millis, sketch(p));
+        }
+    }
+
+    /** Why {@code p}'s buckets cannot be a sketch, or null: a scale out of OTLP's range, or a bucket past doubles. */
+    private static String sketchProblem(ExponentialHistogramDataPoint p) {
+        if (p.getScale() < -10 || p.getScale() > 20) {
+            return "scale " + p.getScale() + " is outside OTLP's range of -10 to 20";
+        }
+        for (var side : List.of(p.getPositive(), p.getNegative())) {
+            int last = side.getOffset() + side.getBucketCountsCount() - 1;
+            if (side.getBucketCountsCount() > 0 && !Double.isFinite(bucketValue(p.getScale(), last))) {
+                return "a bucket at index " + last + " of scale " + p.getScale() + " lies beyond the largest double";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The point's distribution: each bucket's count at the bucket's geometric middle ({@code base^(i + 1/2)}, with
+     * {@code base = 2^(2^-scale)}; within the bucket's relative width of its true values), the zero bucket at 0,
+     * with the point's exact sum, min and max where it has them.
+     */
+    private static Sketch sketch(ExponentialHistogramDataPoint p) {
+        Sketch.Builder b = Sketch.builder();
+        if (p.getZeroCount() != 0) {
+            b.add(0, unsigned(p.getZeroCount()));
+        }
+        addBuckets(b, p.getScale(), p.getPositive(), 1);
+        addBuckets(b, p.getScale(), p.getNegative(), -1);
+        if (p.hasSum() && p.hasMin() && p.hasMax()) {
+            return b.build(p.getSum(), p.getMin(), p.getMax());
+        }
+        return b.build();
+    }
+
+    private static void addBuckets(Sketch.Builder b, int scale,
+                                   io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint.Buckets buckets,
+                                   int sign) {
+        for (int k = 0; k < buckets.getBucketCountsCount(); k++) {
+            long count = buckets.getBucketCounts(k);
+            if (count != 0) {
+                b.add(sign * bucketValue(scale, buckets.getOffset() + k), unsigned(count));
+            }
+        }
+    }
+
+    /** The geometric middle of bucket {@code index} at {@code scale}. */
+    static double bucketValue(int scale, int index) {
+        return Math.pow(2, (index + 0.5) * Math.pow(2, -scale));
     }
 
     private void summary(SummaryDataPoint p, String points, int i, String name) {

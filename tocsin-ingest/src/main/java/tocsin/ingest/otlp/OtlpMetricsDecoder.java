@@ -53,9 +53,11 @@ import java.time.InstantSource;
  *       {@code <name>.bucket} tagged {@code lower_bound:<b>} and {@code upper_bound:<b>}, counting that bucket
  *       only (not cumulative like Prometheus' {@code le}), with bounds written as Datadog writes them
  *       ({@code 0.5}, {@code 250.0}, {@code inf}): Datadog's "counters" histogram mode.</li>
- *   <li>Exponential histogram: {@code .count}, {@code .sum}, {@code .min}, {@code .max} as for histograms. Its
- *       buckets are not stored yet: each point that has some is stored and listed among the rejections saying
- *       so.</li>
+ *   <li>Exponential histogram: {@code .count}, {@code .sum}, {@code .min}, {@code .max} as for histograms; a
+ *       delta point's buckets also become a distribution point of {@code <name>} (one sketch per point, as Datadog
+ *       maps exponential histograms to distributions), so {@code p95:<name>{...}} answers across hosts. A
+ *       cumulative point's buckets are not stored: such a point is stored in part and listed among the rejections
+ *       saying so.</li>
  *   <li>Summary: {@code <name>.count} and {@code <name>.sum} as {@code COUNTER} (summaries are cumulative), and
  *       per quantile {@code <name>.quantile} tagged {@code quantile:<q>} as {@code GAUGE}.</li>
  * </ul>

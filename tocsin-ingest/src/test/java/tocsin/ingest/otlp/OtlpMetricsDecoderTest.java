@@ -11,6 +11,9 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.Summary;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import tocsin.core.metric.Sketch;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.common.v1.AnyValue;
 import org.junit.jupiter.api.Test;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
@@ -45,7 +48,7 @@ class OtlpMetricsDecoderTest {
             "service.name:checkout", "service:checkout", "service.version:1.4.2", "version:1.4.2",
             "telemetry.sdk.language:java", "telemetry.sdk.name:opentelemetry", "telemetry.sdk.version:1.68.0");
     static final String EXPONENTIAL_NOTE = "resourceMetrics[0].scopeMetrics[0].metrics[4].exponentialHistogram"
-            + ".dataPoints[0]: stored in part: exponential histogram buckets are not stored yet; only "
+            + ".dataPoints[0]: stored in part: the buckets of a cumulative exponential histogram are not stored; only "
             + "rpc.server.duration.count, .sum, .min and .max are";
 
     private final IngestLimits limits = IngestLimits.datadog();
@@ -98,7 +101,14 @@ class OtlpMetricsDecoderTest {
     void deltaTemporalityGivesCounts() throws Exception {
         IngestResult r = OtlpMetricsDecoder.decodeProtobuf(bytes("otlp/metrics-java-sdk-1.68.0-delta.binpb"),
                 CLOCK, limits);
-        assertThat(r.rejections()).extracting(Object::toString).containsExactly(EXPONENTIAL_NOTE);
+        assertThat(r.rejections()).isEmpty(); // the delta exponential histogram's buckets are a distribution point
+        assertThat(r.sketches().entries()).singleElement().satisfies(e -> {
+            assertThat(e.key().name()).isEqualTo("rpc.server.duration");
+            assertThat(e.sketch().count()).isEqualTo(4);
+            assertThat(e.sketch().sum()).isEqualTo(45.5);
+            assertThat(e.sketch().min()).isEqualTo(1.5);
+            assertThat(e.sketch().max()).isEqualTo(40.0);
+        });
         assertThat(points(r.batch(), JAVA_SDK_TAGS))
                 .contains("db.client.connections.usage{state:used} GAUGE 1795509750000 5.0",
                         "http.server.request.duration.count{http.route:/cart} COUNT 1795509750000 4.0",
@@ -176,22 +186,79 @@ class OtlpMetricsDecoderTest {
     }
 
     @Test
-    void exponentialHistogramsKeepTheirAggregatesAndSayTheBucketsAreNotStored() throws Exception {
+    void deltaExponentialHistogramsBecomeDistributionsBesideTheirAggregates() throws Exception {
+        // scale 3: base 2^(1/8); positive buckets 4 and 5 hold (2^(4/8), 2^(5/8)] and (2^(5/8), 2^(6/8)]
         ExponentialHistogramDataPoint withBuckets = ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(TS)
-                .setCount(3).setSum(7.5).setScale(3).setZeroCount(1)
-                .setPositive(ExponentialHistogramDataPoint.Buckets.newBuilder().setOffset(4).addBucketCounts(2))
+                .setCount(6).setSum(7.5).setMin(-1.05).setMax(1.7).setScale(3).setZeroCount(1)
+                .setPositive(ExponentialHistogramDataPoint.Buckets.newBuilder().setOffset(4).addBucketCounts(2)
+                        .addBucketCounts(2))
+                .setNegative(ExponentialHistogramDataPoint.Buckets.newBuilder().setOffset(0).addBucketCounts(1))
+                .addAttributes(KeyValue.newBuilder().setKey("route").setValue(
+                        AnyValue.newBuilder().setStringValue("/pay")))
                 .build();
         ExponentialHistogramDataPoint empty = ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(TS).build();
         IngestResult r = decode(request(List.of(), Metric.newBuilder().setName("e").setExponentialHistogram(
                 ExponentialHistogram.newBuilder().setAggregationTemporality(DELTA).addDataPoints(withBuckets)
                         .addDataPoints(empty)).build()));
         assertThat(points(r.batch())).containsExactly(
-                "e.count{} COUNT 1795509750000 3.0",
-                "e.sum{} COUNT 1795509750000 7.5",
+                "e.count{route:/pay} COUNT 1795509750000 6.0",
+                "e.sum{route:/pay} COUNT 1795509750000 7.5",
+                "e.min{route:/pay} GAUGE 1795509750000 -1.05",
+                "e.max{route:/pay} GAUGE 1795509750000 1.7",
                 "e.count{} COUNT 1795509750000 0.0");
+        assertThat(r.rejections()).isEmpty();
+        assertThat(r.sketches().size()).isEqualTo(1);
+        var entry = r.sketches().entries().getFirst();
+        assertThat(entry.key().name()).isEqualTo("e");
+        assertThat(entry.key().tags()).contains("route:/pay");
+        assertThat(entry.timestampMillis()).isEqualTo(1795509750000L);
+        Sketch sketch = entry.sketch();
+        assertThat(sketch.count()).isEqualTo(6);
+        assertThat(sketch.sum()).isEqualTo(7.5);
+        assertThat(sketch.min()).isEqualTo(-1.05);
+        assertThat(sketch.max()).isEqualTo(1.7);
+        // the median is in bucket 4, the 80th percentile in bucket 5: within each bucket's bounds (plus the
+        // sketch's own 1/128)
+        assertThat(sketch.quantile(0.5)).isBetween(Math.pow(2, 0.5) * (1 - 2.0 / 128), Math.pow(2, 0.625) * (1 + 2.0 / 128));
+        assertThat(sketch.quantile(0.8)).isBetween(Math.pow(2, 0.625) * (1 - 2.0 / 128), Math.pow(2, 0.75) * (1 + 2.0 / 128));
+        assertThat(sketch.quantile(0.0)).isLessThan(0); // the negative bucket (-2^(1/8), -1]
+    }
+
+    @Test
+    void cumulativeExponentialHistogramsKeepTheirAggregatesAndSayTheBucketsAreNotStored() throws Exception {
+        ExponentialHistogramDataPoint withBuckets = ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(TS)
+                .setCount(3).setSum(7.5).setScale(3).setZeroCount(1)
+                .setPositive(ExponentialHistogramDataPoint.Buckets.newBuilder().setOffset(4).addBucketCounts(2))
+                .build();
+        IngestResult r = decode(request(List.of(), Metric.newBuilder().setName("e").setExponentialHistogram(
+                ExponentialHistogram.newBuilder().setAggregationTemporality(CUMULATIVE).addDataPoints(withBuckets))
+                .build()));
+        assertThat(points(r.batch())).containsExactly(
+                "e.count{} COUNTER 1795509750000 3.0",
+                "e.sum{} COUNTER 1795509750000 7.5");
+        assertThat(r.sketches().isEmpty()).isTrue();
         assertThat(r.rejections()).extracting(Object::toString).containsExactly(
                 "resourceMetrics[0].scopeMetrics[0].metrics[0].exponentialHistogram.dataPoints[0]: stored in part: "
-                        + "exponential histogram buckets are not stored yet; only e.count, .sum, .min and .max are");
+                        + "the buckets of a cumulative exponential histogram are not stored; only e.count, .sum, .min "
+                        + "and .max are");
+    }
+
+    @Test
+    void exponentialBucketsBeyondDoublesOrAScaleOutOfRangeAreRefused() throws Exception {
+        ExponentialHistogramDataPoint huge = ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(TS)
+                .setCount(1).setScale(0).setPositive(ExponentialHistogramDataPoint.Buckets.newBuilder()
+                        .setOffset(5000).addBucketCounts(1)).build();
+        ExponentialHistogramDataPoint scale = ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(TS)
+                .setCount(1).setScale(21).setPositive(ExponentialHistogramDataPoint.Buckets.newBuilder()
+                        .addBucketCounts(1)).build();
+        IngestResult r = decode(request(List.of(), Metric.newBuilder().setName("e").setExponentialHistogram(
+                ExponentialHistogram.newBuilder().setAggregationTemporality(DELTA).addDataPoints(huge)
+                        .addDataPoints(scale)).build()));
+        assertThat(r.sketches().isEmpty()).isTrue();
+        assertThat(r.rejections()).extracting(Object::toString).satisfiesExactly(
+                s -> assertThat(s).endsWith("dataPoints[0]: a bucket at index 5000 of scale 0 lies beyond the largest "
+                        + "double"),
+                s -> assertThat(s).endsWith("dataPoints[1]: scale 21 is outside OTLP's range of -10 to 20"));
     }
 
     @Test

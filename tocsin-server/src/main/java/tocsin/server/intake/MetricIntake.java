@@ -121,6 +121,15 @@ public final class MetricIntake {
         if (appended.accepted() > 0) {
             notifyAccepted(decoded.batch(), appended.rejections());
         }
+        if (!decoded.sketches().isEmpty()) { // after the points: a 503 here leaves them stored, and a retry is a no-op
+            AppendResult sketches = append(protocol, decoded.sketches().size(),
+                    () -> store.appendSketches(decoded.sketches()));
+            List<Rejection> all = new ArrayList<>(appended.rejections());
+            for (Rejection r : sketches.rejections()) { // the store names them points[i] of the sketch batch
+                all.add(new Rejection(r.item().replace("points[", "distribution points["), r.reason(), r.cause()));
+            }
+            appended = new AppendResult(appended.accepted() + sketches.accepted(), all);
+        }
         return outcome(protocol, decoded.rejections(), decoded.rejectedItems(), appended);
     }
 
