@@ -34,6 +34,9 @@ class ScrapeIT {
             byte[] text = """
                     # TYPE app_jobs_total counter
                     app_jobs_total{queue="mail"} 42
+                    # TYPE app_queue_depth gauge
+                    app_queue_depth{queue="mail"} 3
+                    app_queue_depth{queue="spam"} 9
                     # TYPE app_temperature gauge
                     app_temperature 21.5
                     go_goroutines 12
@@ -52,7 +55,9 @@ class ScrapeIT {
         String live = "127.0.0.1:" + target.getAddress().getPort();
         String dead = "127.0.0.1:" + RemoteWriteIT.freePort();
         ScrapeConfig job = new ScrapeConfig("app", List.of(live, dead), Duration.ofSeconds(1), Duration.ofMillis(800),
-                "http", "/metrics", Map.of("env", "it"), List.of(), List.of(Pattern.compile("go_.*")));
+                "http", "/metrics", Map.of("env", "it"), List.of(), List.of(Pattern.compile("go_.*")),
+                List.of(new ScrapeConfig.Rule(List.of("__name__", "queue"), ";", Pattern.compile("app_queue_depth;spam"),
+                        false)));
         try (TestServer tocsin = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), null, null, null,
                 null, c.bootstrapApiKey(), c.bootstrapAdminPassword(), c.config().withScrape(List.of(job)), c.clock()),
                 r -> {
@@ -63,6 +68,8 @@ class ScrapeIT {
                 assertThat(values(tocsin, "max:up{instance:" + dead + "}")).contains(0.0);
             });
             assertThat(values(tocsin, "max:go_goroutines{*}")).isEmpty();
+            assertThat(values(tocsin, "max:app_queue_depth{queue:mail}")).contains(3.0);
+            assertThat(values(tocsin, "max:app_queue_depth{queue:spam}")).isEmpty(); // dropped by its label
             assertThat(tocsin.adminGet("/metrics").body()).contains("tocsin_scrapes_total{job=\"app\",outcome=\"down\"}");
         } finally {
             target.stop(0);

@@ -30,13 +30,26 @@ public final class ExpositionParser {
         this.limits = limits;
     }
 
+    /** Which series of a scrape are stored: by metric name and tags ({@code label:value}, the target's included). */
+    @FunctionalInterface
+    public interface SeriesFilter {
+        boolean keeps(String name, List<String> tags);
+    }
+
+    /**
+     * As {@link #parse(byte[], List, SeriesFilter, long)}, keeping series by metric name alone.
+     */
+    public IngestResult parse(byte[] body, List<String> targetTags, Predicate<String> keep, long scrapeMillis) {
+        return parse(body, targetTags, (name, tags) -> keep.test(name), scrapeMillis);
+    }
+
     /**
      * @param body       the scrape body
      * @param targetTags tags every series of this target carries ({@code job:node}, {@code instance:host:9100})
-     * @param keep       which metric names to keep (after drop rules: {@code keep} wins only if it matches)
+     * @param keep       which series to keep, asked once its name and labels are read
      * @param scrapeMillis the scrape time, for samples without their own timestamp
      */
-    public IngestResult parse(byte[] body, List<String> targetTags, Predicate<String> keep, long scrapeMillis) {
+    public IngestResult parse(byte[] body, List<String> targetTags, SeriesFilter keep, long scrapeMillis) {
         String text = new String(body, StandardCharsets.UTF_8);
         IngestResult.Builder out = IngestResult.builder(Math.max(16, text.length() / 60));
         Map<String, String> types = new HashMap<>();
@@ -74,7 +87,7 @@ public final class ExpositionParser {
     }
 
     private void sample(String line, int lineNo, Map<String, String> types, List<String> targetTags,
-                        Predicate<String> keep, long scrapeMillis, IngestResult.Builder out) {
+                        SeriesFilter keep, long scrapeMillis, IngestResult.Builder out) {
         int i = 0;
         int n = line.length();
         while (i < n && isNameChar(line.charAt(i), i == 0)) {
@@ -113,7 +126,7 @@ public final class ExpositionParser {
                 }
             }
         }
-        if (!keep.test(name)) {
+        if (!keep.keeps(name, tags)) {
             return;
         }
         if (!Double.isFinite(value)) {

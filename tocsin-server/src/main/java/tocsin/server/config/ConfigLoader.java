@@ -149,10 +149,50 @@ public final class ConfigLoader {
             }
             List<Pattern> keep = patterns(r, "keep");
             List<Pattern> drop = patterns(r, "drop");
+            List<ScrapeConfig.Rule> rules = new ArrayList<>();
+            List<ConfigReader> relabel = r.sections("metric_relabel_configs");
+            for (ConfigReader rule : relabel) {
+                ScrapeConfig.Rule read = readRule(rule);
+                if (read != null) {
+                    rules.add(read);
+                }
+            }
             r.finish();
-            out.add(new ScrapeConfig(job, targets, interval, timeout, scheme, path, labels, keep, drop));
+            out.add(new ScrapeConfig(job, targets, interval, timeout, scheme, path, labels, keep, drop, rules));
         }
         return out;
+    }
+
+    /**
+     * One {@code metric_relabel_configs} entry: {@code source_labels} (default {@code [__name__]}),
+     * {@code separator} (default {@code ;}), {@code regex} (default {@code (.*)}) and {@code action}, which must be
+     * {@code keep} or {@code drop} (the actions that select series; Tocsin does not rewrite labels).
+     */
+    private static ScrapeConfig.Rule readRule(ConfigReader r) {
+        List<String> sources = r.strings("source_labels");
+        if (sources.isEmpty()) {
+            sources = List.of("__name__");
+        }
+        for (int k = 0; k < sources.size(); k++) {
+            if (!sources.get(k).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                r.problem("source_labels[" + k + "]", "is not a valid label name");
+            }
+        }
+        String separator = r.string("separator").orElse(";");
+        String regex = r.string("regex").orElse("(.*)");
+        String action = r.string("action").orElse("replace");
+        Pattern pattern = null;
+        try {
+            pattern = Pattern.compile(regex);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            r.problem("regex", "is not a valid regular expression: " + e.getDescription());
+        }
+        if (!action.equals("keep") && !action.equals("drop")) {
+            r.problem("action", "must be keep or drop (the actions that choose series), got '" + action + "'");
+        }
+        r.finish();
+        return pattern == null || !(action.equals("keep") || action.equals("drop")) ? null
+                : new ScrapeConfig.Rule(sources, separator, pattern, action.equals("keep"));
     }
 
     private static List<Pattern> patterns(ConfigReader r, String key) {

@@ -8,6 +8,7 @@ import tocsin.notify.noise.NoisePolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -159,6 +160,9 @@ class ConfigLoaderTest {
                     interval: 30s
                     labels: {env: prod}
                     drop: ["go_.*"]
+                    metric_relabel_configs:
+                      - {source_labels: [__name__, device], regex: "node_network_.*;(lo|veth.*)", action: drop}
+                      - {source_labels: [env], separator: "", regex: prod, action: keep}
                 """), Map.of());
         ScrapeConfig job = c.scrape().get(0);
         assertThat(job.targets()).containsExactly("10.0.0.1:9100", "[::1]:9100");
@@ -166,6 +170,11 @@ class ConfigLoaderTest {
         assertThat(job.path()).isEqualTo("/metrics");
         assertThat(job.keeps("node_load1")).isTrue();
         assertThat(job.keeps("go_goroutines")).isFalse();
+        assertThat(job.keeps("node_network_receive_bytes_total", List.of("env:prod", "device:eth0"))).isTrue();
+        assertThat(job.keeps("node_network_receive_bytes_total", List.of("env:prod", "device:lo"))).isFalse();
+        assertThat(job.keeps("node_network_receive_bytes_total", List.of("env:prod", "device:veth12"))).isFalse();
+        assertThat(job.keeps("node_load1", List.of("env:staging"))).isFalse();
+        assertThat(job.keeps("node_load1", List.of())).isFalse(); // a missing label is empty, which prod is not
 
         assertThatThrownBy(() -> ConfigLoader.load(yaml("""
                 scrape:
@@ -174,6 +183,8 @@ class ConfigLoaderTest {
                     interval: 5s
                     timeout: 10s
                     keep: ["(unclosed"]
+                    metric_relabel_configs:
+                      - {source_labels: ["bad-label"], regex: "(", action: replace}
                   - job: a
                     targets: []
                     scheme: ftp
@@ -188,7 +199,13 @@ class ConfigLoaderTest {
                         "scrape[1].scheme: must be http or https, got 'ftp'",
                         "scrape[2]: must be a mapping, got 7")
                         .anySatisfy(p -> assertThat(p).startsWith("scrape[0].keep[0]: is not a valid regular expression"))
-                        .anySatisfy(p -> assertThat(p).startsWith("scrape[1].colour: unknown key")));
+                        .anySatisfy(p -> assertThat(p).startsWith("scrape[1].colour: unknown key"))
+                        .anySatisfy(p -> assertThat(p).isEqualTo("scrape[0].metric_relabel_configs[0]"
+                                + ".source_labels[0]: is not a valid label name"))
+                        .anySatisfy(p -> assertThat(p).startsWith("scrape[0].metric_relabel_configs[0].regex: is not "
+                                + "a valid regular expression"))
+                        .anySatisfy(p -> assertThat(p).isEqualTo("scrape[0].metric_relabel_configs[0].action: must be "
+                                + "keep or drop (the actions that choose series), got 'replace'")));
     }
 
     @Test
