@@ -59,6 +59,24 @@ class RollupFileVersionsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aFileFromANewerVersionRefusesToOpenSayingSo() throws Exception {
+        FaultyDisk disk = new FaultyDisk();
+        disk.createDirectories("b");
+        try (RollupFile.Writer w = new RollupFile.Writer(disk, "b", new long[]{FIVE_MINUTES, HOUR}, RollupFile.VERSION)) {
+            w.add(new long[]{0, 15_000}, new double[]{1, 2}, 2);
+            w.finish(1);
+        }
+        String path = "b/" + RollupFile.NAME;
+        byte[] bytes = disk.bytes(path);
+        bytes[4] = RollupFile.VERSION + 1;
+        disk.put(path, bytes);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RollupFile.open(disk.map(path).buffer(), path, 1))
+                .isInstanceOf(TsdbOpenException.class)
+                .hasMessageContaining("format version " + (RollupFile.VERSION + 1))
+                .hasMessageContaining("reads up to " + RollupFile.VERSION);
+    }
+
     private static RollupFile write(long[] times, double[] values, int version) throws Exception {
         FaultyDisk disk = new FaultyDisk();
         disk.createDirectories("b");

@@ -138,6 +138,23 @@ class SketchStoreTest {
     }
 
     @Test
+    void aSketchBlockFromANewerVersionRefusesTheStoreAndIsLeftInPlace() {
+        FaultyDisk disk = new FaultyDisk();
+        Tsdb tsdb = open(options, disk);
+        appendHours(tsdb, T0, 8);
+        assertThat(tsdb.maintain()).isEmpty();
+        tsdb.close();
+        String block = disk.paths().stream().filter(p -> p.startsWith(SketchStore.BLOCKS + "/")).findFirst()
+                .orElseThrow();
+        byte[] bytes = disk.bytes(block);
+        bytes[4] = SketchBlock.VERSION + 1;
+        disk.put(block, bytes);
+        assertThatThrownBy(() -> open(options, disk)).isInstanceOf(TsdbOpenException.class)
+                .hasMessageContaining("format version " + (SketchBlock.VERSION + 1));
+        assertThat(disk.paths()).contains(block); // not set aside as corrupt: a newer build can still read it
+    }
+
+    @Test
     void headIsCutIntoBlocksThatCompactAndExpire() {
         FaultyDisk disk = new FaultyDisk();
         Tsdb tsdb = open(options, disk);
