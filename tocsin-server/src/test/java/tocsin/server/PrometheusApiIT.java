@@ -79,6 +79,32 @@ class PrometheusApiIT {
     }
 
     @Test
+    void grafanaWithBasicAuthPostsItsSeriesAndLabelLookupsAsForms() {
+        // Grafana's Prometheus data source with "Basic auth": any user, the API key as the password
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("grafana:" + TestServer.ADMIN_KEY)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long start = t0 / 1000 - 60;
+        long end = t0 / 1000 + 600;
+        for (String[] call : new String[][]{
+                {"/prometheus/api/v1/series", "match%5B%5D=" + enc("api_requests_total") + "&start=" + start
+                        + "&end=" + end, "api_requests_total"},
+                {"/prometheus/api/v1/labels", "start=" + start + "&end=" + end, "instance"}}) {
+            TestServer.Reply r = tocsin.send(tocsin.request(call[0]).header("Authorization", basic)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(call[1])).build());
+            assertThat(r.status()).as(call[0] + ": " + r.body()).isEqualTo(200);
+            assertThat(r.json().get("status").asText()).isEqualTo("success");
+            assertThat(r.json().get("data").toString()).contains(call[2]);
+        }
+        String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString("grafana:not-a-key".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8));
+        TestServer.Reply refused = tocsin.send(tocsin.request("/prometheus/api/v1/labels").header("Authorization", wrong)
+                .GET().build());
+        assertThat(refused.status()).isIn(401, 403);
+        assertThat(refused.json().get("status").asText()).isEqualTo("error");
+    }
+
+    @Test
     void seriesLabelsAndValues() {
         long start = t0 / 1000 - 60;
         long end = t0 / 1000 + 600;

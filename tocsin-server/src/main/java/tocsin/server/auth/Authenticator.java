@@ -24,7 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ol>
  *   <li>{@code DD-API-KEY} and {@code DD-APPLICATION-KEY} headers (Datadog clients send both; the caller gets the
  *       union of what the keys grant, and any invalid key fails the request, as Datadog does);</li>
- *   <li>{@code Authorization: Token token=KEY} (PagerDuty REST) and {@code Authorization: Bearer KEY};</li>
+ *   <li>{@code Authorization: Token token=KEY} (PagerDuty REST), {@code Authorization: Bearer KEY}, and
+ *       {@code Authorization: Basic} with the key as the password (any user name; or as the user name with an empty
+ *       password), as Grafana's Prometheus data source and curl's {@code -u} send it;</li>
  *   <li>{@code api_key} (and Datadog's {@code application_key}) query parameters, on intake routes only;</li>
  *   <li>the UI session cookie, on routes that allow it.</li>
  * </ol>
@@ -81,7 +83,8 @@ public final class Authenticator {
         }
         if (principal == null) {
             throw ApiProblem.unauthorized("Credentials required: send an API key as DD-API-KEY, "
-                    + "'Authorization: Token token=KEY' or 'Authorization: Bearer KEY'");
+                    + "'Authorization: Token token=KEY', 'Authorization: Bearer KEY' or as the password of Basic "
+                    + "authentication");
         }
         if (!principal.has(access.scope())) {
             throw ApiProblem.forbidden("This " + (principal.kind() == Principal.Kind.API_KEY ? "key" : "user")
@@ -126,7 +129,10 @@ public final class Authenticator {
         return p;
     }
 
-    /** Accepts {@code Token token=KEY}, {@code Token token="KEY"}, {@code Bearer KEY}; anything else is the raw value. */
+    /**
+     * Accepts {@code Token token=KEY}, {@code Token token="KEY"}, {@code Bearer KEY} and {@code Basic} of
+     * {@code user:KEY} (or {@code KEY:}); anything else is the raw value, which matches no key.
+     */
     static String fromAuthorization(String header) {
         String h = header.trim();
         int sp = h.indexOf(' ');
@@ -146,6 +152,20 @@ public final class Authenticator {
         }
         if (scheme.equalsIgnoreCase("Bearer")) {
             return rest;
+        }
+        if (scheme.equalsIgnoreCase("Basic")) {
+            try {
+                String pair = new String(java.util.Base64.getDecoder().decode(rest),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                int colon = pair.indexOf(':');
+                if (colon < 0) {
+                    return h;
+                }
+                String password = pair.substring(colon + 1);
+                return password.isEmpty() ? pair.substring(0, colon) : password;
+            } catch (IllegalArgumentException notBase64) {
+                return h;
+            }
         }
         return h;
     }
