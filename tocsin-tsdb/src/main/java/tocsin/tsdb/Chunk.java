@@ -2,7 +2,8 @@ package tocsin.tsdb;
 
 /**
  * An immutable run of samples in one of the chunk encodings: {@link BlockFormat#XOR_ENCODING} ({@link XorChunk},
- * the head's, and the blocks' fallback) or {@link BlockFormat#DECIMAL_ENCODING} ({@link DecimalChunk}, blocks only).
+ * the head's, and the blocks' fallback; {@link #XOR_KEPT} in the head once compaction kept it) or
+ * {@link BlockFormat#DECIMAL_ENCODING} ({@link DecimalChunk}: blocks, and the head's sealed chunks once compacted).
  * A sealed chunk owns its bytes; a snapshot of an open XOR chunk shares them with the chunk being appended to, which
  * never changes the bits a snapshot covers.
  *
@@ -13,6 +14,11 @@ package tocsin.tsdb;
  * @param encoding how {@code bytes} are encoded
  */
 record Chunk(long minTime, long maxTime, int count, byte[] bytes, byte encoding) {
+    /**
+     * An XOR chunk of the head that {@link MemSeries#compactSealed} kept as it is (its values are no decimals, or
+     * not fewer bytes so): read as XOR, never written (blocks re-encode what they are given), never offered again.
+     */
+    static final byte XOR_KEPT = -1;
 
     /** An XOR chunk. */
     Chunk(long minTime, long maxTime, int count, byte[] bytes) {

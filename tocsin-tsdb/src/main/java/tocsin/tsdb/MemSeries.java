@@ -40,6 +40,12 @@ import java.util.List;
  * by time, not by identity, so appends racing with them (always newer than the head's floor, hence than the cut)
  * are never lost.
  *
+ * <h2>Memory</h2>
+ * The open chunk is XOR (cheap to append to), which spends 7-9 bytes a sample on values that are decimals in
+ * disguise (a percentage with two decimals). {@link #compactSealed} re-encodes sealed chunks as
+ * {@link DecimalChunk decimal} ones where that is smaller (about a byte a sample for such values), off the append
+ * path, as the blocks keep them; the head then holds its hours of samples at about what they take on disk.
+ *
  * <h2>Concurrency</h2>
  * Thread-safe. Every method that touches samples holds this object's monitor for a few hundred nanoseconds at most
  * and never does I/O inside it (an intrinsic lock costs no memory per series, unlike a {@code ReentrantLock}).
@@ -328,6 +334,68 @@ final class MemSeries extends XorChunk {
         }
         long[] copy = windowPairs(0, windowCount);
         return new Snapshot(n == chunks.length ? chunks : Arrays.copyOf(chunks, n), copy, windowCount);
+    }
+
+    /**
+     * Re-encodes the sealed XOR chunks not offered before as decimal chunks where that is smaller; returns the bytes
+     * saved. A chunk that stays XOR is marked {@link Chunk#XOR_KEPT} so that it is not offered again (the series
+     * keeps no field for it: one more would cost every series of the head 8 bytes). The encoding runs outside the
+     * lock, on chunks that never change; each result replaces its chunk only if the series still holds that very
+     * chunk (a truncation may have dropped it meanwhile). Readers see either encoding of the same samples, bit for
+     * bit.
+     */
+    int compactSealed() {
+        Chunk[] view;
+        synchronized (this) {
+            view = sealed;
+        }
+        Chunk[] replaced = null;
+        for (int i = 0; i < view.length; i++) {
+            if (view[i].encoding() == BlockFormat.XOR_ENCODING) {
+                if (replaced == null) {
+                    replaced = new Chunk[view.length];
+                }
+                replaced[i] = compacted(view[i]);
+            }
+        }
+        if (replaced == null) {
+            return 0;
+        }
+        int saved = 0;
+        synchronized (this) {
+            for (int i = 0; i < view.length; i++) {
+                int at = replaced[i] == null ? -1 : indexOf(sealed, view[i]);
+                if (at >= 0) { // else truncated away meanwhile
+                    saved += sealed[at].bytes().length - replaced[i].bytes().length;
+                    sealed[at] = replaced[i]; // in place: readers copy this array's references under the lock
+                }
+            }
+        }
+        return saved;
+    }
+
+    /** An XOR chunk as a decimal chunk when that encodes it smaller, else the same chunk marked as kept. */
+    private static Chunk compacted(Chunk c) {
+        ChunkIterator it = c.iterator();
+        long[] times = new long[c.count()];
+        double[] values = new double[c.count()];
+        for (int i = 0; it.next(); i++) {
+            times[i] = it.timestamp();
+            values[i] = it.value();
+        }
+        byte[] decimal = DecimalChunk.encode(times, values, 0, times.length);
+        return decimal == null || decimal.length >= c.bytes().length
+                ? new Chunk(c.minTime(), c.maxTime(), c.count(), c.bytes(), Chunk.XOR_KEPT)
+                : new Chunk(c.minTime(), c.maxTime(), c.count(), decimal, BlockFormat.DECIMAL_ENCODING);
+    }
+
+    private static int indexOf(Chunk[] chunks, Chunk c) {
+        for (int i = 0; i < chunks.length; i++) {
+            if (chunks[i] == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** How many sealed chunks the series holds; for tests and memory accounting. */

@@ -28,12 +28,15 @@ import static tocsin.tsdb.MemSeriesTest.samplesOf;
  */
 class MemSeriesPropertyTest {
 
-    sealed interface Op permits Append, Truncate {}
+    sealed interface Op permits Append, Truncate, Compact {}
 
     record Append(long t, double v) implements Op {}
 
     /** Drops what lies before the chunk range boundary {@code back} ranges before the newest sample's range. */
     record Truncate(int back) implements Op {}
+
+    /** Re-encodes the sealed chunks as decimal where smaller, as maintenance does between appends. */
+    record Compact() implements Op {}
 
     @Property(tries = 400)
     void aSeriesFollowsItsRules(@ForAll("tolerances") long tolerance, @ForAll("ranges") long chunkRange,
@@ -55,6 +58,7 @@ class MemSeriesPropertyTest {
                     assertThat(series.truncateBefore(floor)).as("truncate before %d", floor)
                             .isEqualTo(model.truncateBefore(floor));
                 }
+                case Compact c -> assertThat(series.compactSealed()).isNotNegative();
             }
         }
         List<MemSeriesTest.Sample> expected = model.samples();
@@ -90,10 +94,13 @@ class MemSeriesPropertyTest {
                 Tuple.of(6, Arbitraries.of(15_000L, 10_000L, 1_000L)),
                 Tuple.of(2, Arbitraries.of(0L)),
                 Tuple.of(3, Arbitraries.longs().between(-40_000, -1)));
-        Arbitrary<Double> values = Arbitraries.of(1.0, 2.0, 3.0, -0.0, Double.NaN);
+        // repeats, decimals (which compact to decimal chunks), and -0.0 and NaN (which keep a chunk XOR)
+        Arbitrary<Double> values = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.of(1.0, 2.0, 3.0)),
+                Tuple.of(4, Arbitraries.of(0.25, 12.75, 99.99, 1e-3)), Tuple.of(1, Arbitraries.of(-0.0, Double.NaN)));
         Arbitrary<Op> appends = Combinators.combine(steps, values).as((step, v) -> new Append(step, v));
         Arbitrary<Op> cuts = Arbitraries.integers().between(0, 2).map(Truncate::new);
-        return Arbitraries.frequencyOf(Tuple.of(30, appends), Tuple.of(1, cuts))
+        Arbitrary<Op> compacts = Arbitraries.just(new Compact());
+        return Arbitraries.frequencyOf(Tuple.of(30, appends), Tuple.of(1, cuts), Tuple.of(2, compacts))
                 .list().ofMinSize(1).ofMaxSize(400).map(MemSeriesPropertyTest::absolute);
     }
 

@@ -106,6 +106,47 @@ class MemSeriesTest {
         assertThat(samplesOf(series.chunksBetween(2_000, 100_000, 100_000))).containsExactly(s(5_000, 2));
     }
 
+    @Test
+    void compactionShrinksSealedChunksOfDecimalsAndEveryReadStaysBitExact() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        List<Sample> sent = new ArrayList<>();
+        double v = 50;
+        for (int i = 0; i < 600; i++) { // a CPU percentage with two decimals, every 15 s: five sealed chunks
+            v = Math.max(0, Math.round((v + random.nextDouble() * 2 - 1) * 100) / 100.0);
+            long t = 1_000_000 + i * 15_000L;
+            series.append(t, v, 0, 7_200_000);
+            sent.add(s(t, v));
+        }
+        series.append(1_000_000 + 600 * 15_000L, Double.NaN, 0, 7_200_000); // a staleness marker
+        sent.add(s(1_000_000 + 600 * 15_000L, Double.NaN));
+        int xorBytes = sealedBytes();
+        int saved = series.compactSealed();
+        assertThat(saved).isGreaterThan(xorBytes / 2); // about 7 bytes a sample as XOR, about 1 as decimal
+        assertThat(sealedBytes()).isEqualTo(xorBytes - saved);
+        assertThat(series.compactSealed()).as("each chunk is offered once").isZero();
+        assertThat(samples(series)).isEqualTo(sent);
+        assertThat(samplesOf(series.chunksBetween(0, Long.MAX_VALUE, 7_200_000))).isEqualTo(sent);
+        assertThat(series.minTimeFrom(1_000_000 + 100 * 15_000L + 1)).isEqualTo(1_000_000 + 101 * 15_000L);
+        // appends go on after compaction, into the open XOR chunk; a repeat of a compacted sample is still known
+        assertThat(series.append(1_000_000 + 601 * 15_000L, 1.5, 0, 7_200_000)).isEqualTo(APPENDED);
+        assertThat(series.append(1_000_000, sent.getFirst().v(), 0, 7_200_000)).isEqualTo(OUT_OF_ORDER);
+        // truncating compacted chunks, then compacting the rest, keeps what remains intact
+        series.truncateBefore(1_000_000 + 300 * 15_000L);
+        series.compactSealed();
+        assertThat(samples(series).getFirst().t()).isGreaterThanOrEqualTo(1_000_000 + 240 * 15_000L);
+        assertThat(samples(series).getLast()).isEqualTo(s(1_000_000 + 601 * 15_000L, 1.5));
+    }
+
+    /** Bytes of the sealed chunks, through a full snapshot (the open chunk's are not counted). */
+    private int sealedBytes() {
+        MemSeries.Snapshot snap = series.snapshot(Long.MIN_VALUE, Long.MAX_VALUE);
+        int bytes = 0;
+        for (int i = 0; i < series.sealedChunks(); i++) {
+            bytes += snap.chunks()[i].bytes().length;
+        }
+        return bytes;
+    }
+
     static List<Sample> samplesOf(List<Chunk> chunks) {
         List<Sample> out = new ArrayList<>();
         for (Chunk c : chunks) {
@@ -117,8 +158,18 @@ class MemSeriesTest {
         return out;
     }
 
-    /** A chunk's bytes length as sealing gives it, by re-encoding its samples. */
+    /** A chunk's bytes length as sealing (or, for a decimal chunk, compaction) gives it, by re-encoding its samples. */
     private static int trimmedLength(Chunk c) {
+        if (c.encoding() == BlockFormat.DECIMAL_ENCODING) {
+            ChunkIterator it = c.iterator();
+            long[] times = new long[c.count()];
+            double[] values = new double[c.count()];
+            for (int i = 0; it.next(); i++) {
+                times[i] = it.timestamp();
+                values[i] = it.value();
+            }
+            return DecimalChunk.encode(times, values, 0, c.count()).length;
+        }
         XorChunk x = new XorChunk(0);
         for (ChunkIterator it = c.iterator(); it.next(); ) {
             x.encode(it.timestamp(), it.value());
