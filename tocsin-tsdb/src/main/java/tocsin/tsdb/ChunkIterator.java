@@ -22,6 +22,16 @@ final class ChunkIterator {
         this.count = count;
     }
 
+    /** Every timestamp, decoded ({@code count} of them from index 0); not to be changed. */
+    long[] times() {
+        return times;
+    }
+
+    /** Every value, decoded, as {@link #times()}. */
+    double[] values() {
+        return values;
+    }
+
     /** Moves to the next sample; false when there is none. */
     boolean next() {
         if (at + 1 >= count) {

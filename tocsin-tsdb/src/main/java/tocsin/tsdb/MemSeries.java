@@ -376,14 +376,8 @@ final class MemSeries extends XorChunk {
 
     /** An XOR chunk as a decimal chunk when that encodes it smaller, else the same chunk marked as kept. */
     private static Chunk compacted(Chunk c) {
-        ChunkIterator it = c.iterator();
-        long[] times = new long[c.count()];
-        double[] values = new double[c.count()];
-        for (int i = 0; it.next(); i++) {
-            times[i] = it.timestamp();
-            values[i] = it.value();
-        }
-        byte[] decimal = DecimalChunk.encode(times, values, 0, times.length);
+        ChunkIterator decoded = c.iterator();
+        byte[] decimal = DecimalChunk.encode(decoded.times(), decoded.values(), 0, c.count());
         return decimal == null || decimal.length >= c.bytes().length
                 ? new Chunk(c.minTime(), c.maxTime(), c.count(), c.bytes(), Chunk.XOR_KEPT)
                 : new Chunk(c.minTime(), c.maxTime(), c.count(), decimal, BlockFormat.DECIMAL_ENCODING);

@@ -161,14 +161,8 @@ class MemSeriesTest {
     /** A chunk's bytes length as sealing (or, for a decimal chunk, compaction) gives it, by re-encoding its samples. */
     private static int trimmedLength(Chunk c) {
         if (c.encoding() == BlockFormat.DECIMAL_ENCODING) {
-            ChunkIterator it = c.iterator();
-            long[] times = new long[c.count()];
-            double[] values = new double[c.count()];
-            for (int i = 0; it.next(); i++) {
-                times[i] = it.timestamp();
-                values[i] = it.value();
-            }
-            return DecimalChunk.encode(times, values, 0, c.count()).length;
+            ChunkIterator decoded = c.iterator();
+            return DecimalChunk.encode(decoded.times(), decoded.values(), 0, c.count()).length;
         }
         XorChunk x = new XorChunk(0);
         for (ChunkIterator it = c.iterator(); it.next(); ) {
