@@ -5,11 +5,11 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tocsin.core.event.Event;
 import tocsin.core.event.EventStore;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
-import tocsin.core.event.Event;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.ServiceCheck;
@@ -43,7 +43,12 @@ import java.util.concurrent.TimeUnit;
  * kept, in order, and offered again before the next interval's, so that an outage shorter than the backlog loses
  * nothing. At most {@value #MAX_RETAINED_POINTS} points are kept: beyond that the oldest go, counted in
  * {@code tocsin_dogstatsd_samples_dropped_total{reason="store_unavailable"}}; what is still kept at close is logged
- * and counted the same way. Thread-safe.
+ * and counted the same way.
+ *
+ * <p>Service checks ({@code _sc}) and events ({@code _e}) wait, bounded, for the next flush, so that the parser
+ * thread never waits for a store: checks become points of {@code service_check.status}, events go to the
+ * {@link EventStore} (Datadog's events API reads them); an event the store refuses stays first in line for the next
+ * flush. Thread-safe.
  */
 public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     private static final Logger LOG = LoggerFactory.getLogger(DogStatsdIntake.class);
