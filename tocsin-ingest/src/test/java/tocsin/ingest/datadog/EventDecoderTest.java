@@ -78,6 +78,35 @@ class EventDecoderTest {
                 .singleElement().asString().contains("not a positive number");
     }
 
+    /** Hostile bodies: bytes, and JSON with fields of every wrong type; an answer or MalformedPayloadException. */
+    @net.jqwik.api.Property(tries = 500)
+    void neverFailsOtherwiseOnAnyBody(@net.jqwik.api.ForAll byte[] bytes,
+                                      @net.jqwik.api.ForAll("fields") String field,
+                                      @net.jqwik.api.ForAll("jsonValues") String value) {
+        for (String body : List.of(new String(bytes, StandardCharsets.ISO_8859_1),
+                "{\"title\":\"t\",\"text\":\"x\",\"" + field + "\":" + value + "}")) {
+            try {
+                EventDecoder.Result r = decode(body);
+                assertThat(r.event() == null).isNotEqualTo(r.errors().isEmpty());
+            } catch (MalformedPayloadException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> fields() {
+        return net.jqwik.api.Arbitraries.of("title", "text", "date_happened", "priority", "alert_type", "host",
+                "aggregation_key", "source_type_name", "tags", "device_name", "related_event_id", "x");
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> jsonValues() {
+        return net.jqwik.api.Arbitraries.of("null", "true", "0", "-1", "1e400", "9223372036854775807",
+                "99999999999999999999", "\"\"", "\"low\"", "\"ERROR\"", "[]", "[1,{}]", "[\"a:b\",null]", "{}",
+                "{\"a\":[1,2]}", "\"\\u0000\"", "1.5");
+    }
+
     @Test
     void aBodyThatIsNotOneObjectIsMalformed() {
         for (String bad : List.of("[]", "{\"title\":", "\"t\"", "{\"title\":\"t\",\"text\":\"x\"} {}", "")) {
