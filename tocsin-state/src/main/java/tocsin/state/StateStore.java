@@ -55,6 +55,7 @@ public final class StateStore implements AutoCloseable {
     private final SqlEndpointStore endpointStore;
     private final SqlEventQueue eventQueue;
     private final SqlEventStore events;
+    private final SqlMetricMetadataStore metricMetadata;
 
     private StateStore(Database database, HikariDataSource pool, Jdbc jdbc, int schemaVersion,
                        AccessStore accessStore, StateConfig config) {
@@ -76,6 +77,7 @@ public final class StateStore implements AutoCloseable {
         this.endpointStore = new SqlEndpointStore(jdbc, config.clock());
         this.eventQueue = new SqlEventQueue(jdbc);
         this.events = new SqlEventStore(jdbc);
+        this.metricMetadata = new SqlMetricMetadataStore(jdbc, config.clock());
     }
 
     /**
@@ -173,6 +175,11 @@ public final class StateStore implements AutoCloseable {
     /** Webhook subscriptions and chat extensions: the endpoints incident events go to. */
     public EndpointStore endpointStore() {
         return endpointStore;
+    }
+
+    /** Datadog's metric metadata: type, interval, units, per metric name. */
+    public tocsin.core.metric.MetricMetadataStore metricMetadataStore() {
+        return metricMetadata;
     }
 
     /** Datadog events (the events API, DogStatsD {@code _e}). */

@@ -1,0 +1,13 @@
+package tocsin.core.metric;
+
+import java.util.Optional;
+
+/** Where metric metadata is kept, per metric name. Thread-safe; a change is durable when the call returns. */
+public interface MetricMetadataStore {
+
+    /** The metadata of {@code metric}, if any was ever set. */
+    Optional<MetricMetadata> find(String metric);
+
+    /** Puts {@code changes}' non-null fields into {@code metric}'s metadata, in one step; returns the result. */
+    MetricMetadata update(String metric, MetricMetadata changes);
+}
