@@ -268,6 +268,7 @@ public final class Server implements AutoCloseable {
                             new SeriesRoutes(intake, config.clock(), datadogKeys).register(routes);
                             new CheckRoutes(intake, config.clock()).register(routes);
                             new tocsin.server.datadog.EventRoutes(state.eventStore(), config.clock()).register(routes);
+                            new tocsin.server.datadog.MetricMetadataRoutes(state.metricMetadataStore()).register(routes);
                             new MetricListRoutes(tsdb, config.clock()).register(routes);
                             new QueryRoutes(queries, config.clock()).register(routes);
                             new tocsin.server.datadog.MonitorRoutes(monitorService, config.clock()).register(routes);
