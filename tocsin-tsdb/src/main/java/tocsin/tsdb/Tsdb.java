@@ -431,6 +431,11 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         return sketches;
     }
 
+    /** Bytes the head's sealed chunks shrank by through maintenance's decimal compaction; for tests. */
+    long headBytesCompacted() {
+        return maintenance.headBytesCompacted();
+    }
+
     /** What the WAL replay found when this store opened. */
     WalReader.Report recovery() {
         return recovery;

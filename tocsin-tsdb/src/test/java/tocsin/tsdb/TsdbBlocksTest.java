@@ -143,6 +143,29 @@ class TsdbBlocksTest {
     }
 
     @Test
+    void maintenanceShrinksTheHeadsSealedChunksAndEveryReadStaysExact() {
+        FaultyDisk disk = new FaultyDisk();
+        try (Tsdb tsdb = open(options, disk)) {
+            // 50 minutes at 15 s, values with two decimals: one sealed chunk of 120 samples per series, in the head
+            append(tsdb, CPU, T0, T0 + 50 * 60_000);
+            append(tsdb, MEM, T0, T0 + 50 * 60_000);
+            assertThat(tsdb.maintain()).isEmpty();
+            assertThat(tsdb.headBytesCompacted()).isPositive();
+            assertThat(tsdb.blocks().current().blocks()).as("nothing was cut").isEmpty();
+            assertHolds(tsdb, CPU, T0, T0 + 50 * 60_000);
+            assertHolds(tsdb, MEM, T0, T0 + 50 * 60_000);
+            long compacted = tsdb.headBytesCompacted();
+            append(tsdb, CPU, T0 + 50 * 60_000, T0 + 55 * 60_000); // appends go on into the open chunk
+            assertThat(tsdb.maintain()).isEmpty();
+            assertThat(tsdb.headBytesCompacted()).as("a chunk is compacted once").isEqualTo(compacted);
+            assertHolds(tsdb, CPU, T0, T0 + 55 * 60_000);
+        }
+        try (Tsdb again = open(options, disk)) { // the WAL replays into XOR chunks; nothing on disk changed
+            assertHolds(again, CPU, T0, T0 + 55 * 60_000);
+        }
+    }
+
+    @Test
     void samplesBeforeTheFloorAreRefusedAsTooOldLiveAndAtReplayAlike() {
         FaultyDisk disk = new FaultyDisk();
         long floor;
