@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * Parses the Prometheus text exposition format 0.0.4 (and the OpenMetrics text that Prometheus clients also serve)
@@ -34,13 +33,6 @@ public final class ExpositionParser {
     @FunctionalInterface
     public interface SeriesFilter {
         boolean keeps(String name, List<String> tags);
-    }
-
-    /**
-     * As {@link #parse(byte[], List, SeriesFilter, long)}, keeping series by metric name alone.
-     */
-    public IngestResult parse(byte[] body, List<String> targetTags, Predicate<String> keep, long scrapeMillis) {
-        return parse(body, targetTags, (name, tags) -> keep.test(name), scrapeMillis);
     }
 
     /**

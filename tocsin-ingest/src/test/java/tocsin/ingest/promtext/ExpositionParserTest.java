@@ -19,7 +19,8 @@ class ExpositionParserTest {
     private static final long NOW = 1_800_000_000_000L;
 
     private IngestResult parse(String text) {
-        return parser.parse(text.getBytes(StandardCharsets.UTF_8), List.of("job:node", "instance:h:9100"), n -> true, NOW);
+        return parser.parse(text.getBytes(StandardCharsets.UTF_8), List.of("job:node", "instance:h:9100"),
+                (n, tags) -> true, NOW);
     }
 
     @Test
@@ -88,7 +89,7 @@ class ExpositionParserTest {
     @Test
     void dropRulesApplyByName() {
         IngestResult r = parser.parse("go_goroutines 5\nnode_load1 1\n".getBytes(StandardCharsets.UTF_8), List.of(),
-                n -> !n.startsWith("go_"), NOW);
+                (n, tags) -> !n.startsWith("go_"), NOW);
         assertThat(r.batch().size()).isEqualTo(1);
         assertThat(r.batch().key(0).name()).isEqualTo("node_load1");
     }

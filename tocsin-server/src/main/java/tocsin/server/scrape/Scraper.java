@@ -82,8 +82,7 @@ public final class Scraper implements AutoCloseable {
         boolean up;
         try {
             byte[] body = fetch(job, target);
-            IngestResult parsed = parser.parse(body, targetTags,
-                    (tocsin.ingest.promtext.ExpositionParser.SeriesFilter) job::keeps, start);
+            IngestResult parsed = parser.parse(body, targetTags, job::keeps, start);
             samples = parsed.acceptedPoints();
             MetricIntake.Outcome outcome = intake.store("prometheus_scrape", parsed);
             if (outcome.rejected() > 0) {
