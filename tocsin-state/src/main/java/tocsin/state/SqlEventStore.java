@@ -68,8 +68,9 @@ final class SqlEventStore implements EventStore {
             sql.append(" AND EXISTS (SELECT 1 FROM event_tag t WHERE t.event_id = event.id AND t.tag = ?)");
             params.add(tag);
         }
-        sql.append(" ORDER BY happened_at DESC, id DESC LIMIT ?");
+        sql.append(" ORDER BY happened_at DESC, id DESC LIMIT ? OFFSET ?");
         params.add(q.limit());
+        params.add(q.offset());
         return jdbc.run("list events", c -> withTags(c, Jdbc.query(c, sql.toString(), SqlEventStore::read,
                 params.toArray())));
     }

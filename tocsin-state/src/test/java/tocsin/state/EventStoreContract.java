@@ -83,6 +83,8 @@ public abstract class EventStoreContract {
                 List.of("env:prod", "team:pay"), 10)))).containsExactly("d", "a");
         assertThat(titles(events.list(new EventStore.Query(T0, T0.plusSeconds(30), null, List.of(),
                 List.of("env:prod"), 2)))).containsExactly("d", "b");
+        assertThat(titles(events.list(new EventStore.Query(T0, T0.plusSeconds(30), null, List.of(), List.of(), 2,
+                1)))).as("a page").containsExactly("c", "b");
         assertThat(events.list(window(31, 100))).isEmpty();
         assertThat(events.list(window(0, 30)).getLast().event().tags()).containsExactly("env:prod", "team:pay");
     }

@@ -16,20 +16,27 @@ public interface EventStore {
 
     /**
      * What to list: events that happened in {@code [start, end]} (inclusive, as Datadog's API), newest first, at
-     * most {@code limit}.
+     * most {@code limit} after skipping {@code offset} (a page).
      *
      * @param priority only events of this priority, or null for any
      * @param sources  only events of one of these source types (compared ignoring case), or empty for any
      * @param tags     only events carrying every one of these tags, or empty for any
      */
     record Query(Instant start, Instant end, Event.Priority priority, List<String> sources, List<String> tags,
-                 int limit) {
+                 int limit, int offset) {
         public Query {
             sources = List.copyOf(sources);
             tags = List.copyOf(tags);
-            if (limit < 1) {
-                throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+            if (limit < 1 || offset < 0) {
+                throw new IllegalArgumentException("limit must be at least 1 and offset at least 0, were " + limit
+                        + " and " + offset);
             }
+        }
+
+        /** The first {@code limit} events. */
+        public Query(Instant start, Instant end, Event.Priority priority, List<String> sources, List<String> tags,
+                     int limit) {
+            this(start, end, priority, sources, tags, limit, 0);
         }
     }
 

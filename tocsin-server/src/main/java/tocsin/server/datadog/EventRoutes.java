@@ -89,11 +89,10 @@ public final class EventRoutes {
         if (page < 0 || page > 1000) {
             throw ApiProblem.invalidField("page", "must be from 0 to 1000, got " + page);
         }
-        List<EventStore.Stored> found = store.list(new EventStore.Query(Instant.ofEpochSecond(start),
-                Instant.ofEpochSecond(end).plusMillis(999), priority, sources, tags, (page + 1) * PAGE_SIZE));
         List<Object> events = new ArrayList<>();
-        for (int i = page * PAGE_SIZE; i < found.size(); i++) {
-            events.add(json(found.get(i)));
+        for (EventStore.Stored e : store.list(new EventStore.Query(Instant.ofEpochSecond(start),
+                Instant.ofEpochSecond(end).plusMillis(999), priority, sources, tags, PAGE_SIZE, page * PAGE_SIZE))) {
+            events.add(json(e));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("events", events);
