@@ -39,9 +39,10 @@ import java.util.concurrent.TimeUnit;
  * type conflict) is counted in {@code tocsin_dogstatsd_samples_dropped_total{reason}}. On close the open intervals
  * are flushed, so a graceful stop loses nothing that arrived.
  *
- * <p>When the store cannot take a flush (it answers unavailable, e.g. its disk failed), the flushed aggregates are
- * kept, in order, and offered again before the next interval's, so that an outage shorter than the backlog loses
- * nothing. At most {@value #MAX_RETAINED_POINTS} points are kept: beyond that the oldest go, counted in
+ * <p>When the store cannot take a flush (it answers unavailable), the flushed aggregates are kept, in order, and
+ * offered again before the next interval's, so that an outage shorter than the backlog loses nothing. (The embedded
+ * store's failure is final until a restart, which replays its log: for it the backlog only counts what is lost; a
+ * store behind the network, the scale-out seam, recovers.) At most {@value #MAX_RETAINED_POINTS} points are kept: beyond that the oldest go, counted in
  * {@code tocsin_dogstatsd_samples_dropped_total{reason="store_unavailable"}}; what is still kept at close is logged
  * and counted the same way.
  *
@@ -228,24 +229,16 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
     }
 
     /**
-     * Offers the kept flushes to the store, oldest first, until it refuses one (which stays first). Points the store
-     * refuses one by one (limits, order) are final and counted by the intake; only its being unavailable keeps them.
+     * Offers the kept flushes to the store, oldest first, until it refuses one (which stays first). A flush goes as
+     * one intake request, points before sketches (see {@link MetricIntake#store}): offered again after its sketches
+     * failed, its points are stored again as the no-op a repeated point is. Points the store refuses one by one
+     * (limits, order) are final and counted by the intake; only its being unavailable keeps them.
      */
     private void storeKept() {
         while (!unstored.isEmpty()) {
             DogStatsdAggregator.Flush next = unstored.peekFirst();
             try {
-                if (!next.metrics().isEmpty()) {
-                    intake.store("dogstatsd", new IngestResult(next.metrics(), List.of()));
-                    unstoredPoints -= next.metrics().size();
-                    next = new DogStatsdAggregator.Flush(new MetricBatch(), next.sketches());
-                    unstored.removeFirst(); // the points are stored; only the sketches remain, if any
-                    unstored.addFirst(next);
-                }
-                if (!next.sketches().isEmpty()) {
-                    intake.storeSketches("dogstatsd", next.sketches(), List.of(), 0);
-                    unstoredPoints -= next.sketches().size();
-                }
+                intake.store("dogstatsd", new IngestResult(next.metrics(), List.of(), 0, next.sketches()));
             } catch (ApiProblem e) {
                 if (e.kind() != ApiProblem.Kind.UNAVAILABLE) { // not an outage: offering it again would not help
                     unstored.removeFirst();
@@ -262,6 +255,7 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
                 return;
             }
             unstored.removeFirst();
+            unstoredPoints -= points(next);
             if (storeFailing) {
                 LOG.info("DogStatsD: the metric store takes flushes again");
                 storeFailing = false;
