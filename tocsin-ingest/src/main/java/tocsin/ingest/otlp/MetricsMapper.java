@@ -202,30 +202,34 @@ final class MetricsMapper {
         }
     }
 
-    /** @param note what the point leaves out in any case, or null */
-    private void histogram(HistogramDataPoint p, String points, int i, String name, MetricKind kind, String note) {
+    /**
+     * @param note what the point leaves out in any case, or null
+     * @return the point's series key without suffix, or null when the point was refused as a whole
+     */
+    private SeriesKey histogram(HistogramDataPoint p, String points, int i, String name, MetricKind kind,
+                                String note) {
         long millis = time(p.getTimeUnixNano(), p.getFlags(), points, i);
         if (millis == Long.MIN_VALUE) {
-            return;
+            return null;
         }
         int buckets = p.getBucketCountsCount();
         int bounds = p.getExplicitBoundsCount();
         if (buckets != 0 && buckets != bounds + 1) {
             reject(points, i, "has " + buckets + " bucketCounts for " + bounds + " explicitBounds; expected "
                     + (bounds + 1) + " (or none)");
-            return;
+            return null;
         }
         for (int b = 0; buckets > 0 && b < bounds; b++) {
             double bound = p.getExplicitBounds(b);
             if (!Double.isFinite(bound) || (b > 0 && bound <= p.getExplicitBounds(b - 1))) {
                 reject(points, i, "explicitBounds[" + b + "] " + bound + " is not a finite number above the one "
                         + "before it");
-                return;
+                return null;
             }
         }
         SeriesKey base = key(name, p.getAttributesList(), points, i);
         if (base == null || (buckets > 0 && !roomForTags(base, 2, "bucket", points, i))) {
-            return;
+            return null;
         }
         String[] tags = base.tags().toArray(String[]::new);
         notes.setLength(0);
@@ -252,6 +256,7 @@ final class MetricsMapper {
             out.add(SeriesKey.of(bucketName, bucketTags), kind, millis, unsigned(p.getBucketCounts(b)));
         }
         rejectNotes(points, i);
+        return base;
     }
 
     /**
@@ -278,22 +283,19 @@ final class MetricsMapper {
         boolean buckets = p.getZeroCount() != 0 || p.getPositive().getBucketCountsCount() > 0
                 || p.getNegative().getBucketCountsCount() > 0;
         boolean delta = kind == MetricKind.COUNT;
-        int rejectedBefore = out.rejectedItems();
-        histogram(aggregates.build(), points, i, name, kind, buckets && !delta ? "the buckets of a cumulative "
-                + "exponential histogram are not stored; only " + name + ".count, .sum, .min and .max are" : null);
-        if (!delta || !buckets || out.rejectedItems() > rejectedBefore) {
-            return; // no distribution point: cumulative, empty, or the point was refused as a whole
+        SeriesKey base = histogram(aggregates.build(), points, i, name, kind, buckets && !delta ? "the buckets of "
+                + "a cumulative exponential histogram are not stored; only " + name + ".count, .sum, .min and .max are"
+                : null);
+        if (base == null || !delta || !buckets) {
+            return; // no distribution point: refused as a whole, cumulative, or empty
         }
         String problem = sketchProblem(p);
         if (problem != null) {
             reject(points, i, problem);
             return;
         }
-        long millis = time(p.getTimeUnixNano(), p.getFlags(), points, i);
-        SeriesKey key = key(name, p.getAttributesList(), points, i);
-        if (millis != Long.MIN_VALUE && key != null) {
-            out.addSketch(key, millis, sketch(p));
-        }
+        // the time was checked by histogram(): converting it again refuses nothing
+        out.addSketch(base, time(p.getTimeUnixNano(), p.getFlags(), points, i), sketch(p));
     }
 
     /** Why {@code p}'s buckets cannot be a sketch, or null: a scale out of OTLP's range, or a bucket past doubles. */
