@@ -64,9 +64,7 @@ public final class Exchange {
 
     /** The body with its transport codings undone, but {@code protocolCodings} left for the route's decoder. */
     public byte[] body(java.util.Set<String> protocolCodings) {
-        return context.bodyReader().read(request.content().inputStream(),
-                request.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null), bodyLimit, protocolCodings,
-                request.headers().contentLength().orElse(-1));
+        return body(protocolCodings, Long.MAX_VALUE);
     }
 
     /**
@@ -74,8 +72,12 @@ public final class Exchange {
      * decompression) as well as past the route's limit after it.
      */
     public byte[] body(long wireLimit) {
+        return body(java.util.Set.of(), wireLimit);
+    }
+
+    private byte[] body(java.util.Set<String> protocolCodings, long wireLimit) {
         return context.bodyReader().read(request.content().inputStream(),
-                request.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null), bodyLimit, java.util.Set.of(),
+                request.headers().first(HeaderNames.CONTENT_ENCODING).orElse(null), bodyLimit, protocolCodings,
                 request.headers().contentLength().orElse(-1), wireLimit);
     }
 
