@@ -67,6 +67,8 @@ public final class EventDecoder {
         List<String> errors = new ArrayList<>();
         String title = null;
         String text = null;
+        boolean titleGiven = false; // a title of the wrong type was given: it has its own error, not "required"
+        boolean textGiven = false;
         long now = clock.millis();
         long at = now;
         String host = "";
@@ -79,8 +81,14 @@ public final class EventDecoder {
             String field = p.currentName();
             JsonToken t = p.nextToken();
             switch (field) {
-                case "title" -> title = string(p, t, field, errors, true);
-                case "text" -> text = string(p, t, field, errors, true);
+                case "title" -> {
+                    titleGiven = true;
+                    title = string(p, t, field, errors, true);
+                }
+                case "text" -> {
+                    textGiven = true;
+                    text = string(p, t, field, errors, true);
+                }
                 case "host" -> host = orEmpty(string(p, t, field, errors, false));
                 case "aggregation_key" -> aggregationKey = orEmpty(string(p, t, field, errors, false));
                 case "source_type_name" -> source = orEmpty(string(p, t, field, errors, false));
@@ -121,14 +129,14 @@ public final class EventDecoder {
                 default -> p.skipChildren(); // device_name, related_event_id and fields Tocsin does not keep
             }
         }
-        if (title == null && errors.stream().noneMatch(e -> e.startsWith("title:"))) {
+        if (!titleGiven) {
             errors.add("title: required");
         } else if (title != null && title.isBlank()) {
             errors.add("title: must not be empty");
         } else if (title != null && title.codePointCount(0, title.length()) > MAX_TITLE) {
             errors.add("title: longer than the limit of " + MAX_TITLE + " characters");
         }
-        if (text == null && errors.stream().noneMatch(e -> e.startsWith("text:"))) {
+        if (!textGiven) {
             errors.add("text: required");
         }
         if (at < now - MAX_PAST.toMillis() || at > now + MAX_FUTURE.toMillis()) {
