@@ -31,10 +31,7 @@ class DatadogIntakeIT {
     @BeforeAll
     static void start() {
         tocsin = TestServer.start();
-        client = new ApiClient();
-        client.setServerIndex(1);
-        client.setServerVariables(Map.of("protocol", "http", "name", "127.0.0.1:" + tocsin.port()));
-        client.configureApiKeys(Map.of("apiKeyAuth", TestServer.ADMIN_KEY, "appKeyAuth", TestServer.ADMIN_KEY));
+        client = DatadogClients.forServer(tocsin);
     }
 
     @AfterAll

@@ -16,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,10 +39,7 @@ class DogStatsdIT {
                 c.config().withMetrics(c.config().metrics().withStatsdFlush(Duration.ofSeconds(1))
                         .withStatsdSocket(socket)), c.clock()), r -> {
         });
-        api = new ApiClient();
-        api.setServerIndex(1);
-        api.setServerVariables(Map.of("protocol", "http", "name", "127.0.0.1:" + tocsin.port()));
-        api.configureApiKeys(Map.of("apiKeyAuth", TestServer.ADMIN_KEY, "appKeyAuth", TestServer.ADMIN_KEY));
+        api = DatadogClients.forServer(tocsin);
     }
 
     @AfterAll

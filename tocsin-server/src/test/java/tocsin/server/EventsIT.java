@@ -1,6 +1,5 @@
 package tocsin.server;
 
-import com.datadog.api.client.ApiClient;
 import com.datadog.api.client.ApiException;
 import com.datadog.api.client.v1.api.EventsApi;
 import com.datadog.api.client.v1.model.Event;
@@ -14,10 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,16 +32,9 @@ class EventsIT {
 
     @BeforeAll
     static void start() {
-        tocsin = TestServer.start(c -> new ServerConfig(c.dataDir(), c.httpAddr(), new InetSocketAddress("127.0.0.1", 0),
-                c.syslogAddr(), c.publicUrl(), c.databaseUrl(), c.bootstrapApiKey(), c.bootstrapAdminPassword(),
-                c.config().withMetrics(c.config().metrics().withStatsdFlush(Duration.ofSeconds(1))), c.clock()),
-                r -> {
-                });
-        ApiClient api = new ApiClient();
-        api.setServerIndex(1);
-        api.setServerVariables(Map.of("protocol", "http", "name", "127.0.0.1:" + tocsin.port()));
-        api.configureApiKeys(Map.of("apiKeyAuth", TestServer.ADMIN_KEY, "appKeyAuth", TestServer.ADMIN_KEY));
-        events = new EventsApi(api);
+        tocsin = TestServer.start(TestServer.statsd(Duration.ofSeconds(1)), r -> {
+        });
+        events = new EventsApi(DatadogClients.forServer(tocsin));
     }
 
     @AfterAll

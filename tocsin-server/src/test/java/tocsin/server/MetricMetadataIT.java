@@ -1,6 +1,5 @@
 package tocsin.server;
 
-import com.datadog.api.client.ApiClient;
 import com.datadog.api.client.ApiException;
 import com.datadog.api.client.v1.api.MetricsApi;
 import com.datadog.api.client.v1.model.MetricMetadata;
@@ -8,7 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,11 +19,7 @@ class MetricMetadataIT {
     @BeforeAll
     static void start() {
         tocsin = TestServer.start();
-        ApiClient api = new ApiClient();
-        api.setServerIndex(1);
-        api.setServerVariables(Map.of("protocol", "http", "name", "127.0.0.1:" + tocsin.port()));
-        api.configureApiKeys(Map.of("apiKeyAuth", TestServer.ADMIN_KEY, "appKeyAuth", TestServer.ADMIN_KEY));
-        metrics = new MetricsApi(api);
+        metrics = new MetricsApi(DatadogClients.forServer(tocsin));
     }
 
     @AfterAll

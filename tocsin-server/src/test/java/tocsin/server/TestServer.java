@@ -77,6 +77,13 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** A customisation that listens for DogStatsD on a free loopback port and flushes every {@code flush}. */
+    public static UnaryOperator<ServerConfig> statsd(java.time.Duration flush) {
+        return c -> new ServerConfig(c.dataDir(), c.httpAddr(), new InetSocketAddress("127.0.0.1", 0), c.syslogAddr(),
+                c.publicUrl(), c.databaseUrl(), c.bootstrapApiKey(), c.bootstrapAdminPassword(),
+                c.config().withMetrics(c.config().metrics().withStatsdFlush(flush)), c.clock());
+    }
+
     /** A customisation that sets the {@code notify:} section of the configuration. */
     public static UnaryOperator<ServerConfig> notify(tocsin.server.config.NotifyConfig notify) {
         return c -> new ServerConfig(c.dataDir(), c.httpAddr(), c.statsdAddr(), c.syslogAddr(), c.publicUrl(),
