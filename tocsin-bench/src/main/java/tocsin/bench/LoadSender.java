@@ -32,8 +32,8 @@ final class LoadSender implements AutoCloseable {
     /** A server's address with the request head for one path and set of headers, rendered once. */
     record Target(InetSocketAddress address, byte[] head) {
         static Target of(URI uri, Map<String, String> headers) {
-            StringBuilder head = new StringBuilder("POST ").append(uri.getRawPath() == null || uri.getRawPath().isEmpty()
-                    ? "/" : uri.getRawPath());
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            StringBuilder head = new StringBuilder("POST ").append(path);
             if (uri.getRawQuery() != null) {
                 head.append('?').append(uri.getRawQuery());
             }
