@@ -243,8 +243,7 @@ public final class Bench {
 
     /** CPU seconds the bench's own JIT compiler threads have used. */
     private static double ownJitCpuSeconds() throws IOException {
-        return Peer.threadCpuByName(ProcessHandle.current().pid()).entrySet().stream()
-                .filter(e -> e.getKey().startsWith("C CompilerThre")).mapToDouble(Map.Entry::getValue).sum();
+        return Peer.threadCpuSeconds(ProcessHandle.current().pid(), Peer.JIT_THREADS);
     }
 
     private static double mib(List<RemoteWritePayloads.Shard> payload) {
@@ -467,7 +466,7 @@ public final class Bench {
      * with its time uncounted.
      */
     private static double jitCpuSeconds(Peer peer) throws IOException {
-        return peer.name.startsWith("tocsin") ? peer.threadCpuSeconds("C1 CompilerThre", "C2 CompilerThre") : 0;
+        return peer.name.startsWith("tocsin") ? peer.threadCpuSeconds(Peer.JIT_THREADS) : 0;
     }
 
     /** Asks the server to write its in-memory data to its on-disk format, where it has a way to. */

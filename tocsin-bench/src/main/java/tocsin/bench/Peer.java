@@ -90,10 +90,18 @@ final class Peer implements AutoCloseable {
      * that live as long as the process.
      */
     double threadCpuSeconds(String... prefixes) throws IOException {
-        return threadCpu(java.util.function.UnaryOperator.identity()).entrySet().stream()
+        return threadCpuSeconds(process.pid(), prefixes);
+    }
+
+    /** As {@link #threadCpuSeconds(String...)}, for any process of this machine (the bench's own, say). */
+    static double threadCpuSeconds(long pid, String... prefixes) throws IOException {
+        return threadCpu(pid, java.util.function.UnaryOperator.identity()).entrySet().stream()
                 .filter(e -> Stream.of(prefixes).anyMatch(e.getKey()::startsWith))
                 .mapToDouble(java.util.Map.Entry::getValue).sum();
     }
+
+    /** The names HotSpot's JIT compiler threads start with. */
+    static final String[] JIT_THREADS = {"C1 CompilerThre", "C2 CompilerThre"};
 
     /**
      * CPU seconds used so far by the live threads, summed by thread name with its digits taken out (so that
