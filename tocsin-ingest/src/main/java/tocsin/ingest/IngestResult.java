@@ -2,12 +2,15 @@ package tocsin.ingest;
 
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
 import tocsin.core.metric.SketchBatch;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,8 +27,11 @@ import java.util.Objects;
  * @param rejections    the first rejected items, in payload order
  * @param rejectedItems how many items were rejected in all; at least {@code rejections.size()}
  * @param sketches      the accepted distribution points, one sketch per series and time; usually empty
+ * @param declared      what the payload said about the metrics of accepted series (a Datadog series' {@code type},
+ *                      {@code interval} and {@code unit}), by metric name; for the metadata store to fill in
  */
-public record IngestResult(MetricBatch batch, List<Rejection> rejections, int rejectedItems, SketchBatch sketches) {
+public record IngestResult(MetricBatch batch, List<Rejection> rejections, int rejectedItems, SketchBatch sketches,
+                           Map<String, MetricMetadata> declared) {
     /** Most rejections one result lists by name. */
     public static final int MAX_LISTED_REJECTIONS = 1000;
 
@@ -33,9 +39,14 @@ public record IngestResult(MetricBatch batch, List<Rejection> rejections, int re
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(sketches, "sketches");
         rejections = List.copyOf(rejections);
+        declared = Map.copyOf(declared);
         if (rejectedItems < rejections.size()) {
             throw new IllegalArgumentException("rejectedItems " + rejectedItems + " < listed " + rejections.size());
         }
+    }
+
+    public IngestResult(MetricBatch batch, List<Rejection> rejections, int rejectedItems, SketchBatch sketches) {
+        this(batch, rejections, rejectedItems, sketches, Map.of());
     }
 
     public IngestResult(MetricBatch batch, List<Rejection> rejections, int rejectedItems) {
@@ -77,6 +88,9 @@ public record IngestResult(MetricBatch batch, List<Rejection> rejections, int re
         private SketchBatch sketches;
         private final List<Rejection> rejections = new ArrayList<>();
         private int rejectedItems;
+        private Map<String, MetricMetadata> declared;
+        private String lastDeclaredMetric;
+        private MetricMetadata lastDeclared;
 
         private Builder(int expectedPoints) {
             this.batch = new MetricBatch(expectedPoints);
@@ -97,6 +111,22 @@ public record IngestResult(MetricBatch batch, List<Rejection> rejections, int re
                 sketches = new SketchBatch();
             }
             sketches.add(key, timestampMillis, sketch);
+        }
+
+        /**
+         * Records what the payload says about {@code metric} (see {@link IngestResult#declared()}); a later
+         * declaration of the same metric in the request replaces an earlier one.
+         */
+        public void declare(String metric, MetricMetadata metadata) {
+            if (metric.equals(lastDeclaredMetric) && metadata.equals(lastDeclared)) {
+                return; // series of one metric tend to come together
+            }
+            if (declared == null) {
+                declared = new HashMap<>();
+            }
+            declared.put(metric, metadata);
+            lastDeclaredMetric = metric;
+            lastDeclared = metadata;
         }
 
         public void reject(String item, String reason) {
@@ -128,7 +158,8 @@ public record IngestResult(MetricBatch batch, List<Rejection> rejections, int re
         }
 
         public IngestResult build() {
-            return new IngestResult(batch, rejections, rejectedItems, sketches == null ? new SketchBatch(0) : sketches);
+            return new IngestResult(batch, rejections, rejectedItems, sketches == null ? new SketchBatch(0) : sketches,
+                    declared == null ? Map.of() : declared);
         }
     }
 }

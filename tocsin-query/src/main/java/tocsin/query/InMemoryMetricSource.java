@@ -32,6 +32,19 @@ public final class InMemoryMetricSource implements MetricSource {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Map<SeriesKey, Stored>> byMetric = new HashMap<>();
     private final Map<String, Map<SeriesKey, NavigableMap<Long, Sketch>>> sketches = new HashMap<>();
+    private final Map<String, Integer> rateIntervals = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Declares the seconds one point of a rate of {@code metric} covers (see {@link MetricSource#rateInterval}). */
+    public InMemoryMetricSource declareRateInterval(String metric, int seconds) {
+        rateIntervals.put(metric, seconds);
+        return this;
+    }
+
+    @Override
+    public java.util.OptionalInt rateInterval(String metric) {
+        Integer s = rateIntervals.get(metric);
+        return s == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(s);
+    }
 
     /** Adds a distribution point: the sketch of the values observed at {@code timestampMillis}. */
     public InMemoryMetricSource addSketch(SeriesKey key, long timestampMillis, Sketch sketch) {

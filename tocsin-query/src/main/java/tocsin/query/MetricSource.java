@@ -88,4 +88,14 @@ public interface MetricSource {
     default List<String> metricNames(long fromMillis, long toMillis) {
         return List.of();
     }
+
+    /**
+     * How many seconds one point of a {@link tocsin.core.metric.MetricKind#RATE} series of {@code metric} stands for,
+     * when that was declared (Datadog's {@code statsd_interval}: DogStatsD's flush interval, or a series'
+     * {@code interval}): {@code .as_count()} multiplies a rate by it. Empty when not known; the engine then estimates
+     * it from each series' spacing. The default knows none.
+     */
+    default java.util.OptionalInt rateInterval(String metric) {
+        return java.util.OptionalInt.empty();
+    }
 }

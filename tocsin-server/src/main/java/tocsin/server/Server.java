@@ -152,7 +152,23 @@ public final class Server implements AutoCloseable {
             registerCacheLookups(metrics, "tocsin_datadog_series_cache_lookups_total",
                     "Datadog series looked up by their name and tags as sent, by result (hit: the key is not built "
                             + "again)", datadogKeys);
-            TsdbMetricSource metricSource = new TsdbMetricSource(tsdb);
+            // what intakes declare about metrics (a rate's interval, read by .as_count()), cached for the queries
+            tocsin.server.intake.MetricMetadataCache metricMetadata = new tocsin.server.intake.MetricMetadataCache(
+                    state.metricMetadataStore(), Duration.ofSeconds(30));
+            opened.push(metricMetadata);
+            intake.onDeclared(metricMetadata::declare);
+            io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                    .name("tocsin_metric_metadata_declarations_lost_total")
+                    .help("Metric types and intervals declared by intakes that were not stored, by reason (queue_full:"
+                            + " too many metrics waiting; store_failed: declared again by the next request carrying "
+                            + "it)")
+                    .labelNames("reason")
+                    .callback(cb -> {
+                        cb.call(metricMetadata.droppedDeclarations(), "queue_full");
+                        cb.call(metricMetadata.failedDeclarations(), "store_failed");
+                    })
+                    .register(metrics.registry());
+            TsdbMetricSource metricSource = new TsdbMetricSource(tsdb, metricMetadata);
             DatadogQueryEngine queries = DatadogQueryEngine.over(metricSource);
             if (!config.config().scrape().isEmpty()) {
                 opened.push(new Scraper(config.config().scrape(), intake, config.clock(), metrics.registry()));
@@ -268,7 +284,7 @@ public final class Server implements AutoCloseable {
                             new SeriesRoutes(intake, config.clock(), datadogKeys).register(routes);
                             new CheckRoutes(intake, config.clock()).register(routes);
                             new tocsin.server.datadog.EventRoutes(state.eventStore(), config.clock()).register(routes);
-                            new tocsin.server.datadog.MetricMetadataRoutes(state.metricMetadataStore()).register(routes);
+                            new tocsin.server.datadog.MetricMetadataRoutes(metricMetadata).register(routes);
                             new MetricListRoutes(tsdb, config.clock()).register(routes);
                             new QueryRoutes(queries, config.clock()).register(routes);
                             new tocsin.server.datadog.MonitorRoutes(monitorService, config.clock()).register(routes);

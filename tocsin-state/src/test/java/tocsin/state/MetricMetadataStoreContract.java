@@ -53,6 +53,17 @@ public abstract class MetricMetadataStoreContract {
     }
 
     @Test
+    void fillSetsOnlyWhatIsMissingSoAPersonsChoiceStays() {
+        assertThat(store.fill("app.requests", new MetricMetadata("rate", 10, null, null, null, null, null)))
+                .isEqualTo(new MetricMetadata("rate", 10, null, null, null, null, null));
+        store.update("app.requests", new MetricMetadata("count", null, null, null, "edited", null, null));
+        assertThat(store.fill("app.requests", new MetricMetadata("rate", 20, "request", null, "declared", null,
+                null))).isEqualTo(new MetricMetadata("count", 10, "request", null, "edited", null, null));
+        assertThat(store.find("app.requests"))
+                .contains(new MetricMetadata("count", 10, "request", null, "edited", null, null));
+    }
+
+    @Test
     void concurrentUpdatesOfOneMetricLoseNoField() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

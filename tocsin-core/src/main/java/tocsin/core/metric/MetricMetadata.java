@@ -17,6 +17,17 @@ package tocsin.core.metric;
 public record MetricMetadata(String type, Integer statsdInterval, String unit, String perUnit, String description,
                              String shortName, String integration) {
     public static final MetricMetadata NONE = new MetricMetadata(null, null, null, null, null, null, null);
+    private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[a-z][a-z_]{0,49}");
+
+    /** Whether {@code unit} has the shape of a unit name: lower-case letters and {@code _}, such as {@code byte}. */
+    public static boolean isUnitName(String unit) {
+        return UNIT.matcher(unit).matches();
+    }
+
+    /** A metric's type as declared by a payload, with the interval one point covers (null when not known). */
+    public static MetricMetadata declared(String type, Integer statsdInterval) {
+        return new MetricMetadata(type, statsdInterval, null, null, null, null, null);
+    }
 
     /** These fields, with each of {@code changes}' non-null ones put in their place. */
     public MetricMetadata with(MetricMetadata changes) {

@@ -10,4 +10,11 @@ public interface MetricMetadataStore {
 
     /** Puts {@code changes}' non-null fields into {@code metric}'s metadata, in one step; returns the result. */
     MetricMetadata update(String metric, MetricMetadata changes);
+
+    /**
+     * Puts {@code defaults}' non-null fields into {@code metric}'s metadata where it has none, in one step; returns the
+     * result. This is how intakes record what payloads declare (a series' type and interval): what a person set, or
+     * an earlier payload declared, stays.
+     */
+    MetricMetadata fill(String metric, MetricMetadata defaults);
 }

@@ -26,7 +26,8 @@ import static tocsin.ingest.datadog.JsonReading.INVALID_TIME;
  *       which is what Datadog's Java API client sends); fractions are kept to the millisecond.</li>
  *   <li>{@code type} is {@code gauge}, {@code count}, {@code rate}, or empty or absent for gauge. Rate values are
  *       per second and stored as {@link MetricKind#RATE}; count values are the events in the series' interval and
- *       stored as {@link MetricKind#COUNT}. {@code interval} itself is not stored.</li>
+ *       stored as {@link MetricKind#COUNT}. An explicit {@code type} and a count's or rate's {@code interval}
+ *       (seconds) are declared as the metric's metadata, which {@code .as_count()} and {@code .as_rate()} read.</li>
  *   <li>{@code host} becomes the tag {@code host:<host>} and {@code device} the tag {@code device:<device>}
  *       (empty values are ignored, as the Agent sends {@code "host":""} when it has none).</li>
  *   <li>Names and tags are normalised per {@link tocsin.ingest.DatadogNames}; other fields
@@ -74,6 +75,7 @@ public final class SeriesV1Decoder {
         switch (field) {
             case "points" -> asm.readArray(p, t, "points", "an array of [timestamp, value]", pointReader);
             case "type" -> readType(p, t);
+            case "interval" -> asm.readInterval(p, t);
             case "host", "device" -> asm.readPrefixedTag(p, t, field);
             default -> p.skipChildren();
         }
@@ -89,7 +91,9 @@ public final class SeriesV1Decoder {
             return;
         }
         switch (p.getText()) {
-            case "", "gauge" -> asm.kind(MetricKind.GAUGE);
+            case "" -> {
+            }
+            case "gauge" -> asm.kind(MetricKind.GAUGE);
             case "count" -> asm.kind(MetricKind.COUNT);
             case "rate" -> asm.kind(MetricKind.RATE);
             default -> asm.seriesProblem("type", "unknown metric type " + RejectionText.quote(p.getText())

@@ -34,8 +34,9 @@ import static tocsin.ingest.datadog.JsonReading.INVALID_TIME;
  * <p>Semantics are the same in both. {@code type} is the integer enum 0 unspecified, 1 count, 2 rate, 3 gauge;
  * unspecified is stored as a gauge, like v1's empty type. A resource {@code {type: host, name: h}} becomes the tag
  * {@code host:h}; any other resource {@code {type: t, name: n}} becomes the tag {@code t:n} (the Agent turns its
- * {@code dd.internal.resource:t:n} tags into such resources). Timestamps are Unix seconds. {@code unit},
- * {@code interval}, {@code source_type_name} and {@code metadata} are not stored. Names and tags are normalised per
+ * {@code dd.internal.resource:t:n} tags into such resources). Timestamps are Unix seconds. An explicit
+ * {@code type}, {@code interval} (seconds, 0 for none) and {@code unit} are declared as the metric's metadata;
+ * {@code source_type_name} and {@code metadata} are not kept. Names and tags are normalised per
  * {@link tocsin.ingest.DatadogNames}.
  *
  * <p>Thread-safe (stateless); each call allocates its own state.
@@ -48,6 +49,8 @@ public final class SeriesV2Decoder {
     private static final int SERIES_TAGS = tag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int SERIES_POINTS = tag(4, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int SERIES_TYPE = tag(5, WireFormat.WIRETYPE_VARINT);
+    private static final int SERIES_UNIT = tag(6, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    private static final int SERIES_INTERVAL = tag(8, WireFormat.WIRETYPE_VARINT);
     private static final int RESOURCE_TYPE = tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int RESOURCE_NAME = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
     private static final int POINT_VALUE = tag(1, WireFormat.WIRETYPE_FIXED64);
@@ -150,12 +153,17 @@ public final class SeriesV2Decoder {
             }
             case "resources" -> asm.readArray(p, t, "resources", "an array of {\"name\", \"type\"}",
                     resourceReader);
+            case "interval" -> asm.readInterval(p, t);
+            case "unit" -> asm.readUnit(p, t);
             default -> p.skipChildren();
         }
     }
 
     private void type(long t) {
         MetricKind kind = kindOf(t);
+        if (t == 0) {
+            return; // unspecified: a gauge, declared as nothing
+        }
         if (kind == null) {
             asm.seriesProblem("type", "unknown metric type " + t + "; expected 0 (unspecified), 1 (count), "
                     + "2 (rate) or 3 (gauge)");
@@ -285,6 +293,10 @@ public final class SeriesV2Decoder {
                 in.popLimit(limit);
             } else if (t == SERIES_TYPE) {
                 type(in.readInt64());
+            } else if (t == SERIES_INTERVAL) {
+                asm.interval(in.readInt64());
+            } else if (t == SERIES_UNIT) {
+                asm.unit(in.readString());
             } else if (t == SERIES_RESOURCES) {
                 int limit = in.pushLimit(in.readRawVarint32());
                 readResource(in, resource++);

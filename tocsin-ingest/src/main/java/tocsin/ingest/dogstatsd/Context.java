@@ -1,10 +1,7 @@
 package tocsin.ingest.dogstatsd;
 
-import tocsin.core.metric.MetricBatch;
-import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
 import tocsin.core.metric.Sketch;
-import tocsin.core.metric.SketchBatch;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -41,8 +38,8 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         throw new IllegalStateException("not a set");
     }
 
-    /** Appends this interval's points, all stamped {@code timestamp}: distributions to {@code sketches}. */
-    abstract void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches);
+    /** Appends this interval's points, all stamped {@code timestamp}. */
+    abstract void emit(SeriesKey key, long timestamp, AggregatorConfig config, FlushOutput out);
 
     static SeriesKey suffixed(SeriesKey key, String suffix) {
         String[] tags = new String[key.tagCount()];
@@ -67,12 +64,12 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         }
 
         @Override
-        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches) {
-            out.add(key, MetricKind.GAUGE, timestamp, last);
+        void emit(SeriesKey key, long timestamp, AggregatorConfig config, FlushOutput out) {
+            out.gauge(key, timestamp, last);
         }
     }
 
-    /** Values summed, each scaled by 1/sample rate, emitted as the interval's count. */
+    /** Values summed, each scaled by 1/sample rate, emitted as the interval's count (a rate; see {@link FlushOutput}). */
     static final class Count extends Context {
         private double sum;
 
@@ -87,9 +84,9 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         }
 
         @Override
-        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches) {
+        void emit(SeriesKey key, long timestamp, AggregatorConfig config, FlushOutput out) {
             if (Double.isFinite(sum)) {
-                out.add(key, MetricKind.COUNT, timestamp, sum);
+                out.count(key, timestamp, sum);
             }
         }
     }
@@ -116,9 +113,9 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         }
 
         @Override
-        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches) {
+        void emit(SeriesKey key, long timestamp, AggregatorConfig config, FlushOutput out) {
             if (!sketch.isEmpty()) {
-                sketches.add(key, timestamp, sketch.build());
+                out.sketch(key, timestamp, sketch.build());
             }
         }
     }
@@ -146,8 +143,8 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         }
 
         @Override
-        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches) {
-            out.add(key, MetricKind.GAUGE, timestamp, members.size());
+        void emit(SeriesKey key, long timestamp, AggregatorConfig config, FlushOutput out) {
+            out.gauge(key, timestamp, members.size());
         }
     }
 
@@ -210,7 +207,7 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
         }
 
         @Override
-        void emit(SeriesKey key, long timestamp, AggregatorConfig config, MetricBatch out, SketchBatch sketches) {
+        void emit(SeriesKey key, long timestamp, AggregatorConfig config, FlushOutput out) {
             if (size == 0 || !Double.isFinite(sum)) {
                 return;
             }
@@ -228,14 +225,16 @@ abstract sealed class Context permits Context.Gauge, Context.Count, Context.Samp
                     case SUM -> sum;
                     case COUNT -> count;
                 };
-                MetricKind kind = a == AggregatorConfig.HistogramAggregate.COUNT
-                        || a == AggregatorConfig.HistogramAggregate.SUM ? MetricKind.COUNT : MetricKind.GAUGE;
-                out.add(suffixed(key, a.suffix()), kind, timestamp, v);
+                // as the Agent: the count is a rate (per second, over the interval), the sum a gauge
+                if (a == AggregatorConfig.HistogramAggregate.COUNT) {
+                    out.count(suffixed(key, a.suffix()), timestamp, v);
+                } else {
+                    out.gauge(suffixed(key, a.suffix()), timestamp, v);
+                }
             }
             List<Integer> ps = config.percentiles();
             for (int p : ps) {
-                out.add(suffixed(key, "." + p + "percentile"), MetricKind.GAUGE, timestamp,
-                        atWeight((p * stored - 1) / 100));
+                out.gauge(suffixed(key, "." + p + "percentile"), timestamp, atWeight((p * stored - 1) / 100));
             }
         }
 

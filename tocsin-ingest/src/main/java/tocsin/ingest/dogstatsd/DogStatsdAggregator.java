@@ -2,8 +2,10 @@ package tocsin.ingest.dogstatsd;
 
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.core.metric.SeriesKey;
 import tocsin.core.metric.SketchBatch;
+import tocsin.ingest.IngestResult;
 
 import java.time.Instant;
 import java.time.InstantSource;
@@ -21,8 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Design note. Time is cut into fixed intervals ({@link AggregatorConfig#interval()}, 10 s by default), aligned to
  * the epoch; a sample joins the interval in which the injected clock reads when it arrives, and each series gets one
- * {@link Context} per interval: gauges keep the last value, counts sum {@code value / rate} (emitted as
- * {@link MetricKind#COUNT}), histograms and timers keep their values for {@code .max .median .avg .count} and
+ * {@link Context} per interval: gauges keep the last value, counts sum {@code value / rate} (emitted as the Agent
+ * submits them: a {@link MetricKind#RATE}, the sum per second of the interval, see {@link FlushOutput}), histograms and timers keep their values for {@code .max .median .avg .count} and
  * percentiles, distributions keep one mergeable {@link tocsin.core.metric.Sketch} (handed over in a
  * {@link SketchBatch}, as the Agent sends sketches rather than summaries), sets count distinct members. Points are
  * stamped with their interval's start, as the Agent stamps them. {@link #flush(Instant)} hands over every interval
@@ -103,14 +105,21 @@ public final class DogStatsdAggregator {
     }
 
     /**
-     * What a flush hands over: the points, and one sketch per distribution series and interval.
+     * What a flush hands over: the points, one sketch per distribution series and interval, and each metric's type.
      *
-     * @param metrics  gauges, counts, histogram aggregates, set sizes and the held {@code |T} points
+     * @param metrics  gauges, counts (as rates), histogram aggregates, set sizes and the held {@code |T} points
      * @param sketches distribution points
+     * @param declared each flushed metric's type ({@code gauge}, {@code rate} with the flush interval, or
+     *                 {@code distribution}), by name, for the metadata store
      */
-    public record Flush(MetricBatch metrics, SketchBatch sketches) {
+    public record Flush(MetricBatch metrics, SketchBatch sketches, Map<String, MetricMetadata> declared) {
         public boolean isEmpty() {
             return metrics.isEmpty() && sketches.isEmpty();
+        }
+
+        /** This flush as one intake request: nothing in it was refused. */
+        public IngestResult asIngest() {
+            return new IngestResult(metrics, List.of(), 0, sketches, declared);
         }
     }
 
@@ -193,22 +202,27 @@ public final class DogStatsdAggregator {
         for (var e : closed) {
             expected += e.getValue().size();
         }
-        MetricBatch out = new MetricBatch(expected);
-        SketchBatch sketches = new SketchBatch();
+        FlushOutput out = new FlushOutput(config.interval(), expected);
         for (var e : closed) {
             long ts = e.getKey();
             for (var c : e.getValue().entrySet()) {
-                c.getValue().emit(c.getKey(), ts, config, out, sketches);
+                c.getValue().emit(c.getKey(), ts, config, out);
             }
         }
         for (var e : held.entrySet()) {
             TimestampedKey k = e.getKey();
             double v = e.getValue()[0];
-            if (Double.isFinite(v)) {
-                out.add(k.key, k.type == DogStatsdType.COUNT ? MetricKind.COUNT : MetricKind.GAUGE, k.timestamp, v);
+            if (!Double.isFinite(v)) {
+                continue;
+            }
+            // as the Agent's no-aggregation path: a timestamped count is a rate over one flush interval too
+            if (k.type == DogStatsdType.COUNT) {
+                out.count(k.key, k.timestamp, v);
+            } else {
+                out.gauge(k.key, k.timestamp, v);
             }
         }
-        return new Flush(out, sketches);
+        return new Flush(out.batch, out.sketches, out.declared);
     }
 
     /** The context for the key in the interval the clock reads now; null (and counted) when it cannot be had. */

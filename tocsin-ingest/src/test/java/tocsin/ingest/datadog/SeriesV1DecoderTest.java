@@ -2,6 +2,7 @@ package tocsin.ingest.datadog;
 
 import org.junit.jupiter.api.Test;
 import tocsin.ingest.IngestLimits;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.MalformedPayloadException;
 
@@ -39,6 +40,36 @@ class SeriesV1DecoderTest {
                 "system.net.bytes_rcvd{device:eth0} RATE 1795509750000 2048.0");
         // one key object per series, shared by its points
         assertThat(r.batch().key(3)).isSameAs(r.batch().key(4));
+        // each metric's type, and a count's or rate's interval, for the metadata that .as_count() reads
+        assertThat(r.declared()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                "system.load.1", MetricMetadata.declared("gauge", null),
+                "system.disk.free", MetricMetadata.declared("gauge", null),
+                "datadog.dogstatsd.packet.count", MetricMetadata.declared("count", 10),
+                "system.net.bytes_rcvd", MetricMetadata.declared("rate", 10)));
+    }
+
+    @Test
+    void anIntervalThatIsNotAWholeNumberOfSecondsUpToADayRefusesItsSeries() throws Exception {
+        IngestResult r = decode("""
+                {"series":[
+                  {"metric":"a","type":"rate","interval":"10","points":[[1795509750,1]]},
+                  {"metric":"b","type":"rate","interval":-5,"points":[[1795509750,1]]},
+                  {"metric":"c","type":"rate","interval":2.5,"points":[[1795509750,1]]},
+                  {"metric":"d","type":"rate","interval":1e12,"points":[[1795509750,1]]},
+                  {"metric":"e","type":"rate","interval":null,"points":[[1795509750,1]]},
+                  {"metric":"f","points":[[1795509750,1]]},
+                  {"metric":"g","type":"count","interval":60.0,"points":[[1795509750,1]]}
+                ]}""");
+        assertThat(r.rejections()).extracting(Object::toString).containsExactly(
+                "series[0].interval: expected a whole number of seconds, got \"10\"",
+                "series[1].interval: interval -5 is not a whole number of seconds from 0 to 86400",
+                "series[2].interval: expected a whole number of seconds, got 2.5",
+                "series[3].interval: interval 1e12 is not a whole number of seconds from 0 to 86400");
+        assertThat(points(r.batch())).containsExactly("e{} RATE 1795509750000 1.0", "f{} GAUGE 1795509750000 1.0",
+                "g{} COUNT 1795509750000 1.0");
+        // a rate without an interval declares its type only; a series without a type declares nothing
+        assertThat(r.declared()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                "e", MetricMetadata.declared("rate", null), "g", MetricMetadata.declared("count", 60)));
     }
 
     @Test

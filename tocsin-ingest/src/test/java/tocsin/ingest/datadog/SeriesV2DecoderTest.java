@@ -2,6 +2,7 @@ package tocsin.ingest.datadog;
 
 import org.junit.jupiter.api.Test;
 import tocsin.ingest.IngestLimits;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.MalformedPayloadException;
 import tocsin.ingest.TestProtos;
@@ -50,6 +51,29 @@ class SeriesV2DecoderTest {
                 "r{env:prod} RATE 1795509750000 0.5",
                 "g{} GAUGE 1795509750000 -1.0",
                 "u{} GAUGE 1795509750000 7.0");
+        // an unspecified type (0) declares nothing
+        assertThat(r.declared()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                "c", new MetricMetadata("count", 10, "request", null, null, null, null),
+                "r", MetricMetadata.declared("rate", null),
+                "g", MetricMetadata.declared("gauge", null)));
+    }
+
+    @Test
+    void aBadIntervalRefusesItsSeriesAndABadUnitIsNotDeclared() throws Exception {
+        IngestResult r = json("""
+                {"series":[
+                  {"metric":"a","type":2,"interval":"10s","points":[{"timestamp":1795509750,"value":1}]},
+                  {"metric":"b","type":2,"interval":86401,"points":[{"timestamp":1795509750,"value":1}]},
+                  {"metric":"c","type":2,"interval":10,"unit":"Bytes/Second <script>",
+                   "points":[{"timestamp":1795509750,"value":1}]},
+                  {"metric":"d","type":2,"interval":10,"unit":7,"points":[{"timestamp":1795509750,"value":1}]}
+                ]}""");
+        assertThat(r.rejections()).extracting(Object::toString).containsExactly(
+                "series[0].interval: expected a whole number of seconds, got \"10s\"",
+                "series[1].interval: interval 86401 is not a whole number of seconds from 0 to 86400",
+                "series[3].unit: expected a string, got 7");
+        assertThat(points(r.batch())).containsExactly("c{} RATE 1795509750000 1.0");
+        assertThat(r.declared()).containsExactly(java.util.Map.entry("c", MetricMetadata.declared("rate", 10)));
     }
 
     @Test
@@ -95,6 +119,10 @@ class SeriesV2DecoderTest {
                 "system.load.1{env:prod,host:web-1,role:web} GAUGE 1795509750000 0.5",
                 "dogstatsd.packets{} COUNT 1795509750000 12.0",
                 "net.bytes{database_instance:db1,device:eth0,host:web-1} RATE 1795509750000 1024.0");
+        assertThat(r.declared()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                "system.load.1", MetricMetadata.declared("gauge", null),
+                "dogstatsd.packets", new MetricMetadata("count", 10, "packet", null, null, null, null),
+                "net.bytes", new MetricMetadata("rate", 10, "byte", null, null, null, null)));
     }
 
     @Test

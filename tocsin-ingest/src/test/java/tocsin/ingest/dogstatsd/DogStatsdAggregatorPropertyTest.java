@@ -40,7 +40,9 @@ class DogStatsdAggregatorPropertyTest {
         }
         MetricBatch b = agg.flushAll().metrics();
         assertThat(b.size()).isEqualTo(1);
-        assertThat(b.value(0)).isCloseTo(expected, within(1e-6 * Math.max(1, Math.abs(expected))));
+        assertThat(b.kind(0)).isEqualTo(tocsin.core.metric.MetricKind.RATE);
+        // per second of the 10 s interval, as the Agent submits a count
+        assertThat(b.value(0) * 10).isCloseTo(expected, within(1e-6 * Math.max(1, Math.abs(expected))));
     }
 
     @Property(tries = 300)
@@ -57,7 +59,7 @@ class DogStatsdAggregatorPropertyTest {
         }
         MetricBatch b = agg.flushAll().metrics();
         // the value at a weight target t is the (t + 1)-th smallest, i.e. t + 1 for the range 1..n
-        assertThat(value(b, "m.count")).isEqualTo(n);
+        assertThat(value(b, "m.count")).isEqualTo(n / 10.0); // a rate over the 10 s interval
         assertThat(value(b, "m.max")).isEqualTo(n);
         assertThat(value(b, "m.avg")).isCloseTo((n + 1) / 2.0, within(1e-9));
         assertThat(value(b, "m.median")).isEqualTo((n - 1) / 2 + 1);
@@ -77,7 +79,7 @@ class DogStatsdAggregatorPropertyTest {
         long w = (long) (1 / rate);
         long count = w * values.size();
         List<Integer> sorted = values.stream().sorted().toList();
-        assertThat(value(b, "m.count")).isEqualTo(count);
+        assertThat(value(b, "m.count")).isEqualTo(count / 10.0);
         double sum = values.stream().mapToDouble(v -> v * (1 / rate)).sum();
         assertThat(value(b, "m.avg")).isCloseTo(sum / count, within(1e-9 * Math.max(1, sum / count)));
         assertThat(value(b, "m.median")).isEqualTo(sorted.get((int) (((count - 1) / 2) / w)).doubleValue());

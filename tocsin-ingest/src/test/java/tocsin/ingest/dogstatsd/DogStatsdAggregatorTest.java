@@ -2,6 +2,7 @@ package tocsin.ingest.dogstatsd;
 
 import org.junit.jupiter.api.Test;
 import tocsin.core.metric.MetricBatch;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
 import tocsin.core.metric.Sketch;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static tocsin.ingest.Fixtures.bytes;
 import static tocsin.ingest.Fixtures.points;
 import static tocsin.ingest.Fixtures.utf8;
@@ -68,11 +70,11 @@ class DogStatsdAggregatorTest {
         long ts = T0_MS;
         assertThat(points(b)).containsExactlyInAnyOrder(
                 "smoke.g{a:b,env:test} GAUGE " + ts + " 42.5",
-                "smoke.c{env:test,x:y} COUNT " + ts + " 12.0",     // 2 × 3 / 0.5
+                "smoke.c{env:test,x:y} RATE " + ts + " 1.2",      // 2 × 3 / 0.5 = 12 in 10 s
                 "smoke.h.max{env:test} GAUGE " + ts + " 12.0",
                 "smoke.h.median{env:test} GAUGE " + ts + " 12.0",
                 "smoke.h.avg{env:test} GAUGE " + ts + " 12.0",
-                "smoke.h.count{env:test} COUNT " + ts + " 2.0",
+                "smoke.h.count{env:test} RATE " + ts + " 0.2",
                 "smoke.h.95percentile{env:test} GAUGE " + ts + " 12.0");
         // the distribution is one sketch for the interval, not summary series
         assertThat(flush.sketches().entries()).singleElement().satisfies(e -> {
@@ -80,6 +82,13 @@ class DogStatsdAggregatorTest {
             assertThat(e.timestampMillis()).isEqualTo(ts);
             assertThat(e.sketch()).isEqualTo(Sketch.of(1.25, 1.25));
         });
+        // every metric's type, as the Agent submits it: counts as rates over the 10 s flush
+        assertThat(flush.declared()).containsEntry("smoke.c", MetricMetadata.declared("rate", 10))
+                .containsEntry("smoke.h.count", MetricMetadata.declared("rate", 10))
+                .containsEntry("smoke.g", MetricMetadata.declared("gauge", null))
+                .containsEntry("smoke.h.avg", MetricMetadata.declared("gauge", null))
+                .containsEntry("smoke.d", MetricMetadata.declared("distribution", null));
+        assertThat(flush.asIngest().declared()).isEqualTo(flush.declared());
         assertThat(agg.flush(T0.plusSeconds(30)).metrics().size()).isZero();
     }
 
@@ -90,9 +99,9 @@ class DogStatsdAggregatorTest {
         clock.set(T0.plusSeconds(12));
         feed(parser, agg, utf8("c:2|c\ng:2|g\ng:3|g"));
         assertThat(points(agg.flush(T0.plusSeconds(15)).metrics())).containsExactlyInAnyOrder(
-                "c{} COUNT " + T0_MS + " 1.0", "g{} GAUGE " + T0_MS + " 1.0");
+                "c{} RATE " + T0_MS + " 0.1", "g{} GAUGE " + T0_MS + " 1.0");
         assertThat(points(agg.flush(T0.plusSeconds(20)).metrics())).containsExactlyInAnyOrder(
-                "c{} COUNT " + (T0_MS + 10_000) + " 2.0", "g{} GAUGE " + (T0_MS + 10_000) + " 3.0");
+                "c{} RATE " + (T0_MS + 10_000) + " 0.2", "g{} GAUGE " + (T0_MS + 10_000) + " 3.0");
     }
 
     @Test
@@ -101,7 +110,7 @@ class DogStatsdAggregatorTest {
         feed(parser, agg, utf8("c:1|c"));
         agg.flush(T0.plusSeconds(10)).metrics();          // the scheduler ran a little early by this clock
         feed(parser, agg, utf8("c:5|c"));       // the clock still reads T0 + 3 s
-        assertThat(points(agg.flush(T0.plusSeconds(20)).metrics())).containsExactly("c{} COUNT " + (T0_MS + 10_000) + " 5.0");
+        assertThat(points(agg.flush(T0.plusSeconds(20)).metrics())).containsExactly("c{} RATE " + (T0_MS + 10_000) + " 0.5");
     }
 
     @Test
@@ -110,7 +119,7 @@ class DogStatsdAggregatorTest {
         long ts = T0.getEpochSecond() - 30;
         feed(parser, agg, utf8("c:1:2|c|@0.5|T" + ts + "\nc:3|c|@0.5|T" + ts + "\ng:1|g|T" + ts + "\ng:7|g|T" + ts));
         assertThat(points(agg.flush(T0.plusSeconds(4)).metrics())).containsExactly(
-                "c{} COUNT " + ts * 1000 + " 12.0", "g{} GAUGE " + ts * 1000 + " 7.0");
+                "c{} RATE " + ts * 1000 + " 1.2", "g{} GAUGE " + ts * 1000 + " 7.0");
         assertThat(agg.flush(T0.plusSeconds(5)).metrics().size()).isZero();
     }
 
@@ -131,7 +140,7 @@ class DogStatsdAggregatorTest {
         assertThat(agg.openContexts()).isEqualTo(2);
         assertThat(agg.droppedSamples()).isEqualTo(2);
         assertThat(points(agg.flushAll().metrics())).containsExactlyInAnyOrder(
-                "a{} COUNT " + T0_MS + " 2.0", "b{} COUNT " + T0_MS + " 1.0");
+                "a{} RATE " + T0_MS + " 0.2", "b{} RATE " + T0_MS + " 0.1");
         clock.advance(Duration.ofSeconds(10));
         feed(parser, agg, utf8("c:1|c"));         // a new interval has room again
         assertThat(agg.openContexts()).isEqualTo(1);
@@ -142,7 +151,7 @@ class DogStatsdAggregatorTest {
         DogStatsdAggregator agg = new DogStatsdAggregator(clock, AggregatorConfig.defaults());
         feed(parser, agg, utf8("x:1|c\nx:5|g"));
         assertThat(agg.typeConflicts()).isEqualTo(1);
-        assertThat(points(agg.flushAll().metrics())).containsExactly("x{} COUNT " + T0_MS + " 1.0");
+        assertThat(points(agg.flushAll().metrics())).containsExactly("x{} RATE " + T0_MS + " 0.1");
     }
 
     @Test
@@ -158,7 +167,7 @@ class DogStatsdAggregatorTest {
         feed(parser, agg, utf8(d.toString()));
         assertThat(points(agg.flushAll().metrics())).containsExactly(
                 "lat.min{} GAUGE " + T0_MS + " 1.0",
-                "lat.sum{} COUNT " + T0_MS + " 5050.0",
+                "lat.sum{} GAUGE " + T0_MS + " 5050.0",
                 "lat.50percentile{} GAUGE " + T0_MS + " 50.0",
                 "lat.99percentile{} GAUGE " + T0_MS + " 99.0");
     }
@@ -172,7 +181,7 @@ class DogStatsdAggregatorTest {
             agg.sample(key, DogStatsdType.HISTOGRAM, i, 1, DogStatsdParser.NO_TIMESTAMP);
         }
         MetricBatch b = agg.flushAll().metrics();
-        assertThat(value(b, "lat.count")).isEqualTo(100_000);
+        assertThat(value(b, "lat.count")).isEqualTo(10_000); // per second of the 10 s
         assertThat(value(b, "lat.avg")).isEqualTo(50_000.5);
         assertThat(value(b, "lat.max")).isEqualTo(100_000);
         assertThat(value(b, "lat.median")).isBetween(45_000.0, 55_000.0);
@@ -189,7 +198,7 @@ class DogStatsdAggregatorTest {
         double[] total = new double[1];
         Thread flusher = Thread.ofPlatform().start(() -> {
             while (!done.get()) {
-                agg.flush(moving.instant()).metrics().forEach((k, kind, ts, v) -> total[0] += v);
+                agg.flush(moving.instant()).metrics().forEach((k, kind, ts, v) -> total[0] += v * 0.01);
             }
         });
         for (int i = 0; i < 200_000; i++) {
@@ -200,8 +209,8 @@ class DogStatsdAggregatorTest {
         }
         done.set(true);
         flusher.join();
-        agg.flushAll().metrics().forEach((k, kind, ts, v) -> total[0] += v);
-        assertThat(total[0]).isEqualTo(200_000);
+        agg.flushAll().metrics().forEach((k, kind, ts, v) -> total[0] += v * 0.01); // per second of 10 ms
+        assertThat(total[0]).isCloseTo(200_000, within(1e-6));
     }
 
     static double value(MetricBatch b, String name) {

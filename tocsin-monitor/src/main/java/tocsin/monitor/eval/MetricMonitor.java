@@ -30,6 +30,8 @@ import java.util.Set;
  * <p>Guarded by {@link #lock}.
  */
 final class MetricMonitor extends CompiledMonitor {
+    /** The seconds a rate's point covers when its metric declares none: the Datadog Agent's flush interval. */
+    static final int DEFAULT_RATE_SECONDS = 10;
     final MetricSelector selector;
     private final MetricAlertQuery query;
     private final Thresholds thresholds;
@@ -65,6 +67,23 @@ final class MetricMonitor extends CompiledMonitor {
     }
 
     /**
+     * What a point of {@code kind} adds to its window: under {@code .as_count()}, a RATE's value times the seconds it
+     * covers (as the query engine counts it), the metric's declared interval or else the Datadog Agent's 10 s flush;
+     * otherwise the value itself.
+     *
+     * @param rateSeconds supplies the metric's declared interval, asked only for a rate under {@code .as_count()}
+     */
+    double weigh(tocsin.core.metric.MetricKind kind, double value, java.util.function.DoubleSupplier rateSeconds) {
+        return kind == tocsin.core.metric.MetricKind.RATE && selector.asCount() ? value * rateSeconds.getAsDouble()
+                : value;
+    }
+
+    /** The seconds one point of a rate of this monitor's metric covers, per {@link #weigh}. */
+    double rateSeconds(tocsin.query.MetricSource source) {
+        return source == null ? DEFAULT_RATE_SECONDS : source.rateInterval(selector.metric()).orElse(DEFAULT_RATE_SECONDS);
+    }
+
+    /**
      * Reads the recent points of the monitor's series from {@code source} into the windows, so that a monitor
      * created, changed or resumed after a restart evaluates at once instead of waiting for its windows to refill.
      *
@@ -74,10 +93,11 @@ final class MetricMonitor extends CompiledMonitor {
         long end = now.toEpochMilli();
         long from = end - options.evaluationDelay() * 1000 - windowMillis - shiftMillis - bucketMillis;
         long read = 0;
+        double rateSeconds = rateSeconds(source);
         for (tocsin.query.SourceSeries series : source.select(selector.metric(), selector.filter(), from, end)) {
             tocsin.query.Points points = source.read(series, from, end);
             for (int i = 0; i < points.size() && read < maxPoints; i++, read++) {
-                add(series.key(), points.timestamp(i), points.value(i), now);
+                add(series.key(), points.timestamp(i), weigh(series.kind(), points.value(i), () -> rateSeconds), now);
             }
         }
         return read;

@@ -262,13 +262,17 @@ public final class MonitorEvaluator implements MonitorListener {
             try {
                 Set<String> touched = new HashSet<>();
                 pointsEvaluated.add(e.getValue().size());
+                double[] rateSeconds = {Double.NaN};
+                java.util.function.DoubleSupplier rate = () -> Double.isNaN(rateSeconds[0])
+                        ? rateSeconds[0] = ((MetricMonitor) m).rateSeconds(source) : rateSeconds[0];
                 for (int i : e.getValue()) {
                     long lag = now.toEpochMilli() - batch.timestamp(i);
                     if (lag > maxLagMillis.get()) {
                         maxLagMillis.accumulateAndGet(lag, Math::max);
                     }
                     String group = m instanceof MetricMonitor mm
-                            ? mm.add(batch.key(i), batch.timestamp(i), batch.value(i), now)
+                            ? mm.add(batch.key(i), batch.timestamp(i), mm.weigh(batch.kind(i), batch.value(i), rate),
+                            now)
                             : ((ServiceCheckMonitor) m).add(batch.key(i), batch.timestamp(i), batch.value(i), now);
                     if (group != null) {
                         touched.add(group);

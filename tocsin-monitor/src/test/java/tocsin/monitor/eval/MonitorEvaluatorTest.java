@@ -261,6 +261,38 @@ class MonitorEvaluatorTest {
     }
 
     @Test
+    void asCountTurnsRatesBackIntoEventsOverTheirDeclaredInterval() {
+        // DogStatsD counts arrive as the Agent submits them: per second over a 20 s flush here
+        tocsin.query.InMemoryMetricSource source = new tocsin.query.InMemoryMetricSource()
+                .declareRateInterval("errors", 20);
+        MonitorEvaluator withSource = new MonitorEvaluator(store, clock, sent::add, source);
+        Monitor m = store.create(new MonitorDefinition("Errors", MonitorType.METRIC_ALERT,
+                "sum(last_5m):sum:errors{*}.as_count() > 10", "", List.of(), 1L, options()), C);
+        withSource.monitorChanged(m);
+        MetricBatch b = new MetricBatch();
+        b.add(SeriesKey.of("errors", "host:a"), MetricKind.RATE, T0.toEpochMilli(), 0.2);  // 4 errors
+        b.add(SeriesKey.of("errors", "host:b"), MetricKind.RATE, T0.toEpochMilli(), 0.2);  // 4 errors
+        withSource.accept(b, i -> false);
+        assertThat(store.transitions()).isEmpty();
+        MetricBatch more = new MetricBatch();
+        more.add(SeriesKey.of("errors", "host:a"), MetricKind.RATE, T0.plusSeconds(20).toEpochMilli(), 0.15);
+        clock.advance(Duration.ofSeconds(20));
+        withSource.accept(more, i -> false);
+        assertThat(withSource.statuses(m.id())).containsEntry("*", MonitorStatus.ALERT);
+        assertThat(store.transitions().getFirst().value()).isEqualTo(11.0);
+    }
+
+    @Test
+    void aRateWithoutADeclaredIntervalCountsAsTheAgentsTenSecondFlush() {
+        Monitor m = monitor(MonitorType.METRIC_ALERT, "sum(last_5m):sum:errors{*}.as_count() > 10", "", options());
+        MetricBatch b = new MetricBatch();
+        b.add(SeriesKey.of("errors", "host:a"), MetricKind.RATE, T0.toEpochMilli(), 1.1);
+        eval.accept(b, i -> false);
+        assertThat(eval.statuses(m.id())).containsEntry("*", MonitorStatus.ALERT);
+        assertThat(store.transitions().getFirst().value()).isEqualTo(11.0);
+    }
+
+    @Test
     void serviceChecksCountTheLastRuns() {
         Monitor m = monitor(MonitorType.SERVICE_CHECK, "\"http.ok\".over(\"env:prod\").by(\"host\").last(3)"
                 + ".count_by_status()", "{{#is_alert}}down {{host.name}}{{/is_alert}}", options().withThresholds(

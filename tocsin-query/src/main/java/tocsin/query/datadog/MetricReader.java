@@ -42,8 +42,9 @@ import java.util.TreeMap;
  *       falls in. The aggregator is {@code .rollup()}'s if given; otherwise, per Datadog's type modifiers page,
  *       {@code sum} for a COUNT or RATE queried {@code .as_count()}/{@code .as_rate()} and {@code avg} for everything
  *       else, COUNT included ("the raw metric itself defaults to the time aggregator AVG"). Under a type modifier a
- *       RATE point stands for {@code rate × sampling interval} events (the sampling interval estimated as the
- *       series' median spacing) and {@code .as_rate()} divides the bucket by the interval, so that for both kinds
+ *       RATE point stands for {@code rate × interval} events, the interval being the metric's declared one
+ *       ({@link MetricSource#rateInterval}, as Datadog's {@code statsd_interval}) or else estimated as the series'
+ *       median spacing, and {@code .as_rate()} divides the bucket by the grid interval, so that for both kinds
  *       {@code as_count = as_rate × interval}. GAUGEs ignore the modifiers.</li>
  *   <li><b>Interpolation</b> per series on the buckets: {@code .fill(method, limit)} if given; otherwise linear up
  *       to 300 s when the scope selected more than one series ("Interpolation occurs when more than one source
@@ -105,6 +106,8 @@ final class MetricReader {
         // one bucket of look-back, so that a COUNTER's first increment has the total before it; other kinds skip
         // points before the grid, and a series seen only in the look-back aggregates to nothing
         long lookBack = from - grid.intervalMillis();
+        double declaredSeconds = q.modifier() == Modifier.NONE ? Double.NaN
+                : source.rateInterval(q.metric()).stream().mapToDouble(i -> i).findFirst().orElse(Double.NaN);
         List<SourceRollups> rollups = rollupsMayAnswer(grid, shiftMillis)
                 ? source.selectRollups(q.metric(), q.filter(), lookBack, to, grid.intervalMillis()) : null;
         Map<SeriesKey, SourceRollups> answering = new HashMap<>();
@@ -114,7 +117,7 @@ final class MetricReader {
         } else {
             for (SourceRollups r : rollups) {
                 selected.add(new SourceSeries(r.key(), r.kind()));
-                if (rollupsAnswer(r, q)) {
+                if (rollupsAnswer(r, q, declaredSeconds)) {
                     answering.put(r.key(), r);
                 }
             }
@@ -129,9 +132,9 @@ final class MetricReader {
             MetricKind kind = counter ? MetricKind.COUNT : s.kind();
             boolean typed = typed(q, kind);
             SourceRollups r = answering.get(s.key());
-            double[] buckets = r != null ? timeAggregate(r, counter, kind, q, grid, from, shiftMillis)
+            double[] buckets = r != null ? timeAggregate(r, counter, kind, q, grid, from, shiftMillis, declaredSeconds)
                     : timeAggregate(source.read(s, counter ? lookBack : from, to), counter, kind, q, grid, from,
-                    shiftMillis);
+                    shiftMillis, declaredSeconds);
             fill(buckets, q, typed, interpolateByDefault, grid.intervalSeconds());
             List<String> group = group(q, s.key());
             groups.computeIfAbsent(group, g -> new ArrayList<>()).add(buckets);
@@ -154,12 +157,17 @@ final class MetricReader {
         return group;
     }
 
-    /** One value per bucket, NaN where the series has no point. */
+    /**
+     * One value per bucket, NaN where the series has no point.
+     *
+     * @param declaredSeconds the seconds a RATE point stands for, as declared for the metric; NaN when not known
+     */
     static double[] timeAggregate(Points p, boolean counter, MetricKind kind, MetricQuery q, Grid grid, long fromMillis,
-                                  long shiftMillis) {
+                                  long shiftMillis, double declaredSeconds) {
         Buckets acc = new Buckets(grid.length());
         boolean typed = typed(q, kind);
-        double events = typed && kind == MetricKind.RATE ? samplingSeconds(p, grid) : 1;
+        double events = !typed || kind != MetricKind.RATE ? 1
+                : Double.isNaN(declaredSeconds) ? samplingSeconds(p, grid) : declaredSeconds;
         double previous = Double.NaN;
         for (int i = 0; i < p.size(); i++) {
             double v = p.value(i);
@@ -185,14 +193,16 @@ final class MetricReader {
     }
 
     /**
-     * {@link #timeAggregate(Points, boolean, MetricKind, MetricQuery, Grid, long, long)} from the series' rollups at
-     * the grid's interval, for series that {@link #rollupsAnswer}: a bucket's count, sum, min and max are the
-     * grid bucket's; a COUNTER's increments in a bucket add up to its counter plus the increment from the bucket
-     * before's last point to its first, and are one fewer than its points when no point comes before.
+     * {@link #timeAggregate(Points, boolean, MetricKind, MetricQuery, Grid, long, long, double)} from the series'
+     * rollups at the grid's interval, for series that {@link #rollupsAnswer}: a bucket's count, sum, min and max are
+     * the grid bucket's (a RATE's times its declared interval under a type modifier); a COUNTER's increments in a
+     * bucket add up to its counter plus the increment from the bucket before's last point to its first, and are one
+     * fewer than its points when no point comes before.
      */
     static double[] timeAggregate(SourceRollups r, boolean counter, MetricKind kind, MetricQuery q, Grid grid,
-                                  long fromMillis, long shiftMillis) {
+                                  long fromMillis, long shiftMillis, double declaredSeconds) {
         Buckets acc = new Buckets(grid.length());
+        double events = typed(q, kind) && kind == MetricKind.RATE ? declaredSeconds : 1;
         double previousLast = Double.NaN;
         for (int i = 0; i < r.size(); i++) {
             long count = r.count(i);
@@ -207,7 +217,7 @@ final class MetricReader {
             long t = r.start(i);
             int k = t < fromMillis || count == 0 ? -1 : acc.bucket(grid, t - shiftMillis);
             if (k >= 0) {
-                acc.add(k, count, sum, r.min(i), r.max(i));
+                acc.add(k, count, sum * events, r.min(i) * events, r.max(i) * events);
             }
         }
         return acc.values(q, typed(q, kind), grid);
@@ -228,16 +238,17 @@ final class MetricReader {
     }
 
     /**
-     * Whether a series' rollups give exactly its points' answer: not for a RATE under a type modifier (a point's
-     * weight is the series' median spacing), nor for the min or max of a COUNTER's increments (not kept), nor for a
-     * COUNTER with a NaN or infinite value (whose increments the point path skips in its own way).
+     * Whether a series' rollups give exactly its points' answer: not for a RATE under a type modifier without a
+     * declared interval (a point's weight is then the series' median spacing), nor for the min or max of a COUNTER's
+     * increments (not kept), nor for a COUNTER with a NaN or infinite value (whose increments the point path skips in
+     * its own way).
      */
-    static boolean rollupsAnswer(SourceRollups r, MetricQuery q) {
+    static boolean rollupsAnswer(SourceRollups r, MetricQuery q, double declaredSeconds) {
         boolean counter = r.kind() == MetricKind.COUNTER;
         MetricKind kind = counter ? MetricKind.COUNT : r.kind();
         boolean typed = typed(q, kind);
         if (typed && kind == MetricKind.RATE) {
-            return false;
+            return !Double.isNaN(declaredSeconds);
         }
         if (!counter) {
             return true;

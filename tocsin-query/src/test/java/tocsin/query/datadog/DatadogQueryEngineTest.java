@@ -150,6 +150,18 @@ class DatadogQueryEngineTest {
     }
 
     @Test
+    void aDeclaredIntervalIsWhatARatePointStandsFor() {
+        // DogStatsD counts, flushed every 10 s: 3 events in one interval, then 1 event in another 30 s later. The
+        // points' spacing (30 s) is not their interval; the declared 10 s is.
+        f.put("app.requests{host:a}", MetricKind.RATE, 0, 0.3, 30, 0.1);
+        f.source.declareRateInterval("app.requests", 10);
+        assertThat(values(f.one("app.requests{*}.as_count()"))).containsExactly(3.0, 1.0);
+        assertThat(values(f.one("app.requests{*}.rollup(sum, 60).as_count()"))).containsExactly(4.0);
+        assertThat(values(f.one("app.requests{*}.as_rate()"))).containsExactly(0.15, 0.05);
+        assertThat(values(f.one("app.requests{*}"))).containsExactly(0.3, 0.1); // per second, as submitted
+    }
+
+    @Test
     void gaugesIgnoreTypeModifiers() {
         f.gauge("temp{host:a}", 0, 1, 10, 3);
         assertThat(values(f.one("temp{*}.as_count()"))).containsExactly(2.0);

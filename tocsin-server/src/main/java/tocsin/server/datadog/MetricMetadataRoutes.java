@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
  */
 public final class MetricMetadataRoutes {
     static final Set<String> TYPES = Set.of("gauge", "rate", "count", "distribution");
-    private static final Pattern UNIT = Pattern.compile("[a-z][a-z_]{0,49}");
     private static final Pattern METRIC = Pattern.compile("[A-Za-z][A-Za-z0-9_.]{0,199}");
 
     private final MetricMetadataStore store;
@@ -102,7 +101,7 @@ public final class MetricMetadataRoutes {
 
     private static String unit(JsonNode body, String field, List<String> errors) {
         String unit = text(body, field, 50, errors);
-        if (unit != null && !UNIT.matcher(unit).matches()) {
+        if (unit != null && !MetricMetadata.isUnitName(unit)) {
             errors.add(field + ": '" + unit + "' is not a unit name (lower-case letters and _, such as byte, "
                     + "request, millisecond)");
             return null;

@@ -238,7 +238,7 @@ public final class DogStatsdIntake implements AutoCloseable, DogStatsdSink {
         while (!unstored.isEmpty()) {
             DogStatsdAggregator.Flush next = unstored.peekFirst();
             try {
-                intake.store("dogstatsd", new IngestResult(next.metrics(), List.of(), 0, next.sketches()));
+                intake.store("dogstatsd", next.asIngest());
             } catch (ApiProblem e) {
                 if (e.kind() != ApiProblem.Kind.UNAVAILABLE) { // not an outage: offering it again would not help
                     unstored.removeFirst();

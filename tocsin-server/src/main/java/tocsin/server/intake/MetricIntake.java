@@ -33,6 +33,9 @@ public final class MetricIntake {
     private final Counter rejectionsByCause;
     private volatile AcceptedPoints acceptedPoints = (batch, rejected) -> {
     };
+    private volatile java.util.function.Consumer<java.util.Map<String, tocsin.core.metric.MetricMetadata>> declared =
+            d -> {
+            };
 
     public MetricIntake(MetricStore store, PrometheusRegistry registry) {
         this.store = store;
@@ -88,6 +91,14 @@ public final class MetricIntake {
         this.acceptedPoints = java.util.Objects.requireNonNull(listener, "listener");
     }
 
+    /**
+     * Sets who hears what stored requests declared about their metrics (the metadata cache); set once during
+     * startup. Called only when the request stored something; its failures never fail the ingest.
+     */
+    public void onDeclared(java.util.function.Consumer<java.util.Map<String, tocsin.core.metric.MetricMetadata>> l) {
+        this.declared = java.util.Objects.requireNonNull(l, "listener");
+    }
+
     /** A decoder call that may find the payload unreadable as a whole. */
     @FunctionalInterface
     public interface Decoding<T> {
@@ -129,6 +140,13 @@ public final class MetricIntake {
                 all.add(new Rejection(r.item().replace("points[", "distribution points["), r.reason(), r.cause()));
             }
             appended = new AppendResult(appended.accepted() + sketches.accepted(), all);
+        }
+        if (appended.accepted() > 0 && !decoded.declared().isEmpty()) {
+            try {
+                declared.accept(decoded.declared());
+            } catch (RuntimeException e) {
+                LOG.error("A listener failed on the metadata {} declared", protocol, e);
+            }
         }
         return outcome(protocol, decoded.rejections(), decoded.rejectedItems(), appended);
     }

@@ -1,5 +1,7 @@
 package tocsin.server.query;
 
+import tocsin.core.metric.MetricMetadata;
+import tocsin.core.metric.MetricMetadataStore;
 import tocsin.core.metric.SampleBuffer;
 import tocsin.core.metric.SeriesKey;
 import tocsin.core.metric.Sketch;
@@ -25,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * The TSDB seen from the query engine. Plain tag terms of a scope ({@code env:prod}, {@code !host:a},
@@ -36,10 +39,30 @@ import java.util.Objects;
  */
 public final class TsdbMetricSource implements MetricSource {
     private final MetricStore store;
+    private final MetricMetadataStore metadata;
     private final ThreadLocal<Map<SeriesKey, SeriesData>> selected = ThreadLocal.withInitial(HashMap::new);
 
+    /** A source that knows no metric's declared interval. */
     public TsdbMetricSource(MetricStore store) {
+        this(store, null);
+    }
+
+    /**
+     * @param metadata where the metrics' declared intervals are read ({@link #rateInterval}); null for none. Asked on
+     *                 every query of a rate with a type modifier: give it a cache.
+     */
+    public TsdbMetricSource(MetricStore store, MetricMetadataStore metadata) {
         this.store = store;
+        this.metadata = metadata;
+    }
+
+    @Override
+    public OptionalInt rateInterval(String metric) {
+        if (metadata == null) {
+            return OptionalInt.empty();
+        }
+        Integer seconds = metadata.find(metric).map(MetricMetadata::statsdInterval).orElse(null);
+        return seconds == null || seconds < 1 ? OptionalInt.empty() : OptionalInt.of(seconds);
     }
 
     @Override
