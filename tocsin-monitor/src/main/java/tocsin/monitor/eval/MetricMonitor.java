@@ -1,5 +1,6 @@
 package tocsin.monitor.eval;
 
+import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
 import tocsin.monitor.Monitor;
 import tocsin.monitor.MonitorStatus;
@@ -41,6 +42,18 @@ final class MetricMonitor extends CompiledMonitor {
     private final boolean countSeries;
     private final TimeAggregator space;
     private final Map<String, SeriesWindow> windows = new HashMap<>();
+    /** Each COUNTER series' last total, the base of its next increment. */
+    private final Map<SeriesKey, Total> totals = new HashMap<>();
+
+    private static final class Total {
+        long timestampMillis;
+        double total;
+
+        Total(long timestampMillis, double total) {
+            this.timestampMillis = timestampMillis;
+            this.total = total;
+        }
+    }
 
     MetricMonitor(Monitor monitor, MetricAlertQuery query, MetricSelector selector) {
         super(monitor);
@@ -66,21 +79,10 @@ final class MetricMonitor extends CompiledMonitor {
         return selector.filter().matches(key);
     }
 
-    /**
-     * What a point of {@code kind} adds to its window: under {@code .as_count()}, a RATE's value times the seconds it
-     * covers (as the query engine counts it), the metric's declared interval or else the Datadog Agent's 10 s flush;
-     * otherwise the value itself.
-     *
-     * @param rateSeconds supplies the metric's declared interval, asked only for a rate under {@code .as_count()}
-     */
-    double weigh(tocsin.core.metric.MetricKind kind, double value, java.util.function.DoubleSupplier rateSeconds) {
-        return kind == tocsin.core.metric.MetricKind.RATE && selector.asCount() ? value * rateSeconds.getAsDouble()
-                : value;
-    }
-
-    /** The seconds one point of a rate of this monitor's metric covers, per {@link #weigh}. */
+    /** The seconds one point of a rate of this monitor's metric covers: its declared interval, else 10 s. */
     double rateSeconds(tocsin.query.MetricSource source) {
-        return source == null ? DEFAULT_RATE_SECONDS : source.rateInterval(selector.metric()).orElse(DEFAULT_RATE_SECONDS);
+        return source == null ? DEFAULT_RATE_SECONDS
+                : source.rateInterval(selector.metric()).orElse(DEFAULT_RATE_SECONDS);
     }
 
     /**
@@ -97,15 +99,39 @@ final class MetricMonitor extends CompiledMonitor {
         for (tocsin.query.SourceSeries series : source.select(selector.metric(), selector.filter(), from, end)) {
             tocsin.query.Points points = source.read(series, from, end);
             for (int i = 0; i < points.size() && read < maxPoints; i++, read++) {
-                add(series.key(), points.timestamp(i), weigh(series.kind(), points.value(i), () -> rateSeconds), now);
+                add(series.key(), series.kind(), points.timestamp(i), points.value(i), now, () -> rateSeconds);
             }
         }
         return read;
     }
 
-    /** Adds a point; returns its group's name when the group should be evaluated, else null. */
-    String add(SeriesKey key, long timestampMillis, double value, Instant now) {
+    /**
+     * Adds a point; returns its group's name when the group should be evaluated, else null. A point counts as the
+     * query engine counts it: a COUNTER's total as its increment since the series' previous total (a drop being a
+     * reset; the first total only sets the base, and a total not newer than the last one seen is skipped); under
+     * {@code .as_count()} a RATE's value times the seconds it covers.
+     *
+     * @param rateSeconds the seconds a rate's point covers, asked only for a rate under {@code .as_count()}
+     */
+    String add(SeriesKey key, MetricKind kind, long timestampMillis, double value, Instant now,
+               java.util.function.DoubleSupplier rateSeconds) {
         long end = now.toEpochMilli() - options.evaluationDelay() * 1000;
+        if (kind == MetricKind.COUNTER) {
+            Total last = totals.get(key);
+            if (last == null) {
+                totals.put(key, new Total(timestampMillis, value));
+                return null;
+            }
+            if (timestampMillis <= last.timestampMillis || Double.isNaN(value)) {
+                return null;
+            }
+            double total = value;
+            value = total >= last.total ? total - last.total : total;
+            last.timestampMillis = timestampMillis;
+            last.total = total;
+        } else if (kind == MetricKind.RATE && selector.asCount()) {
+            value *= rateSeconds.getAsDouble();
+        }
         if (timestampMillis < end - windowMillis - shiftMillis - bucketMillis) {
             return null; // older than anything a window still needs
         }
@@ -183,6 +209,9 @@ final class MetricMonitor extends CompiledMonitor {
                 evaluate(e.getKey(), now, out);
             }
         }
+        // a counter silent for longer than the no-data horizon starts from a new base when it reports again
+        long forgetBefore = end - Math.max(2 * windowMillis, 600_000) - shiftMillis;
+        totals.values().removeIf(t -> t.timestampMillis < forgetBefore);
         noData(now, end, Math.max(2 * windowMillis, 120_000), out);
         renotify(now, out);
     }

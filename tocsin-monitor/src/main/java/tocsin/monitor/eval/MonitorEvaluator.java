@@ -271,8 +271,7 @@ public final class MonitorEvaluator implements MonitorListener {
                         maxLagMillis.accumulateAndGet(lag, Math::max);
                     }
                     String group = m instanceof MetricMonitor mm
-                            ? mm.add(batch.key(i), batch.timestamp(i), mm.weigh(batch.kind(i), batch.value(i), rate),
-                            now)
+                            ? mm.add(batch.key(i), batch.kind(i), batch.timestamp(i), batch.value(i), now, rate)
                             : ((ServiceCheckMonitor) m).add(batch.key(i), batch.timestamp(i), batch.value(i), now);
                     if (group != null) {
                         touched.add(group);

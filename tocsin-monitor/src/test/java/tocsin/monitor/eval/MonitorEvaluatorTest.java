@@ -293,6 +293,30 @@ class MonitorEvaluatorTest {
     }
 
     @Test
+    void cumulativeCountersCountTheirIncrementsAsTheQueryEngineDoes() {
+        // a Prometheus counter, as remote write or a scrape stores it: 100 (the base), 110, 130, a reset to 5
+        Monitor m = monitor(MonitorType.METRIC_ALERT, "sum(last_5m):sum:http_requests_total{*}.as_count() > 30", "",
+                options());
+        double[] totals = {100, 110, 130, 5};
+        for (int i = 0; i < totals.length; i++) {
+            MetricBatch b = new MetricBatch();
+            b.add(SeriesKey.of("http_requests_total", "job:api"), MetricKind.COUNTER,
+                    T0.plusSeconds(15L * i).toEpochMilli(), totals[i]);
+            eval.accept(b, j -> false);
+            clock.advance(Duration.ofSeconds(15));
+        }
+        // 10 + 20 + 5, where the raw totals would have summed to 345
+        assertThat(eval.statuses(m.id())).containsEntry("*", MonitorStatus.ALERT);
+        assertThat(store.transitions().getFirst().value()).isEqualTo(35.0);
+        // a total seen again (a retried request) adds nothing
+        MetricBatch again = new MetricBatch();
+        again.add(SeriesKey.of("http_requests_total", "job:api"), MetricKind.COUNTER,
+                T0.plusSeconds(45).toEpochMilli(), 5);
+        eval.accept(again, j -> false);
+        assertThat(store.transitions()).hasSize(1);
+    }
+
+    @Test
     void serviceChecksCountTheLastRuns() {
         Monitor m = monitor(MonitorType.SERVICE_CHECK, "\"http.ok\".over(\"env:prod\").by(\"host\").last(3)"
                 + ".count_by_status()", "{{#is_alert}}down {{host.name}}{{/is_alert}}", options().withThresholds(
