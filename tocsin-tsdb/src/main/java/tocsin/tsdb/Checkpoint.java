@@ -164,7 +164,7 @@ final class Checkpoint {
         }
 
         @Override
-        public void series(int id, SeriesKey key, MetricKind kind) {
+        public void series(int id, SeriesKey key, MetricKind kind, String owner) {
         }
 
         @Override

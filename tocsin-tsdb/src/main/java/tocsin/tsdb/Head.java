@@ -3,6 +3,7 @@ package tocsin.tsdb;
 import org.roaringbitmap.RoaringBitmap;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.SeriesQuota;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@link ConcurrentHashMap} maps key → series for appenders, a paged table maps id → series for queries.</li>
  *   <li><b>Creation</b> happens under one of {@value #STRIPES} locks picked by the key's hash, so two appenders
  *       racing on the same new key create it once and different keys do not wait for each other. The series limit
- *       is a CAS on a counter, the per-metric limit one on the metric's counter: a new series past either is
- *       refused ({@code null}); existing series keep accepting.
+ *       is a CAS on a counter, the per-metric limit one on the metric's counter, the limit of the batch's
+ *       {@link SeriesQuota} one on its {@link Creator}'s: a new series past any is refused ({@code null}); existing
+ *       series keep accepting, whoever sends them. A series counts against the creator it was made for until it is
+ *       removed as idle; the WAL logs the creator with the series, so that the counts survive a restart.
  *       Creation order is: index (which hands back the shared-string key) → id table → key map; a query that sees
  *       an id before its table entry skips it, which is right, as it has no samples yet.</li>
  *   <li><b>Appends</b> to an existing series take only that series' lock ({@link MemSeries}): no global lock on the
@@ -56,13 +59,45 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Head {
     static final int STRIPES = 64;
+    private static final long CLOCK_BASE_NANOS = System.nanoTime();
+
+    /**
+     * A sender series are counted against ({@link SeriesQuota#owner()}): one object per owner, shared by its series,
+     * so that a series holds it in one reference. Never removed (owners are the API keys that ever sent).
+     */
+    static final class Creator {
+        final String owner;
+        final AtomicInteger series = new AtomicInteger();
+
+        Creator(String owner) {
+            this.owner = owner;
+        }
+
+        /** Counts one more series unless that would pass {@code max} (0: no limit). */
+        boolean reserve(int max) {
+            while (true) {
+                int v = series.get();
+                if (max > 0 && v >= max) {
+                    return false;
+                }
+                if (series.compareAndSet(v, v + 1)) {
+                    return true;
+                }
+            }
+        }
+    }
+
+    /** Seconds on a monotonic clock that starts near 0 when the class loads: series creation times, in an int. */
+    static int clockSeconds() {
+        return (int) ((System.nanoTime() - CLOCK_BASE_NANOS) / 1_000_000_000L);
+    }
     /**
      * How long a series whose definition is not in the WAL yet is kept though empty: an appender creates a series
      * and then queues its points, and removing it in between would make the points re-resolve (and, at a series
      * limit, be refused). An append that fails before reaching the WAL leaves such a series behind; it goes after
      * this long.
      */
-    static final long UNLOGGED_GRACE_NANOS = 60_000_000_000L;
+    static final int UNLOGGED_GRACE_SECONDS = 60;
     private static final int PAGE_BITS = 12;
     private static final int PAGE_SIZE = 1 << PAGE_BITS;
 
@@ -77,6 +112,7 @@ final class Head {
     private final int maxSeriesPerMetric;
     /** Series per metric name, kept only when {@link #maxSeriesPerMetric} is set; an entry is never removed. */
     private final ConcurrentHashMap<String, AtomicInteger> perMetric = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Creator> creators = new ConcurrentHashMap<>();
     private final long toleranceMillis;
     private final long chunkRange;
     /** Samples older than this are refused; raised by the WAL writer thread (or replay) only. */
@@ -191,11 +227,39 @@ final class Head {
 
     /** The series for {@code key}, created with {@code kind} if new; null when it is new and the limit is reached. */
     MemSeries getOrCreate(SeriesKey key, MetricKind kind) {
-        MemSeries s = byKey.get(key);
-        return s != null ? s : create(key, kind);
+        return getOrCreate(key, kind, null);
     }
 
-    private MemSeries create(SeriesKey key, MetricKind kind) {
+    /**
+     * The series for {@code key}, created with {@code kind} for {@code quota}'s owner if new (null: no one); null
+     * when it is new and a limit is reached, the quota's included.
+     */
+    MemSeries getOrCreate(SeriesKey key, MetricKind kind, SeriesQuota quota) {
+        MemSeries s = byKey.get(key);
+        return s != null ? s : create(key, kind, quota);
+    }
+
+    /** True when {@code quota}'s owner has created as many live series as it allows. */
+    boolean creatorAtLimit(SeriesQuota quota) {
+        if (quota == null || quota.maxSeries() <= 0) {
+            return false;
+        }
+        Creator c = creators.get(quota.owner());
+        return c != null && c.series.get() >= quota.maxSeries();
+    }
+
+    /** Live series per owner that created any, for owners that ever did. */
+    java.util.Map<String, Integer> seriesByCreator() {
+        java.util.Map<String, Integer> out = new java.util.HashMap<>();
+        creators.forEach((owner, c) -> out.put(owner, c.series.get()));
+        return out;
+    }
+
+    private Creator creator(String owner) {
+        return owner == null ? null : creators.computeIfAbsent(owner, Creator::new);
+    }
+
+    private MemSeries create(SeriesKey key, MetricKind kind, SeriesQuota quota) {
         ReentrantLock lock = creationLocks[(key.hashCode() & 0x7fff_ffff) % STRIPES];
         lock.lock();
         try {
@@ -210,17 +274,26 @@ final class Head {
                 seriesCount.decrementAndGet();
                 return null;
             }
-            return register(nextId.getAndIncrement(), key, kind);
+            Creator creator = quota == null ? null : creator(quota.owner());
+            if (creator != null && !creator.reserve(quota.maxSeries())) {
+                seriesCount.decrementAndGet();
+                if (maxSeriesPerMetric > 0) {
+                    perMetric.get(key.name()).decrementAndGet();
+                }
+                return null;
+            }
+            return register(nextId.getAndIncrement(), key, kind, creator);
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Recreates a series the WAL defined, under its logged id and regardless of the limit (it was admitted when
-     * written). A key defined twice keeps its first series, and the second id becomes an alias of it.
+     * Recreates a series the WAL defined, under its logged id and creator (null: none) and regardless of the limits
+     * (it was admitted when written). A key defined twice keeps its first series, and the second id becomes an alias
+     * of it.
      */
-    MemSeries restore(int id, SeriesKey key, MetricKind kind) {
+    MemSeries restore(int id, SeriesKey key, MetricKind kind, String owner) {
         nextId.accumulateAndGet(id + 1, Math::max);
         MemSeries existing = byKey.get(key);
         if (existing != null) {
@@ -231,7 +304,11 @@ final class Head {
         if (maxSeriesPerMetric > 0) {
             perMetric.computeIfAbsent(key.name(), k -> new AtomicInteger()).incrementAndGet();
         }
-        return register(id, key, kind);
+        Creator creator = creator(owner);
+        if (creator != null) {
+            creator.series.incrementAndGet();
+        }
+        return register(id, key, kind, creator);
     }
 
     /** Keeps ids that appear only in samples (their definition was lost) from being handed out again. */
@@ -301,12 +378,12 @@ final class Head {
      */
     int remove(List<MemSeries> candidates) {
         int removed = 0;
-        long now = System.nanoTime();
+        int now = clockSeconds();
         for (MemSeries s : candidates) {
             if (s.removed || !s.isEmpty()) {
                 continue;
             }
-            if (!s.logged && now - s.createdNanos < UNLOGGED_GRACE_NANOS) {
+            if (!s.logged && now - s.createdSecond < UNLOGGED_GRACE_SECONDS) {
                 continue; // just created by an append still on its way to the WAL: it is about to get its samples
             }
             ReentrantLock lock = creationLocks[(s.key.hashCode() & 0x7fff_ffff) % STRIPES];
@@ -321,6 +398,9 @@ final class Head {
                 seriesCount.decrementAndGet();
                 if (maxSeriesPerMetric > 0) {
                     perMetric.get(s.key.name()).decrementAndGet();
+                }
+                if (s.creator != null) {
+                    s.creator.series.decrementAndGet();
                 }
                 removed++;
             } finally {
@@ -379,9 +459,9 @@ final class Head {
         }
     }
 
-    private MemSeries register(int id, SeriesKey key, MetricKind kind) {
+    private MemSeries register(int id, SeriesKey key, MetricKind kind, Creator creator) {
         SeriesKey shared = index.add(id, key);
-        MemSeries s = new MemSeries(id, shared, kind, this);
+        MemSeries s = new MemSeries(id, shared, kind, this, creator);
         setInTable(id, s);
         byKey.put(shared, s);
         return s;

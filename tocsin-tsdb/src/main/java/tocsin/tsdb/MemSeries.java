@@ -71,8 +71,13 @@ final class MemSeries extends XorChunk {
     final Object owner;
     /** Whether the WAL holds this series' definition. Written and read by the WAL writer thread only. */
     boolean logged;
-    /** {@link System#nanoTime()} at creation: a series not logged yet is only idle once it is old (see Head). */
-    final long createdNanos = System.nanoTime();
+    /**
+     * The second of {@link Head#clockSeconds()} it was created in: a series not logged yet is only idle once it is
+     * old (see Head). An int, not a long of nanoseconds, so that {@link #creator} costs no memory.
+     */
+    final int createdSecond = Head.clockSeconds();
+    /** Whom the head counts this series against ({@link tocsin.core.metric.SeriesQuota}), or null for no one. */
+    final Head.Creator creator;
     /**
      * Whether the head dropped this series as idle; an append still holding it must find the key's series again.
      * Written and read by the WAL writer thread only.
@@ -92,15 +97,16 @@ final class MemSeries extends XorChunk {
     private long[] older;
 
     MemSeries(int id, SeriesKey key, MetricKind kind) {
-        this(id, key, kind, null);
+        this(id, key, kind, null, null);
     }
 
-    MemSeries(int id, SeriesKey key, MetricKind kind, Object owner) {
+    MemSeries(int id, SeriesKey key, MetricKind kind, Object owner, Head.Creator creator) {
         super(0); // no chunk bytes until the first sample is encoded
         this.id = id;
         this.key = key;
         this.kind = kind;
         this.owner = owner;
+        this.creator = creator;
     }
 
     /** Adds a sample under the rules in the class comment, with chunks of at most two hours. */

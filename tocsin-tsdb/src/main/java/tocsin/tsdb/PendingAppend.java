@@ -25,6 +25,8 @@ final class PendingAppend implements Wal.Entry {
     /** Rejections found before logging (limit, kind, future); the writer adds those found when applying. */
     final List<Refused> refused;
     final CompletableFuture<AppendResult> result = new CompletableFuture<>();
+    /** Whom new series of this append are counted against (the batch's), or null; for series made again. */
+    tocsin.core.metric.SeriesQuota quota;
     /** Bytes of the WAL's in-flight budget this append holds; set by {@link Wal#submit}. */
     int permits;
 

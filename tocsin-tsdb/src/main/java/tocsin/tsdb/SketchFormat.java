@@ -26,7 +26,7 @@ final class SketchFormat {
         void sketches(SketchSeries series);
 
         @Override
-        default void series(int id, SeriesKey key, MetricKind kind) {
+        default void series(int id, SeriesKey key, MetricKind kind, String owner) {
             foreign();
         }
 

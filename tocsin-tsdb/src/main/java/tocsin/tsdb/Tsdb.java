@@ -7,6 +7,7 @@ import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesHints;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.SeriesQuota;
 import tocsin.core.metric.SketchBatch;
 
 import java.io.IOException;
@@ -212,11 +213,12 @@ public final class Tsdb implements MetricStore, AutoCloseable {
                 continue;
             }
             MemSeries s = batch.hint(i) instanceof MemSeries h && h.owner == head && h.key == key && !h.removed ? h
-                    : key.equals(previousKey) ? previous : head.getOrCreate(key, kind);
+                    : key.equals(previousKey) ? previous : head.getOrCreate(key, kind, batch.quota());
             previousKey = key;
             previous = s;
             if (s == null) {
-                refused.add(new PendingAppend.Refused(i, seriesLimitReason(head, key), Rejection.Cause.LIMIT));
+                refused.add(new PendingAppend.Refused(i, seriesLimitReason(head, key, batch.quota()),
+                        Rejection.Cause.LIMIT));
                 continue;
             }
             if (s.kind != kind) {
@@ -236,6 +238,7 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         }
         PendingAppend pending = new PendingAppend(WalFormat.samplesRecord(ids, timestamps, values, m), series,
                 timestamps, values, pointIndex, m, refused);
+        pending.quota = batch.quota();
         wal.submit(pending);
         try {
             return pending.result.join();
@@ -247,7 +250,12 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         }
     }
 
-    private static String seriesLimitReason(Head head, SeriesKey key) {
+    private static String seriesLimitReason(Head head, SeriesKey key, SeriesQuota quota) {
+        if (head.creatorAtLimit(quota)) {
+            return "series limit of " + quota.maxSeries() + " for API key '" + quota.label() + "' reached; " + key
+                    + " is a new series and is refused, existing series still accept points (the key's max_series, "
+                    + "or metrics.max_series_per_key, raises the limit; series idle for a block range stop counting)";
+        }
         if (head.metricAtLimit(key.name())) {
             return "series limit per metric of " + head.maxSeriesPerMetric() + " reached for " + key.name() + "; "
                     + key + " is a new series and is refused, existing series still accept points (a tag with "
@@ -343,6 +351,14 @@ public final class Tsdb implements MetricStore, AutoCloseable {
     }
 
     /** The store's state now, for the server's metrics. Thread-safe; walks the head (see {@link TsdbStats}). */
+    /**
+     * The series in memory each {@link SeriesQuota} owner created (what its limit counts), for every owner that
+     * ever created one since the store opened, the WAL's included; owners are API keys, so the map is small.
+     */
+    public java.util.Map<String, Integer> seriesByCreator() {
+        return head.seriesByCreator();
+    }
+
     public TsdbStats stats() {
         BlockSet.View view = blocks.current();
         long blockBytes = 0;
@@ -502,10 +518,10 @@ public final class Tsdb implements MetricStore, AutoCloseable {
             for (int i = 0; i < p.count; i++) {
                 MemSeries s = p.series[i];
                 if (s.removed) {
-                    MemSeries again = head.getOrCreate(s.key, s.kind);
+                    MemSeries again = head.getOrCreate(s.key, s.kind, p.quota);
                     if (again == null) {
-                        p.refused.add(new PendingAppend.Refused(p.pointIndex[i], seriesLimitReason(head, s.key),
-                                Rejection.Cause.LIMIT));
+                        p.refused.add(new PendingAppend.Refused(p.pointIndex[i], seriesLimitReason(head, s.key,
+                                p.quota), Rejection.Cause.LIMIT));
                         continue;
                     }
                     if (again.kind != s.kind) {
@@ -570,8 +586,8 @@ public final class Tsdb implements MetricStore, AutoCloseable {
         }
 
         @Override
-        public void series(int id, SeriesKey key, MetricKind kind) {
-            head.restore(id, key, kind).logged = true;
+        public void series(int id, SeriesKey key, MetricKind kind, String owner) {
+            head.restore(id, key, kind, owner).logged = true;
         }
 
         @Override

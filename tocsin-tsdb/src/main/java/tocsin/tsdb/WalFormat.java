@@ -18,10 +18,10 @@ final class WalFormat {
     /** "TWAL": the first four bytes of every segment. */
     static final int MAGIC = 0x5457_414C;
     /**
-     * Version 2 added the floor record, version 3 the deflated record (written by checkpoints); an older segment is a
-     * newer one without them.
+     * Version 2 added the floor record, version 3 the deflated record (written by checkpoints), version 4 the
+     * attributed series record (what series are now written as); an older segment is a newer one without them.
      */
-    static final byte VERSION = 3;
+    static final byte VERSION = 4;
     static final int SEGMENT_HEADER_BYTES = 8;
     /** type (1) + payload length (4) + CRC32C (4). */
     static final int RECORD_HEADER_BYTES = 9;
@@ -33,6 +33,8 @@ final class WalFormat {
     static final byte SKETCHES = 4;
     /** Another record, deflated: what a checkpoint writes its series definitions as (version 3). */
     static final byte DEFLATED = 5;
+    /** Series definitions with the owner each series is counted against (version 4); replaces {@link #SERIES}. */
+    static final byte ATTRIBUTED_SERIES = 6;
     /** The most bytes a deflated record may inflate to: what any record may hold. */
     static final int MAX_INFLATED_BYTES = 256 << 20;
     static final int FLOOR_RECORD_BYTES = RECORD_HEADER_BYTES + 8;
@@ -106,7 +108,10 @@ final class WalFormat {
         return seriesRecord(null, series);
     }
 
-    /** A framed record defining {@code series.get(i)} under {@code ids[i]} (its own id when {@code ids} is null). */
+    /**
+     * A framed record defining {@code series.get(i)} under {@code ids[i]} (its own id when {@code ids} is null), with
+     * the owner it is counted against.
+     */
     static byte[] seriesRecord(int[] ids, List<MemSeries> series) {
         Encoder e = new Encoder(64 * series.size() + 16);
         e.uvarint(series.size());
@@ -114,13 +119,14 @@ final class WalFormat {
             MemSeries s = series.get(i);
             e.uvarint(ids == null ? s.id : ids[i]);
             e.put(kindCode(s.kind));
+            e.string(s.creator == null ? "" : s.creator.owner);
             e.string(s.key.name());
             e.uvarint(s.key.tagCount());
             for (int t = 0; t < s.key.tagCount(); t++) {
                 e.string(s.key.tag(t));
             }
         }
-        return e.frame(SERIES);
+        return e.frame(ATTRIBUTED_SERIES);
     }
 
     /** A framed record of samples: {@code ids[i]} at {@code timestamps[i]} is {@code values[i]}, for i < n. */
@@ -159,7 +165,8 @@ final class WalFormat {
 
     /** Receives the content of decoded records. */
     interface RecordVisitor {
-        void series(int id, SeriesKey key, MetricKind kind);
+        /** @param owner whom the series is counted against, or null for no one */
+        void series(int id, SeriesKey key, MetricKind kind, String owner);
 
         void sample(int id, long timestamp, double value);
 
@@ -171,11 +178,12 @@ final class WalFormat {
             throws MalformedRecordException {
         Decoder d = new Decoder(buf, offset, offset + length);
         switch (type) {
-            case SERIES -> {
+            case SERIES, ATTRIBUTED_SERIES -> {
                 int count = d.count();
                 for (int i = 0; i < count; i++) {
                     int id = d.id();
                     MetricKind kind = kind(d.u8());
+                    String owner = type == ATTRIBUTED_SERIES ? d.string() : "";
                     String name = d.string();
                     if (name.isEmpty()) {
                         throw new MalformedRecordException("series " + id + " has an empty name");
@@ -184,7 +192,7 @@ final class WalFormat {
                     for (int t = 0; t < tags.length; t++) {
                         tags[t] = d.string();
                     }
-                    visitor.series(id, SeriesKey.of(name, tags), kind);
+                    visitor.series(id, SeriesKey.of(name, tags), kind, owner.isEmpty() ? null : owner);
                 }
             }
             case SAMPLES -> {

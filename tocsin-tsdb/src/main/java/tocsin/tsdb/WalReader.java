@@ -310,7 +310,7 @@ final class WalReader {
 
     private static final WalFormat.RecordVisitor NO_OP = new WalFormat.RecordVisitor() {
         @Override
-        public void series(int id, SeriesKey key, MetricKind kind) {
+        public void series(int id, SeriesKey key, MetricKind kind, String owner) {
         }
 
         @Override

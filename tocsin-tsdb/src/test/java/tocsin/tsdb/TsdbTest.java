@@ -6,6 +6,7 @@ import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.SeriesQuota;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,6 +140,57 @@ class TsdbTest {
             AppendResult result = tsdb.append(batch);
             assertThat(result.accepted()).isEqualTo(1);
             assertThat(result.rejections()).extracting(Rejection::item).containsExactly("points[0]");
+        }
+    }
+
+    @Test
+    void eachApiKeyCreatesAtMostItsQuotaOfSeriesAndTheCountSurvivesARestart() {
+        SeriesQuota ci = new SeriesQuota("key-ci", "ci", 3);
+        SeriesQuota agent = new SeriesQuota("key-agent", "agent", 0);
+        try (Tsdb tsdb = Tsdb.open(options().withMaxSeries(100))) {
+            MetricBatch runaway = new MetricBatch();
+            runaway.quota(ci);
+            for (int i = 0; i < 10; i++) {
+                runaway.add(SeriesKey.of("build.duration", "build_id:b" + i), MetricKind.GAUGE, T0, i);
+            }
+            runaway.add(SeriesKey.of("build.duration", "build_id:b1"), MetricKind.GAUGE, T0 + 15_000, 7);
+            AppendResult r = tsdb.append(runaway);
+            assertThat(r.accepted()).isEqualTo(4); // b0..b2, then b1 again
+            assertThat(r.rejections()).hasSize(7).allSatisfy(j -> {
+                assertThat(j.cause()).isEqualTo(Rejection.Cause.LIMIT);
+                assertThat(j.reason()).startsWith("series limit of 3 for API key 'ci' reached; build.duration{")
+                        .contains("max_series");
+            });
+            // another key, and senders no key answers for, still create series; a series another key created
+            // takes points from the key at its limit without counting against it
+            MetricBatch other = new MetricBatch();
+            other.quota(agent);
+            other.add(CPU_A, MetricKind.GAUGE, T0, 1);
+            assertThat(tsdb.append(other).accepted()).isEqualTo(1);
+            MetricBatch shared = new MetricBatch();
+            shared.quota(ci);
+            shared.add(CPU_A, MetricKind.GAUGE, T0 + 15_000, 2);
+            assertThat(tsdb.append(shared).accepted()).isEqualTo(1);
+            MetricBatch anonymous = new MetricBatch();
+            anonymous.add(CPU_B, MetricKind.GAUGE, T0, 1);
+            assertThat(tsdb.append(anonymous).accepted()).isEqualTo(1);
+            assertThat(tsdb.seriesByCreator()).containsExactlyInAnyOrderEntriesOf(
+                    java.util.Map.of("key-ci", 3, "key-agent", 1));
+        }
+        // the WAL says who created each series: the key is still at its limit after a restart
+        try (Tsdb tsdb = Tsdb.open(options().withMaxSeries(100))) {
+            assertThat(tsdb.seriesByCreator()).containsExactlyInAnyOrderEntriesOf(
+                    java.util.Map.of("key-ci", 3, "key-agent", 1));
+            MetricBatch more = new MetricBatch();
+            more.quota(ci);
+            more.add(SeriesKey.of("build.duration", "build_id:b9"), MetricKind.GAUGE, T0 + 30_000, 1);
+            more.add(SeriesKey.of("build.duration", "build_id:b0"), MetricKind.GAUGE, T0 + 30_000, 1);
+            AppendResult r = tsdb.append(more);
+            assertThat(r.accepted()).isEqualTo(1);
+            assertThat(r.rejections()).extracting(Rejection::item).containsExactly("points[0]");
+            // a raised limit applies at once
+            more.quota(new SeriesQuota("key-ci", "ci", 4));
+            assertThat(tsdb.append(more).accepted()).isEqualTo(2);
         }
     }
 

@@ -76,6 +76,27 @@ class WalFormatTest {
     }
 
     @Test
+    void seriesRecordsSayWhomEachSeriesCountsAgainstAndVersion3RecordsReadAsNoOne() {
+        Head head = new Head(0, 0);
+        MemSeries byCi = head.getOrCreate(SeriesKey.of("build.duration", "build_id:b1"), MetricKind.GAUGE,
+                new tocsin.core.metric.SeriesQuota("key-ci", "ci", 0));
+        MemSeries anonymous = head.getOrCreate(SeriesKey.of("cpu", "host:a"), MetricKind.GAUGE);
+        byte[] record = WalFormat.seriesRecord(List.of(byCi, anonymous));
+        assertThat(record[0]).isEqualTo(WalFormat.ATTRIBUTED_SERIES);
+        assertThat(read(record)).containsExactly("series 0 build.duration{build_id:b1} GAUGE by key-ci",
+                "series 1 cpu{host:a} GAUGE");
+        // what a version-3 writer wrote: type 1, no owner field
+        WalFormat.Encoder old = new WalFormat.Encoder(32);
+        old.uvarint(1);
+        old.uvarint(7);
+        old.put(WalFormat.kindCode(MetricKind.RATE));
+        old.string("net.bytes");
+        old.uvarint(1);
+        old.string("device:eth0");
+        assertThat(read(old.frame(WalFormat.SERIES))).containsExactly("series 7 net.bytes{device:eth0} RATE");
+    }
+
+    @Test
     void aDeflatedRecordThatLiesAboutItsSizeOrNestsIsMalformed() {
         byte[] inner = WalFormat.floorRecord(42);
         byte[] good = WalFormat.deflated(inner);
@@ -114,8 +135,8 @@ class WalFormatTest {
 
     private record Recorder(List<String> read) implements WalFormat.RecordVisitor {
         @Override
-        public void series(int id, SeriesKey key, MetricKind kind) {
-            read.add("series " + id + " " + key + " " + kind);
+        public void series(int id, SeriesKey key, MetricKind kind, String owner) {
+            read.add("series " + id + " " + key + " " + kind + (owner == null ? "" : " by " + owner));
         }
 
         @Override

@@ -25,6 +25,7 @@ public final class MetricBatch {
     /** The store's hints per point (see {@link SeriesHints}); null until the first point that has one. */
     private Object[] hints;
     private int size;
+    private SeriesQuota quota;
 
     public MetricBatch() {
         this(64);
@@ -74,6 +75,19 @@ public final class MetricBatch {
         if (hints != null) {
             hints = Arrays.copyOf(hints, n);
         }
+    }
+
+    /**
+     * Who asks for this batch's new series, and their limit (see {@link SeriesQuota}); null (the default) for a
+     * batch no sender is accountable for (DogStatsD, scrapes), which only the store's own limits bound.
+     */
+    public void quota(SeriesQuota quota) {
+        this.quota = quota;
+    }
+
+    /** This batch's {@link #quota(SeriesQuota)}, or null. */
+    public SeriesQuota quota() {
+        return quota;
     }
 
     /** The store's hint for point {@code i}'s series, or null. */
