@@ -75,15 +75,7 @@ final class Head {
 
         /** Counts one more series unless that would pass {@code max} (0: no limit). */
         boolean reserve(int max) {
-            while (true) {
-                int v = series.get();
-                if (max > 0 && v >= max) {
-                    return false;
-                }
-                if (series.compareAndSet(v, v + 1)) {
-                    return true;
-                }
-            }
+            return Head.reserve(series, max);
         }
     }
 
@@ -432,28 +424,22 @@ final class Head {
     }
 
     private boolean reserveSlot() {
-        while (true) {
-            int n = seriesCount.get();
-            if (maxSeries > 0 && n >= maxSeries) {
-                return false;
-            }
-            if (seriesCount.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
+        return reserve(seriesCount, maxSeries);
     }
 
     private boolean reserveMetricSlot(String metric) {
-        if (maxSeriesPerMetric <= 0) {
-            return true;
-        }
-        AtomicInteger n = perMetric.computeIfAbsent(metric, k -> new AtomicInteger());
+        return maxSeriesPerMetric <= 0
+                || reserve(perMetric.computeIfAbsent(metric, k -> new AtomicInteger()), maxSeriesPerMetric);
+    }
+
+    /** Adds one to {@code count} unless that would pass {@code max} (0: no limit); whether it did. */
+    static boolean reserve(AtomicInteger count, int max) {
         while (true) {
-            int v = n.get();
-            if (v >= maxSeriesPerMetric) {
+            int v = count.get();
+            if (max > 0 && v >= max) {
                 return false;
             }
-            if (n.compareAndSet(v, v + 1)) {
+            if (count.compareAndSet(v, v + 1)) {
                 return true;
             }
         }
