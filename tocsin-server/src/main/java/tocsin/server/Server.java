@@ -136,7 +136,23 @@ public final class Server implements AutoCloseable {
                     + "(metrics.wal_sync_interval): a killed process loses nothing, a machine crash up to that much",
                     walSync);
             tocsin.server.metrics.TsdbMetrics.register(metrics.registry(), tsdb::stats, tsdb::sketchStats);
-            MetricIntake intake = new MetricIntake(tsdb, metrics.registry());
+            io.prometheus.metrics.core.metrics.GaugeWithCallback.builder()
+                    .name("tocsin_tsdb_head_series_by_key")
+                    .help("Series in memory that each API key's requests created: what its max_series (or "
+                            + "metrics.max_series_per_key) limits")
+                    .labelNames("key_id", "key_name")
+                    .callback(cb -> {
+                        java.util.Map<String, Integer> byKey = tsdb.seriesByCreator();
+                        if (byKey.isEmpty()) {
+                            return;
+                        }
+                        java.util.Map<String, String> names = new java.util.HashMap<>();
+                        state.accessStore().listKeys().forEach(k -> names.put(k.id(), k.name()));
+                        byKey.forEach((id, n) -> cb.call(n, id, names.getOrDefault(id, "")));
+                    })
+                    .register(metrics.registry());
+            MetricIntake intake = new MetricIntake(tsdb, metrics.registry(),
+                    config.config().metrics().maxSeriesPerKey());
             // A Prometheus resends the same label bytes for a series every time. ~160 bytes per remembered series
             // (262,144 of them fill ~40 MiB); a four-way cache holds a fleet whole up to ~40 % of its slots (100k
             // series sent again and again in 131,072 slots missed a third of their lookups, in 262,144 at most an
@@ -276,7 +292,7 @@ public final class Server implements AutoCloseable {
                             RouteTable routes = new RouteTable(r, context, authenticator, errors, metrics);
                             new SystemRoutes(metrics, () -> self[0] == null || self[0].accepting).register(routes);
                             new tocsin.server.metrics.TsdbAdminRoutes(tsdb).register(routes);
-                            new KeyRoutes(state.accessStore(), authenticator).register(routes);
+                            new KeyRoutes(state.accessStore(), authenticator, tsdb::seriesByCreator).register(routes);
                             new UserRoutes(state.accessStore()).register(routes);
                             new SessionRoutes(state.accessStore(), provisionalUrl,
                                     new LoginThrottle(5, Duration.ofMinutes(15), config.clock())).register(routes);

@@ -10,10 +10,15 @@ final class DatadogClients {
     }
 
     static ApiClient forServer(TestServer tocsin) {
+        return forServer(tocsin, TestServer.ADMIN_KEY);
+    }
+
+    /** The client sending {@code key} as both its API and application key. */
+    static ApiClient forServer(TestServer tocsin, String key) {
         ApiClient client = new ApiClient();
         client.setServerIndex(1);
         client.setServerVariables(Map.of("protocol", "http", "name", "127.0.0.1:" + tocsin.port()));
-        client.configureApiKeys(Map.of("apiKeyAuth", TestServer.ADMIN_KEY, "appKeyAuth", TestServer.ADMIN_KEY));
+        client.configureApiKeys(Map.of("apiKeyAuth", key, "appKeyAuth", key));
         return client;
     }
 }

@@ -77,7 +77,12 @@ class RemoteWriteIT {
     }
 
     static TestServer.Reply writeTo(TestServer tocsin, byte[] body) {
-        return tocsin.send(tocsin.request("/api/v1/write").header("Authorization", "Bearer " + TestServer.ADMIN_KEY)
+        return writeTo(tocsin, body, TestServer.ADMIN_KEY);
+    }
+
+    /** A remote-write request as Prometheus sends it, authenticated with {@code key}. */
+    static TestServer.Reply writeTo(TestServer tocsin, byte[] body, String key) {
+        return tocsin.send(tocsin.request("/api/v1/write").header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
                 .header("X-Prometheus-Remote-Write-Version", "0.1.0")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());

@@ -57,6 +57,15 @@ final class AccessFields {
         return label("created_by", createdBy);
     }
 
+    /** A key's series limit: null (the server's default) or a whole number from 1 to 2³¹−1. */
+    static Long maxSeries(Long maxSeries) {
+        if (maxSeries != null && (maxSeries < 1 || maxSeries > Integer.MAX_VALUE)) {
+            throw invalid("max_series", "a whole number from 1 to " + Integer.MAX_VALUE + ", or null for the "
+                    + "server's default; got " + maxSeries);
+        }
+        return maxSeries;
+    }
+
     static Set<Scope> scopes(Set<Scope> scopes) {
         if (scopes == null || scopes.isEmpty() || scopes.contains(null)) {
             throw invalid("scopes", "at least one of ingest, read, write, admin");

@@ -45,7 +45,7 @@ final class SqlAccessStore implements AccessStore {
 
     private static final Logger log = LoggerFactory.getLogger(SqlAccessStore.class);
 
-    private static final String KEY_COLUMNS = "id, name, hint, scopes, created_at, created_by, revoked_at";
+    private static final String KEY_COLUMNS = "id, name, hint, scopes, created_at, created_by, revoked_at, max_series";
     private static final String USER_COLUMNS = "id, email, name, role, time_zone, password_hash, created_at";
     private static final int HINT_LENGTH = 4;
 
@@ -64,16 +64,17 @@ final class SqlAccessStore implements AccessStore {
     // ---- API keys
 
     @Override
-    public CreatedKey createKey(String name, Set<Scope> scopes, String createdBy, String secret) {
+    public CreatedKey createKey(String name, Set<Scope> scopes, String createdBy, String secret, Long maxSeries) {
         String label = AccessFields.name(name);
+        AccessFields.maxSeries(maxSeries);
         Set<Scope> granted = AccessFields.scopes(scopes);
         String creator = AccessFields.createdBy(createdBy);
         String s = secret == null ? Secrets.newApiKeySecret() : AccessFields.secret(secret);
         ApiKey key = new ApiKey(Ids.newObjectId(), label, s.substring(0, HINT_LENGTH) + "…", granted, now(), creator,
-                null);
+                null, maxSeries);
         transaction("create API key", c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_key (id, name, hint, secret_sha256, "
-                    + "scopes, created_at, created_by, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)")) {
+                    + "scopes, created_at, created_by, revoked_at, max_series) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)")) {
                 ps.setString(1, key.id());
                 ps.setString(2, key.name());
                 ps.setString(3, key.hint());
@@ -81,6 +82,7 @@ final class SqlAccessStore implements AccessStore {
                 ps.setString(5, formatScopes(granted));
                 ps.setLong(6, key.createdAt().toEpochMilli());
                 ps.setString(7, key.createdBy());
+                ps.setObject(8, maxSeries, java.sql.Types.BIGINT);
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if (dialect.isUniqueViolation(e)) {
@@ -101,7 +103,23 @@ final class SqlAccessStore implements AccessStore {
         Optional<ApiKey> key = queryOne("authenticate API key", "SELECT " + KEY_COLUMNS
                 + " FROM api_key WHERE secret_sha256 = ? AND revoked_at IS NULL", SqlAccessStore::readKey,
                 Secrets.sha256Hex(secret));
-        return key.map(k -> new Principal(Principal.Kind.API_KEY, k.id(), k.name(), k.scopes()));
+        return key.map(k -> new Principal(Principal.Kind.API_KEY, k.id(), k.name(), k.scopes(), k.maxSeries()));
+    }
+
+    @Override
+    public Optional<ApiKey> setKeyMaxSeries(String id, Long maxSeries) {
+        AccessFields.maxSeries(maxSeries);
+        return transaction("set API key series limit", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE api_key SET max_series = ? WHERE id = ? AND revoked_at IS NULL")) {
+                ps.setObject(1, maxSeries, java.sql.Types.BIGINT);
+                ps.setString(2, id);
+                if (ps.executeUpdate() == 0) {
+                    return Optional.<ApiKey>empty();
+                }
+            }
+            return Jdbc.one(c, "SELECT " + KEY_COLUMNS + " FROM api_key WHERE id = ?", SqlAccessStore::readKey, id);
+        });
     }
 
     @Override
@@ -320,8 +338,10 @@ final class SqlAccessStore implements AccessStore {
     private static ApiKey readKey(ResultSet rs) throws SQLException {
         long revoked = rs.getLong(7);
         Instant revokedAt = rs.wasNull() ? null : Instant.ofEpochMilli(revoked);
+        long max = rs.getLong(8);
+        Long maxSeries = rs.wasNull() ? null : max;
         return new ApiKey(rs.getString(1), rs.getString(2), rs.getString(3), parseScopes(rs.getString(4)),
-                Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), revokedAt);
+                Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), revokedAt, maxSeries);
     }
 
     private User readUser(ResultSet rs) throws SQLException {

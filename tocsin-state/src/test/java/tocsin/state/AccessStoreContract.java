@@ -184,6 +184,30 @@ public abstract class AccessStoreContract {
     }
 
     @Test
+    void aKeyCarriesItsOwnSeriesLimitIntoItsPrincipal() {
+        CreatedKey ci = store.createKey("ci", EnumSet.of(Scope.INGEST), "test", null, 5000L);
+        CreatedKey agent = store.createKey("agent", EnumSet.of(Scope.INGEST), "test", null);
+        assertThat(ci.key().maxSeries()).isEqualTo(5000L);
+        assertThat(store.findKey(ci.key().id())).map(ApiKey::maxSeries).contains(5000L);
+        assertThat(store.authenticateKey(ci.secret())).map(Principal::maxSeries).contains(5000L);
+        assertThat(store.authenticateKey(agent.secret()).orElseThrow().maxSeries()).isNull();
+
+        assertThat(store.setKeyMaxSeries(agent.key().id(), 20L)).map(ApiKey::maxSeries).contains(20L);
+        assertThat(store.authenticateKey(agent.secret())).map(Principal::maxSeries).contains(20L);
+        assertThat(store.setKeyMaxSeries(ci.key().id(), null)).hasValueSatisfying(k -> assertThat(k.maxSeries())
+                .isNull());
+
+        assertInvalid(() -> store.setKeyMaxSeries(ci.key().id(), 0L), "max_series: a whole number from 1 to "
+                + "2147483647, or null for the server's default; got 0");
+        assertInvalid(() -> store.createKey("x", EnumSet.of(Scope.INGEST), "test", null, 1L << 40),
+                "max_series: a whole number from 1 to 2147483647, or null for the server's default; got "
+                        + (1L << 40));
+        store.revokeKey(ci.key().id());
+        assertThat(store.setKeyMaxSeries(ci.key().id(), 10L)).isEmpty();
+        assertThat(store.setKeyMaxSeries("no-such-key", 10L)).isEmpty();
+    }
+
+    @Test
     void authenticateKeyRefusesUnknownBlankAndNullSecrets() {
         CreatedKey created = store.createKey("agent", EnumSet.of(Scope.INGEST), "test", null);
 

@@ -35,7 +35,24 @@ public interface AccessStore {
      *
      * @throws IllegalArgumentException when the name, scopes or secret are invalid, or the secret is already in use
      */
-    CreatedKey createKey(String name, Set<Scope> scopes, String createdBy, String secret);
+    default CreatedKey createKey(String name, Set<Scope> scopes, String createdBy, String secret) {
+        return createKey(name, scopes, createdBy, secret, null);
+    }
+
+    /**
+     * Creates a key with its own series limit ({@link ApiKey#maxSeries()}; null for the server's default).
+     *
+     * @throws IllegalArgumentException as {@link #createKey(String, Set, String, String)}, or for a limit below 1
+     */
+    CreatedKey createKey(String name, Set<Scope> scopes, String createdBy, String secret, Long maxSeries);
+
+    /**
+     * Sets an active key's series limit (null: back to the server's default). Returns the key as changed, or empty
+     * when no active key has this id.
+     *
+     * @throws IllegalArgumentException for a limit below 1
+     */
+    Optional<ApiKey> setKeyMaxSeries(String id, Long maxSeries);
 
     /** The principal for an active key with this secret, or empty. */
     Optional<Principal> authenticateKey(String secret);

@@ -14,9 +14,11 @@ import java.util.Set;
  * @param createdAt creation time
  * @param createdBy who created it (principal name), or "bootstrap"
  * @param revokedAt when it was revoked, or null while active
+ * @param maxSeries the most live metric series this key's requests may have created, or null for the server's
+ *                  default ({@code metrics.max_series_per_key})
  */
 public record ApiKey(String id, String name, String hint, Set<Scope> scopes, Instant createdAt, String createdBy,
-                     Instant revokedAt) {
+                     Instant revokedAt, Long maxSeries) {
     public ApiKey {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
@@ -24,6 +26,15 @@ public record ApiKey(String id, String name, String hint, Set<Scope> scopes, Ins
         scopes = Set.copyOf(scopes);
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(createdBy, "createdBy");
+        if (maxSeries != null && maxSeries < 1) {
+            throw new IllegalArgumentException("maxSeries must be at least 1, or null: " + maxSeries);
+        }
+    }
+
+    /** A key with the server's default series limit. */
+    public ApiKey(String id, String name, String hint, Set<Scope> scopes, Instant createdAt, String createdBy,
+                  Instant revokedAt) {
+        this(id, name, hint, scopes, createdAt, createdBy, revokedAt, null);
     }
 
     public boolean active() {

@@ -19,15 +19,25 @@ import java.util.Map;
 
 /**
  * API keys: {@code /api/tocsin/keys}. Admin scope only. The secret appears in exactly one response: the one that
- * created the key.
+ * created the key. A key may have its own cardinality limit, {@code max_series} (set at creation or by
+ * {@code PATCH}; null for the server's {@code metrics.max_series_per_key}); {@code active_series} is how many series
+ * in memory its requests created, what the limit counts.
  */
 public final class KeyRoutes {
     private final AccessStore store;
     private final Authenticator authenticator;
+    private final java.util.function.Supplier<Map<String, Integer>> seriesByKey;
 
     public KeyRoutes(AccessStore store, Authenticator authenticator) {
+        this(store, authenticator, Map::of);
+    }
+
+    /** @param seriesByKey series in memory per key id that created any (the metric store's count) */
+    public KeyRoutes(AccessStore store, Authenticator authenticator,
+                     java.util.function.Supplier<Map<String, Integer>> seriesByKey) {
         this.store = store;
         this.authenticator = authenticator;
+        this.seriesByKey = seriesByKey;
     }
 
     public void register(RouteTable routes) {
@@ -35,15 +45,18 @@ public final class KeyRoutes {
                 .get("/api/tocsin/keys", Access.scope(Scope.ADMIN), this::list)
                 .post("/api/tocsin/keys", Access.scope(Scope.ADMIN), 64 * 1024, this::create)
                 .get("/api/tocsin/keys/{id}", Access.scope(Scope.ADMIN), this::get)
+                .route(io.helidon.http.Method.PATCH, "/api/tocsin/keys/{id}", Access.scope(Scope.ADMIN), 64 * 1024,
+                        this::patch)
                 .delete("/api/tocsin/keys/{id}", Access.scope(Scope.ADMIN), this::revoke);
     }
 
     private void list(Exchange ex) {
         boolean includeRevoked = ex.query("include_revoked").map(Boolean::parseBoolean).orElse(false);
         List<Map<String, Object>> keys = new ArrayList<>();
+        Map<String, Integer> series = seriesByKey.get();
         for (ApiKey k : store.listKeys()) {
             if (includeRevoked || k.active()) {
-                keys.add(render(k));
+                keys.add(render(k, series));
             }
         }
         ex.json(200, Map.of("keys", keys));
@@ -52,7 +65,7 @@ public final class KeyRoutes {
     private void get(Exchange ex) {
         ApiKey key = store.findKey(ex.pathParam("id"))
                 .orElseThrow(() -> ApiProblem.notFound("No key with id " + ex.pathParam("id")));
-        ex.json(200, Map.of("key", render(key)));
+        ex.json(200, Map.of("key", render(key, seriesByKey.get())));
     }
 
     private void create(Exchange ex) {
@@ -60,20 +73,65 @@ public final class KeyRoutes {
         List<String> errors = new ArrayList<>();
         String name = text(body, "name", errors);
         EnumSet<Scope> scopes = scopes(body.get("scopes"), errors);
+        Long maxSeries = maxSeries(body, errors);
         if (!errors.isEmpty()) {
             throw ApiProblem.badRequest("Invalid key", errors);
         }
         AccessStore.CreatedKey created;
         try {
-            created = store.createKey(name, scopes, ex.principal().name(), null);
+            created = store.createKey(name, scopes, ex.principal().name(), null, maxSeries);
         } catch (IllegalArgumentException e) {
             throw ApiProblem.badRequest("Invalid key", List.of(e.getMessage()));
         }
         authenticator.invalidate();
-        Map<String, Object> out = render(created.key());
+        Map<String, Object> out = render(created.key(), Map.of());
         out.put("secret", created.secret());
         ex.response().header("Location", "/api/tocsin/keys/" + created.key().id());
         ex.json(201, Map.of("key", out));
+    }
+
+    /** Changes what may change of a key: {@code max_series} (null: back to the server's default). */
+    private void patch(Exchange ex) {
+        JsonNode body = ex.jsonBody();
+        if (!body.isObject()) {
+            throw ApiProblem.invalidField("body", "must be a JSON object such as {\"max_series\": 10000}");
+        }
+        List<String> errors = new ArrayList<>();
+        body.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("max_series")) {
+                errors.add(f + ": cannot be changed (only max_series can; revoke the key and create another)");
+            }
+        });
+        if (!body.has("max_series")) {
+            errors.add("max_series: is required");
+        }
+        Long maxSeries = maxSeries(body, errors);
+        if (!errors.isEmpty()) {
+            throw ApiProblem.badRequest("Invalid key change", errors);
+        }
+        ApiKey key;
+        try {
+            key = store.setKeyMaxSeries(ex.pathParam("id"), maxSeries)
+                    .orElseThrow(() -> ApiProblem.notFound("No active key with id " + ex.pathParam("id")));
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("Invalid key change", List.of(e.getMessage()));
+        }
+        authenticator.invalidate();
+        ex.json(200, Map.of("key", render(key, seriesByKey.get())));
+    }
+
+    /** An optional {@code max_series}: a whole number from 1, or null. */
+    private static Long maxSeries(JsonNode body, List<String> errors) {
+        JsonNode v = body.get("max_series");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 1 || v.asLong() > Integer.MAX_VALUE) {
+            errors.add("max_series: must be a whole number from 1 to " + Integer.MAX_VALUE + ", or null for the "
+                    + "server's default (metrics.max_series_per_key); got " + v);
+            return null;
+        }
+        return v.asLong();
     }
 
     private void revoke(Exchange ex) {
@@ -123,7 +181,7 @@ public final class KeyRoutes {
         return scopes;
     }
 
-    static Map<String, Object> render(ApiKey k) {
+    static Map<String, Object> render(ApiKey k, Map<String, Integer> seriesByKey) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", k.id());
         m.put("name", k.name());
@@ -132,6 +190,8 @@ public final class KeyRoutes {
         m.put("created_at", k.createdAt().toString());
         m.put("created_by", k.createdBy());
         m.put("revoked_at", k.revokedAt() == null ? null : k.revokedAt().toString());
+        m.put("max_series", k.maxSeries());
+        m.put("active_series", seriesByKey.getOrDefault(k.id(), 0));
         return m;
     }
 }

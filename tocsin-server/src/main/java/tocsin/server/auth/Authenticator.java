@@ -112,7 +112,7 @@ public final class Authenticator {
         if (first == null) {
             throw ApiProblem.unauthorized("Empty API key");
         }
-        return new Principal(first.kind(), first.id(), first.name(), union);
+        return new Principal(first.kind(), first.id(), first.name(), union, first.maxSeries());
     }
 
     private Optional<Principal> lookup(String secret) {

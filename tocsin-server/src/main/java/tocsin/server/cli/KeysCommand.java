@@ -38,6 +38,10 @@ final class KeysCommand {
         @Option(names = "--scope", required = true, split = ",", paramLabel = "SCOPE",
                 description = "ingest, read, write or admin; repeat or separate with commas.")
         List<String> scopes;
+        @Option(names = "--max-series", paramLabel = "N",
+                description = "The most series in memory this key's requests may create (default: the server's "
+                        + "metrics.max_series_per_key).")
+        Long maxSeries;
 
         @Override
         public Integer call() throws Exception {
@@ -49,15 +53,18 @@ final class KeysCommand {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             if (target.remote()) {
-                JsonNode key = target.client().send("POST", "/api/tocsin/keys",
-                        Map.of("name", name, "scopes", parsed.stream().map(Scope::wireName).toList())).get("key");
+                Map<String, Object> body = new java.util.LinkedHashMap<>();
+                body.put("name", name);
+                body.put("scopes", parsed.stream().map(Scope::wireName).toList());
+                body.put("max_series", maxSeries);
+                JsonNode key = target.client().send("POST", "/api/tocsin/keys", body).get("key");
                 out.println(key.get("secret").asText());
                 err.println("Created key " + key.get("id").asText() + " (" + name + ") with scopes "
                         + key.get("scopes") + ". The secret above is shown only once.");
                 return 0;
             }
             try (StateTarget.Local local = target.openLocal()) {
-                AccessStore.CreatedKey created = local.access().createKey(name, parsed, "cli", null);
+                AccessStore.CreatedKey created = local.access().createKey(name, parsed, "cli", null, maxSeries);
                 out.println(created.secret());
                 err.println("Created key " + created.key().id() + " (" + name + ") with scopes "
                         + parsed.stream().map(Scope::wireName).toList() + ". The secret above is shown only once.");

@@ -89,11 +89,16 @@ public final class ConfigLoader {
         ConfigReader r = section.get();
         long maxSeries = r.integer("max_series", 1, Integer.MAX_VALUE, (int) d.maxSeries());
         long perMetric = r.integer("max_series_per_metric", 0, Integer.MAX_VALUE, (int) d.maxSeriesPerMetric());
+        long perKey = r.integer("max_series_per_key", 0, Integer.MAX_VALUE, (int) d.maxSeriesPerKey());
         java.time.Duration retention = r.duration("retention", java.time.Duration.ofHours(2),
                 java.time.Duration.ofDays(3650), d.retention());
         int queue = r.integer("statsd_queue", 16, 1_000_000, d.statsdQueue());
         java.time.Duration flush = r.duration("statsd_flush_interval", java.time.Duration.ofSeconds(1),
                 java.time.Duration.ofMinutes(5), d.statsdFlush());
+        if (flush.toMillis() % 1000 != 0) {
+            // counts are stored per second of it, and its length is kept in whole seconds (statsd_interval)
+            r.problem("statsd_flush_interval", "must be a whole number of seconds, got " + flush);
+        }
         java.time.Duration walSync = r.duration("wal_sync_interval", java.time.Duration.ZERO,
                 tocsin.tsdb.TsdbOptions.MAX_WAL_SYNC_INTERVAL, d.walSyncInterval());
         String socket = r.string("statsd_socket").filter(v -> !v.isBlank()).orElse(null);
@@ -102,7 +107,7 @@ public final class ConfigLoader {
         }
         r.finish();
         return new TocsinConfig.Metrics(maxSeries, perMetric, retention, queue, flush,
-                socket == null ? null : java.nio.file.Path.of(socket), walSync);
+                socket == null ? null : java.nio.file.Path.of(socket), walSync, perKey);
     }
 
     private static final Pattern TARGET = Pattern.compile("(\\[[0-9a-fA-F:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}");

@@ -46,27 +46,35 @@ public record TocsinConfig(Http http, Metrics metrics, java.util.List<ScrapeConf
      *                       machine crash loses nothing acknowledged; positive (up to 10 s): it is written to the
      *                       operating system before the answer (a killed process, {@code kill -9} included, loses
      *                       nothing) and synced at most this long after, as Prometheus does
+     * @param maxSeriesPerKey the most series in memory one API key's requests may have created (0: none), unless the
+     *                       key has its own {@code max_series}; DogStatsD and scrapes answer to no key
      */
     public record Metrics(long maxSeries, long maxSeriesPerMetric, java.time.Duration retention, int statsdQueue,
                           java.time.Duration statsdFlush, java.nio.file.Path statsdSocket,
-                          java.time.Duration walSyncInterval) {
+                          java.time.Duration walSyncInterval, long maxSeriesPerKey) {
         public static Metrics defaults() {
             return new Metrics(1_000_000, 100_000, java.time.Duration.ofDays(15), 8192,
-                    java.time.Duration.ofSeconds(10), null, tocsin.tsdb.TsdbOptions.DEFAULT_WAL_SYNC_INTERVAL);
+                    java.time.Duration.ofSeconds(10), null, tocsin.tsdb.TsdbOptions.DEFAULT_WAL_SYNC_INTERVAL, 0);
+        }
+
+        public Metrics withMaxSeriesPerKey(long perKey) {
+            return new Metrics(maxSeries, maxSeriesPerMetric, retention, statsdQueue, statsdFlush, statsdSocket,
+                    walSyncInterval, perKey);
         }
 
         public Metrics withStatsdFlush(java.time.Duration flush) {
             return new Metrics(maxSeries, maxSeriesPerMetric, retention, statsdQueue, flush, statsdSocket,
-                    walSyncInterval);
+                    walSyncInterval, maxSeriesPerKey);
         }
 
         public Metrics withStatsdSocket(java.nio.file.Path socket) {
             return new Metrics(maxSeries, maxSeriesPerMetric, retention, statsdQueue, statsdFlush, socket,
-                    walSyncInterval);
+                    walSyncInterval, maxSeriesPerKey);
         }
 
         public Metrics withSeriesLimits(long max, long perMetric) {
-            return new Metrics(max, perMetric, retention, statsdQueue, statsdFlush, statsdSocket, walSyncInterval);
+            return new Metrics(max, perMetric, retention, statsdQueue, statsdFlush, statsdSocket, walSyncInterval,
+                    maxSeriesPerKey);
         }
     }
 

@@ -52,7 +52,8 @@ public final class CheckRoutes {
         for (ServiceCheck check : decoded.checks()) {
             ServiceCheckSeries.add(batch, check);
         }
-        respond(ex, intake.store("datadog_check_run", new IngestResult(batch, decoded.rejections())));
+        respond(ex, intake.store("datadog_check_run", new IngestResult(batch, decoded.rejections()),
+                ex.principal()));
     }
 
     private void distributionPoints(Exchange ex) {

@@ -67,7 +67,7 @@ public final class SeriesRoutes {
     }
 
     private void respond(Exchange ex, String protocol, IngestResult decoded, boolean v1) {
-        MetricIntake.Outcome outcome = intake.store(protocol, decoded);
+        MetricIntake.Outcome outcome = intake.store(protocol, decoded, ex.principal());
         outcome.requireSomethingAccepted();
         Map<String, Object> body = new LinkedHashMap<>();
         if (v1) {

@@ -4,7 +4,9 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tocsin.core.access.Principal;
 import tocsin.core.metric.Rejection;
+import tocsin.core.metric.SeriesQuota;
 import tocsin.core.metric.SketchBatch;
 import tocsin.ingest.IngestException;
 import tocsin.ingest.IngestResult;
@@ -29,6 +31,7 @@ public final class MetricIntake {
     static final int LISTED = 100;
 
     private final MetricStore store;
+    private final long maxSeriesPerKey;
     private final Counter points;
     private final Counter rejectionsByCause;
     private volatile AcceptedPoints acceptedPoints = (batch, rejected) -> {
@@ -38,7 +41,16 @@ public final class MetricIntake {
             };
 
     public MetricIntake(MetricStore store, PrometheusRegistry registry) {
+        this(store, registry, 0);
+    }
+
+    /**
+     * @param maxSeriesPerKey the series limit of an API key without one of its own ({@code metrics.max_series_per_key};
+     *                        0: none)
+     */
+    public MetricIntake(MetricStore store, PrometheusRegistry registry, long maxSeriesPerKey) {
         this.store = store;
+        this.maxSeriesPerKey = maxSeriesPerKey;
         this.points = Counter.builder().name("tocsin_ingest_points_total")
                 .help("Metric points received, by protocol and outcome (accepted, rejected)")
                 .labelNames("protocol", "outcome").register(registry);
@@ -122,11 +134,23 @@ public final class MetricIntake {
     }
 
     /**
-     * Stores a decoded request.
+     * Stores a decoded request that no one answers for (DogStatsD, scrapes): only the store's own series limits
+     * bound it.
      *
      * @throws ApiProblem 503 when the store cannot make the batch durable (the client should retry)
      */
     public Outcome store(String protocol, IngestResult decoded) {
+        return store(protocol, decoded, null);
+    }
+
+    /**
+     * Stores a decoded request; the new series it creates count against {@code sender}'s series limit (its own
+     * {@code max_series}, else {@code metrics.max_series_per_key}).
+     *
+     * @throws ApiProblem 503 when the store cannot make the batch durable (the client should retry)
+     */
+    public Outcome store(String protocol, IngestResult decoded, Principal sender) {
+        decoded.batch().quota(quota(sender));
         AppendResult appended = decoded.batch().isEmpty() ? new AppendResult(0, List.of())
                 : append(protocol, decoded.batch().size(), () -> store.append(decoded.batch()));
         if (appended.accepted() > 0) {
@@ -149,6 +173,16 @@ public final class MetricIntake {
             }
         }
         return outcome(protocol, decoded.rejections(), decoded.rejectedItems(), appended);
+    }
+
+    /** Whom a request's new series count against, and the limit: null for no one. */
+    SeriesQuota quota(Principal sender) {
+        if (sender == null) {
+            return null;
+        }
+        long max = sender.maxSeries() != null ? sender.maxSeries() : maxSeriesPerKey;
+        String owner = sender.kind() == Principal.Kind.API_KEY ? sender.id() : "user:" + sender.id();
+        return new SeriesQuota(owner, sender.name(), (int) Math.min(Integer.MAX_VALUE, max));
     }
 
     /**

@@ -46,7 +46,7 @@ public final class OtlpRoutes {
         byte[] body = ex.body();
         IngestResult decoded = MetricIntake.decode(() -> json ? OtlpMetricsDecoder.decodeJson(body, clock, limits)
                 : OtlpMetricsDecoder.decodeProtobuf(body, clock, limits));
-        MetricIntake.Outcome outcome = intake.store("otlp", decoded);
+        MetricIntake.Outcome outcome = intake.store("otlp", decoded, ex.principal());
         String message = outcome.rejected() == 0 ? null
                 : outcome.rejected() + " data points rejected: " + String.join("; ", outcome.messages()
                 .subList(0, Math.min(OtlpResponses.NAMED_REJECTIONS, outcome.messages().size())));

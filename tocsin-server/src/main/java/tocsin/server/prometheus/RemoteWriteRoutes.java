@@ -48,7 +48,7 @@ public final class RemoteWriteRoutes {
         byte[] body = ex.body(Set.of("snappy"));
         IngestResult decoded = MetricIntake.decode(() -> RemoteWriteDecoder.decode(body, clock, limits,
                 RemoteWriteDecoder.DEFAULT_MAX_DECOMPRESSED_BYTES, seriesCache));
-        MetricIntake.Outcome outcome = intake.store("prometheus_remote_write", decoded);
+        MetricIntake.Outcome outcome = intake.store("prometheus_remote_write", decoded, ex.principal());
         if (outcome.rejected() > 0) {
             throw new ApiProblem(ApiProblem.Kind.BAD_REQUEST, outcome.accepted() + " samples stored, "
                     + outcome.rejected() + " refused", outcome.messages());

@@ -122,16 +122,21 @@ class ConfigLoaderTest {
     @Test
     void metricLimitsAndRetentionParseWithUnits() throws Exception {
         TocsinConfig c = ConfigLoader.load(yaml("metrics: {max_series: 50000, max_series_per_metric: 5000, "
-                + "retention: 30d, statsd_queue: 1024}\n"), Map.of());
+                + "max_series_per_key: 20000, retention: 30d, statsd_queue: 1024}\n"), Map.of());
         assertThat(c.metrics().maxSeries()).isEqualTo(50_000);
         assertThat(c.metrics().maxSeriesPerMetric()).isEqualTo(5_000);
+        assertThat(c.metrics().maxSeriesPerKey()).isEqualTo(20_000);
+        assertThat(TocsinConfig.defaults().metrics().maxSeriesPerKey()).isZero();
         assertThat(TocsinConfig.defaults().metrics().maxSeriesPerMetric()).isEqualTo(100_000);
         assertThat(c.metrics().retention()).isEqualTo(java.time.Duration.ofDays(30));
         assertThat(c.metrics().statsdQueue()).isEqualTo(1024);
         assertThat(ConfigLoader.load(null, Map.of("TOCSIN_METRICS_RETENTION", "2w")).metrics().retention())
                 .isEqualTo(java.time.Duration.ofDays(14));
-        assertThatThrownBy(() -> ConfigLoader.load(yaml("metrics: {retention: forever, max_series: 0, max_series_per_metric: -1}\n"), Map.of()))
+        assertThatThrownBy(() -> ConfigLoader.load(yaml("metrics: {retention: forever, max_series: 0, max_series_per_metric: -1, "
+                + "max_series_per_key: -5, statsd_flush_interval: 1500ms}\n"), Map.of()))
                 .hasMessageContaining("metrics.retention: must be a duration such as 30s, 5m, 12h or 15d, got 'forever'")
+                .hasMessageContaining("metrics.max_series_per_key: must be between 0 and")
+                .hasMessageContaining("metrics.statsd_flush_interval: must be a whole number of seconds")
                 .hasMessageContaining("metrics.max_series: must be between 1 and")
                 .hasMessageContaining("metrics.max_series_per_metric: must be between 0 and");
         assertThatThrownBy(() -> ConfigLoader.load(yaml("metrics: {retention: 1h}\n"), Map.of()))
