@@ -146,6 +146,10 @@ class DistributionIT {
         List<Double> medians = single(byHost);
         assertAccurate(medians.get(0), 25);   // web-1: 1..50, rank 24
         assertAccurate(medians.get(1), 525);  // web-2: 51..1000, rank 474
+        // and the metric says what it is, as Datadog's metadata does (declared off the request path)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(new MetricsApi(api).getMetricMetadata("it.api.latency").getType())
+                        .isEqualTo("distribution"));
     }
 
     /** A {@code SketchPayload} as the Agent encodes it: one sketch, one dogsketch of {@code values} (Agent keys). */

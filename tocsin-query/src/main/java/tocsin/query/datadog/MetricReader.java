@@ -106,8 +106,9 @@ final class MetricReader {
         // one bucket of look-back, so that a COUNTER's first increment has the total before it; other kinds skip
         // points before the grid, and a series seen only in the look-back aggregates to nothing
         long lookBack = from - grid.intervalMillis();
-        double declaredSeconds = q.modifier() == Modifier.NONE ? Double.NaN
-                : source.rateInterval(q.metric()).stream().mapToDouble(i -> i).findFirst().orElse(Double.NaN);
+        java.util.OptionalInt declared = q.modifier() == Modifier.NONE ? java.util.OptionalInt.empty()
+                : source.rateInterval(q.metric());
+        double declaredSeconds = declared.isPresent() ? declared.getAsInt() : Double.NaN;
         List<SourceRollups> rollups = rollupsMayAnswer(grid, shiftMillis)
                 ? source.selectRollups(q.metric(), q.filter(), lookBack, to, grid.intervalMillis()) : null;
         Map<SeriesKey, SourceRollups> answering = new HashMap<>();

@@ -5,6 +5,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tocsin.core.access.Principal;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.core.metric.Rejection;
 import tocsin.core.metric.SeriesQuota;
 import tocsin.core.metric.SketchBatch;
@@ -19,6 +20,8 @@ import tocsin.tsdb.TsdbWriteException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The common tail of every metric intake: append what the decoder accepted to the store (returning only once it is
@@ -29,6 +32,7 @@ public final class MetricIntake {
     private static final Logger LOG = LoggerFactory.getLogger(MetricIntake.class);
     /** How many rejections a response lists; the rest are counted. */
     static final int LISTED = 100;
+    private static final MetricMetadata DISTRIBUTION = MetricMetadata.declared("distribution", null);
 
     private final MetricStore store;
     private final long maxSeriesPerKey;
@@ -36,9 +40,8 @@ public final class MetricIntake {
     private final Counter rejectionsByCause;
     private volatile AcceptedPoints acceptedPoints = (batch, rejected) -> {
     };
-    private volatile java.util.function.Consumer<java.util.Map<String, tocsin.core.metric.MetricMetadata>> declared =
-            d -> {
-            };
+    private volatile Consumer<Map<String, MetricMetadata>> declared = d -> {
+    };
 
     public MetricIntake(MetricStore store, PrometheusRegistry registry) {
         this(store, registry, 0);
@@ -107,8 +110,8 @@ public final class MetricIntake {
      * Sets who hears what stored requests declared about their metrics (the metadata cache); set once during
      * startup. Called only when the request stored something; its failures never fail the ingest.
      */
-    public void onDeclared(java.util.function.Consumer<java.util.Map<String, tocsin.core.metric.MetricMetadata>> l) {
-        this.declared = java.util.Objects.requireNonNull(l, "listener");
+    public void onDeclared(Consumer<Map<String, MetricMetadata>> listener) {
+        this.declared = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     /** A decoder call that may find the payload unreadable as a whole. */
@@ -165,14 +168,21 @@ public final class MetricIntake {
             }
             appended = new AppendResult(appended.accepted() + sketches.accepted(), all);
         }
-        if (appended.accepted() > 0 && !decoded.declared().isEmpty()) {
-            try {
-                declared.accept(decoded.declared());
-            } catch (RuntimeException e) {
-                LOG.error("A listener failed on the metadata {} declared", protocol, e);
-            }
+        if (appended.accepted() > 0) {
+            declare(protocol, decoded.declared());
         }
         return outcome(protocol, decoded.rejections(), decoded.rejectedItems(), appended);
+    }
+
+    private void declare(String protocol, Map<String, MetricMetadata> metadata) {
+        if (metadata.isEmpty()) {
+            return;
+        }
+        try {
+            declared.accept(metadata);
+        } catch (RuntimeException e) {
+            LOG.error("A listener failed on the metadata {} declared", protocol, e);
+        }
     }
 
     /** Whom a request's new series count against, and the limit: null for no one. */
@@ -194,6 +204,11 @@ public final class MetricIntake {
                                  int rejectedItems) {
         AppendResult appended = sketches.isEmpty() ? new AppendResult(0, List.of())
                 : append(protocol, sketches.size(), () -> store.appendSketches(sketches));
+        if (appended.accepted() > 0) { // what they are is the request's whole declaration
+            Map<String, MetricMetadata> distributions = new java.util.HashMap<>();
+            sketches.entries().forEach(e -> distributions.putIfAbsent(e.key().name(), DISTRIBUTION));
+            declare(protocol, distributions);
+        }
         return outcome(protocol, rejections, rejectedItems, appended);
     }
 
