@@ -46,9 +46,10 @@ class OtlpIT {
     void theSdksExporterIsAcceptedAndQueryable() {
         SdkMeterProvider provider = provider(exporter(false));
         Meter meter = provider.get("tocsin-it");
-        LongCounter orders = meter.counterBuilder("shop.orders").build();
+        LongCounter orders = meter.counterBuilder("shop.orders").setUnit("{order}").setDescription("Orders placed")
+                .build();
         orders.add(5, Attributes.of(AttributeKey.stringKey("region"), "eu"));
-        meter.gaugeBuilder("shop.queue.depth").buildWithCallback(m -> m.record(7.5));
+        meter.gaugeBuilder("shop.queue.depth").setUnit("By").buildWithCallback(m -> m.record(7.5));
         assertThat(provider.forceFlush().join(20, TimeUnit.SECONDS).isSuccess()).isTrue();
         provider.shutdown().join(10, TimeUnit.SECONDS);
 
@@ -58,6 +59,16 @@ class OtlpIT {
         long now = System.currentTimeMillis() / 1000;
         var metrics = tocsin.get("/api/v1/metrics?from=" + (now - 600), "DD-API-KEY", TestServer.ADMIN_KEY).json();
         assertThat(metrics.get("metrics").toString()).contains("shop.orders");
+        // the metric's type, unit and description become its Datadog metadata (written off the request path)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> {
+            var placed = tocsin.get("/api/v1/metrics/shop.orders", "DD-API-KEY", TestServer.ADMIN_KEY).json();
+            assertThat(placed.get("type").asText()).isEqualTo("count");
+            assertThat(placed.get("unit").asText()).isEqualTo("order");
+            assertThat(placed.get("description").asText()).isEqualTo("Orders placed");
+            var depth = tocsin.get("/api/v1/metrics/shop.queue.depth", "DD-API-KEY", TestServer.ADMIN_KEY).json();
+            assertThat(depth.get("type").asText()).isEqualTo("gauge");
+            assertThat(depth.get("unit").asText()).isEqualTo("byte");
+        });
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
 import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.core.metric.SeriesKey;
 import tocsin.core.metric.Sketch;
 import tocsin.ingest.DatadogNames;
@@ -39,6 +40,8 @@ import java.util.List;
 final class MetricsMapper {
     private static final int NO_RECORDED_VALUE = DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK_VALUE;
     private static final long NANOS_PER_MILLI = 1_000_000L;
+    /** The longest description declared, as the metadata API takes. */
+    private static final int MAX_DESCRIPTION = 4000;
     /** The temporality of gauges and summaries, which have none. */
     private static final int NO_TEMPORALITY = -1;
 
@@ -144,9 +147,25 @@ final class MetricsMapper {
             return;
         }
         String at = item + "." + type + ".dataPoints";
+        int accepted = out.acceptedPoints();
         for (int i = 0; i < points.size(); i++) {
             mapper.map(points.get(i), at, i, name);
         }
+        if (longestSuffix == null && out.acceptedPoints() > accepted) {
+            declare(m, name, kind);
+        }
+    }
+
+    /**
+     * What a gauge's or sum's series say about their metric, for the metadata store: its type (a sum that counts is
+     * a {@code count}, as Datadog maps it), its unit in Datadog's names, and its description.
+     */
+    private void declare(Metric m, String name, MetricKind kind) {
+        String description = m.getDescription().isEmpty() ? null
+                : m.getDescription().substring(0, Math.min(m.getDescription().length(), MAX_DESCRIPTION));
+        MetricMetadata units = OtlpUnits.of(m.getUnit());
+        out.declare(name, new MetricMetadata(kind == MetricKind.GAUGE ? "gauge" : "count", null, units.unit(),
+                units.perUnit(), description, null, null));
     }
 
     /** Delta counts sum over time; cumulative counts are counters. */

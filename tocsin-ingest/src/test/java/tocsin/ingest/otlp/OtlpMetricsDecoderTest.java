@@ -16,6 +16,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import org.junit.jupiter.api.Test;
 import tocsin.ingest.IngestLimits;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.MalformedPayloadException;
 
@@ -142,6 +143,32 @@ class OtlpMetricsDecoderTest {
                 "resourceMetrics[0].scopeMetrics[0].metrics[5].sum.aggregationTemporality: aggregation temporality 7 "
                         + "is not 1 (delta) or 2 (cumulative)");
         assertThat(r.rejectedItems()).as("a metric refused whole counts each of its points").isEqualTo(3);
+    }
+
+    @Test
+    void gaugesAndSumsDeclareTheirTypeUnitAndDescriptionInDatadogsNames() throws Exception {
+        IngestResult r = decode(request(List.of(),
+                sum("http.server.requests", CUMULATIVE, true, point(TS, 10)).toBuilder().setUnit("{request}")
+                        .setDescription("Requests served").build(),
+                sum("net.io", DELTA, true, point(TS, 2)).toBuilder().setUnit("By/s").build(),
+                gauge("process.cpu.utilization", point(TS, 0.5)).toBuilder().setUnit("1").build(),
+                gauge("jvm.gc.duration", point(TS, 0.5)).toBuilder().setUnit("ms")
+                        .setDescription("x".repeat(5000)).build(),
+                gauge("odd.unit", point(TS, 1)).toBuilder().setUnit("Bytes Per Fortnight").build(),
+                gauge("never.accepted", point(1, 1)).toBuilder().setUnit("s").build(),
+                Metric.newBuilder().setName("lat").setUnit("ms").setHistogram(Histogram.newBuilder()
+                        .setAggregationTemporality(DELTA).addDataPoints(HistogramDataPoint.newBuilder()
+                                .setTimeUnixNano(TS).setCount(1).setSum(2))).build()));
+        assertThat(r.declared()).containsOnlyKeys("http.server.requests", "net.io", "process.cpu.utilization",
+                "jvm.gc.duration", "odd.unit");
+        assertThat(r.declared().get("http.server.requests"))
+                .isEqualTo(new MetricMetadata("count", null, "request", null, "Requests served", null, null));
+        assertThat(r.declared().get("net.io"))
+                .isEqualTo(new MetricMetadata("count", null, "byte", "second", null, null, null));
+        assertThat(r.declared().get("process.cpu.utilization")).isEqualTo(MetricMetadata.declared("gauge", null));
+        assertThat(r.declared().get("jvm.gc.duration").unit()).isEqualTo("millisecond");
+        assertThat(r.declared().get("jvm.gc.duration").description()).hasSize(4000);
+        assertThat(r.declared().get("odd.unit")).isEqualTo(MetricMetadata.declared("gauge", null));
     }
 
     @Test
