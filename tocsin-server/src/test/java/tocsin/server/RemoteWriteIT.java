@@ -146,6 +146,8 @@ class RemoteWriteIT {
                       credentials: %s
                     queue_config:
                       batch_send_deadline: 1s
+                    metadata_config:
+                      send_interval: 1s
                 """.formatted(nodePort, tocsin.port(), TestServer.ADMIN_KEY));
         Process prom = new ProcessBuilder(prometheus.toString(), "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort)
@@ -167,6 +169,15 @@ class RemoteWriteIT {
                                     .filter(l -> l.contains("remote")).reduce("", (a, b) -> a + "\n" + b))
                             .isNotEmpty().allSatisfy(v -> assertThat(v).isEqualTo(inPrometheus[0])));
             assertThat(tocsinValues("avg:node_load1{instance:127.0.0.1:" + nodePort + "}")).isNotEmpty();
+            // the families' TYPE and HELP, which Prometheus sends on their own, become the metrics' metadata, the
+            // unit read from the name as Prometheus's conventions put it there
+            await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                JsonNode m = tocsin.get("/api/v1/metrics/node_memory_MemTotal_bytes", "DD-API-KEY",
+                        TestServer.ADMIN_KEY).json();
+                assertThat(m.path("type").asText()).as(m.toString()).isEqualTo("gauge");
+                assertThat(m.path("unit").asText()).isEqualTo("byte");
+                assertThat(m.path("description").asText()).contains("MemTotal");
+            });
         } finally {
             prom.destroy();
             node.destroy();

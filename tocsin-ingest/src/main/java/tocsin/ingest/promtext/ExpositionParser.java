@@ -1,9 +1,11 @@
 package tocsin.ingest.promtext;
 
 import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.core.metric.SeriesKey;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
+import tocsin.ingest.PromMetadata;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,7 +22,9 @@ import java.util.Map;
  * from {@code # TYPE}: counter → COUNTER; a histogram's {@code _bucket}/{@code _count}/{@code _sum} and a summary's
  * {@code _count}/{@code _sum} → COUNTER; everything else GAUGE. {@code NaN} and {@code ±Inf} samples are skipped with
  * a reason (the store keeps finite values). Lines that cannot be read are rejected as {@code line <n>} and the rest of
- * the scrape is kept. Stateless: one parser may serve many scrapes at once.
+ * the scrape is kept. A family's {@code # TYPE}, {@code # HELP} and {@code # UNIT} are declared as its metric
+ * metadata ({@link PromMetadata}) when the scrape kept a sample of it. Stateless: one parser may serve many scrapes
+ * at once.
  */
 public final class ExpositionParser {
     private final IngestLimits limits;
@@ -45,6 +49,9 @@ public final class ExpositionParser {
         String text = new String(body, StandardCharsets.UTF_8);
         IngestResult.Builder out = IngestResult.builder(Math.max(16, text.length() / 60));
         Map<String, String> types = new HashMap<>();
+        Map<String, String> helps = new HashMap<>();
+        Map<String, String> units = new HashMap<>();
+        java.util.Set<String> kept = new java.util.HashSet<>();
         int lineNo = 0;
         int start = 0;
         while (start < text.length()) {
@@ -59,27 +66,51 @@ public final class ExpositionParser {
                 continue;
             }
             if (line.startsWith("#")) {
-                typeComment(line, types);
+                comment(line, types, helps, units);
                 continue;
             }
             try {
-                sample(line, lineNo, types, targetTags, keep, scrapeMillis, out);
+                String name = sample(line, lineNo, types, targetTags, keep, scrapeMillis, out);
+                if (name != null) {
+                    kept.add(name);
+                }
             } catch (ParseProblem p) {
                 out.reject("line " + lineNo, p.getMessage());
             }
         }
+        java.util.Set<String> families = new java.util.HashSet<>(types.keySet());
+        families.addAll(helps.keySet());
+        for (String family : families) {
+            Map<String, MetricMetadata> declared = PromMetadata.declarations(family, types.get(family),
+                    helps.get(family), units.get(family));
+            declared.forEach((metric, m) -> {
+                if (kept.contains(metric)) {
+                    out.declare(metric, m);
+                }
+            });
+        }
         return out.build();
     }
 
-    private static void typeComment(String line, Map<String, String> types) {
+    /** A {@code # TYPE}, {@code # HELP} or {@code # UNIT} line; other comments say nothing. */
+    private static void comment(String line, Map<String, String> types, Map<String, String> helps,
+                                Map<String, String> units) {
         String[] f = line.substring(1).strip().split("\\s+", 3);
-        if (f.length == 3 && f[0].equals("TYPE")) {
-            types.put(f[1], f[2].strip().toLowerCase(java.util.Locale.ROOT));
+        if (f.length < 3) {
+            return;
+        }
+        switch (f[0]) {
+            case "TYPE" -> types.put(f[1], f[2].strip().toLowerCase(java.util.Locale.ROOT));
+            case "HELP" -> helps.put(f[1], f[2].strip());
+            case "UNIT" -> units.put(f[1], f[2].strip());
+            default -> {
+            }
         }
     }
 
-    private void sample(String line, int lineNo, Map<String, String> types, List<String> targetTags,
-                        SeriesFilter keep, long scrapeMillis, IngestResult.Builder out) {
+    /** Reads a sample line; returns the name of the series it added a point to, or null when it added none. */
+    private String sample(String line, int lineNo, Map<String, String> types, List<String> targetTags,
+                          SeriesFilter keep, long scrapeMillis, IngestResult.Builder out) {
         int i = 0;
         int n = line.length();
         while (i < n && isNameChar(line.charAt(i), i == 0)) {
@@ -119,16 +150,17 @@ public final class ExpositionParser {
             }
         }
         if (!keep.keeps(name, tags)) {
-            return;
+            return null;
         }
         if (!Double.isFinite(value)) {
             out.reject("line " + lineNo, "'" + name + "' value " + rest[0] + " is not a finite number; skipped");
-            return;
+            return null;
         }
         if (tags.size() > limits.maxTagsPerSeries()) {
             throw new ParseProblem("'" + name + "' has " + tags.size() + " labels, more than " + limits.maxTagsPerSeries());
         }
         out.add(SeriesKey.of(name, tags), kind(name, types), ts, value);
+        return name;
     }
 
     /** Reads {@code a="x",b="y"}, up to and including the closing brace; returns the index after it. */

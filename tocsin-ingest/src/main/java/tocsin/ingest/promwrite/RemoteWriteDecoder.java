@@ -3,6 +3,7 @@ package tocsin.ingest.promwrite;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.xerial.snappy.Snappy;
 import tocsin.core.metric.MetricKind;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.core.metric.SeriesKey;
 import tocsin.ingest.BufferPool;
 import tocsin.ingest.IngestException;
@@ -10,6 +11,7 @@ import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.MalformedPayloadException;
 import tocsin.ingest.PayloadTooLargeException;
+import tocsin.ingest.PromMetadata;
 import tocsin.ingest.ProtoReader;
 import tocsin.ingest.RejectionText;
 import tocsin.ingest.SeriesKeyBuilder;
@@ -69,6 +71,8 @@ public final class RemoteWriteDecoder {
     private static final int SAMPLE_TIMESTAMP = tag(2, ProtoReader.WIRETYPE_VARINT);
     private static final int METADATA_TYPE = tag(1, ProtoReader.WIRETYPE_VARINT);
     private static final int METADATA_FAMILY = tag(2, ProtoReader.WIRETYPE_LENGTH_DELIMITED);
+    private static final int METADATA_HELP = tag(4, ProtoReader.WIRETYPE_LENGTH_DELIMITED);
+    private static final int METADATA_UNIT = tag(5, ProtoReader.WIRETYPE_LENGTH_DELIMITED);
     private static final byte[] SNAPPY_FRAMED_MAGIC = {(byte) 0xff, 0x06, 0x00, 0x00, 's', 'N', 'a', 'P', 'p', 'Y'};
 
     // MetricMetadata.MetricType
@@ -168,8 +172,10 @@ public final class RemoteWriteDecoder {
         ProtoReader in = new ProtoReader(message, 0, length);
         try {
             Scan scan = scan(message, length);
-            RemoteWriteDecoder d = new RemoteWriteDecoder(limits, limits.window(clock.millis()),
-                    IngestResult.builder(Math.max(16, scan.series)), scan.families, message, seriesCache);
+            IngestResult.Builder out = IngestResult.builder(Math.max(16, scan.series));
+            scan.declared.forEach(out::declare);
+            RemoteWriteDecoder d = new RemoteWriteDecoder(limits, limits.window(clock.millis()), out, scan.families,
+                    message, seriesCache);
             int index = 0;
             int t;
             while ((t = in.readTag()) != 0) {
@@ -234,8 +240,11 @@ public final class RemoteWriteDecoder {
         }
     }
 
-    /** What the first pass learns: the families' types, and how many series the request holds. */
-    private record Scan(Map<String, Integer> families, int series) {
+    /**
+     * What the first pass learns: the families' types, how many series the request holds, and what its metadata
+     * declares (see {@link tocsin.ingest.PromMetadata}).
+     */
+    private record Scan(Map<String, Integer> families, int series, Map<String, MetricMetadata> declared) {
     }
 
     /**
@@ -245,6 +254,7 @@ public final class RemoteWriteDecoder {
     private static Scan scan(byte[] message, int length) throws IOException {
         ProtoReader in = new ProtoReader(message, 0, length);
         Map<String, Integer> families = Map.of();
+        Map<String, MetricMetadata> declared = Map.of();
         int series = 0;
         int t;
         while ((t = in.readTag()) != 0) {
@@ -258,12 +268,18 @@ public final class RemoteWriteDecoder {
             int outer = in.enter();
             int type = 0;
             String family = "";
+            String help = null;
+            String unit = null;
             int f;
             while ((f = in.readTag()) != 0) {
                 if (f == METADATA_TYPE) {
                     type = in.readVarint32();
                 } else if (f == METADATA_FAMILY) {
                     family = in.readString();
+                } else if (f == METADATA_HELP) {
+                    help = in.readString();
+                } else if (f == METADATA_UNIT) {
+                    unit = in.readString();
                 } else {
                     in.skipField(f);
                 }
@@ -272,11 +288,14 @@ public final class RemoteWriteDecoder {
             if (!family.isEmpty()) {
                 if (families.isEmpty()) {
                     families = new HashMap<>();
+                    declared = new HashMap<>();
                 }
                 families.put(family, type);
+                declared.putAll(PromMetadata.declarations(family,
+                        PromMetadata.typeName(type), help, unit));
             }
         }
-        return new Scan(families, series);
+        return new Scan(families, series, declared);
     }
 
     private void readSeries(ProtoReader in, int index) throws IOException {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import tocsin.core.metric.MetricBatch;
 import tocsin.core.metric.MetricKind;
 import tocsin.core.metric.SeriesKey;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.ingest.IngestLimits;
 import tocsin.ingest.IngestResult;
 
@@ -57,6 +58,32 @@ class ExpositionParserTest {
         assertThat(b.kind(7)).isEqualTo(MetricKind.GAUGE); // a quantile
         assertThat(b.kind(8)).isEqualTo(MetricKind.COUNTER);
         assertThat(b.timestamp(9)).isEqualTo(1_799_999_999_000L);
+    }
+
+    @Test
+    void typeHelpAndUnitOfFamiliesWithKeptSamplesAreDeclared() {
+        IngestResult r = parser.parse("""
+                # HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.
+                # TYPE node_cpu_seconds_total counter
+                node_cpu_seconds_total{cpu="0",mode="idle"} 100
+                # HELP go_gc_duration_seconds A summary of GC pauses.
+                # TYPE go_gc_duration_seconds summary
+                go_gc_duration_seconds{quantile="0.5"} 0.001
+                # TYPE temp gauge
+                # UNIT temp celsius
+                # HELP temp Temperature.
+                temp 21
+                # HELP dropped_total Not kept by the scrape's rules.
+                # TYPE dropped_total counter
+                dropped_total 4
+                # HELP absent Declared but never sampled.
+                """.getBytes(StandardCharsets.UTF_8), List.of(), (name, tags) -> !name.startsWith("dropped"), NOW);
+        assertThat(r.declared()).containsOnlyKeys("node_cpu_seconds_total", "go_gc_duration_seconds", "temp");
+        assertThat(r.declared().get("node_cpu_seconds_total")).isEqualTo(new MetricMetadata("count", null, "second",
+                null, "Seconds the CPUs spent in each mode.", null, null));
+        assertThat(r.declared().get("go_gc_duration_seconds").type()).isNull();
+        assertThat(r.declared().get("temp")).isEqualTo(new MetricMetadata("gauge", null, "celsius", null,
+                "Temperature.", null, null));
     }
 
     @Test

@@ -3,6 +3,7 @@ package tocsin.ingest.promwrite;
 import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
 import tocsin.ingest.IngestLimits;
+import tocsin.core.metric.MetricMetadata;
 import tocsin.ingest.IngestResult;
 import tocsin.ingest.MalformedPayloadException;
 import tocsin.ingest.PayloadTooLargeException;
@@ -90,6 +91,17 @@ class RemoteWriteDecoderTest {
         assertThat(r.batch().size()).isEqualTo(7);
         assertThat(points(r.batch())).extracting(s -> s.split(" ")[1]).containsExactly(
                 "COUNTER", "COUNTER", "COUNTER", "COUNTER", "GAUGE", "COUNTER", "GAUGE");
+    }
+
+    @Test
+    void metadataSentOnItsOwnIsDeclaredForTheMetadataStore() throws Exception {
+        // what Prometheus sends every metadata_config.send_interval: no series, only families
+        IngestResult r = decode(List.of(), Map.of("node_cpu_seconds_total", 1, "node_load1", 2));
+        assertThat(r.acceptedPoints()).isZero();
+        assertThat(r.declared()).containsOnlyKeys("node_cpu_seconds_total", "node_load1");
+        assertThat(r.declared().get("node_cpu_seconds_total"))
+                .isEqualTo(new MetricMetadata("count", null, "second", null, "help text", null, null));
+        assertThat(r.declared().get("node_load1").type()).isEqualTo("gauge");
     }
 
     @Test

@@ -108,7 +108,8 @@ public final class MetricIntake {
 
     /**
      * Sets who hears what stored requests declared about their metrics (the metadata cache); set once during
-     * startup. Called only when the request stored something; its failures never fail the ingest.
+     * startup. Called when the request stored something, or carried nothing but what it declares (Prometheus sends
+     * its metadata on its own); its failures never fail the ingest.
      */
     public void onDeclared(Consumer<Map<String, MetricMetadata>> listener) {
         this.declared = java.util.Objects.requireNonNull(listener, "listener");
@@ -168,7 +169,8 @@ public final class MetricIntake {
             }
             appended = new AppendResult(appended.accepted() + sketches.accepted(), all);
         }
-        if (appended.accepted() > 0) {
+        // a request that carried only metadata (Prometheus sends it on its own) declares it too
+        if (appended.accepted() > 0 || decoded.acceptedPoints() == 0 && decoded.rejectedItems() == 0) {
             declare(protocol, decoded.declared());
         }
         return outcome(protocol, decoded.rejections(), decoded.rejectedItems(), appended);
