@@ -45,12 +45,8 @@ public record IngestResult(MetricBatch batch, List<Rejection> rejections, int re
         }
     }
 
-    public IngestResult(MetricBatch batch, List<Rejection> rejections, int rejectedItems, SketchBatch sketches) {
-        this(batch, rejections, rejectedItems, sketches, Map.of());
-    }
-
     public IngestResult(MetricBatch batch, List<Rejection> rejections, int rejectedItems) {
-        this(batch, rejections, rejectedItems, new SketchBatch(0));
+        this(batch, rejections, rejectedItems, new SketchBatch(0), Map.of());
     }
 
     public IngestResult(MetricBatch batch, List<Rejection> rejections) {

@@ -31,12 +31,6 @@ public record ApiKey(String id, String name, String hint, Set<Scope> scopes, Ins
         }
     }
 
-    /** A key with the server's default series limit. */
-    public ApiKey(String id, String name, String hint, Set<Scope> scopes, Instant createdAt, String createdBy,
-                  Instant revokedAt) {
-        this(id, name, hint, scopes, createdAt, createdBy, revokedAt, null);
-    }
-
     public boolean active() {
         return revokedAt == null;
     }

@@ -28,10 +28,6 @@ public final class KeyRoutes {
     private final Authenticator authenticator;
     private final java.util.function.Supplier<Map<String, Integer>> seriesByKey;
 
-    public KeyRoutes(AccessStore store, Authenticator authenticator) {
-        this(store, authenticator, Map::of);
-    }
-
     /** @param seriesByKey series in memory per key id that created any (the metric store's count) */
     public KeyRoutes(AccessStore store, Authenticator authenticator,
                      java.util.function.Supplier<Map<String, Integer>> seriesByKey) {
