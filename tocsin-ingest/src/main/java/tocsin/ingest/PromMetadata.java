@@ -13,8 +13,6 @@ import java.util.Map;
  * Stateless.
  */
 public final class PromMetadata {
-    /** The longest description declared, as the metadata API takes. */
-    static final int MAX_DESCRIPTION = 4000;
     private static final Map<String, String> UNITS = Map.ofEntries(
             Map.entry("seconds", "second"), Map.entry("milliseconds", "millisecond"),
             Map.entry("microseconds", "microsecond"), Map.entry("nanoseconds", "nanosecond"),
@@ -40,8 +38,7 @@ public final class PromMetadata {
             return Map.of();
         }
         String declaredType = "counter".equals(type) ? "count" : "gauge".equals(type) ? "gauge" : null;
-        String description = help == null || help.isBlank() ? null
-                : help.substring(0, Math.min(help.length(), MAX_DESCRIPTION));
+        String description = MetricMetadata.description(help);
         String unitName = unit(unit == null || unit.isEmpty() ? suffixUnit(family) : unit);
         if (declaredType == null && description == null && unitName == null) {
             return Map.of();

@@ -35,7 +35,7 @@ class PromMetadataTest {
         assertThat(PromMetadata.declarations("up", "unknown", null, null)).isEmpty();
         assertThat(PromMetadata.declarations("", "gauge", "help", null)).isEmpty();
         assertThat(PromMetadata.declarations("m", "gauge", "h".repeat(5000), null).get("m").description())
-                .hasSize(PromMetadata.MAX_DESCRIPTION);
+                .hasSize(MetricMetadata.MAX_DESCRIPTION);
         assertThat(PromMetadata.typeName(1)).isEqualTo("counter");
         assertThat(PromMetadata.typeName(2)).isEqualTo("gauge");
         assertThat(PromMetadata.typeName(99)).isNull();

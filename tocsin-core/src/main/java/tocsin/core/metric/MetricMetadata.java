@@ -17,11 +17,21 @@ package tocsin.core.metric;
 public record MetricMetadata(String type, Integer statsdInterval, String unit, String perUnit, String description,
                              String shortName, String integration) {
     public static final MetricMetadata NONE = new MetricMetadata(null, null, null, null, null, null, null);
+    /** The longest description kept: what the metadata API takes. */
+    public static final int MAX_DESCRIPTION = 4000;
     private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile("[a-z][a-z_]{0,49}");
 
     /** Whether {@code unit} has the shape of a unit name: lower-case letters and {@code _}, such as {@code byte}. */
     public static boolean isUnitName(String unit) {
         return UNIT.matcher(unit).matches();
+    }
+
+    /**
+     * A description a payload declares, cut to {@link #MAX_DESCRIPTION} characters (it is only words for people);
+     * null for none or a blank one.
+     */
+    public static String description(String text) {
+        return text == null || text.isBlank() ? null : text.substring(0, Math.min(text.length(), MAX_DESCRIPTION));
     }
 
     /** A metric's type as declared by a payload, with the interval one point covers (null when not known). */

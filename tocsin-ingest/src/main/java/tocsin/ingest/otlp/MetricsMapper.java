@@ -40,8 +40,6 @@ import java.util.List;
 final class MetricsMapper {
     private static final int NO_RECORDED_VALUE = DataPointFlags.DATA_POINT_FLAGS_NO_RECORDED_VALUE_MASK_VALUE;
     private static final long NANOS_PER_MILLI = 1_000_000L;
-    /** The longest description declared, as the metadata API takes. */
-    private static final int MAX_DESCRIPTION = 4000;
     /** The temporality of gauges and summaries, which have none. */
     private static final int NO_TEMPORALITY = -1;
 
@@ -161,11 +159,9 @@ final class MetricsMapper {
      * a {@code count}, as Datadog maps it), its unit in Datadog's names, and its description.
      */
     private void declare(Metric m, String name, MetricKind kind) {
-        String description = m.getDescription().isEmpty() ? null
-                : m.getDescription().substring(0, Math.min(m.getDescription().length(), MAX_DESCRIPTION));
         MetricMetadata units = OtlpUnits.of(m.getUnit());
         out.declare(name, new MetricMetadata(kind == MetricKind.GAUGE ? "gauge" : "count", null, units.unit(),
-                units.perUnit(), description, null, null));
+                units.perUnit(), MetricMetadata.description(m.getDescription()), null, null));
     }
 
     /** Delta counts sum over time; cumulative counts are counters. */

@@ -65,7 +65,7 @@ public final class MetricMetadataRoutes {
         }
         String unit = unit(body, "unit", errors);
         String perUnit = unit(body, "per_unit", errors);
-        String description = text(body, "description", 4000, errors);
+        String description = text(body, "description", MetricMetadata.MAX_DESCRIPTION, errors);
         String shortName = text(body, "short_name", 400, errors);
         if (!errors.isEmpty()) {
             throw ApiProblem.badRequest("Invalid metric metadata", errors);
