@@ -79,9 +79,12 @@ final class MetricMonitor extends CompiledMonitor {
         return selector.filter().matches(key);
     }
 
-    /** The seconds one point of a rate of this monitor's metric covers: its declared interval, else 10 s. */
+    /**
+     * The seconds one point of a rate of this monitor's metric covers: its declared interval, else 10 s. Looked up
+     * only for a query under {@code .as_count()}, the only one that needs it.
+     */
     double rateSeconds(tocsin.query.MetricSource source) {
-        return source == null ? DEFAULT_RATE_SECONDS
+        return source == null || !selector.asCount() ? DEFAULT_RATE_SECONDS
                 : source.rateInterval(selector.metric()).orElse(DEFAULT_RATE_SECONDS);
     }
 
@@ -99,7 +102,7 @@ final class MetricMonitor extends CompiledMonitor {
         for (tocsin.query.SourceSeries series : source.select(selector.metric(), selector.filter(), from, end)) {
             tocsin.query.Points points = source.read(series, from, end);
             for (int i = 0; i < points.size() && read < maxPoints; i++, read++) {
-                add(series.key(), series.kind(), points.timestamp(i), points.value(i), now, () -> rateSeconds);
+                add(series.key(), series.kind(), points.timestamp(i), points.value(i), now, rateSeconds);
             }
         }
         return read;
@@ -111,10 +114,9 @@ final class MetricMonitor extends CompiledMonitor {
      * reset; the first total only sets the base, and a total not newer than the last one seen is skipped); under
      * {@code .as_count()} a RATE's value times the seconds it covers.
      *
-     * @param rateSeconds the seconds a rate's point covers, asked only for a rate under {@code .as_count()}
+     * @param rateSeconds the seconds a rate's point covers ({@link #rateSeconds(tocsin.query.MetricSource)})
      */
-    String add(SeriesKey key, MetricKind kind, long timestampMillis, double value, Instant now,
-               java.util.function.DoubleSupplier rateSeconds) {
+    String add(SeriesKey key, MetricKind kind, long timestampMillis, double value, Instant now, double rateSeconds) {
         long end = now.toEpochMilli() - options.evaluationDelay() * 1000;
         if (kind == MetricKind.COUNTER) {
             Total last = totals.get(key);
@@ -130,7 +132,7 @@ final class MetricMonitor extends CompiledMonitor {
             last.timestampMillis = timestampMillis;
             last.total = total;
         } else if (kind == MetricKind.RATE && selector.asCount()) {
-            value *= rateSeconds.getAsDouble();
+            value *= rateSeconds;
         }
         if (timestampMillis < end - windowMillis - shiftMillis - bucketMillis) {
             return null; // older than anything a window still needs

@@ -262,9 +262,7 @@ public final class MonitorEvaluator implements MonitorListener {
             try {
                 Set<String> touched = new HashSet<>();
                 pointsEvaluated.add(e.getValue().size());
-                double[] rateSeconds = {Double.NaN};
-                java.util.function.DoubleSupplier rate = () -> Double.isNaN(rateSeconds[0])
-                        ? rateSeconds[0] = ((MetricMonitor) m).rateSeconds(source) : rateSeconds[0];
+                double rate = m instanceof MetricMonitor mm ? mm.rateSeconds(source) : 0;
                 for (int i : e.getValue()) {
                     long lag = now.toEpochMilli() - batch.timestamp(i);
                     if (lag > maxLagMillis.get()) {
