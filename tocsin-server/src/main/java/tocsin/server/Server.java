@@ -173,17 +173,7 @@ public final class Server implements AutoCloseable {
                     state.metricMetadataStore(), Duration.ofSeconds(30));
             opened.push(metricMetadata);
             intake.onDeclared(metricMetadata::declare);
-            io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
-                    .name("tocsin_metric_metadata_declarations_lost_total")
-                    .help("Metric types and intervals declared by intakes that were not stored, by reason (queue_full:"
-                            + " too many metrics waiting; store_failed: declared again by the next request carrying "
-                            + "it)")
-                    .labelNames("reason")
-                    .callback(cb -> {
-                        cb.call(metricMetadata.droppedDeclarations(), "queue_full");
-                        cb.call(metricMetadata.failedDeclarations(), "store_failed");
-                    })
-                    .register(metrics.registry());
+            metricMetadata.register(metrics.registry());
             TsdbMetricSource metricSource = new TsdbMetricSource(tsdb, metricMetadata);
             DatadogQueryEngine queries = DatadogQueryEngine.over(metricSource);
             if (!config.config().scrape().isEmpty()) {

@@ -46,6 +46,8 @@ public final class MetricMetadataCache implements MetricMetadataStore, AutoClose
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final Thread writer;
+    /** Set by the writer before it takes declarations off the queue, cleared once they are written. */
+    private volatile boolean writing;
     private volatile boolean closed;
 
     /**
@@ -60,11 +62,6 @@ public final class MetricMetadataCache implements MetricMetadataStore, AutoClose
         this.ttlNanos = ttl.toNanos();
         this.maxPending = maxPending;
         this.writer = Thread.ofPlatform().daemon().name("tocsin-metric-metadata").start(this::writeLoop);
-    }
-
-    /** How long a read stays cached. */
-    public Duration ttl() {
-        return Duration.ofNanos(ttlNanos);
     }
 
     @Override
@@ -113,18 +110,32 @@ public final class MetricMetadataCache implements MetricMetadataStore, AutoClose
     }
 
     /** Declarations dropped because {@link #MAX_PENDING} metrics were waiting, since start. */
-    public long droppedDeclarations() {
+    long droppedDeclarations() {
         return dropped.get();
     }
 
     /** Declarations the store refused, since start (each is made again by the next request carrying it). */
-    public long failedDeclarations() {
+    long failedDeclarations() {
         return failed.get();
     }
 
-    /** Whether no declaration is waiting to be written (for tests). */
+    /** Whether no declaration is waiting or being written (for tests). */
     boolean idle() {
-        return pending.isEmpty();
+        return pending.isEmpty() && !writing; // writing is set before pending empties, so this never lies
+    }
+
+    /** Counts what was lost on {@code registry}: {@code tocsin_metric_metadata_declarations_lost_total{reason}}. */
+    public void register(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder()
+                .name("tocsin_metric_metadata_declarations_lost_total")
+                .help("Metric types and intervals declared by intakes that were not stored, by reason (queue_full:"
+                        + " too many metrics waiting; store_failed: declared again by the next request carrying it)")
+                .labelNames("reason")
+                .callback(cb -> {
+                    cb.call(dropped.get(), "queue_full");
+                    cb.call(failed.get(), "store_failed");
+                })
+                .register(registry);
     }
 
     private MetricMetadata remember(String metric, MetricMetadata m) {
@@ -147,6 +158,15 @@ public final class MetricMetadataCache implements MetricMetadataStore, AutoClose
     }
 
     private void writePending() {
+        writing = true;
+        try {
+            writeEach();
+        } finally {
+            writing = false;
+        }
+    }
+
+    private void writeEach() {
         for (Iterator<Map.Entry<String, MetricMetadata>> it = pending.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, MetricMetadata> e = it.next();
             it.remove();
