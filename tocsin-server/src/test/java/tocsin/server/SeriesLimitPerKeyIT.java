@@ -87,7 +87,10 @@ class SeriesLimitPerKeyIT {
         // its existing series still take points
         assertThat(RemoteWriteIT.writeTo(tocsin, builds(0, 5, ts + 1000), ci.get("secret").asText()).status())
                 .isEqualTo(204);
-        assertThat(tocsin.queryValues("count_nonzero(sum:ci_build_seconds{*} by {build_id})")).isNotEmpty();
+        long now = System.currentTimeMillis() / 1000;
+        JsonNode stored = tocsin.get("/api/v1/query?from=" + (now - 600) + "&to=" + (now + 60)
+                + "&query=sum:ci_build_seconds%7B*%7D%20by%20%7Bbuild_id%7D", "DD-API-KEY", TestServer.ADMIN_KEY).json();
+        assertThat(stored.get("series")).as(stored.toString()).hasSize(5); // b0..b4, and not the refused b5..b7
         assertThat(key(ci.get("id").asText()).get("active_series").asInt()).isEqualTo(5);
 
         // the Datadog API: 429 in Datadog's dialect; another key, under the server's default of 8, is not held up
